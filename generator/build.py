@@ -1,0 +1,151 @@
+"""Build a site: load and check (stage one), then run every output module (stage two).
+
+The output folder is replaced only by a complete build (see writer). A build whose inputs have
+not changed since the last one into the same folder is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import __version__
+from .errors import Problem, SiteError
+from .loader import load_site
+from .render import feed, images, pages, search, sitemap, static
+from .render.base import Job, Renderer
+from .writer import OutputTree, publish, recover, temp_dir_for, looks_replaceable
+
+# The order output modules run in; each claims its paths before anything is written.
+OUTPUTS = [pages, images, static, search, sitemap, feed]
+PARALLEL_FROM = 300  # jobs
+CACHE = ".vitrine-cache"
+_INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    files: int = 0
+    pages: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def fingerprint(root: Path) -> str:
+    """Names, sizes and times of every input and of Vitrine itself: equal means nothing changed."""
+    digest = hashlib.sha256(__version__.encode())
+    stack = [root / name for name in _INPUTS] + [Path(__file__).parent]
+    while stack:
+        path = stack.pop()
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        if path.is_dir():
+            with os.scandir(path) as it:
+                stack.extend(sorted((Path(e.path) for e in it if e.name != "__pycache__"), reverse=True))
+    return digest.hexdigest()
+
+
+def _stamp_file(root: Path, out: Path) -> Path:
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return root / CACHE / f"build-{key}.json"
+
+
+# Set before forking workers: children inherit them instead of receiving pickled copies.
+_JOBS: list[Job] = []
+_TREE: OutputTree | None = None
+
+
+def _run_slice(bounds: tuple[int, int]) -> str | None:
+    try:
+        for job in _JOBS[bounds[0]:bounds[1]]:
+            _TREE.write(job.path, job.make())  # type: ignore[union-attr]
+    except Exception as exc:  # noqa: BLE001 - returned to the parent, which reports it
+        return _describe(exc)
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    """A template mistake as `file:line: message`; anything else as a short traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}:1: template: {exc.message}"
+    if isinstance(exc, (jinja2.TemplateError, KeyError)):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}:1: " if frames else ""
+        return f"{where}template: {exc}"
+    return "".join(traceback.format_exception(exc)).rstrip()
+
+
+def run_jobs(jobs: list[Job], tree: OutputTree, workers: int) -> None:
+    global _JOBS, _TREE
+    _JOBS, _TREE = jobs, tree
+    try:
+        if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            failures = [_run_slice((0, len(jobs)))]
+        else:
+            step = max(1, len(jobs) // (workers * 8))
+            slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                failures = pool.map(_run_slice, slices, chunksize=1)
+    finally:
+        _JOBS, _TREE = [], None
+    failures = [f for f in failures if f]
+    if failures:
+        raise RenderError(failures[0])
+
+
+class RenderError(Exception):
+    """A template or output module failed; the message says where."""
+
+
+def build(root: Path, out: Path, workers: int | None = None, force: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    root, out = root.resolve(), out.resolve()
+    workers = workers or os.cpu_count() or 1
+    recover(out)
+    stamp = _stamp_file(root, out)
+    current = fingerprint(root)
+    if not force and out.is_dir() and stamp.is_file():
+        try:
+            if json.loads(stamp.read_text())["fingerprint"] == current:
+                return BuildResult(out, skipped=True, seconds=time.perf_counter() - started)
+        except (ValueError, KeyError):
+            pass
+    site = load_site(root, workers)
+    if not looks_replaceable(out):
+        raise SiteError([Problem(str(out), 1, 1, "", "this folder is not empty and is not a Vitrine build: "
+                                                     "refusing to replace it (choose another --out)")])
+    tmp = temp_dir_for(out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        renderer = Renderer(site, root / CACHE)
+        tree = OutputTree(tmp)
+        jobs: list[Job] = []
+        for module in OUTPUTS:
+            for job in module.jobs(renderer):
+                tree.claim(job.path, job.owner)
+                jobs.append(job)
+        run_jobs(jobs, tree, workers)
+        publish(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"fingerprint": current}))
+    pages_count = sum(1 for j in jobs if j.path.endswith(".html"))
+    return BuildResult(out, files=len(jobs), pages=pages_count, warnings=site.warnings,
+                       seconds=time.perf_counter() - started)

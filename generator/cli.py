@@ -1,0 +1,114 @@
+"""The `vitrine` command: build, check, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import RenderError, build
+from .errors import Problem, SiteError
+from .writer import DuplicateOutput
+
+
+def _report(problems: list[Problem], out: Path | None = None) -> int:
+    errors = [p for p in problems if not p.warning]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if errors:
+        n = len(errors)
+        tail = f"; {out.name}/ was left as it was" if out is not None else ""
+        print(f"vitrine: {n} problem{'s' if n > 1 else ''} found{tail}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    out = Path(args.out) if args.out else site / "output"
+    try:
+        result = build(site, out, workers=args.jobs, force=args.force)
+    except SiteError as exc:
+        return _report(exc.problems, out)
+    except (RenderError, DuplicateOutput) as exc:
+        print(f"vitrine: {exc}", file=sys.stderr)
+        print(f"vitrine: the build failed; {out.name}/ was left as it was.", file=sys.stderr)
+        return 1
+    if result.skipped:
+        print(f"Nothing changed since the last build: {_shown(out)} is up to date ({result.seconds:.2f} s).")
+        return 0
+    _report(result.warnings)
+    if args.strict and result.warnings:
+        print(f"vitrine: {len(result.warnings)} warning(s) and --strict: failing (the site was built).", file=sys.stderr)
+        return 1
+    print(f"Built {result.pages} pages ({result.files} files) into {_shown(out)} in {result.seconds:.2f} s.")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .loader import load_site
+
+    try:
+        site = load_site(Path(args.site), args.jobs)
+    except SiteError as exc:
+        return _report(exc.problems)
+    status = _report(site.warnings)
+    if args.strict and site.warnings:
+        return 1
+    cat = site.default
+    print(f"OK: {len(cat.issuers)} issuers, {len(cat.badges)} badges, {len(cat.competencies)} competencies, "
+          f"{len(cat.pages)} pages, {len(site.catalogues)} language(s).")
+    return status
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    status = cmd_build(args)
+    if status:
+        return status
+    out = Path(args.out) if args.out else Path(args.site) / "output"
+    return serve(Path(args.site), out, args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vitrine", description="Build an Open Badges catalogue from Markdown files.")
+    p.add_argument("--version", action="version", version=f"vitrine {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--site", default=".", help="the site folder (default: the current folder)")
+        cmd.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+        cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    b = sub.add_parser("build", help="build the site into output/")
+    common(b)
+    b.add_argument("--out", help="the output folder (default: SITE/output)")
+    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="load and check every file; write nothing")
+    common(c)
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    common(s)
+    s.add_argument("--out", help="the output folder (default: SITE/output)")
+    s.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,248 @@
+"""Parse one content file (issuer, badge, competency, page, or a translation) from its text.
+
+Each `parse_*` takes the decoded text and the site-relative path, checks every field and returns
+a `Parsed` record: the model object, with references to other files still as slugs (`Ref`),
+and the problems found. The loader resolves references once every file is parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import markup
+from .errors import Problem
+from .fields import Fields
+from .frontmatter import Document, parse_frontmatter
+from .model import CATEGORIES, STATUSES, Alignment, Badge, Competency, Design, Issuer, Page, Request
+
+SHAPES = ("circle", "hexagon", "shield", "ribbon")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A slug or path written in a file, with where it was written."""
+
+    value: str
+    path: str
+    line: int
+    col: int
+    field: str
+
+
+@dataclass
+class Parsed:
+    kind: str  # "issuer", "badge", "competency", "page"
+    slug: str
+    path: str
+    obj: Any = None  # the model object (None when the frontmatter could not be read)
+    refs: dict[str, list[Ref]] = field(default_factory=dict)  # field -> references
+    extra: dict[str, Any] = field(default_factory=dict)  # per-reference data (endorsement comments)
+    problems: list[Problem] = field(default_factory=list)
+    translation: dict[str, Any] | None = None  # for `<slug>.<lang>.md`: the translated fields
+
+
+def _ref(f: Fields, name: str, value: str | None, key: tuple | None = None) -> Ref | None:
+    if value is None:
+        return None
+    line, col = f.doc.where(f.key + (key or (name,)))
+    return Ref(value, f.doc.path, line, col, f.label(key or name))
+
+
+def _start(text: str, path: str, kind: str, slug: str) -> tuple[Parsed, Document | None]:
+    parsed = Parsed(kind, slug, path)
+    doc, problem = parse_frontmatter(text, path)
+    if problem:
+        parsed.problems.append(problem)
+    return parsed, doc
+
+
+def _request(f: Fields, only_instructions: bool = False) -> Request | None:
+    sub = f.mapping("request")
+    if sub is None:
+        return None
+    instructions = sub.text("instructions") or ""
+    if only_instructions:
+        sub.done()
+        return Request(instructions_html=markup.to_html(instructions))
+    url = sub.url("url")
+    email = sub.email("email")
+    if sub.has("url") and sub.has("email"):
+        sub.fail("email", 'give either "url" (a form) or "email", not both')
+    elif not sub.has("url") and not sub.has("email"):
+        sub.fail(None, 'expected "url" (a form to fill in) or "email" (where to write)')
+    sub.done()
+    return Request(url=url, email=email, instructions_html=markup.to_html(instructions))
+
+
+def _image(f: Fields) -> tuple[Ref | None, str]:
+    """The `image` path reference and its `image_alt` text."""
+    image = f.text("image", oneline=True)
+    alt = f.text("image_alt", oneline=True, max_len=250) or ""
+    if image is not None and not alt:
+        if not f.has("image_alt"):
+            f.fail("image", 'an image needs its alternative text in "image_alt" (what the image shows)')
+    return _ref(f, "image", image), alt
+
+
+def parse_issuer(text: str, path: str, slug: str) -> Parsed:
+    parsed, doc = _start(text, path, "issuer", slug)
+    if doc is None:
+        return parsed
+    f = Fields(doc, parsed.problems)
+    name = f.text("name", required=True, oneline=True, max_len=200)
+    url = f.url("url", required=True)
+    email = f.email("email", required=True)
+    description = f.text("description", oneline=True, max_len=500) or ""
+    image, image_alt = _image(f)
+    parent = _ref(f, "parent", f.slug("parent"))
+    linkedin = f.raw("linkedin_organization_id")
+    if linkedin is not None:
+        linkedin = str(linkedin).strip()
+        if not linkedin.isdigit():
+            f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only')
+            linkedin = None
+    request = _request(f)
+    f.done()
+    parsed.refs = {"parent": [parent] if parent else [], "image": [image] if image else []}
+    parsed.obj = Issuer(slug=slug, name=name or slug, url=url or "", email=email or "", description=description,
+                        image_alt=image_alt, linkedin_organization_id=linkedin, request=request,
+                        body_html=markup.to_html(doc.body), source=path)
+    return parsed
+
+
+def _design(f: Fields) -> Design | None:
+    sub = f.mapping("design")
+    if sub is None:
+        return None
+    shape = sub.choice("shape", SHAPES, required=True, default="circle")
+    background = sub.colour("background", required=True) or "#1f5fa8"
+    foreground = sub.colour("foreground") or "#ffffff"
+    label = sub.text("label", oneline=True, max_len=12) or ""
+    icon = sub.text("icon", oneline=True)
+    sub.done()
+    return Design(shape=shape or "circle", background=background, foreground=foreground, label=label,
+                  icon=icon, initials="")
+
+
+def parse_badge(text: str, path: str, slug: str) -> Parsed:
+    parsed, doc = _start(text, path, "badge", slug)
+    if doc is None:
+        return parsed
+    f = Fields(doc, parsed.problems)
+    name = f.text("name", required=True, oneline=True, max_len=200)
+    issuer = _ref(f, "issuer", f.slug("issuer", required=True))
+    description = f.text("description", required=True, max_len=500)
+    category = f.choice("category", CATEGORIES, required=True)
+    image, image_alt = _image(f)
+    design = _design(f)
+    if image is None and design is None and not any(p.field in ("image", "design") for p in parsed.problems):
+        f.fail(None, 'missing required field "image" (a PNG or SVG file), or a "design" block to draw one')
+    elif image is not None and design is not None:
+        f.fail("design", 'give either "image" or "design", not both')
+    competencies = [Ref(s, path, *pos, f"competencies") for s, pos in f.slugs("competencies")]
+    alignments = []
+    for a in f.mappings("alignments"):
+        a_name = a.text("name", required=True, oneline=True)
+        a_url = a.url("url", required=True)
+        framework = a.text("framework", oneline=True)
+        code = a.text("code", oneline=True)
+        a.done()
+        if a_name and a_url:
+            alignments.append(Alignment(a_name, a_url, framework, code))
+    tags = f.texts("tags", max_len=60, slugged=True)
+    level = f.integer("level", minimum=1, maximum=99)
+    status = f.choice("status", STATUSES, default="active") or "active"
+    validity = f.duration("validity")
+    request = _request(f)
+    evidence = f.texts("evidence", max_len=1000)
+    related = [Ref(s, path, *pos, "related") for s, pos in f.slugs("related")]
+    endorsements, comments = [], []
+    for e in f.mappings("endorsements"):
+        ref = _ref(e, "issuer", e.slug("issuer", required=True))
+        comment = e.text("comment", required=True) or ""
+        when = e.date("date")
+        e.done()
+        if ref:
+            endorsements.append(ref)
+            comments.append((comment, when))
+    when = f.date("date")
+    f.done()
+    body_html = markup.to_html(doc.body)
+    parsed.refs = {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
+                   "image": [image] if image else [], "endorsements": endorsements}
+    parsed.extra = {"endorsements": comments, "tags": tags}
+    parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
+                       category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]
+                       design=design, alignments=alignments, level=level, status=status, validity=validity,
+                       own_request=request, evidence=evidence, date=when, body_html=body_html,
+                       body_text=markup.to_text(body_html), source=path)
+    return parsed
+
+
+def parse_competency(text: str, path: str, slug: str) -> Parsed:
+    parsed, doc = _start(text, path, "competency", slug)
+    if doc is None:
+        return parsed
+    f = Fields(doc, parsed.problems)
+    obj = Competency(slug=slug, name=f.text("name", required=True, oneline=True, max_len=200) or slug,
+                     description=f.text("description", required=True, max_len=1000) or "",
+                     framework=f.text("framework", required=True, oneline=True, max_len=200) or "",
+                     code=f.text("code", oneline=True, max_len=40), url=f.url("url"),
+                     group=f.text("group", oneline=True, max_len=200), source=path)
+    f.done()
+    obj.body_html = markup.to_html(doc.body)
+    parsed.obj = obj
+    return parsed
+
+
+def parse_page(text: str, path: str, slug: str) -> Parsed:
+    parsed, doc = _start(text, path, "page", slug)
+    if doc is None:
+        return parsed
+    f = Fields(doc, parsed.problems)
+    title = f.text("title", required=True, oneline=True, max_len=200)
+    menu = f.integer("menu", minimum=0)
+    f.done()
+    parsed.obj = Page(slug=slug, title=title or slug, menu=menu, body_html=markup.to_html(doc.body), source=path)
+    return parsed
+
+
+# Which fields a translation may hold, per kind.
+TRANSLATABLE = {
+    "issuer": ("name", "description", "image_alt", "request"),
+    "badge": ("name", "description", "image_alt", "evidence", "tags", "request"),
+    "competency": ("name", "description", "group"),
+    "page": ("title",),
+}
+
+
+def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
+    """`<slug>.<lang>.md`: only translatable fields, and the translated body."""
+    parsed, doc = _start(text, path, kind, slug)
+    if doc is None:
+        return parsed
+    f = Fields(doc, parsed.problems)
+    out: dict[str, Any] = {}
+    for name in TRANSLATABLE[kind]:
+        if not f.has(name):
+            continue
+        if name == "request":
+            out["request"] = _request(f, only_instructions=True)
+        elif name in ("evidence", "tags"):
+            out[name] = f.texts(name, slugged=name == "tags")
+        elif name == "description" and kind != "issuer":
+            out[name] = f.text(name, required=True, max_len=1000)
+        else:
+            out[name] = f.text(name, required=True, oneline=True, max_len=250)
+    for name in doc.data:
+        if name not in TRANSLATABLE[kind]:
+            f.fail(name, f"cannot be translated: a translation holds only {', '.join(TRANSLATABLE[kind])} "
+                         "and the body; other fields come from the original", on_key=True)
+    if doc.body.strip():
+        out["body_html"] = markup.to_html(doc.body)
+    parsed.translation = out
+    return parsed
+
+
+PARSERS = {"issuer": parse_issuer, "badge": parse_badge, "competency": parse_competency, "page": parse_page}

@@ -1,0 +1,275 @@
+"""Read and check the fields of a parsed YAML mapping, reporting every mistake with its position.
+
+A `Fields` reader is the schema of one mapping: each accessor checks one field and returns a
+clean value (or None after recording a problem); `done()` reports the keys nobody asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from .errors import Problem, did_you_mean
+from .frontmatter import Document, Key
+from .model import Duration
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?://localhost[^\s<>\"]*$")
+DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+def tag_slug(name: str) -> str:
+    """A URL-safe form of a free text: "Prise de parole" -> "prise-de-parole"."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number",
+               list: "a list", dict: "a mapping", date: "a date", type(None): "nothing"}
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, datetime):
+        return "a date and time"
+    for kind, name in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+class Fields:
+    def __init__(self, doc: Document, problems: list[Problem], key: Key = (), data: dict | None = None):
+        self.doc = doc
+        self.problems = problems
+        self.key = key
+        self.data = doc.data if data is None else data
+        self.seen: set[str] = set()
+
+    # -- reporting -------------------------------------------------------------------------
+    def _key(self, name: str | int | tuple | None) -> Key:
+        if name is None:
+            return self.key
+        return self.key + (name if isinstance(name, tuple) else (name,))
+
+    def label(self, name: str | int | tuple | None = None) -> str:
+        """The dotted field name of a key for messages: request.url, alignments[1].url."""
+        out = ""
+        for part in self._key(name):
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+    def fail(self, name: str | int | tuple | None, message: str, on_key: bool = False) -> None:
+        key = self._key(name)
+        line, col = self.doc.where_key(key) if on_key else self.doc.where(key)
+        self.problems.append(Problem(self.doc.path, line, col, self.label(name), message))
+
+    def position(self, name: str | int) -> tuple[int, int]:
+        return self.doc.where(self.key + (name,))
+
+    # -- raw access ------------------------------------------------------------------------
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def raw(self, name: str, required: bool = False) -> Any:
+        self.seen.add(name)
+        if name not in self.data:
+            if required:
+                self.fail(None, f'missing required field "{name}"')
+            return None
+        value = self.data[name]
+        if value is None and required:
+            self.fail(name, "is empty: a value is required")
+        return value
+
+    def done(self, allowed: tuple[str, ...] = ()) -> None:
+        """Report every key that no accessor read."""
+        known = set(allowed) | self.seen
+        for name in self.data:
+            if name not in known:
+                self.fail(name, "unknown field" + did_you_mean(name, known), on_key=True)
+
+    # -- typed accessors ---------------------------------------------------------------------
+    def text(self, name: str, required: bool = False, oneline: bool = False, max_len: int | None = None,
+             default: str | None = None) -> str | None:
+        value = self.raw(name, required)
+        if value is None:
+            return default
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # "level: 2" in a text field is harmless
+        if not isinstance(value, str):
+            self.fail(name, f"expected text, found {type_name(value)}")
+            return default
+        value = value.strip()
+        if required and not value:
+            self.fail(name, "is empty: a value is required")
+            return default
+        if oneline and "\n" in value:
+            self.fail(name, "expected a single line of text")
+        if max_len and len(value) > max_len:
+            self.fail(name, f"is {len(value)} characters long; at most {max_len} expected")
+        return value
+
+    def url(self, name: str, required: bool = False, https: bool = False) -> str | None:
+        value = self.text(name, required, oneline=True)
+        if value is None:
+            return None
+        if not URL_RE.match(value):
+            self.fail(name, f'"{value}" is not an absolute http(s) URL (https://...)')
+            return None
+        if https and not value.startswith("https://"):
+            self.fail(name, f'"{value}" must start with https://')
+            return None
+        return value
+
+    def email(self, name: str, required: bool = False) -> str | None:
+        value = self.text(name, required, oneline=True)
+        if value is None:
+            return None
+        if not EMAIL_RE.match(value) or ".." in value:
+            self.fail(name, f'"{value}" is not a valid e-mail address (name@domain.org)')
+            return None
+        return value
+
+    def slug(self, name: str, required: bool = False) -> str | None:
+        value = self.text(name, required, oneline=True)
+        if value is None:
+            return None
+        if not SLUG_RE.match(value):
+            self.fail(name, f'"{value}" is not a slug (lowercase letters, digits and hyphens)')
+            return None
+        return value
+
+    def slugs(self, name: str) -> list[tuple[str, tuple[int, int]]]:
+        """A list of slugs, each with its position for reference errors later."""
+        out = []
+        for i, item in self.items(name):
+            if not isinstance(item, str) or not SLUG_RE.match(item):
+                self.fail((name, i), f"{item!r} is not a slug (lowercase letters, digits and hyphens)")
+                continue
+            out.append((item, self.doc.where(self.key + (name, i))))
+        return out
+
+    def items(self, name: str) -> list[tuple[int, Any]]:
+        """The items of a list field; their problems are reported under `name[i]`."""
+        value = self.raw(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(name, f"expected a list, found {type_name(value)}")
+            return []
+        return list(enumerate(value))
+
+    def texts(self, name: str, max_len: int | None = None, slugged: bool = False) -> list[str]:
+        """A text, or a list of texts."""
+        value = self.raw(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(name, f"expected text or a list of texts, found {type_name(value)}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not item.strip():
+                self.fail((name, i), f"expected text, found {type_name(item)}")
+            elif max_len and len(item) > max_len:
+                self.fail((name, i), f"is {len(item)} characters long; at most {max_len} expected")
+            elif slugged and not tag_slug(item):
+                self.fail((name, i), f'"{item}" has no letter or digit to make a URL from')
+            else:
+                out.append(item.strip())
+        return out
+
+    def integer(self, name: str, minimum: int | None = None, maximum: int | None = None) -> int | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, f"expected a whole number, found {type_name(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.fail(name, f"{value} is too small: at least {minimum} expected")
+            return None
+        if maximum is not None and value > maximum:
+            self.fail(name, f"{value} is too large: at most {maximum} expected")
+            return None
+        return value
+
+    def boolean(self, name: str, default: bool = False) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(name, f"expected true or false, found {type_name(value)}")
+            return default
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], required: bool = False, default: str | None = None) -> str | None:
+        value = self.text(name, required, oneline=True)
+        if value is None:
+            return default
+        if value not in choices:
+            self.fail(name, f'"{value}" is not allowed' + did_you_mean(value, choices))
+            return default
+        return value
+
+    def date(self, name: str) -> date | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(name, f"{value!r} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
+        return None
+
+    def duration(self, name: str) -> Duration | None:
+        value = self.text(name, oneline=True)
+        if value is None:
+            return None
+        match = DURATION_RE.match(value)
+        if not match:
+            self.fail(name, f'"{value}" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D')
+            return None
+        years, months, weeks, days = (int(g or 0) for g in match.groups())
+        if years + months + weeks + days == 0:
+            self.fail(name, f'"{value}" is a zero duration: an award would never be valid')
+            return None
+        return Duration(value, years, months, days + 7 * weeks)
+
+    def colour(self, name: str, required: bool = False) -> str | None:
+        value = self.text(name, required, oneline=True)
+        if value is not None and not HEX_RE.match(value):
+            self.fail(name, f'"{value}" is not a colour: expected #rrggbb, such as #1f5fa8')
+            return None
+        return value
+
+    def mapping(self, name: str, required: bool = False) -> Fields | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(name, f"expected a mapping of fields, found {type_name(value)}")
+            return None
+        return Fields(self.doc, self.problems, self.key + (name,), value)
+
+    def mappings(self, name: str) -> list[Fields]:
+        out = []
+        for i, item in self.items(name):
+            if not isinstance(item, dict):
+                self.fail((name, i), f"expected a mapping of fields, found {type_name(item)}")
+                continue
+            out.append(Fields(self.doc, self.problems, self.key + (name, i), item))
+        return out

@@ -1,0 +1,147 @@
+"""Find and check the images content refers to (PNG or SVG, square, big enough, safe)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path, PurePosixPath
+
+from PIL import Image as PILImage
+
+from .content import Ref
+from .errors import Problem
+from .model import Image
+
+MIN_PNG_SIZE = 256
+MAX_PIXELS = 4096 * 4096  # past this, a PNG is refused as a possible decompression bomb
+MAX_BYTES = 10 * 1024 * 1024
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_LENGTH_RE = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
+
+
+def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path | None:
+    """The file an image path names: beside the content file, then in content/images/."""
+    def fail(message: str) -> None:
+        problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
+
+    value = ref.value
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "://" in value:
+        fail(f'"{value}" must be a path relative to the content file or to content/images/')
+        return None
+    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
+        fail(f'"{value}" leaves content/: images must be inside content/')
+        return None
+    content = content_dir.resolve()
+    here = (content_dir.parent / ref.path).parent
+    for base in (here, content_dir / "images"):
+        candidate = base / value
+        if candidate.is_file():
+            real = candidate.resolve()
+            if not real.is_relative_to(content):
+                fail(f'"{value}" is a link to a file outside content/: images must be inside content/')
+                return None
+            return real
+    fail(f'"{value}" not found (looked in {here.relative_to(content_dir.parent).as_posix()}/ and content/images/)')
+    return None
+
+
+def _svg_size(root: ET.Element) -> tuple[float, float] | None:
+    width, height = root.get("width"), root.get("height")
+    if width and height:
+        mw, mh = _LENGTH_RE.match(width), _LENGTH_RE.match(height)
+        if mw and mh:
+            return float(mw.group(1)), float(mh.group(1))
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        try:
+            return float(box[2]), float(box[3])
+        except ValueError:
+            return None
+    return None
+
+
+def svg_danger(root: ET.Element) -> str | None:
+    """Why an SVG is unsafe to publish (scripts, handlers, outside references), or None."""
+    for el in root.iter():
+        tag = el.tag.split("}")[-1] if isinstance(el.tag, str) else ""
+        if tag in ("script", "foreignObject", "iframe", "embed", "object"):
+            return f"contains a <{tag}> element"
+        for name, value in el.attrib.items():
+            local = name.split("}")[-1].lower()
+            if local.startswith("on"):
+                return f'has an event handler attribute "{local}"'
+            if local == "href" and not value.strip().startswith(("#", "data:image/")):
+                return f'refers to an outside resource "{value[:80]}"'
+        if tag == "style" and ("url(" in (el.text or "") or "@import" in (el.text or "")):
+            return "has a style that loads an outside resource"
+    return None
+
+
+def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], min_size: int = MIN_PNG_SIZE,
+                square: bool = True) -> Image | None:
+    """Read an image and check it is a real, square, big enough PNG or a safe square SVG."""
+    def fail(message: str) -> None:
+        problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f'"{ref.value}" {message}'))
+
+    data = file.read_bytes()
+    rel = file.relative_to(site_root.resolve()).as_posix() if file.is_relative_to(site_root.resolve()) else file.name
+    if len(data) > MAX_BYTES:
+        fail(f"is {len(data) // 1024 // 1024} MB: at most {MAX_BYTES // 1024 // 1024} MB expected")
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = file.suffix.lower()
+    if suffix == ".png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            fail("is not a PNG image (its content is not PNG data)")
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+                with PILImage.open(file) as img:
+                    width, height = img.size
+                    if width * height > MAX_PIXELS:
+                        fail(f"is {width}×{height} pixels: too large (at most {MAX_PIXELS} pixels)")
+                        return None
+                    img.verify()
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+            fail("is too large to decode safely (a decompression bomb?)")
+            return None
+        except Exception as exc:  # Pillow raises many kinds for broken files
+            fail(f"is not a readable PNG image ({exc.__class__.__name__})")
+            return None
+        if square and width != height:
+            fail(f"is {width}×{height} pixels: a badge image must be square")
+            return None
+        if min(width, height) < min_size:
+            fail(f"is {width}×{height} pixels: at least {min_size}×{min_size} expected")
+            return None
+        return Image(source=file, rel=rel, kind="png", width=width, height=height, digest=digest)
+    if suffix == ".svg":
+        try:
+            text = data.decode("utf-8")
+            if "<!ENTITY" in text or "<!DOCTYPE" in text:
+                fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
+                return None
+            root = ET.fromstring(text)
+        except (UnicodeDecodeError, ET.ParseError) as exc:
+            fail(f"is not a readable SVG image ({exc})")
+            return None
+        if root.tag not in (_SVG_NS + "svg", "svg"):
+            fail("is not an SVG image (its root element is not <svg>)")
+            return None
+        danger = svg_danger(root)
+        if danger:
+            fail(f"is refused: it {danger}")
+            return None
+        size = _svg_size(root)
+        if size is None:
+            fail('has no size: give the <svg> a viewBox (or width and height)')
+            return None
+        if square and abs(size[0] - size[1]) > 0.01:
+            fail(f"is {size[0]:g}×{size[1]:g}: a badge image must be square")
+            return None
+        return Image(source=file, rel=rel, kind="svg", width=int(size[0]), height=int(size[1]), digest=digest)
+    fail("is not a PNG or SVG file (by its name)")
+    return None

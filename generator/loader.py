@@ -1,0 +1,279 @@
+"""Stage one: read every file of a site, check it, resolve references, return the `Site` model.
+
+Every problem of the run is gathered; `load_site` raises `SiteError` with all of them at the end,
+so an author fixes a whole batch of mistakes at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import load_config
+from .content import PARSERS, Parsed, Ref, parse_translation
+from .errors import Problem, SiteError, did_you_mean
+from .fields import SLUG_RE, tag_slug
+from .frontmatter import decode
+from .images import check_image, resolve_image
+from .model import Badge, Catalogue, Competency, Config, Endorsement, Image, Issuer, Page, Request, Site, Tag
+
+KINDS = {"issuers": "issuer", "badges": "badge", "competencies": "competency", "pages": "page"}
+PARALLEL_FROM = 400  # files; below this, starting workers costs more than it saves
+_NAME_RE = re.compile(r"^(?P<slug>[^.]+)(?:\.(?P<lang>[^.]+))?\.md$")
+
+
+@dataclass
+class Task:
+    kind: str
+    file: Path
+    rel: str
+    slug: str
+    lang: str | None  # a translation's language
+
+
+def _parse(task: Task) -> Parsed:
+    text, problem = decode(task.file.read_bytes(), task.rel)
+    if problem:
+        return Parsed(task.kind, task.slug, task.rel, problems=[problem])
+    if task.lang:
+        return parse_translation(text, task.rel, task.slug, task.kind)
+    return PARSERS[task.kind](text, task.rel, task.slug)
+
+
+def find_files(config: Config, problems: list[Problem]) -> list[Task]:
+    """Every content file, in a stable order; misnamed files are problems."""
+    content = config.root / "content"
+    tasks = []
+    if not content.is_dir():
+        problems.append(Problem("content", 1, 1, "", "no content/ folder: create content/badges/, content/issuers/..."))
+        return tasks
+    for folder, kind in KINDS.items():
+        base = content / folder
+        if not base.is_dir():
+            continue
+        for file in sorted(base.iterdir()):
+            if file.suffix != ".md" or not file.is_file():
+                continue
+            rel = file.relative_to(config.root).as_posix()
+            match = _NAME_RE.match(file.name)
+            slug, lang = (match["slug"], match["lang"]) if match else (file.name[:-3], None)
+            if not match or not SLUG_RE.match(slug):
+                problems.append(Problem(rel, 1, 1, "", f'"{file.name}" is not a valid file name: the slug before .md '
+                                                     "takes lowercase letters, digits and hyphens"))
+                continue
+            if lang is not None and lang not in config.languages[1:]:
+                problems.append(Problem(rel, 1, 1, "", f'"{lang}" is not one of the site\'s other languages '
+                                        f'({", ".join(config.languages[1:]) or "none: see languages in site.yaml"})'))
+                continue
+            tasks.append(Task(kind, file, rel, slug, lang))
+    return tasks
+
+
+def parse_all(tasks: list[Task], jobs: int | None = None) -> list[Parsed]:
+    """Parse every file; on several cores when there are many (Markdown is the cost)."""
+    jobs = jobs or os.cpu_count() or 1
+    if len(tasks) < PARALLEL_FROM or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_parse(t) for t in tasks]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_parse, tasks, chunksize=64)
+
+
+@dataclass
+class _Links:
+    """References resolved to slugs, shared by every language's copy."""
+
+    parent: dict[str, str] = field(default_factory=dict)
+    issuer: dict[str, str] = field(default_factory=dict)
+    competencies: dict[str, list[str]] = field(default_factory=dict)
+    related: dict[str, list[str]] = field(default_factory=dict)
+    endorsements: dict[str, list[tuple]] = field(default_factory=dict)
+    images: dict[tuple[str, str], Image] = field(default_factory=dict)
+
+
+class _Resolver:
+    def __init__(self, config: Config, parsed: dict[str, dict[str, Parsed]], problems: list[Problem]):
+        self.config = config
+        self.parsed = parsed
+        self.problems = problems
+        self.links = _Links()
+        self.image_cache: dict[Path, Image | None] = {}
+
+    def fail(self, ref: Ref, message: str) -> None:
+        self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
+
+    def find(self, ref: Ref, kind: str, what: str) -> str | None:
+        if ref.value in self.parsed[kind]:
+            return ref.value
+        self.fail(ref, f'no {what} "{ref.value}"' + did_you_mean(ref.value, self.parsed[kind], what + "s"))
+        return None
+
+    def image(self, kind: str, slug: str, ref: Ref, square: bool) -> None:
+        content = self.config.root / "content"
+        file = resolve_image(ref, content, self.problems)
+        if file is None:
+            return
+        before = len(self.problems)
+        image = check_image(file, ref, self.config.root, self.problems, min_size=256 if square else 64, square=square)
+        if image is None:
+            return
+        folder = "badges" if kind == "badge" else "issuers"
+        image = replace(image, path=f"{folder}/{slug}.{image.kind}",
+                        thumb_path=f"{folder}/{slug}.{image.kind}" if image.kind == "svg" else f"{folder}/{slug}.thumb.png")
+        if len(self.problems) == before:
+            self.links.images[(kind, slug)] = image
+
+    def resolve(self) -> None:
+        issuers, badges = self.parsed["issuer"], self.parsed["badge"]
+        for slug, p in issuers.items():
+            for ref in p.refs.get("parent", []):
+                if ref.value == slug:
+                    self.fail(ref, f'"{slug}" cannot be its own parent')
+                elif self.find(ref, "issuer", "issuer"):
+                    self.links.parent[slug] = ref.value
+            for ref in p.refs.get("image", []):
+                self.image("issuer", slug, ref, square=False)
+        self.check_cycles()
+        for slug, p in badges.items():
+            for ref in p.refs.get("issuer", []):
+                if self.find(ref, "issuer", "issuer"):
+                    self.links.issuer[slug] = ref.value
+            comps = []
+            for ref in p.refs.get("competencies", []):
+                if self.find(ref, "competency", "competency") and ref.value not in comps:
+                    comps.append(ref.value)
+            self.links.competencies[slug] = comps
+            related = []
+            for ref in p.refs.get("related", []):
+                if ref.value == slug:
+                    self.fail(ref, f'a badge cannot be related to itself')
+                elif self.find(ref, "badge", "badge") and ref.value not in related:
+                    related.append(ref.value)
+            self.links.related[slug] = related
+            ends = []
+            for ref, (comment, when) in zip(p.refs.get("endorsements", []), p.extra.get("endorsements", [])):
+                if self.find(ref, "issuer", "issuer"):
+                    ends.append((ref.value, comment, when))
+            self.links.endorsements[slug] = ends
+            for ref in p.refs.get("image", []):
+                self.image("badge", slug, ref, square=True)
+            if p.obj is not None and p.obj.design is not None:
+                self.drawn_image(slug, p)
+
+    def drawn_image(self, slug: str, p: Parsed) -> None:
+        design = p.obj.design
+        issuer = self.parsed["issuer"].get(self.links.issuer.get(slug, ""))
+        if issuer is not None and issuer.obj is not None:
+            design.initials = issuer.obj.initials
+        key = repr((design.shape, design.background, design.foreground, design.label, design.icon, design.initials))
+        self.links.images[("badge", slug)] = Image(
+            source=None, rel=p.path, kind="png", width=512, height=512,  # type: ignore[arg-type]
+            digest=hashlib.sha256(key.encode()).hexdigest(), path=f"badges/{slug}.png",
+            thumb_path=f"badges/{slug}.thumb.png", drawn=True)
+
+    def check_cycles(self) -> None:
+        parent = self.links.parent
+        reported: set[str] = set()
+        for start in parent:
+            chain, node = [start], parent.get(start)
+            while node is not None and node not in chain:
+                chain.append(node)
+                node = parent.get(node)
+            if node == start and start not in reported:
+                cycle = " → ".join(chain + [start])
+                for slug in chain:
+                    reported.add(slug)
+                    ref = self.parsed["issuer"][slug].refs["parent"][0]
+                    self.fail(ref, f"parents form a cycle: {cycle}")
+        for slug in reported:
+            parent.pop(slug, None)
+
+
+def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], links: _Links,
+              translations: dict[tuple[str, str], dict]) -> Catalogue:
+    """One language's catalogue: fresh objects with translated fields, linked to each other."""
+    default = lang == config.language
+
+    def fields_for(kind: str, slug: str, obj) -> dict:
+        tr = {} if default else translations.get((kind, slug))
+        out = {"lang": lang, "translated": default or tr is not None}
+        for name, value in (tr or {}).items():
+            if name == "request":
+                base = obj.own_request if kind == "badge" else obj.request
+                if base is not None:
+                    out["own_request" if kind == "badge" else "request"] = replace(base, instructions_html=value.instructions_html)
+            elif name != "tags":
+                out[name] = value
+        return out
+
+    issuers: dict[str, Issuer] = {}
+    for slug, p in parsed["issuer"].items():
+        issuers[slug] = replace(p.obj, children=[], badges=[], endorsements=[],
+                                image=links.images.get(("issuer", slug)), **fields_for("issuer", slug, p.obj))
+    for slug, issuer in issuers.items():
+        if slug in links.parent:
+            issuer.parent = issuers[links.parent[slug]]
+            issuer.parent.children.append(issuer)
+    comps = {slug: replace(p.obj, badges=[], **fields_for("competency", slug, p.obj))
+             for slug, p in parsed["competency"].items()}
+    badges: dict[str, Badge] = {}
+    tags: dict[str, Tag] = {}
+    for slug, p in parsed["badge"].items():
+        badge = replace(p.obj, issuer=issuers[links.issuer[slug]], image=links.images[("badge", slug)],
+                        competencies=[comps[c] for c in links.competencies[slug]], tags=[], related=[],
+                        endorsements=[Endorsement(issuers[i], c, d) for i, c, d in links.endorsements[slug]],
+                        **fields_for("badge", slug, p.obj))
+        tr = translations.get(("badge", slug)) if not default else None
+        names = tr["tags"] if tr and "tags" in tr else p.extra.get("tags", [])
+        for name in names:
+            tslug = tag_slug(name)
+            tag = tags.setdefault(tslug, Tag(name, tslug))
+            if badge not in tag.badges and tag not in badge.tags:
+                badge.tags.append(tag)
+                if badge.published:
+                    tag.badges.append(badge)
+        badges[slug] = badge
+        if badge.published:
+            badge.issuer.badges.append(badge)
+            for comp in badge.competencies:
+                comp.badges.append(badge)
+    for slug, badge in badges.items():
+        badge.related = [badges[r] for r in links.related[slug] if badges[r].published]
+    pages = {slug: replace(p.obj, **fields_for("page", slug, p.obj)) for slug, p in parsed["page"].items()}
+    return Catalogue(lang=lang, prefix="" if default else f"{lang}/", title=config.title[lang],
+                     description=config.description[lang], issuers=issuers, badges=badges,
+                     competencies=comps, pages=pages,
+                     tags={t.slug: t for t in sorted((t for t in tags.values() if t.badges), key=lambda t: t.slug)})
+
+
+def load_site(root: Path, jobs: int | None = None) -> Site:
+    """Load and check a whole site; raise SiteError listing every problem."""
+    config, problems = load_config(root)
+    if config is None:
+        raise SiteError(problems)
+    tasks = find_files(config, problems)
+    parsed: dict[str, dict[str, Parsed]] = {k: {} for k in KINDS.values()}
+    translations: dict[tuple[str, str], dict] = {}
+    per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
+    for task, result in zip(tasks, parse_all(tasks, jobs)):
+        problems.extend(result.problems)
+        if task.lang:
+            if result.translation is not None:
+                per_lang[task.lang][(task.kind, task.slug)] = result.translation
+                translations[(task.kind, task.slug)] = result.translation
+        elif result.obj is not None:
+            parsed[task.kind][task.slug] = result
+        else:
+            parsed[task.kind][task.slug] = result  # keep the slug known: no cascade of "no badge x"
+    for task in tasks:
+        if task.lang and task.slug not in parsed[task.kind]:
+            problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'))
+    resolver = _Resolver(config, parsed, problems)
+    resolver.resolve()
+    if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
+        raise SiteError(sorted(set(problems)))
+    catalogues = {lang: _assemble(config, lang, parsed, resolver.links, per_lang[lang]) for lang in config.languages}
+    return Site(config=config, catalogues=catalogues, warnings=sorted(set(problems)))

@@ -1,0 +1,312 @@
+"""The typed model of a site: what the loader checks and the renderers read.
+
+Plain dataclasses, no behaviour beyond small derived properties. The model never imports
+Jinja or any renderer: templates and output modules only read it.
+
+Paths called `path` are site-relative output paths ("badges/expression-orale/"), always
+ending in "/" for pages; a template links to them as `{{ root }}{{ badge.path }}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+CATEGORIES = ("participation", "transversal", "technical", "network")
+STATUSES = ("draft", "active", "retired")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO 8601 duration limited to whole years, months, weeks and days (P2Y, P6M, P1Y6M)."""
+
+    text: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+@dataclass
+class Image:
+    """A checked image from content/, and where it is published."""
+
+    source: Path | None  # absolute path of the file read (None when drawn)
+    rel: str  # path relative to the site root, for messages
+    kind: str  # "png" or "svg"
+    width: int
+    height: int
+    digest: str  # sha256 hex of the bytes: cache key for derived images
+    path: str = ""  # where it is published, site-relative ("badges/x.png")
+    thumb_path: str = ""  # card thumbnail, site-relative (same as path for SVG)
+    drawn: bool = False  # drawn from a `design` block rather than read from a file
+
+
+@dataclass
+class Request:
+    """How to apply for a badge: a form URL or an e-mail address, and instructions."""
+
+    url: str | None = None
+    email: str | None = None
+    instructions_html: str = ""
+
+
+@dataclass
+class Alignment:
+    """An external framework entry a badge aligns to (ESCO, RNCP...)."""
+
+    name: str
+    url: str
+    framework: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class Design:
+    """A badge image to draw instead of reading one (see images.draw_badge)."""
+
+    shape: str
+    background: str
+    foreground: str
+    label: str
+    icon: str | None
+    initials: str
+
+
+@dataclass
+class Endorsement:
+    """An issuer of the site vouching for a badge or another issuer."""
+
+    issuer: Issuer
+    comment: str
+    date: date | None = None
+
+
+@dataclass
+class Issuer:
+    slug: str
+    name: str
+    url: str
+    email: str
+    description: str = ""
+    image: Image | None = None
+    image_alt: str = ""
+    parent: Issuer | None = None
+    linkedin_organization_id: str | None = None
+    request: Request | None = None
+    body_html: str = ""
+    source: str = ""  # content file, site-relative
+    lang: str = ""
+    translated: bool = True  # False when this language fell back to the original text
+    children: list[Issuer] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)  # published badges (active, retired)
+    endorsements: list[Endorsement] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"issuers/{self.slug}/"
+
+    @property
+    def ancestors(self) -> list[Issuer]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+    @property
+    def descendants(self) -> list[Issuer]:
+        out: list[Issuer] = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.descendants)
+        return out
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isupper()]
+        return "".join(w[0] for w in words[:3]) or self.name[:2].upper()
+
+
+@dataclass
+class Competency:
+    slug: str
+    name: str
+    description: str
+    framework: str
+    code: str | None = None
+    url: str | None = None  # external reference (ESCO URI...)
+    group: str | None = None
+    body_html: str = ""
+    source: str = ""
+    lang: str = ""
+    translated: bool = True
+    badges: list[Badge] = field(default_factory=list)  # published badges that develop it
+
+    @property
+    def path(self) -> str:
+        return f"competencies/{self.slug}/"
+
+
+@dataclass
+class Badge:
+    slug: str
+    name: str
+    issuer: Issuer
+    description: str
+    category: str
+    image: Image
+    image_alt: str = ""
+    design: Design | None = None
+    competencies: list[Competency] = field(default_factory=list)
+    alignments: list[Alignment] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    level: int | None = None
+    status: str = "active"
+    validity: Duration | None = None
+    own_request: Request | None = None
+    evidence: list[str] = field(default_factory=list)
+    related: list[Badge] = field(default_factory=list)
+    endorsements: list[Endorsement] = field(default_factory=list)
+    date: date | None = None  # first published (feed, sorting); optional
+    body_html: str = ""  # the criteria
+    body_text: str = ""  # the criteria as plain text (search index)
+    source: str = ""
+    lang: str = ""
+    translated: bool = True
+    holders: int = 0  # filled from award records
+
+    @property
+    def path(self) -> str:
+        return f"badges/{self.slug}/"
+
+    @property
+    def json_path(self) -> str:
+        return f"badges/{self.slug}.json"
+
+    @property
+    def request(self) -> Request | None:
+        """The badge's own way to apply, else its issuer's, else the nearest ancestor's."""
+        if self.own_request is not None:
+            return self.own_request
+        for issuer in [self.issuer, *reversed(self.issuer.ancestors)]:
+            if issuer.request is not None:
+                return issuer.request
+        return None
+
+    @property
+    def published(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "retired"
+
+
+@dataclass
+class Tag:
+    name: str
+    slug: str
+    badges: list[Badge] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass
+class Page:
+    slug: str
+    title: str
+    menu: int | None = None  # position in the main navigation; None: not in it
+    body_html: str = ""
+    source: str = ""
+    lang: str = ""
+    translated: bool = True
+
+    @property
+    def path(self) -> str:
+        return f"pages/{self.slug}/"
+
+
+@dataclass
+class Signing:
+    ob2: bool = False
+    ob3: bool = False
+    keys: str = "keys"
+
+
+@dataclass
+class Config:
+    """site.yaml, checked."""
+
+    root: Path  # the site folder
+    title: dict[str, str]  # per language
+    description: dict[str, str]
+    base_url: str  # always ends with "/"
+    language: str
+    languages: list[str]  # default first
+    theme: str = "default"
+    signing: Signing = field(default_factory=Signing)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ("/" or "/badges/")."""
+        rest = self.base_url.split("://", 1)[1]
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+@dataclass
+class Catalogue:
+    """Everything of one language. Non-default languages hold translated copies."""
+
+    lang: str
+    prefix: str  # "" for the default language, "en/" for English...
+    title: str
+    description: str
+    issuers: dict[str, Issuer]
+    badges: dict[str, Badge]  # every badge, drafts included
+    competencies: dict[str, Competency]
+    pages: dict[str, Page]
+    tags: dict[str, Tag]
+
+    @property
+    def published_badges(self) -> list[Badge]:
+        return [b for b in self.badges.values() if b.published]
+
+    @property
+    def active_badges(self) -> list[Badge]:
+        return [b for b in self.badges.values() if b.status == "active"]
+
+    @property
+    def menu(self) -> list[Page]:
+        pages = [p for p in self.pages.values() if p.menu is not None]
+        return sorted(pages, key=lambda p: (p.menu, p.slug))
+
+    def categories(self) -> dict[str, list[Badge]]:
+        """Category name -> published badges, in the fixed order of CATEGORIES."""
+        out: dict[str, list[Badge]] = {c: [] for c in CATEGORIES}
+        for badge in self.published_badges:
+            out[badge.category].append(badge)
+        return out
+
+    def competency_groups(self) -> list[tuple[str, list[Competency]]]:
+        """(group, competencies) in file order of first appearance; ungrouped last."""
+        groups: dict[str, list[Competency]] = {}
+        for comp in self.competencies.values():
+            groups.setdefault(comp.group or "", []).append(comp)
+        named = [(g, cs) for g, cs in groups.items() if g]
+        return named + ([("", groups[""])] if "" in groups else [])
+
+
+@dataclass
+class Site:
+    """The whole checked model: the config and one catalogue per language."""
+
+    config: Config
+    catalogues: dict[str, Catalogue]  # default language first
+    warnings: list = field(default_factory=list)  # errors.Problem with warning=True
+
+    @property
+    def default(self) -> Catalogue:
+        return self.catalogues[self.config.language]

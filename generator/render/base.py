@@ -1,0 +1,62 @@
+"""What every output module shares: the job record and the page renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from ..i18n import Translator, load_catalogue
+from ..model import Catalogue, Site
+from ..templating import make_environment, theme_folders
+
+
+@dataclass
+class Job:
+    path: str  # output path, site-relative
+    owner: str  # who makes it, for messages
+    make: Callable[[], bytes]
+
+
+class Renderer:
+    """Holds the model, the templates and the interface strings of a build."""
+
+    def __init__(self, site: Site, cache_dir: Path):
+        self.site = site
+        self.config = site.config
+        self.cache_dir = cache_dir
+        self.env = make_environment(site.config.root, site.config.theme)
+        folders = theme_folders(site.config.root, site.config.theme, "i18n")
+        strings = {lang: load_catalogue(folders, lang) for lang in site.config.languages}
+        english = load_catalogue(folders, "en")
+        self.t = {lang: Translator(strings[lang], english, lang) for lang in site.config.languages}
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def url(self, cat: Catalogue, path: str) -> str:
+        """Absolute URL of a page of a language."""
+        return self.config.base_url + cat.prefix + path
+
+    def page(self, template: str, cat: Catalogue, page_path: str, root: str | None = None,
+             og_image: str | None = None, **extra: Any) -> bytes:
+        """Render one HTML page. `page_path` is relative to the language's home ("badges/x/")."""
+        if root is None:
+            root = "../" * (cat.prefix + page_path).count("/")
+        cats = self.site.catalogues.values()
+        context = {
+            "site": self.site, "config": self.config, "cat": cat, "lang": cat.lang, "t": self.t[cat.lang],
+            "root": root, "home": root + cat.prefix, "page_path": page_path,
+            "canonical": self.url(cat, page_path),
+            "alternates": [(c.lang, self.url(c, page_path)) for c in cats] if len(self.site.catalogues) > 1 else [],
+            "switcher": [{"lang": c.lang, "href": root + c.prefix + page_path, "label": self.t[c.lang]("language.name"),
+                          "current": c.lang == cat.lang} for c in cats] if len(self.site.catalogues) > 1 else [],
+            "og_image": og_image,
+            **extra,
+        }
+        return self.template(template).render(context).encode("utf-8")

@@ -1,0 +1,63 @@
+"""Badge images and issuer logos: originals copied, PNG card thumbnails, designed badges drawn.
+
+Derived images are cached by the digest of their source in the site's cache folder, so a
+rebuild does not resize or draw again.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image as PILImage
+
+from .. import designer
+from ..model import Image
+from .base import Job, Renderer
+
+THUMB_SIZE = 256  # cards show 128 CSS pixels: 256 keeps them sharp on dense screens
+
+
+def jobs(r: Renderer) -> list[Job]:
+    out: list[Job] = []
+    default = r.site.default
+    owners = [(b.image, b.design) for b in default.published_badges]
+    owners += [(i.image, None) for i in default.issuers.values() if i.image is not None]
+    for image, design in owners:
+        if image.drawn:
+            out.append(Job(image.path, "images", lambda i=image, d=design: _cached(r, i.digest, "512", lambda: designer.draw(d, 512))))
+        else:
+            out.append(Job(image.path, "images", lambda i=image: i.source.read_bytes()))
+        if image.thumb_path != image.path:
+            out.append(Job(image.thumb_path, "images", lambda i=image, d=design: _thumbnail(r, i, d)))
+    return out
+
+
+def _cached(r: Renderer, digest: str, variant: str, make) -> bytes:
+    file = r.cache_dir / "images" / f"{digest}-{variant}.png"
+    if file.is_file():
+        return file.read_bytes()
+    data = make()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".tmp{id(data)}")
+    tmp.write_bytes(data)
+    tmp.replace(file)
+    return data
+
+
+def _thumbnail(r: Renderer, image: Image, design) -> bytes:
+    def make() -> bytes:
+        if image.drawn:
+            return designer.draw(design, THUMB_SIZE)
+        with PILImage.open(image.source) as img:
+            img = img.convert("RGBA")
+            img.thumbnail((THUMB_SIZE, THUMB_SIZE), PILImage.LANCZOS)
+            return png_bytes(img)
+    return _cached(r, image.digest, f"thumb{THUMB_SIZE}", make)
+
+
+def png_bytes(img: PILImage.Image) -> bytes:
+    """PNG bytes without metadata, so equal pixels give equal files."""
+    buffer = io.BytesIO()
+    img.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

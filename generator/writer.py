@@ -1,0 +1,93 @@
+"""Write the built site beside the output folder, then swap it into place in one step.
+
+A failed or killed build leaves the previous output folder as it was: files go to a sibling
+temporary folder, which replaces the output folder by an atomic exchange (Linux renameat2) or,
+elsewhere, two renames that the next build completes if it was interrupted between them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+
+class DuplicateOutput(Exception):
+    """Two outputs claimed one path: a bug of a renderer or colliding slugs."""
+
+
+class OutputTree:
+    """Claims paths (each at most once) and writes files under a temporary root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.owners: dict[str, str] = {}
+
+    def claim(self, path: str, owner: str) -> None:
+        if path in self.owners:
+            raise DuplicateOutput(f'"{path}" would be written twice: by {self.owners[path]} and by {owner}')
+        self.owners[path] = owner
+
+    def write(self, path: str, data: bytes) -> None:
+        file = self.root / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+
+
+def temp_dir_for(out: Path) -> Path:
+    return out.parent / f".{out.name}.tmp-{os.getpid()}"
+
+
+def _old_dir_for(out: Path) -> Path:
+    return out.parent / f".{out.name}.old"
+
+
+def recover(out: Path) -> None:
+    """Finish or undo what an interrupted build left: keep the last complete output."""
+    old = _old_dir_for(out)
+    if old.exists():
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, out)
+    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def publish(tmp: Path, out: Path) -> None:
+    """Put the finished build `tmp` in place of `out`."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp)
+        return
+    old = _old_dir_for(out)
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old)
+
+
+def looks_replaceable(out: Path) -> bool:
+    """Only an empty folder or a previous build may be replaced wholesale."""
+    if not out.exists():
+        return True
+    if not out.is_dir():
+        return False
+    return not any(out.iterdir()) or (out / "index.html").is_file()

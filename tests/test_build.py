@@ -1,0 +1,209 @@
+"""End-to-end builds: the example catalogue, determinism, atomicity, overrides, sub-paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_site, run_cli, write_site
+from test_invalid_sites import tree_digest
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    """The repository's example catalogue, built once into a temporary folder."""
+    root = copy_site(REPO, tmp_path_factory.mktemp("example") / "site")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    return root / "output"
+
+
+def test_example_has_every_kind_of_page(example: Path):
+    for rel in ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "search.json",
+                "issuers/index.html", "competencies/index.html", "categories/index.html", "tags/index.html",
+                "categories/participation/index.html", "categories/transversal/index.html",
+                "categories/technical/index.html", "categories/network/index.html",
+                "pages/a-propos/index.html", "pages/comment-demander/index.html",
+                "en/index.html", "en/search.json", "en/feed.xml", "static/style.css"]:
+        assert (example / rel).is_file(), rel
+
+
+def test_example_size_matches_the_issue(example: Path):
+    assert len(list((REPO / "content/issuers").glob("*[!.][!e][!n].md"))) >= 6
+    badges = [p for p in (example / "badges").iterdir() if p.is_dir()]
+    assert len(badges) >= 13
+    assert len([p for p in (example / "competencies").iterdir() if p.is_dir()]) >= 20
+
+
+def test_drafts_are_not_published_and_retired_are_marked(example: Path):
+    drafts, retired = [], []
+    for file in (REPO / "content/badges").glob("*.md"):
+        if file.name.count(".") > 1:
+            continue
+        text = file.read_text(encoding="utf-8")
+        if re.search(r"^status: *draft", text, re.M):
+            drafts.append(file.stem)
+        if re.search(r"^status: *retired", text, re.M):
+            retired.append(file.stem)
+    assert drafts and retired, "the example shows both a draft and a retired badge"
+    everything = "".join(p.read_text(encoding="utf-8") for p in example.rglob("*.html"))
+    search = json.loads((example / "search.json").read_text(encoding="utf-8"))
+    for slug in drafts:
+        assert not (example / "badges" / slug).exists()
+        assert f"badges/{slug}/" not in everything
+        assert slug not in [b["slug"] for b in search["badges"]]
+    home = (example / "index.html").read_text(encoding="utf-8")
+    for slug in retired:
+        page = (example / "badges" / slug / "index.html").read_text(encoding="utf-8")
+        assert "retir" in page.lower()
+        assert f"badges/{slug}/" not in home  # the catalogue lists active badges only
+
+
+def test_every_internal_link_resolves(example: Path):
+    """Relative links of every page point at a file of the build (the site works under a sub-path)."""
+    broken = []
+    for page in example.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        for href in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                continue
+            assert not href.startswith("/"), f"{page}: absolute link {href}"
+            target = (page.parent / href).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(example)} -> {href}")
+    assert not broken, broken[:20]
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path):
+    root = copy_site(REPO, tmp_path / "site")
+    assert run_cli("build", "--site", str(root), "--out", str(tmp_path / "a"))[0] == 0
+    assert run_cli("build", "--site", str(root), "--out", str(tmp_path / "b"), "--jobs", "1")[0] == 0
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_failed_build_leaves_the_last_good_output(site):
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    before = tree_digest(root / "output")
+    (root / "content/badges/prise-de-parole.md").write_text("---\nname: [\n---\n", encoding="utf-8")
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1
+    assert "content/badges/prise-de-parole.md:" in err
+    assert tree_digest(root / "output") == before
+    assert not list(root.glob(".output*"))
+
+
+def test_a_template_error_keeps_the_output_and_names_the_template(site):
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    before = tree_digest(root / "output")
+    write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ nope.x }}{% endblock %}'}, base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1
+    assert "page.html:1:1: template:" in err and "nope" in err
+    assert "Traceback" not in err
+    assert tree_digest(root / "output") == before
+
+
+def test_nothing_changed_skips_the_build(site):
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    status, out, _ = run_cli("build", "--site", str(root))
+    assert status == 0 and "Nothing changed" in out
+    badge = root / "content/badges/prise-de-parole.md"
+    badge.write_text(badge.read_text(encoding="utf-8").replace("trois", "quatre"), encoding="utf-8")
+    status, out, _ = run_cli("build", "--site", str(root))
+    assert status == 0 and "Built" in out
+    assert "quatre" in (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+
+
+def test_site_templates_and_static_override_the_theme(site):
+    root = site({
+        "templates/page.html": '{% extends "base.html" %}{% block content %}<p>PAGE-OVERRIDE {{ page.title }}</p>{% endblock %}',
+        "static/style.css": "/* site css */\n",
+        "static/extra.txt": "extra\n",
+    })
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    page = (out / "pages/a-propos/index.html").read_text(encoding="utf-8")
+    assert "PAGE-OVERRIDE À propos" in page
+    assert "<html" in page  # the theme's base.html still wraps it
+    assert (out / "static/style.css").read_text() == "/* site css */\n"
+    assert (out / "static/extra.txt").is_file()
+    assert "PAGE-OVERRIDE" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_sub_path_base_url(site):
+    root = site({"site.yaml": "title: T\nbase_url: https://example.org/badges\nlanguages: [fr, en]\n"})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    page = (out / "badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/badges/badges/prise-de-parole/"' in page  # canonical
+    assert 'href="../../static/style.css"' in page
+    assert "https://example.org/badges/sitemap.xml" in (out / "robots.txt").read_text()
+    assert 'href="/badges/static/style.css"' in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_translations_and_fallback(site):
+    root = site({
+        "content/badges/prise-de-parole.en.md": "---\nname: Public speaking\ndescription: Give a talk.\n---\nCriteria in English.\n",
+    })
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    en = (out / "en/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert "Public speaking" in en and "Criteria in English." in en
+    fr = (out / "badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert "Prise de parole" in fr and "Public speaking" not in fr
+    competency = (out / "en/competencies/oral/index.html").read_text(encoding="utf-8")
+    assert "S&#39;exprimer à l&#39;oral" in competency or "S'exprimer à l'oral" in competency
+    assert 'lang="fr"' in competency  # untranslated content keeps its language
+
+
+def test_drawn_badge_image(site):
+    root = site({"content/badges/prise-de-parole.md": """
+        ---
+        name: Prise de parole
+        issuer: bu
+        description: Présenter un exposé.
+        category: transversal
+        design:
+          shape: hexagon
+          background: "#1f5fa8"
+          label: ORAL
+        ---
+        Critères.
+    """})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    from PIL import Image
+
+    with Image.open(root / "output/badges/prise-de-parole.png") as img:
+        assert img.size == (512, 512)
+    with Image.open(root / "output/badges/prise-de-parole.thumb.png") as img:
+        assert img.size == (256, 256)
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(site, tmp_path: Path):
+    root = site()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    status, _, err = run_cli("build", "--site", str(root), "--out", str(precious))
+    assert status == 1 and "refusing to replace it" in err
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_python_dash_m_and_exit_status(tmp_path: Path):
+    from conftest import vitrine_subprocess
+
+    status = vitrine_subprocess("check", "--site", str(tmp_path))
+    assert status.returncode == 1
+    assert "site.yaml:1:1: no site.yaml" in status.stderr
+    assert "Traceback" not in status.stderr
+    assert os.path.exists(REPO / "pyproject.toml")
