@@ -17,6 +17,7 @@ from .frontmatter import Document, parse_frontmatter
 from .model import CATEGORIES, STATUSES, Alignment, Badge, Competency, Design, Issuer, Page, Request
 
 SHAPES = ("circle", "hexagon", "shield", "ribbon")
+CRITERIA_TOP_HEADING = 3  # badge pages put the criteria under their own h2
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,9 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
             endorsements.append(ref)
             comments.append((comment, when))
     when = f.date("date")
+    retired_on = f.date("retired")  # awards.py refuses awards issued after it
+    if retired_on is not None and status != "retired":
+        f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
     body_html = markup.to_html(doc.body)
     parsed.refs = {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
@@ -175,7 +179,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]
                        design=design, alignments=alignments, level=level, status=status, validity=validity,
-                       own_request=request, evidence=evidence, date=when, body_html=body_html,
+                       own_request=request, evidence=evidence, date=when, retired_on=retired_on, body_html=body_html,
                        body_text=markup.to_text(body_html), source=path)
     return parsed
 
@@ -240,7 +244,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
             f.fail(name, f"cannot be translated: a translation holds only {', '.join(TRANSLATABLE[kind])} "
                          "and the body; other fields come from the original", on_key=True)
     if doc.body.strip():
-        out["body_html"] = markup.to_html(doc.body)
+        out["body_html"] = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
     parsed.translation = out
     return parsed
 

@@ -100,7 +100,8 @@ class _Resolver:
         self.parsed = parsed
         self.problems = problems
         self.links = _Links()
-        self.image_cache: dict[Path, Image | None] = {}
+        self.image_cache: dict[tuple[Path, bool], Image | None] = {}
+        self.image_failures: dict[tuple[Path, bool], list[Problem]] = {}
 
     def fail(self, ref: Ref, message: str) -> None:
         self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
@@ -117,7 +118,14 @@ class _Resolver:
         if file is None:
             return
         before = len(self.problems)
-        image = check_image(file, ref, self.config.root, self.problems, min_size=256 if square else 64, square=square)
+        key = (file, square)
+        if key not in self.image_cache:  # many badges often share one image file
+            self.image_cache[key] = check_image(file, ref, self.config.root, self.problems,
+                                                min_size=256 if square else 64, square=square)
+            self.image_failures[key] = self.problems[before:]
+        elif self.image_failures[key]:
+            self.problems.extend(Problem(ref.path, ref.line, ref.col, ref.field, p.message) for p in self.image_failures[key])
+        image = self.image_cache[key]
         if image is None:
             return
         folder = "badges" if kind == "badge" else "issuers"

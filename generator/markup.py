@@ -13,13 +13,14 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 class _ShiftHeadings(Treeprocessor):
-    """The page template owns the h1: a body's top heading level becomes h2, the rest follow."""
+    """The page template owns the upper headings: a body's top heading becomes `md.top_heading`
+    (h2 by default; h3 for badge criteria, which sit under the page's own "Criteria" h2)."""
 
     def run(self, root):
         found = [el for el in root.iter() if el.tag in _HEADINGS]
         if not found:
             return
-        shift = 2 - min(int(el.tag[1]) for el in found)
+        shift = getattr(self.md, "top_heading", 2) - min(int(el.tag[1]) for el in found)
         if shift > 0:
             for el in found:
                 el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
@@ -35,11 +36,12 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 
 
-def to_html(text: str) -> str:
+def to_html(text: str, top_heading: int = 2) -> str:
     """Render Markdown; one converter is reused (creating one costs more than a small body)."""
     if not text.strip():
         return ""
     _MD.reset()
+    _MD.top_heading = top_heading  # type: ignore[attr-defined]
     return _MD.convert(text)
 
 

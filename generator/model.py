@@ -9,6 +9,7 @@ ending in "/" for pages; a template links to them as `{{ root }}{{ badge.path }}
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -175,6 +176,7 @@ class Badge:
     lang: str = ""
     translated: bool = True
     holders: int = 0  # filled from award records
+    retired_on: date | None = None  # with status retired: awards issued after it are refused
 
     @property
     def path(self) -> str:
@@ -291,12 +293,71 @@ class Catalogue:
         return out
 
     def competency_groups(self) -> list[tuple[str, list[Competency]]]:
-        """(group, competencies) in file order of first appearance; ungrouped last."""
+        """(group, competencies) ordered by code (COM-1 < COM-2 < COM-10), then name; ungrouped last."""
         groups: dict[str, list[Competency]] = {}
-        for comp in self.competencies.values():
+        for comp in sorted(self.competencies.values(), key=_competency_order):
             groups.setdefault(comp.group or "", []).append(comp)
         named = [(g, cs) for g, cs in groups.items() if g]
         return named + ([("", groups[""])] if "" in groups else [])
+
+
+@dataclass
+class Evidence:
+    """One piece of evidence of an award: a URL, or a described work (DESIGN §4)."""
+
+    url: str | None = None
+    name: str | None = None
+    narrative: str = ""  # Markdown, as written
+    narrative_html: str = ""
+
+
+@dataclass
+class Revocation:
+    date: date
+    reason: str
+
+
+@dataclass
+class Award:
+    """One award record of awards/*.yaml, checked. The recipient's e-mail address is not here:
+    only its salted hash, so no template can publish it; the name only with consent."""
+
+    id: str  # a UUID, part of the public URLs
+    badge: str  # the badge's slug: look it up in each catalogue
+    identity: str  # "sha256$" + hex(sha256(e-mail + salt))
+    salt: str
+    issued_on: date
+    expires: date | None = None
+    name: str | None = None  # None unless the recipient consented to its publication
+    evidence: list[Evidence] = field(default_factory=list)
+    narrative: str = ""  # Markdown, as written
+    narrative_html: str = ""
+    revoked: Revocation | None = None
+    source: str = ""  # the awards file, site-relative
+    line: int = 0
+
+    @property
+    def path(self) -> str:
+        return f"assertions/{self.id}/"
+
+    @property
+    def json_path(self) -> str:
+        return f"assertions/{self.id}.json"
+
+    def status(self, today: date) -> str:
+        """"revoked", "expired" or "valid" on a given day."""
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= today:
+            return "expired"
+        return "valid"
+
+
+def _competency_order(comp: Competency) -> tuple:
+    """Natural order of codes: digits compare as numbers; competencies without code come after."""
+    parts = re.split(r"(\d+)", comp.code or "")
+    key = tuple((0, int(p)) if p.isdigit() else (1, p.lower()) for p in parts if p)
+    return (comp.code is None, key, comp.name.lower())
 
 
 @dataclass
@@ -306,6 +367,7 @@ class Site:
     config: Config
     catalogues: dict[str, Catalogue]  # default language first
     warnings: list = field(default_factory=list)  # errors.Problem with warning=True
+    awards: list[Award] = field(default_factory=list)  # in file order; see awards.py
 
     @property
     def default(self) -> Catalogue:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from markupsafe import Markup
 
 from ..i18n import Translator, load_catalogue
 from ..model import Catalogue, Site
@@ -33,6 +34,7 @@ class Renderer:
         english = load_catalogue(folders, "en")
         self.t = {lang: Translator(strings[lang], english, lang) for lang in site.config.languages}
         self._templates: dict[str, jinja2.Template] = {}
+        self._cards: dict[tuple, Markup] = {}
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
@@ -59,4 +61,14 @@ class Renderer:
             "og_image": og_image,
             **extra,
         }
+        context["card"] = lambda badge, level=3: self._card(context, badge, level)
         return self.template(template).render(context).encode("utf-8")
+
+    def _card(self, context: dict, badge: Any, level: int) -> Markup:
+        """A badge card, rendered once per language, depth and heading level: listing pages
+        repeat the same cards many times, and rendering them is most of a listing's cost."""
+        key = (context["lang"], badge.slug, context["root"], level)
+        if key not in self._cards:
+            self._cards[key] = Markup(self.template("partials/card.html").render(
+                {**context, "badge": badge, "card_heading": level}))
+        return self._cards[key]
