@@ -1,0 +1,781 @@
+"""Unit tests of loading: frontmatter, YAML, field checks, each kind of content file, site.yaml.
+
+Most tests need no files: they call the parsers on text. The last ones build small sites
+(BOM and CRLF input, several problems in one run, `vitrine check` writing nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, run_cli
+from generator import markup
+from generator.config import parse_config
+from generator.content import Ref, parse_badge, parse_competency, parse_issuer, parse_page, parse_translation
+from generator.errors import Problem, did_you_mean
+from generator.fields import Fields, tag_slug
+from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml
+from generator.model import Alignment, Design, Duration, Request
+
+BADGE = "content/badges/prise-de-parole.md"
+
+
+def text(s: str) -> str:
+    return textwrap.dedent(s).lstrip("\n")
+
+
+def fields(yaml_lines: str, path: str = "x.md") -> tuple[Fields, list[Problem]]:
+    """A Fields reader over a frontmatter made of `yaml_lines` (its first field is on line 2)."""
+    doc, problem = parse_frontmatter("---\n" + text(yaml_lines) + "---\n", path)
+    assert problem is None, problem
+    problems: list[Problem] = []
+    return Fields(doc, problems), problems
+
+
+def lines(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in sorted(problems)]
+
+
+# -- decode ---------------------------------------------------------------------------------------
+
+def test_decode_removes_bom_and_makes_line_endings_lf():
+    raw = "\ufeff---\r\nname: Écoute\r\n---\rcorps\r\n".encode("utf-8")
+    assert decode(raw, "x.md") == ("---\nname: Écoute\n---\ncorps\n", None)
+
+
+def test_decode_names_line_column_and_byte_of_latin1():
+    raw = "---\nname: Caf\u00e9\n---\n".encode("latin-1")
+    value, problem = decode(raw, "content/pages/x.md")
+    assert value is None
+    assert str(problem) == "content/pages/x.md:2:10: not valid UTF-8 text (byte 0xE9); save the file as UTF-8"
+
+
+# -- parse_frontmatter ---------------------------------------------------------------------------
+
+def test_frontmatter_splits_data_body_and_keeps_file_positions():
+    doc, problem = parse_frontmatter("---\ntitle: À propos\nmenu: 2\n---\n# Titre\n\nTexte.\n", "p.md")
+    assert problem is None
+    assert doc.data == {"title": "À propos", "menu": 2}
+    assert doc.body == "# Titre\n\nTexte.\n"
+    assert doc.body_line == 5
+    assert doc.where(("title",)) == (2, 8)  # the value
+    assert doc.where_key(("menu",)) == (3, 1)  # the key
+    assert doc.where(("menu", "missing")) == (3, 7)  # falls back to the parent value
+    assert doc.where(("nothing",)) == (2, 1)  # then to the whole mapping
+
+
+def test_frontmatter_closed_by_dots_and_trailing_spaces():
+    doc, problem = parse_frontmatter("--- \ntitle: A\n...\nCorps", "p.md")
+    assert problem is None
+    assert (doc.data, doc.body, doc.body_line) == ({"title": "A"}, "Corps", 4)
+
+
+def test_frontmatter_empty_is_an_empty_mapping():
+    doc, problem = parse_frontmatter("---\n---\nCorps\n", "p.md")
+    assert problem is None
+    assert (doc.data, doc.body, doc.where()) == ({}, "Corps\n", (1, 1))
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
+    ("  \n\n", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
+    ("# Titre\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
+    ("\n---\ntitle: A\n---\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
+    ("---\ntitle: A\n", "p.md:1:1: the frontmatter is not closed: add a '---' line after the last field"),
+    ("---\n- title: A\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
+    ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
+    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title": each field may appear only once'),
+    ("---\ntitle: À propos: le site\n---\n",
+     'p.md:2:16: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+])
+def test_frontmatter_problems(source, expected):
+    doc, problem = parse_frontmatter(source, "p.md")
+    assert doc is None
+    assert str(problem) == expected
+
+
+# -- parse_yaml ----------------------------------------------------------------------------------
+
+def test_yaml_scalar_types_and_positions_with_offset():
+    source = "a: 3\nb: true\nc: 2.5\nd: 2024-09-01\ne:\nf: '3'\ng: [x, {h: 1}]\n"
+    value, marks, key_marks, problem = parse_yaml(source, "y", line_offset=10)
+    assert problem is None
+    assert value == {"a": 3, "b": True, "c": 2.5, "d": date(2024, 9, 1), "e": None, "f": "3", "g": ["x", {"h": 1}]}
+    assert marks[("a",)] == (11, 4)
+    assert key_marks[("d",)] == (14, 1)
+    assert marks[("g", 1, "h")] == (17, 12)
+    assert key_marks[("g", 1, "h")] == (17, 9)
+
+
+def test_yaml_empty_text_is_an_empty_mapping():
+    assert parse_yaml("", "y") == ({}, {}, {}, None)
+
+
+def test_yaml_syntax_error_position_counts_offset():
+    value, _, _, problem = parse_yaml("a: [1, 2\nb: 3\n", "y", line_offset=1)
+    assert value is None
+    assert (problem.path, problem.line, problem.field) == ("y", 3, "")
+    assert problem.message.startswith("invalid YAML: ")
+
+
+def test_yaml_refuses_python_tags_without_building_anything():
+    value, _, _, problem = parse_yaml("a: 1\nb: !!python/object/apply:os.system [echo hi]\n", "y")
+    assert value is None
+    assert (problem.line, problem.col) == (2, 4)
+    assert "python/object/apply:os.system" in problem.message and "not allowed" in problem.message
+
+
+def test_yaml_refuses_local_tags_on_mappings():
+    value, _, _, problem = parse_yaml("a: !thing {b: 1}\n", "y")
+    assert value is None
+    assert (problem.line, problem.col, problem.message) == (1, 4, "YAML tags such as '!thing' are not allowed")
+
+
+def test_yaml_refuses_aliases():
+    value, _, _, problem = parse_yaml("a: &x [1, 2]\nb: *x\n", "y")
+    assert value is None
+    assert problem.message == "YAML aliases (*name) are not allowed in content files"
+
+
+def test_yaml_refuses_merge_keys():
+    value, _, _, problem = parse_yaml("b: 1\n<<: {a: 1}\n", "y")
+    assert value is None
+    assert (problem.line, problem.col, problem.message) == (2, 1, "YAML merge keys (<<) are not allowed in content files")
+
+
+@pytest.mark.parametrize("source", ["[a]: 1\n", "true: 1\n", "~: 1\n", "1.5: 1\n"])
+def test_yaml_keys_must_be_plain_names(source):
+    value, _, _, problem = parse_yaml(source, "y")
+    assert value is None
+    assert (problem.line, problem.col, problem.message) == (1, 1, "a key must be a plain name")
+
+
+def test_yaml_integer_key_becomes_text():
+    value, _, key_marks, problem = parse_yaml("12: douze\n", "y")
+    assert (value, key_marks, problem) == ({"12": "douze"}, {("12",): (1, 1)}, None)
+
+
+def test_yaml_bounds_the_number_of_values():
+    value, _, _, problem = parse_yaml("a: [" + ", ".join(["0"] * MAX_NODES) + "]\n", "y")
+    assert value is None
+    assert problem.message == f"too many YAML values (more than {MAX_NODES})"
+
+
+def test_yaml_bounds_nesting():
+    value, _, _, problem = parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "y", line_offset=1)
+    assert value is None
+    assert (problem.line, problem.message) == (2, "YAML nested too deeply")
+
+
+# -- Fields accessors ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, expected", [
+    ("P2Y", Duration("P2Y", 2, 0, 0)),
+    ("P6M", Duration("P6M", 0, 6, 0)),
+    ("P1Y6M", Duration("P1Y6M", 1, 6, 0)),
+    ("P90D", Duration("P90D", 0, 0, 90)),
+    ("P2W3D", Duration("P2W3D", 0, 0, 17)),
+    ("' P1Y '", Duration("P1Y", 1, 0, 0)),
+])
+def test_duration_valid(written, expected):
+    f, problems = fields(f"validity: {written}\n")
+    assert f.duration("validity") == expected
+    assert problems == []
+
+
+@pytest.mark.parametrize("written, message", [
+    ("P2X", '"P2X" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
+    ("P", '"P" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
+    ("PT24H", '"PT24H" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
+    ("2Y", '"2Y" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
+    ("P0Y0M", '"P0Y0M" is a zero duration: an award would never be valid'),
+    ("[P2Y]", "expected text, found a list"),
+])
+def test_duration_invalid(written, message):
+    f, problems = fields(f"validity: {written}\n")
+    assert f.duration("validity") is None
+    assert lines(problems) == [f"x.md:2:11: validity: {message}"]
+
+
+def test_duration_absent_is_none_without_problem():
+    f, problems = fields("name: x\n")
+    assert (f.duration("validity"), problems) == (None, [])
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2024-09-01", date(2024, 9, 1)),
+    ("'2024-09-01'", date(2024, 9, 1)),
+    ("2024-09-01 10:30:00", date(2024, 9, 1)),
+])
+def test_date_valid(written, expected):
+    f, problems = fields(f"date: {written}\n")
+    assert f.date("date") == expected
+    assert problems == []
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("'2024-13-45'", "'2024-13-45'"),
+    ("2024-9-1", "'2024-9-1'"),
+    ("septembre 2024", "'septembre 2024'"),
+    ("20240901", "20240901"),
+])
+def test_date_invalid(written, shown):
+    f, problems = fields(f"date: {written}\n")
+    assert f.date("date") is None
+    assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01"]
+
+
+@pytest.mark.parametrize("written", ["contact@univ.example.org", "prenom.nom+badges@sub.univ-test.fr"])
+def test_email_valid(written):
+    f, problems = fields(f"email: {written}\n")
+    assert (f.email("email"), problems) == (written, [])
+
+
+@pytest.mark.parametrize("written", ["contact(at)univ.example.org", "contact@univ", "a..b@univ.example.org",
+                                     "@univ.example.org", "contact@-univ.example.org", "a b@univ.example.org"])
+def test_email_invalid(written):
+    f, problems = fields(f"email: '{written}'\n")
+    assert f.email("email") is None
+    assert lines(problems) == [f'x.md:2:8: email: "{written}" is not a valid e-mail address (name@domain.org)']
+
+
+def test_email_required_and_missing():
+    f, problems = fields("name: x\n")
+    assert f.email("email", required=True) is None
+    assert lines(problems) == ['x.md:2:1: missing required field "email"']
+
+
+@pytest.mark.parametrize("written", ["https://univ.example.org/", "http://univ.example.org", "https://example.org/a?b=c#d",
+                                     "http://localhost:8000/x", "http://data.europa.eu/esco/skill/abc-123"])
+def test_url_valid(written):
+    f, problems = fields(f"url: {written}\n")
+    assert (f.url("url"), problems) == (written, [])
+
+
+@pytest.mark.parametrize("written", ["www.example.org", "https://example", "ftp://example.org/", "javascript:alert(1)",
+                                     "https://univ example.org/", "//example.org/"])
+def test_url_invalid(written):
+    f, problems = fields(f"url: '{written}'\n")
+    assert f.url("url") is None
+    assert lines(problems) == [f'x.md:2:6: url: "{written}" is not an absolute http(s) URL (https://...)']
+
+
+def test_url_https_only():
+    f, problems = fields("base_url: http://badges.example.org/\n")
+    assert f.url("base_url", https=True) is None
+    assert lines(problems) == ['x.md:2:11: base_url: "http://badges.example.org/" must start with https://']
+
+
+def test_slug_lists_keep_each_position_and_report_bad_items():
+    f, problems = fields("competencies:\n  - oral\n  - Oral\n  - 3\n  - esprit-critique\n")
+    assert f.slugs("competencies") == [("oral", (3, 5)), ("esprit-critique", (6, 5))]
+    assert lines(problems) == [
+        "x.md:4:5: competencies[1]: 'Oral' is not a slug (lowercase letters, digits and hyphens)",
+        "x.md:5:5: competencies[2]: 3 is not a slug (lowercase letters, digits and hyphens)",
+    ]
+
+
+def test_slug_list_given_as_text():
+    f, problems = fields("competencies: oral\n")
+    assert f.slugs("competencies") == []
+    assert lines(problems) == ["x.md:2:15: competencies: expected a list, found text"]
+
+
+@pytest.mark.parametrize("written", ["Oral", "oral--x", "-oral", "oral_x", "éloquence"])
+def test_slug_invalid(written):
+    f, problems = fields(f"issuer: {written}\n")
+    assert f.slug("issuer") is None
+    assert lines(problems) == [f'x.md:2:9: issuer: "{written}" is not a slug (lowercase letters, digits and hyphens)']
+
+
+def test_texts_accepts_one_text_or_a_list_and_numbers():
+    f, problems = fields("a: une preuve\nb: [un, 2, ' trois ']\n")
+    assert f.texts("a") == ["une preuve"]
+    assert f.texts("b") == ["un", "2", "trois"]
+    assert problems == []
+
+
+def test_text_checks_one_line_and_length():
+    f, problems = fields("name: |\n  deux\n  lignes\ncode: ABCDEF\n")
+    assert f.text("name", oneline=True) == "deux\nlignes"
+    assert f.text("code", max_len=4) == "ABCDEF"
+    assert lines(problems) == ["x.md:2:7: name: expected a single line of text",
+                               "x.md:5:7: code: is 6 characters long; at most 4 expected"]
+
+
+@pytest.mark.parametrize("written, message", [
+    ("'deux'", "expected a whole number, found text"),
+    ("true", "expected a whole number, found true or false"),
+    ("1.5", "expected a whole number, found a number"),
+    ("0", "0 is too small: at least 1 expected"),
+    ("100", "100 is too large: at most 99 expected"),
+])
+def test_integer_invalid(written, message):
+    f, problems = fields(f"level: {written}\n")
+    assert f.integer("level", minimum=1, maximum=99) is None
+    assert lines(problems) == [f"x.md:2:8: level: {message}"]
+
+
+def test_choice_and_colour():
+    f, problems = fields("category: Transversal\nbackground: '#1F5FA8'\nforeground: blanc\n")
+    assert f.choice("category", ("participation", "transversal")) is None
+    assert f.colour("background") == "#1F5FA8"
+    assert f.colour("foreground") is None
+    assert lines(problems) == [
+        'x.md:2:11: category: "Transversal" is not allowed (did you mean "transversal"?)',
+        'x.md:4:13: foreground: "blanc" is not a colour: expected #rrggbb, such as #1f5fa8',
+    ]
+
+
+def test_nested_labels_and_done_reports_unknown_keys_on_the_key():
+    f, problems = fields("alignments:\n  - name: ESCO\n  - name: RNCP\n    ulr: https://x.example.org/\n")
+    subs = f.mappings("alignments")
+    for sub in subs:
+        sub.text("name", required=True)
+        sub.url("url", required=True)
+        sub.done()
+    f.done()
+    assert subs[1].label("url") == "alignments[1].url"
+    assert lines(problems) == [
+        'x.md:3:5: alignments[0]: missing required field "url"',
+        'x.md:4:5: alignments[1]: missing required field "url"',
+        'x.md:5:5: alignments[1].ulr: unknown field (did you mean "url"?)',
+    ]
+
+
+# -- did_you_mean, tag_slug ----------------------------------------------------------------------
+
+def test_did_you_mean():
+    assert did_you_mean("descripton", ["name", "description", "design"]) == ' (did you mean "description" or "design"?)'
+    assert did_you_mean("transversale", ["participation", "transversal"]) == ' (did you mean "transversal"?)'
+    assert did_you_mean("zzz", ["b", "a", "c", "a"]) == " (expected one of: a, b, c)"
+    assert did_you_mean("zzz", [f"item{i:02d}" for i in range(13)]) == ""
+    assert did_you_mean("zzz", [], "issuers") == " (there is no issuers)"
+    assert did_you_mean("zzz", []) == ""
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Prise de parole", "prise-de-parole"),
+    ("Éloquence & Co.", "eloquence-co"),
+    ("  --Oral--  ", "oral"),
+    ("Travail d'équipe", "travail-d-equipe"),
+    ("Niveau 2", "niveau-2"),
+    ("!!!", ""),
+])
+def test_tag_slug(name, slug):
+    assert tag_slug(name) == slug
+
+
+# -- markup --------------------------------------------------------------------------------------
+
+def test_to_html_makes_the_top_heading_h2():
+    html = markup.to_html("# Critères\n\nTexte **gras**.\n\n## Détail\n\n###### Fin\n")
+    assert html == "<h2>Critères</h2>\n<p>Texte <strong>gras</strong>.</p>\n<h3>Détail</h3>\n<h6>Fin</h6>"
+
+
+def test_to_html_keeps_a_body_that_starts_at_h2():
+    assert markup.to_html("## Critères\n\n### Détail\n") == "<h2>Critères</h2>\n<h3>Détail</h3>"
+
+
+def test_to_html_top_heading_for_badge_criteria():
+    assert markup.to_html("# Critères\n\n## Détail\n", top_heading=3) == "<h3>Critères</h3>\n<h4>Détail</h4>"
+    assert markup.to_html("### Critères\n", top_heading=3) == "<h3>Critères</h3>"
+
+
+def test_to_html_empty_and_blank():
+    assert markup.to_html("") == ""
+    assert markup.to_html(" \n\n") == ""
+
+
+def test_to_html_converter_is_reset_between_calls():
+    markup.to_html("Texte[^1].\n\n[^1]: Une note.\n")
+    assert markup.to_html("Autre.") == "<p>Autre.</p>"
+
+
+def test_to_text():
+    assert markup.to_text("<h2>Critères</h2>\n<p>Oral &amp; écrit,\n  <em>trois</em> fois.</p>") == "Critères Oral & écrit, trois fois."
+    assert markup.to_text("") == ""
+
+
+# -- parse_badge ---------------------------------------------------------------------------------
+
+FULL_BADGE = text("""
+    ---
+    name: Prise de parole
+    issuer: bu
+    description: Présenter un exposé de dix minutes.
+    category: transversal
+    image: badge.svg
+    image_alt: Un disque bleu
+    competencies: [oral, ecoute]
+    alignments:
+      - name: Faire une présentation
+        url: http://data.europa.eu/esco/skill/abc
+        framework: ESCO
+    tags: [oral, Prise de parole]
+    level: 2
+    status: retired
+    validity: P1Y6M
+    request:
+      url: https://forms.example.org/oral
+      instructions: Remplissez le **formulaire**.
+    evidence: Une vidéo de l'exposé.
+    related: [ecoute-active]
+    endorsements:
+      - issuer: univ
+        comment: Un badge utile.
+        date: 2024-10-01
+    date: 2024-09-01
+    ---
+    Participer à **trois** ateliers :
+
+    - un exposé ;
+    - une table ronde.
+""")
+
+
+def test_parse_badge_full():
+    p = parse_badge(FULL_BADGE, BADGE, "prise-de-parole")
+    assert p.problems == []
+    b = p.obj
+    assert (b.slug, b.name, b.description, b.category) == ("prise-de-parole", "Prise de parole",
+                                                          "Présenter un exposé de dix minutes.", "transversal")
+    assert (b.image_alt, b.level, b.status, b.date) == ("Un disque bleu", 2, "retired", date(2024, 9, 1))
+    assert b.validity == Duration("P1Y6M", 1, 6, 0)
+    assert b.alignments == [Alignment("Faire une présentation", "http://data.europa.eu/esco/skill/abc", "ESCO", None)]
+    assert b.own_request == Request(url="https://forms.example.org/oral", email=None,
+                                    instructions_html="<p>Remplissez le <strong>formulaire</strong>.</p>")
+    assert b.evidence == ["Une vidéo de l'exposé."]
+    assert b.body_html == ("<p>Participer à <strong>trois</strong> ateliers :</p>\n"
+                           "<ul>\n<li>un exposé ;</li>\n<li>une table ronde.</li>\n</ul>")
+    assert b.body_text == "Participer à trois ateliers : un exposé ; une table ronde."
+    assert b.source == BADGE
+    assert p.refs["issuer"] == [Ref("bu", BADGE, 3, 9, "issuer")]
+    assert p.refs["image"] == [Ref("badge.svg", BADGE, 6, 8, "image")]
+    assert p.refs["competencies"] == [Ref("oral", BADGE, 8, 16, "competencies"), Ref("ecoute", BADGE, 8, 22, "competencies")]
+    assert p.refs["related"] == [Ref("ecoute-active", BADGE, 21, 11, "related")]
+    assert p.refs["endorsements"] == [Ref("univ", BADGE, 23, 13, "endorsements[0].issuer")]
+    assert p.extra == {"endorsements": [("Un badge utile.", date(2024, 10, 1))], "tags": ["oral", "Prise de parole"]}
+
+
+def test_parse_badge_defaults_and_design():
+    source = text("""
+        ---
+        name: Écoute
+        issuer: bu
+        description: Écouter.
+        category: network
+        design: {shape: shield, background: '#123456', label: Niveau 1}
+        ---
+    """)
+    p = parse_badge(source, "b.md", "ecoute")
+    assert p.problems == []
+    assert (p.obj.status, p.obj.level, p.obj.validity, p.obj.own_request, p.obj.body_html) == ("active", None, None, None, "")
+    assert p.obj.design == Design(shape="shield", background="#123456", foreground="#ffffff", label="Niveau 1",
+                                  icon=None, initials="")
+    assert p.refs["image"] == []
+
+
+def test_parse_badge_reports_every_problem_of_the_file():
+    source = text("""
+        ---
+        name: Prise de parole
+        issuer: BU
+        descripton: Présenter un exposé.
+        category: transversale
+        image: badge.svg
+        level: zero
+        validity: 2 ans
+        request: {url: https://forms.example.org/, email: oral@univ.example.org}
+        ---
+    """)
+    p = parse_badge(source, "b.md", "b")
+    assert lines(p.problems) == [
+        'b.md:2:1: missing required field "description"',
+        'b.md:3:9: issuer: "BU" is not a slug (lowercase letters, digits and hyphens)',
+        'b.md:4:1: descripton: unknown field (did you mean "description" or "design"?)',
+        'b.md:5:11: category: "transversale" is not allowed (did you mean "transversal"?)',
+        'b.md:6:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
+        "b.md:7:8: level: expected a whole number, found text",
+        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D',
+        'b.md:9:51: request.email: give either "url" (a form) or "email", not both',
+    ]
+
+
+def test_parse_badge_needs_image_or_design_not_both():
+    base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\n"
+    neither = parse_badge(base + "---\n", "b.md", "b")
+    assert lines(neither.problems) == [
+        'b.md:2:1: missing required field "image" (a PNG or SVG file), or a "design" block to draw one']
+    both = parse_badge(base + "image: a.svg\nimage_alt: A\ndesign: {shape: circle, background: '#000000'}\n---\n", "b.md", "b")
+    assert lines(both.problems) == ['b.md:8:9: design: give either "image" or "design", not both']
+
+
+def test_parse_badge_unreadable_frontmatter_gives_no_object():
+    p = parse_badge("---\nname: [\n---\n", "b.md", "b")
+    assert p.obj is None
+    assert len(p.problems) == 1 and p.problems[0].message.startswith("invalid YAML: ")
+
+
+# -- parse_issuer, parse_competency, parse_page --------------------------------------------------
+
+def test_parse_issuer():
+    p = parse_issuer(textwrap.dedent(MINIMAL["content/issuers/bu.md"]).lstrip("\n") , "content/issuers/bu.md", "bu")
+    assert p.problems == []
+    i = p.obj
+    assert (i.slug, i.name, i.url, i.email) == ("bu", "Bibliothèque universitaire", "https://bu.example.org/", "bu@univ.example.org")
+    assert i.request == Request(url=None, email="badges-bu@univ.example.org", instructions_html="<p>Écrivez-nous.</p>")
+    assert i.body_html == "<p>La bibliothèque.</p>"
+    assert p.refs == {"parent": [Ref("univ", "content/issuers/bu.md", 5, 9, "parent")], "image": []}
+
+
+def test_parse_issuer_problems():
+    source = "---\nname: U\nlinkedin_organization_id: 12ab\nrequest: {instructions: Écrire.}\nimage: logo.png\n---\n"
+    p = parse_issuer(source, "i.md", "u")
+    assert lines(p.problems) == [
+        'i.md:2:1: missing required field "email"',
+        'i.md:2:1: missing required field "url"',
+        'i.md:3:27: linkedin_organization_id: "12ab" is not a LinkedIn organization id: expected digits only',
+        'i.md:4:10: request: expected "url" (a form to fill in) or "email" (where to write)',
+        'i.md:5:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
+    ]
+
+
+def test_parse_issuer_linkedin_digits():
+    p = parse_issuer("---\nname: U\nurl: https://u.example.org/\nemail: a@u.example.org\nlinkedin_organization_id: 1234567\n---\n",
+                     "i.md", "u")
+    assert (p.problems, p.obj.linkedin_organization_id) == ([], "1234567")
+
+
+def test_parse_competency():
+    p = parse_competency(textwrap.dedent(MINIMAL["content/competencies/oral.md"]).lstrip("\n"), "c.md", "oral")
+    assert p.problems == []
+    c = p.obj
+    assert (c.slug, c.name, c.description, c.framework, c.group, c.code, c.url) == (
+        "oral", "S'exprimer à l'oral", "Prendre la parole devant un groupe.", "Référentiel de test", "Communiquer", "COM-1", None)
+    assert c.body_html == "<p>En pratique.</p>"
+
+
+def test_parse_competency_problems():
+    p = parse_competency("---\nname: Oral\nurl: esco\ngroupe: Communiquer\n---\n", "c.md", "oral")
+    assert lines(p.problems) == [
+        'c.md:2:1: missing required field "description"',
+        'c.md:2:1: missing required field "framework"',
+        'c.md:3:6: url: "esco" is not an absolute http(s) URL (https://...)',
+        'c.md:4:1: groupe: unknown field (did you mean "group"?)',
+    ]
+
+
+def test_parse_page():
+    p = parse_page("---\ntitle: À propos\nmenu: 0\n---\n# À propos\n\nTexte.\n", "p.md", "a-propos")
+    assert p.problems == []
+    assert (p.obj.slug, p.obj.title, p.obj.menu) == ("a-propos", "À propos", 0)
+    assert p.obj.body_html == "<h2>À propos</h2>\n<p>Texte.</p>"
+
+
+def test_parse_page_problems():
+    p = parse_page("---\nmenu: -1\ntitel: À propos\n---\n", "p.md", "a-propos")
+    assert lines(p.problems) == [
+        'p.md:2:1: missing required field "title"',
+        "p.md:2:7: menu: -1 is too small: at least 0 expected",
+        'p.md:3:1: titel: unknown field (did you mean "title"?)',
+    ]
+
+
+# -- parse_translation ---------------------------------------------------------------------------
+
+def test_parse_translation_badge():
+    source = text("""
+        ---
+        name: Public speaking
+        description: Give a ten-minute talk.
+        tags: [speaking]
+        evidence: [A video]
+        request: {instructions: Fill in the **form**.}
+        ---
+        # Criteria
+    """)
+    p = parse_translation(source, "content/badges/prise-de-parole.en.md", "prise-de-parole", "badge")
+    assert p.problems == []
+    assert p.translation == {
+        "name": "Public speaking",
+        "description": "Give a ten-minute talk.",
+        "evidence": ["A video"],
+        "tags": ["speaking"],
+        "request": Request(url=None, email=None, instructions_html="<p>Fill in the <strong>form</strong>.</p>"),
+        "body_html": "<h3>Criteria</h3>",  # badge criteria sit under the page's own h2
+    }
+
+
+def test_parse_translation_empty_body_keeps_the_original():
+    p = parse_translation("---\ntitle: About\n---\n\n", "p.en.md", "a-propos", "page")
+    assert (p.problems, p.translation) == ([], {"title": "About"})
+
+
+def test_parse_translation_page_body_top_heading_is_h2():
+    p = parse_translation("---\ntitle: About\n---\n# About\n", "p.en.md", "a-propos", "page")
+    assert (p.problems, p.translation) == ([], {"title": "About", "body_html": "<h2>About</h2>"})
+
+
+def test_parse_translation_refuses_other_fields():
+    source = "---\nname: Public speaking\nissuer: bu\nrequest: {url: https://x.example.org/}\n---\n"
+    p = parse_translation(source, "b.en.md", "b", "badge")
+    assert lines(p.problems) == [
+        "b.en.md:3:1: issuer: cannot be translated: a translation holds only name, description, image_alt, "
+        "evidence, tags, request and the body; other fields come from the original",
+        "b.en.md:4:11: request.url: unknown field (expected one of: instructions)",
+    ]
+
+
+def test_parse_translation_competency_fields():
+    p = parse_translation("---\nname: Speaking\ngroup: Communicating\nframework: X\n---\n", "c.en.md", "oral", "competency")
+    assert p.translation == {"name": "Speaking", "group": "Communicating"}
+    assert lines(p.problems) == ["c.en.md:4:1: framework: cannot be translated: a translation holds only name, "
+                                 "description, group and the body; other fields come from the original"]
+
+
+# -- parse_config --------------------------------------------------------------------------------
+
+def test_parse_config(tmp_path: Path):
+    source = text("""
+        title:
+          fr: Badges de test
+          en: Test badges
+        base_url: https://example.org/badges
+        languages: [fr, en]
+        signing: {ob2: true, keys: secrets}
+    """)
+    config, problems = parse_config(source, tmp_path)
+    assert problems == []
+    assert config.title == {"fr": "Badges de test", "en": "Test badges"}
+    assert config.description == {"fr": "", "en": ""}
+    assert (config.base_url, config.base_path) == ("https://example.org/badges/", "/badges/")
+    assert (config.language, config.languages, config.theme) == ("fr", ["fr", "en"], "default")
+    assert (config.signing.ob2, config.signing.ob3, config.signing.keys) == (True, False, "secrets")
+    assert config.root == tmp_path
+
+
+def test_parse_config_single_texts_apply_to_every_language(tmp_path: Path):
+    config, problems = parse_config("title: Badges\ndescription: Un catalogue.\nbase_url: https://b.example.org/\n"
+                                    "language: en\nlanguages: [en, fr]\n", tmp_path)
+    assert problems == []
+    assert (config.title, config.description) == ({"en": "Badges", "fr": "Badges"},
+                                                  {"en": "Un catalogue.", "fr": "Un catalogue."})
+    assert config.languages == ["en", "fr"]
+
+
+def test_parse_config_problems(tmp_path: Path):
+    source = "titel: Badges\nbase_url: http://b.example.org/\nlanguages: [fr, EN, en, en]\ntheme: Sombre\n"
+    config, problems = parse_config(source, tmp_path)
+    assert config is None
+    assert lines(problems) == [
+        'site.yaml:1:1: missing required field "title"',
+        'site.yaml:1:1: titel: unknown field (did you mean "title"?)',
+        'site.yaml:2:11: base_url: "http://b.example.org/" must start with https://',
+        "site.yaml:3:17: languages[1]: 'EN' is not a language code such as fr or en",
+        'site.yaml:3:25: languages[3]: "en" is listed twice',
+        'site.yaml:4:8: theme: "Sombre" is not a slug (lowercase letters, digits and hyphens)',
+    ]
+
+
+def test_parse_config_unknown_key_lists_the_known_ones(tmp_path: Path):
+    config, problems = parse_config("title: B\nbase_url: https://b.example.org/\ncolour: blue\n", tmp_path)
+    assert config is None
+    assert lines(problems) == ["site.yaml:3:1: colour: unknown field (expected one of: base_url, description, "
+                               "language, languages, signing, theme, title)"]
+
+
+def test_parse_config_title_needs_the_default_language(tmp_path: Path):
+    config, problems = parse_config("title: {en: Badges}\nbase_url: https://b.example.org/\n", tmp_path)
+    assert config is None
+    assert lines(problems) == ['site.yaml:1:8: title: needs a text for the default language "fr"',
+                               'site.yaml:1:9: title.en: "en" is not one of the site\'s languages (fr)']
+
+
+def test_parse_config_not_a_mapping(tmp_path: Path):
+    assert parse_config("- a\n", tmp_path) == (None, [Problem("site.yaml", 1, 1, "", "expected a mapping of settings (title: ..., base_url: ...)")])
+
+
+# -- whole sites ---------------------------------------------------------------------------------
+
+def crlf_bom(rel: str) -> bytes:
+    return ("\ufeff" + text(MINIMAL[rel]).replace("\n", "\r\n")).encode("utf-8")
+
+
+def test_bom_and_crlf_files_build(site):
+    root = site({rel: crlf_bom(rel) for rel in ("site.yaml", BADGE, "content/issuers/bu.md", "content/pages/a-propos.md")})
+    status, out, err = run_cli("build", "--site", str(root))
+    assert (status, err) == (0, "")
+    page = (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"page-title\">Prise de parole</h1>" in page
+    assert "<p>Participer à <strong>trois</strong> ateliers.</p>" in page
+    assert "\r" not in page and "\ufeff" not in page
+    assert "Badges de test" in (root / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_bom_and_crlf_do_not_shift_positions(site):
+    broken = text(MINIMAL[BADGE]).replace("level: 1\n", "level: un\n")
+    root = site({BADGE: ("\ufeff" + broken.replace("\n", "\r\n")).encode("utf-8")})
+    status, _, err = run_cli("check", "--site", str(root))
+    assert status == 1
+    assert err == (f"{BADGE}:10:8: level: expected a whole number, found text\n"
+                   "vitrine: 1 problem found.\n")
+
+
+def test_every_problem_of_a_run_is_reported_sorted(site):
+    root = site({
+        BADGE: text(MINIMAL[BADGE]).replace("issuer: bu", "issuer: bux").replace("level: 1", "level: 0"),
+        "content/issuers/univ.md": "---\nname: Université\nurl: univ.example.org\n---\n",
+        "content/pages/a-propos.md": "pas de frontmatter\n",
+        "content/pages/faq.md": "---\ntitle: FAQ\n---\n",
+        "content/pages/faq.de.md": "---\ntitle: FAQ\n---\n",
+    })
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 1
+    assert out == ""
+    assert err.splitlines() == [
+        'content/badges/prise-de-parole.md:3:9: issuer: no issuer "bux" (did you mean "bu"?)',
+        "content/badges/prise-de-parole.md:10:8: level: 0 is too small: at least 1 expected",
+        'content/issuers/univ.md:2:1: missing required field "email"',
+        'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (https://...)',
+        "content/pages/a-propos.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter",
+        "content/pages/faq.de.md:1:1: \"de\" is not one of the site's other languages (en)",
+        "vitrine: 6 problems found; output/ was left as it was.",
+    ]
+    assert not (root / "output").exists()
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*")):
+        digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+        if file.is_file():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def test_check_writes_nothing(site):
+    root = site()
+    before = tree_digest(root)
+    status, out, err = run_cli("check", "--site", str(root))
+    assert (status, err) == (0, "")
+    assert out == "OK: 2 issuers, 1 badges, 1 competencies, 1 pages, 2 language(s).\n"
+    assert tree_digest(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+
+
+def test_check_of_a_broken_site_writes_nothing(site):
+    root = site({BADGE: text(MINIMAL[BADGE]).replace("category: transversal", "category: oral")})
+    before = tree_digest(root)
+    status, out, err = run_cli("check", "--site", str(root))
+    assert status == 1
+    assert out == ""
+    assert err == ('content/badges/prise-de-parole.md:5:11: category: "oral" is not allowed '
+                   "(expected one of: network, participation, technical, transversal)\n"
+                   "vitrine: 1 problem found.\n")
+    assert tree_digest(root) == before
