@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
@@ -281,7 +282,10 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
             problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'))
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
+    awards, award_problems = load_awards(config.root, {slug: p.obj for slug, p in parsed["badge"].items()})
+    problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))
     catalogues = {lang: _assemble(config, lang, parsed, resolver.links, per_lang[lang]) for lang in config.languages}
-    return Site(config=config, catalogues=catalogues, warnings=sorted(set(problems)))
+    count_holders(catalogues.values(), awards)
+    return Site(config=config, catalogues=catalogues, warnings=sorted(set(problems)), awards=awards)
