@@ -23,6 +23,7 @@ from .images import check_image, resolve_image
 from .model import Badge, Catalogue, Competency, Config, Endorsement, Image, Issuer, Page, Request, Site, Tag
 
 KINDS = {"issuers": "issuer", "badges": "badge", "competencies": "competency", "pages": "page"}
+THUMBNAIL_FROM_BYTES = 40_000
 PARALLEL_FROM = 400  # files; below this, starting workers costs more than it saves
 _NAME_RE = re.compile(r"^(?P<slug>[^.]+)(?:\.(?P<lang>[^.]+))?\.md$")
 
@@ -130,8 +131,10 @@ class _Resolver:
         if image is None:
             return
         folder = "badges" if kind == "badge" else "issuers"
+        # A small file is light enough for cards as it is: a thumbnail only for heavy PNGs.
+        light = image.kind == "svg" or file.stat().st_size <= THUMBNAIL_FROM_BYTES
         image = replace(image, path=f"{folder}/{slug}.{image.kind}",
-                        thumb_path=f"{folder}/{slug}.{image.kind}" if image.kind == "svg" else f"{folder}/{slug}.thumb.png")
+                        thumb_path=f"{folder}/{slug}.{image.kind}" if light else f"{folder}/{slug}.thumb.png")
         if len(self.problems) == before:
             self.links.images[(kind, slug)] = image
 

@@ -24,6 +24,7 @@ class OutputTree:
     def __init__(self, root: Path):
         self.root = root
         self.owners: dict[str, str] = {}
+        self.made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
 
     def claim(self, path: str, owner: str) -> None:
         if path in self.owners:
@@ -32,8 +33,11 @@ class OutputTree:
 
     def write(self, path: str, data: bytes) -> None:
         file = self.root / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(data)
+        if file.parent not in self.made:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(file.parent)
+        with open(file, "wb") as handle:
+            handle.write(data)
 
 
 def temp_dir_for(out: Path) -> Path:

@@ -34,7 +34,7 @@ class Renderer:
         english = load_catalogue(folders, "en")
         self.t = {lang: Translator(strings[lang], english, lang) for lang in site.config.languages}
         self._templates: dict[str, jinja2.Template] = {}
-        self._cards: dict[tuple, Markup] = {}
+        self._cards: dict[tuple, str] = {}
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
@@ -65,10 +65,15 @@ class Renderer:
         return self.template(template).render(context).encode("utf-8")
 
     def _card(self, context: dict, badge: Any, level: int) -> Markup:
-        """A badge card, rendered once per language, depth and heading level: listing pages
-        repeat the same cards many times, and rendering them is most of a listing's cost."""
-        key = (context["lang"], badge.slug, context["root"], level)
-        if key not in self._cards:
-            self._cards[key] = Markup(self.template("partials/card.html").render(
-                {**context, "badge": badge, "card_heading": level}))
-        return self._cards[key]
+        """A badge card. Listing pages repeat the same cards many times, and rendering them is
+        most of a listing's cost: each card is rendered once per language, with placeholders
+        for what differs between pages (the relative root and the heading level)."""
+        key = (context["lang"], badge.slug)
+        html = self._cards.get(key)
+        if html is None:
+            html = self._cards[key] = self.template("partials/card.html").render(
+                {**context, "root": _ROOT, "home": _ROOT + context["cat"].prefix, "badge": badge, "card_heading": _LEVEL})
+        return Markup(html.replace(_ROOT, context["root"]).replace(_LEVEL, str(level)))
+
+
+_ROOT, _LEVEL = "\x00root\x00", "\x00level\x00"
