@@ -1,0 +1,73 @@
+"""The award pages `/assertions/<id>/` (and `/<lang>/assertions/<id>/`): what, who, when, status.
+
+The status (valid, expired, revoked) is worked out for the day of the build (awards.today(),
+which SOURCE_DATE_EPOCH fixes); the page also carries the expiry date so that its script shows
+"expired" on a page built before the expiry. The recipient's name appears only with consent (the
+model holds nothing else); the e-mail address is never in the model, only its salted hash.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote, urlencode
+
+import segno
+from markupsafe import Markup
+
+from ..awards import today
+from ..model import Award, Badge, Catalogue
+from . import ob2
+from .base import Job, Renderer
+
+
+def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
+    """LinkedIn "add to profile" (DESIGN §5): organizationId of the issuer or its nearest ancestor
+    that has one, else organizationName."""
+    params: list[tuple[str, str]] = [("startTask", "CERTIFICATION_NAME"), ("name", badge.name)]
+    org_id = next((i.linkedin_organization_id for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
+                   if i.linkedin_organization_id), None)
+    params.append(("organizationId", org_id) if org_id else ("organizationName", badge.issuer.name))
+    params += [("issueYear", str(award.issued_on.year)), ("issueMonth", str(award.issued_on.month))]
+    if award.expires is not None:
+        params += [("expirationYear", str(award.expires.year)), ("expirationMonth", str(award.expires.month))]
+    params += [("certUrl", cert_url), ("certId", award.id)]
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """The page's URL as an inline SVG QR code (segno: deterministic output)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=4, title=title, svgclass="award-qr__code", lineclass=None,
+                          dark="#000", light="#fff")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1))
+
+
+def jobs(r: Renderer) -> list[Job]:
+    on = today()
+    out = []
+    for cat in r.site.catalogues.values():
+        for award in r.site.awards:
+            badge = cat.badges[award.badge]
+            out.append(Job(f"{cat.prefix}{award.path}index.html", "award_pages",
+                           lambda c=cat, a=award, b=badge: _page(r, c, a, b, on)))
+    return out
+
+
+def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
+    t = r.t[cat.lang]
+    page_url = r.url(cat, award.path)
+    status = award.status(on)
+    revoked = award.revoked is not None
+    return r.page(
+        "assertion.html", cat, award.path,
+        og_image=r.config.base_url + badge.image.path if badge.image.kind == "png" else None,
+        award=award, badge=badge, status=status,
+        json_url=ob2.assertion_url(r, award),
+        baked_path=None if revoked else ob2.baked_path(award, badge),
+        baked_name=f"{badge.slug}.{badge.image.kind}",
+        linkedin=None if revoked else linkedin_url(award, badge, page_url),
+        organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
+                           if i.linkedin_organization_id), badge.issuer),
+        qr=None if revoked else qr_svg(page_url, t("award.qr_title")),
+        page_url=page_url,
+    )
