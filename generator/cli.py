@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, award_cli
 from .build import RenderError, build
 from .errors import Problem, SiteError
 from .writer import DuplicateOutput
@@ -103,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     s.set_defaults(func=cmd_serve)
+    award_cli.register(sub)  # award, revoke, awards
     return p
 
 

@@ -1,0 +1,446 @@
+"""The award commands: `vitrine award`, `vitrine revoke`, `vitrine awards`.
+
+They edit `awards/*.yaml` as text: new records are appended at the end of a file and a revocation
+is inserted after its record's last line, so that the rest of the file (comments, layout, order)
+stays as it was. Ids (uuid4) and salts (random hex) are assigned here and nowhere else. Before
+anything is written, the whole new text is checked with every other record of the site
+(awards.load_records); a file is replaced in one step, and a CSV file is taken whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import secrets
+import sys
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .awards import AWARDS_DIR, Record, load_records, normalise_email, today
+from .errors import Problem, SiteError, did_you_mean
+from .fields import EMAIL_RE, URL_RE
+from .model import Badge, Site
+
+CSV_COLUMNS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
+CSV_ALIASES = {"e-mail": "email", "mail": "email", "courriel": "email", "recipient": "email", "nom": "name",
+               "date": "issued_on", "issued": "issued_on"}
+TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
+FALSE = {"", "no", "n", "false", "0", "non", "faux"}
+
+
+def register(sub: Any) -> None:
+    """Add the award commands to the `vitrine` sub-command parser."""
+    a = sub.add_parser("award", help="award a badge to someone (--to), or to every row of a CSV file (--csv)")
+    a.add_argument("--site", default=".", help="the site folder (default: the current folder)")
+    a.add_argument("badge", metavar="BADGE", help="the badge's slug")
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="EMAIL", help="the recipient's e-mail address (never published)")
+    who.add_argument("--csv", metavar="FILE", help=f"a CSV file with columns {', '.join(CSV_COLUMNS)} (email required)")
+    a.add_argument("--name", help="the recipient's name (published only with --consent)")
+    a.add_argument("--consent", action="store_true", help="the recipient agreed to have their name published")
+    a.add_argument("--evidence", action="append", metavar="URL", default=[], help="a URL showing the work (repeatable)")
+    a.add_argument("--narrative", help="what this person did (Markdown)")
+    a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today)")
+    a.add_argument("--file", help="the awards file to append to (default: awards/BADGE.yaml)")
+    a.add_argument("--again", action="store_true", help="award even to someone who holds this badge, still valid")
+    a.set_defaults(func=cmd_award)
+    r = sub.add_parser("revoke", help="revoke an award: it stays published, marked revoked with the reason")
+    r.add_argument("--site", default=".", help="the site folder (default: the current folder)")
+    r.add_argument("id", metavar="ID", help="the award's id (or its first 8 characters or more)")
+    r.add_argument("--reason", required=True, help="why, as shown on the award page and in its JSON")
+    r.add_argument("--date", help="the day of the revocation, YYYY-MM-DD (default: today)")
+    r.set_defaults(func=cmd_revoke)
+    ls = sub.add_parser("awards", help="list the awards (recipients' addresses included: for you only)")
+    ls.add_argument("--site", default=".", help="the site folder (default: the current folder)")
+    ls.add_argument("--badge", metavar="SLUG", help="only this badge's awards")
+    ls.add_argument("--status", choices=("valid", "expired", "revoked"), help="only awards with this status")
+    ls.set_defaults(func=cmd_awards)
+
+
+# -- shared ----------------------------------------------------------------------------------
+
+def _fail(problems: list[Problem] | list[str], tail: str) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"vitrine: {tail}", file=sys.stderr)
+    return 1
+
+
+def _load(root: Path) -> tuple[Site | None, list[Record], int]:
+    from .loader import load_site
+
+    try:
+        site = load_site(root)
+    except SiteError as exc:
+        return None, [], _fail(exc.problems, "the site has problems: fix them first; nothing was written.")
+    badges = dict(site.default.badges)
+    records, problems = load_records(root, badges)  # type: ignore[arg-type]
+    if [p for p in problems if not p.warning]:  # pragma: no cover - load_site reported them already
+        return None, [], _fail(problems, "the award records have problems; nothing was written.")
+    return site, records, 0
+
+
+def _read(file: Path) -> tuple[str, str, bool]:
+    """(text with "\\n" line ends, the file's line end, whether it had a BOM)."""
+    if not file.is_file():
+        return "", "\n", False
+    raw = file.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return text.replace("\r\n", "\n"), newline, bom
+
+
+def _write(file: Path, text: str, newline: str, bom: bool) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    data = (("\ufeff" if bom else "") + text.replace("\n", newline)).encode("utf-8")
+    tmp = file.with_name(f".{file.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp.write_bytes(data)
+    tmp.replace(file)
+
+
+def _parse_day(value: str) -> date | None:
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
+def _record_yaml(record: dict[str, Any]) -> str:
+    return yaml.safe_dump([record], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+
+
+def _append_text(existing: str, rel: str, badge: Badge, records: list[dict]) -> tuple[str | None, str]:
+    """The file's new text with the records at the end, or (None, why not)."""
+    body = [ln for ln in existing.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    if body and body[0].strip() == "[]" and len(body) == 1:
+        existing = "\n".join(ln for ln in existing.split("\n") if ln.strip() != "[]")
+    elif body and not body[0].startswith("-"):
+        return None, f"{rel}:1:1: cannot append to this file: it is not a block list of records (- id: ...)"
+    if not existing.strip():
+        existing = (f"# Awards of the badge \"{badge.name}\" ({badge.slug}): one record per award, added by "
+                    "`vitrine award`.\n# Personal data: recipients' e-mail addresses are never published, "
+                    "names only with consent.\n")
+    if not existing.endswith("\n"):
+        existing += "\n"
+    return existing + "".join(_record_yaml(r) for r in records), ""
+
+
+def _holders(records: list[Record], badge: str, on: date) -> dict[str, Record]:
+    """E-mail -> record, for people holding `badge` on a day (not revoked, not expired)."""
+    out = {}
+    for record in records:
+        award = record.award
+        if award is None or award.badge != badge or award.revoked is not None or record.email is None:
+            continue
+        if award.expires is None or award.expires > on:
+            out[normalise_email(record.email)] = record
+    return out
+
+
+def _check_badge(site: Site, slug: str) -> str | None:
+    badges = site.default.badges
+    if slug not in badges:
+        return f'no badge "{slug}"' + did_you_mean(slug, badges, "badges")
+    badge = badges[slug]
+    if badge.status == "draft":
+        return f'"{slug}" is a draft: publish it (status: active) before awarding it'
+    if badge.status == "retired":
+        return f'"{slug}" is retired: it is no longer awarded'
+    return None
+
+
+def _save(root: Path, site: Site, badge: Badge, rel: str, new: list[dict]) -> int:
+    """Append `new` records to `rel` after checking the result with every record of the site."""
+    file = root / rel
+    existing, newline, bom = _read(file)
+    text, why = _append_text(existing, rel, badge, new)
+    if text is None:
+        return _fail([why], "nothing was written.")
+    _, problems = load_records(root, dict(site.default.badges), overrides={rel: text})  # type: ignore[arg-type]
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        return _fail(errors, "the new records would not be valid; nothing was written.")
+    _write(file, text, newline, bom)
+    return 0
+
+
+def _new_record(badge: str, email: str, name: str | None, consent: bool, evidence: list[str],
+                narrative: str | None, issued: date) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": str(uuid.uuid4()), "badge": badge, "recipient": email}
+    if name:
+        record["name"] = name
+        record["consent"] = consent
+    record["issued_on"] = issued
+    if evidence:
+        record["evidence"] = evidence
+    if narrative:
+        record["narrative"] = narrative
+    record["salt"] = secrets.token_hex(16)
+    return record
+
+
+# -- vitrine award -----------------------------------------------------------------------------
+
+def cmd_award(args: argparse.Namespace) -> int:
+    root = Path(args.site)
+    site, records, status = _load(root)
+    if site is None:
+        return status
+    problem = _check_badge(site, args.badge)
+    if problem:
+        return _fail([f"vitrine award: {problem}"], "nothing was written.")
+    badge = site.default.badges[args.badge]
+    on = today()
+    issued = on
+    if args.date:
+        issued = _parse_day(args.date)  # type: ignore[assignment]
+        if issued is None:
+            return _fail([f'vitrine award: --date "{args.date}" is not a date: expected YYYY-MM-DD'], "nothing was written.")
+    rel = args.file or f"{AWARDS_DIR}/{args.badge}.yaml"
+    rel = Path(rel).as_posix()
+    if not rel.startswith(f"{AWARDS_DIR}/") or not rel.endswith(".yaml") or "/" in rel[len(AWARDS_DIR) + 1:]:
+        return _fail([f'vitrine award: --file "{rel}" must be a file of {AWARDS_DIR}/ ending in .yaml'], "nothing was written.")
+    holders = _holders(records, args.badge, issued)
+    if args.csv:
+        new, problems = _csv_records(Path(args.csv), args, holders, issued, on)
+        if problems:
+            n = len(problems)
+            return _fail(problems, f"{n} problem{'s' if n > 1 else ''} in {args.csv}: no award was made.")
+        if not new:
+            return _fail([f"{args.csv}: no rows to award"], "nothing was written.")
+    else:
+        errors = []
+        email = args.to.strip()
+        if not EMAIL_RE.match(email) or ".." in email:
+            errors.append(f'vitrine award: --to "{email}" is not a valid e-mail address (name@domain.org)')
+        if args.consent and not args.name:
+            errors.append("vitrine award: --consent needs --name (the name to publish)")
+        for url in args.evidence:
+            if not URL_RE.match(url):
+                errors.append(f'vitrine award: --evidence "{url}" is not an absolute http(s) URL')
+        if issued > on:
+            errors.append(f"vitrine award: --date {issued} is in the future (today is {on})")
+        if normalise_email(email) in holders and not args.again:
+            held = holders[normalise_email(email)]
+            errors.append(f"vitrine award: {email} already holds this badge ({held.path}:{held.start}, id "
+                          f"{held.id}); add --again to award it once more")
+        if errors:
+            return _fail(errors, "nothing was written.")
+        new = [_new_record(args.badge, email, args.name, args.consent, args.evidence, args.narrative, issued)]
+    status = _save(root, site, badge, rel, new)
+    if status:
+        return status
+    base = site.config.base_url
+    if len(new) == 1:
+        print(f"Awarded \"{badge.name}\" to {new[0]['recipient']}: id {new[0]['id']}, in {rel}.")
+        print(f"Its page, once built and published: {base}assertions/{new[0]['id']}/")
+    else:
+        print(f"Awarded \"{badge.name}\" to {len(new)} people, in {rel}. Build and publish to make their pages.")
+    return 0
+
+
+def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record], default_day: date,
+                 on: date) -> tuple[list[dict], list[Problem]]:
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return [], [Problem(shown, line, 1, "", "not UTF-8 text: save the spreadsheet as CSV UTF-8")]
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    problems: list[Problem] = []
+    new: list[dict] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        return [], [Problem(shown, 1, 1, "", f"not a CSV file: {exc}")]
+    if not header:
+        return [], [Problem(shown, 1, 1, "", f"empty file: expected a header row ({', '.join(CSV_COLUMNS)})")]
+    columns: list[str | None] = []
+    for col, cell in enumerate(header, 1):
+        name = cell.strip().lower()
+        name = CSV_ALIASES.get(name, name)
+        if name not in CSV_COLUMNS:
+            problems.append(Problem(shown, 1, col, f"column \"{cell.strip()}\"", "unknown column"
+                                    + did_you_mean(name, CSV_COLUMNS)))
+            columns.append(None)
+        elif name in columns:
+            problems.append(Problem(shown, 1, col, name, "this column appears twice"))
+            columns.append(None)
+        else:
+            columns.append(name)
+    if "email" not in columns:
+        problems.append(Problem(shown, 1, 1, "email", "missing required column \"email\" (the recipients' addresses)"))
+    if problems:
+        return [], problems
+    seen: dict[str, int] = {}
+    line = reader.line_num
+    try:
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                problems.append(Problem(shown, start, len(columns) + 1, "", f"{len(row)} cells, but the header has {len(columns)} columns"))
+                continue
+            cells = {name: (row[i].strip() if i < len(row) else "", i + 1) for i, name in enumerate(columns) if name}
+            record = _csv_row(shown, start, cells, args, holders, seen, default_day, on, problems)
+            if record is not None:
+                new.append(record)
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, 1, "", f"not valid CSV: {exc}"))
+    return ([] if problems else new), problems
+
+
+def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
+             holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
+             problems: list[Problem]) -> dict | None:
+    before = len(problems)
+
+    def fail(column: str, message: str) -> None:
+        problems.append(Problem(shown, line, cells[column][1] if column in cells else 1, column, message))
+
+    email, _ = cells["email"]
+    if not email:
+        fail("email", "is empty: every row needs the recipient's address")
+    elif not EMAIL_RE.match(email) or ".." in email:
+        fail("email", f'"{email}" is not a valid e-mail address (name@domain.org)')
+    else:
+        key = normalise_email(email)
+        if key in seen:
+            fail("email", f"{email} is already on line {seen[key]} of this file")
+        elif key in holders and not args.again:
+            held = holders[key]
+            fail("email", f"{email} already holds this badge ({held.path}:{held.start}); add --again to award it once more")
+        seen.setdefault(key, line)
+    name = cells.get("name", ("", 0))[0] or None
+    if name and ("\n" in name or len(name) > 200):
+        fail("name", "expected a single line of at most 200 characters")
+    consent_text = cells.get("consent", ("", 0))[0].lower()
+    consent = consent_text in TRUE
+    if consent_text not in TRUE | FALSE:
+        fail("consent", f'"{consent_text}" is not yes or no (oui/non, true/false, 1/0 are understood)')
+    elif consent and not name:
+        fail("consent", "consent to publish a name, but the name is empty")
+    evidence = cells.get("evidence", ("", 0))[0].split()
+    for url in evidence:
+        if not URL_RE.match(url):
+            fail("evidence", f'"{url}" is not an absolute http(s) URL (several URLs are separated by spaces)')
+    day = default_day
+    day_text = cells.get("issued_on", ("", 0))[0]
+    if day_text:
+        parsed = _parse_day(day_text)
+        if parsed is None:
+            fail("issued_on", f'"{day_text}" is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)')
+        else:
+            day = parsed
+    if day > on:
+        fail("issued_on", f"{day} is in the future (today is {on})")
+    narrative = cells.get("narrative", ("", 0))[0] or args.narrative
+    if len(problems) > before:
+        return None
+    return _new_record(args.badge, email, name, consent, evidence or list(args.evidence), narrative, day)
+
+
+# -- vitrine revoke ----------------------------------------------------------------------------
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    root = Path(args.site)
+    site, records, status = _load(root)
+    if site is None:
+        return status
+    wanted = args.id.strip().lower()
+    matches = [r for r in records if r.id and (r.id == wanted or (len(wanted) >= 8 and r.id.startswith(wanted)))]
+    if len(matches) != 1:
+        why = "matches several awards: give more of it" if matches else "is not the id of any award (see `vitrine awards`)"
+        return _fail([f'vitrine revoke: "{args.id}" {why}'], "nothing was written.")
+    record = matches[0]
+    award = record.award
+    assert award is not None
+    if award.revoked is not None:
+        return _fail([f"{record.path}:{record.start}: award {award.id} was already revoked on {award.revoked.date}"],
+                     "nothing was written.")
+    reason = " ".join(args.reason.split())
+    on = today()
+    day = on if not args.date else _parse_day(args.date)
+    errors = []
+    if not reason:
+        errors.append("vitrine revoke: --reason is empty: say why (it is published)")
+    if day is None:
+        errors.append(f'vitrine revoke: --date "{args.date}" is not a date: expected YYYY-MM-DD')
+    elif day < award.issued_on:
+        errors.append(f"vitrine revoke: --date {day} is before the award was issued ({award.issued_on})")
+    elif day > on:
+        errors.append(f"vitrine revoke: --date {day} is in the future (today is {on})")
+    if errors:
+        return _fail(errors, "nothing was written.")
+    file = root / record.path
+    text, newline, bom = _read(file)
+    lines = text.split("\n")
+    pad = " " * record.indent
+    insert = [f"{pad}revoked:", f"{pad}  date: {day.isoformat()}", f"{pad}  reason: {json.dumps(reason, ensure_ascii=False)}"]
+    new_text = "\n".join(lines[: record.end] + insert + lines[record.end:])
+    after, problems = load_records(root, dict(site.default.badges), overrides={record.path: new_text})  # type: ignore[arg-type]
+    changed = next((r for r in after if r.id == award.id), None)
+    if ([p for p in problems if not p.warning] or changed is None or changed.award is None
+            or changed.award.revoked is None or changed.award.revoked.reason != reason
+            or {k: v for k, v in changed.data.items() if k != "revoked"} != record.data):
+        return _fail([f"{record.path}:{record.start}: cannot add the revocation to this record automatically "
+                      f"(is it written in flow style?); add to it by hand:\n" + "\n".join(insert)], "nothing was written.")
+    _write(file, new_text, newline, bom)
+    print(f"Revoked award {award.id} ({award.badge}) on {day}, in {record.path}. Build and publish: its page and "
+          "JSON will say so.")
+    return 0
+
+
+# -- vitrine awards ----------------------------------------------------------------------------
+
+def cmd_awards(args: argparse.Namespace) -> int:
+    root = Path(args.site)
+    site, records, status = _load(root)
+    if site is None:
+        return status
+    if args.badge and args.badge not in site.default.badges:
+        return _fail([f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges")], "")
+    on = today()
+    rows = []
+    counts = {"valid": 0, "expired": 0, "revoked": 0}
+    for record in records:
+        award = record.award
+        if award is None or (args.badge and award.badge != args.badge):
+            continue
+        state = award.status(on)
+        if args.status and state != args.status:
+            continue
+        counts[state] += 1
+        name = record.data.get("name") or ""
+        if name and award.name is None:
+            name += " (not published)"
+        rows.append((award.id, award.badge, award.issued_on.isoformat(), award.expires.isoformat() if award.expires else "-",
+                     state, record.email or "", str(name)))
+    if not rows:
+        print("No awards" + (" match." if args.badge or args.status else " yet: see `vitrine award --help`."))
+        return 0
+    header = ("id", "badge", "issued_on", "expires", "status", "recipient", "name")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    summary = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    print(f"{len(rows)} award{'s' if len(rows) > 1 else ''} ({summary}).")
+    return 0
