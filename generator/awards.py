@@ -216,7 +216,7 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
         f.fail("consent", 'consent to publish a name, but there is no "name"')
     issued = f.date("issued_on")
     if not f.has("issued_on"):
-        f.fail(None, 'missing required field "issued_on" (the date of the award, such as 2024-09-01)')
+        f.missing("issued_on", " (the day of the award, such as 2024-09-01)")
     elif issued is not None and issued > on:
         f.fail("issued_on", f"{issued} is in the future (today is {on})")
     expires = f.date("expires")
@@ -238,7 +238,7 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
     if sub is not None:
         when = sub.date("date")
         if not sub.has("date"):
-            sub.fail(None, 'missing required field "date" (the day of the revocation)')
+            sub.missing("date", " (the day of the revocation)")
         elif when is not None and issued is not None and when < issued:
             sub.fail("date", f"{when} is before issued_on ({issued})")
         elif when is not None and when > on:

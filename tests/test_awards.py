@@ -1,0 +1,394 @@
+"""Award records, hosted Open Badges 2.0 output, award pages, baking, and the award commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import png_bytes, run_cli, SQUARE_SVG
+from generator import baking
+from generator.awards import identity_hash
+
+BASE = "https://badges.example.org/"
+A1 = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b"  # valid, named with consent, evidence
+A2 = "2c5f39cb-3ab2-4e4c-b4a6-f02ac6b8744c"  # expired, name without consent
+A3 = "3d6a4adc-4bc3-4f5d-85b7-a13bd7c9855d"  # revoked
+A4 = "4e7b5bed-5cd4-4a6e-96c8-b24ce8da966e"  # PNG badge
+SALT = "0123456789abcdef0123456789abcdef"
+
+AWARDS = f"""\
+# awards of the test site
+- id: {A1}
+  badge: prise-de-parole
+  recipient: alice.martin@example.org
+  name: Alice Martin
+  consent: true
+  issued_on: 2024-06-12
+  narrative: A animé **trois** ateliers.
+  evidence:
+    - https://example.org/portfolio/alice
+    - url: https://example.org/video
+      name: Vidéo de l'exposé
+      narrative: Dix minutes devant 40 personnes.
+  salt: {SALT}
+- id: {A2}
+  badge: prise-de-parole
+  recipient: Bob.Secret@Example.org
+  name: Bob Secret
+  issued_on: 2020-01-15
+  salt: {SALT}
+- id: {A3}
+  badge: prise-de-parole
+  recipient: carole@example.org
+  name: Carole Revoked
+  consent: true
+  issued_on: 2024-01-10
+  salt: {SALT}
+  revoked:
+    date: 2024-02-01
+    reason: Attribué par erreur
+- id: {A4}
+  badge: atelier-png
+  recipient: dan@example.org
+  issued_on: 2024-03-01
+  expires: 2030-03-01
+  salt: {SALT}
+"""
+
+PNG_BADGE = """\
+---
+name: Atelier PNG
+issuer: univ
+description: Un badge avec une image PNG.
+category: participation
+image: atelier.png
+image_alt: Un carré bleu
+---
+Venir à l'atelier.
+"""
+
+EPOCH = "1735732800"  # 2025-01-01 12:00 UTC: "today" for these tests
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def awarded(site):
+    def make(extra: dict | None = None) -> Path:
+        files = {"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "awards/prise-de-parole.yaml": AWARDS}
+        files.update(extra or {})
+        return site(files)
+    return make
+
+
+def build(root: Path) -> Path:
+    status, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    return root / "output"
+
+
+def problems_of(root: Path) -> list[str]:
+    status, out, err = run_cli("check", "--site", str(root))
+    assert status == 1
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if not line.startswith("vitrine:")]
+
+
+# -- records ---------------------------------------------------------------------------------
+
+def test_records_are_checked_with_exact_positions(awarded):
+    bad = f"""\
+- id: {A1}
+  badge: prise-de-parol
+  recipient: alice@
+  issued_on: 2025-06-01
+  expires: 2025-01-01
+  salt: {SALT}
+- id: {A1}
+  badge: brouillon
+  recipient: bob@example.org
+  issued_on: 2024-01-01
+  salt: nothex
+  evidence: [ftp://example.org/x, {{name: sans url}}, 3]
+  revoked: {{date: 2023-01-01}}
+  colour: bleu
+- id: not-a-uuid
+  badge: ancien
+  recipient: c@example.org
+  issued_on: 2024-06-01
+  salt: {SALT}
+- [broken
+"""
+    root = awarded({"awards/prise-de-parole.yaml": bad, "content/badges/brouillon.md": PNG_BADGE.replace(
+        "category: participation", "category: participation\nstatus: draft"),
+        "content/badges/ancien.md": PNG_BADGE.replace("category: participation",
+                                                      "category: participation\nstatus: retired\nretired: 2024-01-01")})
+    assert problems_of(root) == [
+        'awards/prise-de-parole.yaml:2:10: badge: no badge "prise-de-parol" (did you mean "prise-de-parole"?)',
+        'awards/prise-de-parole.yaml:3:14: recipient: "alice@" is not a valid e-mail address (name@domain.org)',
+        "awards/prise-de-parole.yaml:4:14: issued_on: 2025-06-01 is in the future (today is 2025-01-01)",
+        "awards/prise-de-parole.yaml:5:12: expires: 2025-01-01 is not after issued_on (2025-06-01): an award expires after it is issued",
+        f"awards/prise-de-parole.yaml:7:7: id: duplicate id: already used at awards/prise-de-parole.yaml:1",
+        'awards/prise-de-parole.yaml:8:10: badge: "brouillon" is a draft: publish it (status: active) before awarding it',
+        "awards/prise-de-parole.yaml:11:9: salt: expected 16 to 128 lowercase hexadecimal digits (`vitrine award` assigns salts)",
+        'awards/prise-de-parole.yaml:12:14: evidence[0]: "ftp://example.org/x" is not an absolute http(s) URL (https://...)',
+        'awards/prise-de-parole.yaml:12:35: evidence[1]: expected "url" (where to see the work) or "narrative" (what was done)',
+        "awards/prise-de-parole.yaml:12:53: evidence[2]: expected a URL, or a mapping of url, name and narrative; found a whole number",
+        "awards/prise-de-parole.yaml:13:12: revoked.reason: missing required field",
+        "awards/prise-de-parole.yaml:13:19: revoked.date: 2023-01-01 is before issued_on (2024-01-01)",
+        "awards/prise-de-parole.yaml:14:3: colour: unknown field (expected one of: badge, consent, evidence, expires, id, "
+        "issued_on, name, narrative, recipient, revoked, salt)",
+        'awards/prise-de-parole.yaml:15:7: id: "not-a-uuid" is not a lowercase UUID such as '
+        "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b (`vitrine award` assigns ids)",
+        'awards/prise-de-parole.yaml:18:14: issued_on: 2024-06-01 is after the badge "ancien" was retired (2024-01-01): '
+        "a retired badge is no longer awarded",
+        "awards/prise-de-parole.yaml:21:1: invalid YAML: did not find expected ',' or ']' (the list opened at line 20, column 3 is not closed)",
+    ]
+
+
+def test_a_published_award_cannot_disappear(awarded):
+    root = awarded()
+    build(root)
+    published = (root / "awards" / "published.txt").read_text()
+    assert [line for line in published.splitlines() if not line.startswith("#")] == [A1, A2, A3, A4]
+    text = (root / "awards" / "prise-de-parole.yaml").read_text()
+    (root / "awards" / "prise-de-parole.yaml").write_text(text.split(f"- id: {A4}")[0])
+    problems = problems_of(root)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"awards/published.txt:8:1: award {A4} was published but is no longer in awards/*.yaml")
+
+
+def test_holders_count_awards_not_revoked(awarded):
+    out = build(awarded())
+    page = (out / "badges" / "prise-de-parole" / "index.html").read_text()
+    assert re.search(r"<dd>2\s+personnes l’ont obtenu</dd>", page)  # A1 and A2 (expired, still held); not A3
+
+
+# -- Open Badges 2.0 JSON ------------------------------------------------------------------------
+
+def test_hosted_assertion_badge_class_and_issuer(awarded):
+    out = build(awarded())
+    a1 = json.loads((out / "assertions" / f"{A1}.json").read_text())
+    assert a1 == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"{BASE}assertions/{A1}.json",
+        "recipient": {"type": "email", "hashed": True, "salt": SALT,
+                      "identity": identity_hash("alice.martin@example.org", SALT)},
+        "badge": f"{BASE}badges/prise-de-parole.json",
+        "issuedOn": "2024-06-12T00:00:00+00:00",
+        "expires": "2026-06-12T00:00:00+00:00",  # the badge's validity, P2Y
+        "verification": {"type": "hosted"},
+        "image": f"{BASE}assertions/{A1}.svg",
+        "narrative": "A animé **trois** ateliers.",
+        "evidence": [{"type": "Evidence", "id": "https://example.org/portfolio/alice"},
+                     {"type": "Evidence", "id": "https://example.org/video", "name": "Vidéo de l'exposé",
+                      "narrative": "Dix minutes devant 40 personnes."}],
+    }
+    assert a1["recipient"]["identity"] == "sha256$" + __import__("hashlib").sha256(
+        ("alice.martin@example.org" + SALT).encode()).hexdigest()
+    badge = json.loads((out / "badges" / "prise-de-parole.json").read_text())
+    assert badge["id"] == f"{BASE}badges/prise-de-parole.json" and badge["type"] == "BadgeClass"
+    assert badge["criteria"] == {"id": f"{BASE}badges/prise-de-parole/",
+                                 "narrative": "## Critères\n\nParticiper à **trois** ateliers."}
+    assert badge["issuer"] == f"{BASE}issuers/bu.json"
+    assert badge["image"] == f"{BASE}badges/prise-de-parole.svg"
+    assert badge["alignment"] == [{"targetName": "S'exprimer à l'oral", "targetUrl": f"{BASE}competencies/oral/",
+                                   "targetDescription": "Prendre la parole devant un groupe.",
+                                   "targetFramework": "Référentiel de test", "targetCode": "COM-1"}]
+    assert badge["tags"] == ["oral", "Prise de parole"]
+    issuer = json.loads((out / "issuers" / "bu.json").read_text())
+    assert issuer == {"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": f"{BASE}issuers/bu.json",
+                      "name": "Bibliothèque universitaire", "url": "https://bu.example.org/",
+                      "email": "bu@univ.example.org"}
+
+
+def test_revoked_assertion_is_stripped(awarded):
+    out = build(awarded())
+    assert json.loads((out / "assertions" / f"{A3}.json").read_text()) == {
+        "@context": "https://w3id.org/openbadges/v2", "id": f"{BASE}assertions/{A3}.json", "type": "Assertion",
+        "revoked": True, "revocationReason": "Attribué par erreur"}
+    assert not (out / "assertions" / f"{A3}.svg").exists()  # nothing to bake for a revoked award
+    page = (out / "assertions" / A3 / "index.html").read_text()
+    assert "Badge révoqué" in page and "Attribué par erreur" in page and "linkedin.com" not in page
+
+
+def test_no_email_and_no_unconsented_name_in_the_output(awarded):
+    out = build(awarded())
+    for file in out.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes().lower()
+            for secret in (b"alice.martin@", b"bob.secret@", b"carole@", b"dan@example", b"bob secret"):
+                assert secret not in data, f"{secret!r} leaked into {file}"
+    assert "Alice Martin" in (out / "assertions" / A1 / "index.html").read_text()
+    assert "Nom non publié" in (out / "assertions" / A2 / "index.html").read_text()
+
+
+def test_same_input_same_bytes(awarded, tmp_path):
+    root = awarded()
+    first = build(root)
+    snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    second = root / "again"
+    status, _, err = run_cli("build", "--site", str(root), "--out", str(second), "--force")
+    assert status == 0, err
+    assert {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()} == snapshot
+
+
+# -- award page ---------------------------------------------------------------------------------
+
+def test_award_page(awarded):
+    out = build(awarded())
+    page = (out / "assertions" / A1 / "index.html").read_text()
+    assert 'class="award-status award-status--valid"' in page and "Badge valide" in page
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=Prise%20de%20parole" in page
+    assert "organizationName=Biblioth%C3%A8que%20universitaire&amp;issueYear=2024&amp;issueMonth=6" in page
+    assert "&amp;expirationYear=2026&amp;expirationMonth=6&amp;certUrl=https%3A%2F%2Fbadges.example.org%2Fassertions%2F" in page
+    assert f'href="../../assertions/{A1}.svg" download="prise-de-parole.svg"' in page
+    assert f'href="../../assertions/{A1}.json"' in page
+    assert '<svg role="img" aria-label="QR code' in page
+    assert f'data-identity="{identity_hash("alice.martin@example.org", SALT)}"' in page
+    assert '<script src="../../static/award.js" defer></script>' in page
+    assert not re.search(r"<script>|<script [^>]*>[^<]", page)  # no inline script
+    assert '<meta property="og:title" content="Alice Martin' in page
+    assert "https://example.org/portfolio/alice" in page and "<strong>trois</strong>" in page
+    expired = (out / "assertions" / A2 / "index.html").read_text()
+    assert "award-status--expired" in expired and "Badge expiré" in expired
+    english = (out / "en" / "assertions" / A1 / "index.html").read_text()
+    assert "Valid badge" in english and "Add to LinkedIn" in english
+    png_page = (out / "assertions" / A4 / "index.html").read_text()
+    assert f'<meta property="og:image" content="{BASE}badges/atelier-png.png">' in png_page
+    assert (out / "static" / "award.js").is_file() and (out / "static" / "award.css").is_file()
+
+
+# -- baking -----------------------------------------------------------------------------------
+
+def test_bake_and_unbake_png_keeps_every_other_chunk():
+    original = png_bytes(256)
+    baked = baking.bake_png(original, '{"id": "é"}')
+    assert baking.unbake_png(baked) == '{"id": "é"}'
+    assert baked.startswith(original[:-12]) and baked.endswith(original[-12:])  # inserted before IEND only
+    again = baking.bake_png(baked, "second")
+    assert baking.unbake_png(again) == "second" and again.count(b"iTXtopenbadges") == 1
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(baked)).size == (256, 256)
+    with pytest.raises(baking.BakingError):
+        baking.bake_png(b"not a png", "x")
+
+
+def test_bake_and_unbake_svg():
+    baked = baking.bake_svg(SQUARE_SVG, '{"a": "]]>"}', "https://x.example.org/a.json")
+    assert 'xmlns:openbadges="http://openbadges.org"' in baked
+    assert '<openbadges:assertion verify="https://x.example.org/a.json">' in baked
+    assert baking.unbake_svg(baked) == '{"a": "]]>"}'
+    again = baking.bake_svg(baked, "{}", "https://x.example.org/b.json")
+    assert again.count("<openbadges:assertion") == 1 and again.count("xmlns:openbadges") == 1
+    import xml.etree.ElementTree as ET
+    ET.fromstring(again)  # still well-formed
+
+
+def test_built_baked_images_hold_their_assertion(awarded):
+    out = build(awarded())
+    png = baking.unbake_png((out / "assertions" / f"{A4}.png").read_bytes())
+    assert json.loads(png) == json.loads((out / "assertions" / f"{A4}.json").read_text())
+    svg = baking.unbake_svg((out / "assertions" / f"{A1}.svg").read_text())
+    assert json.loads(svg)["id"] == f"{BASE}assertions/{A1}.json"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+def test_award_one_person_appends_without_touching_the_rest(awarded):
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "eve@example.org",
+                               "--name", "Ève Neuve", "--consent", "--evidence", "https://example.org/e",
+                               "--narrative", "Très bien", "--date", "2024-12-01")
+    assert status == 0, err
+    after = (root / "awards" / "prise-de-parole.yaml").read_text()
+    assert after.startswith(before)
+    added = after[len(before):]
+    new_id = re.search(r"- id: ([0-9a-f-]{36})\n", added).group(1)
+    assert re.fullmatch(
+        rf"- id: {new_id}\n  badge: prise-de-parole\n  recipient: eve@example.org\n  name: Ève Neuve\n  consent: true\n"
+        r"  issued_on: 2024-12-01\n  evidence:\n  - https://example.org/e\n  narrative: Très bien\n  salt: [0-9a-f]{32}\n", added)
+    assert new_id in out
+    built = build(root)
+    assert json.loads((built / "assertions" / f"{new_id}.json").read_text())["issuedOn"] == "2024-12-01T00:00:00+00:00"
+
+
+def test_award_refuses_mistakes_and_writes_nothing(awarded):
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    status, _, err = run_cli("award", "prise-de-parol", "--site", str(root), "--to", "x@example.org")
+    assert status == 1 and 'no badge "prise-de-parol" (did you mean "prise-de-parole"?)' in err
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "alice.martin@example.org")
+    assert status == 1 and "already holds this badge" in err
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "nope", "--date", "2026-01-01")
+    assert status == 1 and "not a valid e-mail address" in err and "is in the future" in err
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
+    assert "Traceback" not in err
+
+
+def test_award_from_csv_all_or_nothing(awarded, tmp_path):
+    root = awarded()
+    bad = tmp_path / "promo.csv"
+    bad.write_text("email;nom;consent;evidence;issued_on\n"
+                   "e1@example.org;Eve One;oui;https://example.org/e1;12/03/2024\n"
+                   "nope;;peut-être;ftp://x;2024-13-01\n"
+                   "\n"
+                   "E1@example.org;;;;\n", encoding="utf-8")
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(bad))
+    assert status == 1
+    assert err.splitlines() == [
+        f'{bad}:3:1: email: "nope" is not a valid e-mail address (name@domain.org)',
+        f'{bad}:3:3: consent: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        f'{bad}:3:4: evidence: "ftp://x" is not an absolute http(s) URL (several URLs are separated by spaces)',
+        f'{bad}:3:5: issued_on: "2024-13-01" is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)',
+        f"{bad}:5:1: email: E1@example.org is already on line 2 of this file",
+        f"vitrine: 5 problems in {bad}: no award was made.",
+    ]
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
+    good = tmp_path / "ok.csv"
+    good.write_text("email,name,consent,issued_on\n" + "".join(
+        f"s{i}@example.org,Student {i},{'yes' if i % 2 else 'no'},2024-09-0{1 + i % 9}\n" for i in range(229)))
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(good))
+    assert status == 0, err
+    assert "to 229 people" in out
+    status, out, _ = run_cli("awards", "--site", str(root), "--badge", "prise-de-parole", "--status", "valid")
+    assert out.splitlines()[-1] == "230 awards (230 valid)."  # 229 + Alice
+    built = build(root)
+    assert len(list((built / "assertions").glob("*.json"))) == 233
+
+
+def test_revoke(awarded):
+    root = awarded()
+    status, out, err = run_cli("revoke", A1[:8], "--site", str(root), "--reason", "Fraude: travail copié")
+    assert status == 0, err
+    text = (root / "awards" / "prise-de-parole.yaml").read_text()
+    assert '  salt: 0123456789abcdef0123456789abcdef\n  revoked:\n    date: 2025-01-01\n    reason: "Fraude: travail copié"\n- id: 2c5f' in text
+    status, _, err = run_cli("revoke", A1, "--site", str(root), "--reason", "encore")
+    assert status == 1 and "was already revoked on 2025-01-01" in err
+    status, _, err = run_cli("revoke", "ffffffff", "--site", str(root), "--reason", "x")
+    assert status == 1 and "is not the id of any award" in err
+    out_dir = build(root)
+    assert json.loads((out_dir / "assertions" / f"{A1}.json").read_text())["revocationReason"] == "Fraude: travail copié"
+
+
+def test_awards_listing(awarded):
+    root = awarded()
+    status, out, _ = run_cli("awards", "--site", str(root))
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "badge", "issued_on", "expires", "status", "recipient", "name"]
+    assert lines[-1] == "4 awards (2 valid, 1 expired, 1 revoked)."
+    assert "Bob Secret (not published)" in out
+    status, out, _ = run_cli("awards", "--site", str(root), "--status", "revoked")
+    assert A3 in out and A1 not in out
