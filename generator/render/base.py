@@ -46,17 +46,23 @@ class Renderer:
         return self.config.base_url + cat.prefix + path
 
     def page(self, template: str, cat: Catalogue, page_path: str, root: str | None = None,
-             og_image: str | None = None, **extra: Any) -> bytes:
-        """Render one HTML page. `page_path` is relative to the language's home ("badges/x/")."""
+             og_image: str | None = None, other_path: Callable[[Catalogue], str] | None = None,
+             **extra: Any) -> bytes:
+        """Render one HTML page. `page_path` is relative to the language's home ("badges/x/").
+
+        `other_path(catalogue)` gives the same page's path in another language where it differs
+        (tags are translated, so a tag page may have no twin: then the tags list stands in)."""
         if root is None:
             root = "../" * (cat.prefix + page_path).count("/")
         cats = self.site.catalogues.values()
+        twin = {c.lang: (other_path(c) if other_path and c is not cat else page_path) for c in cats}
         context = {
             "site": self.site, "config": self.config, "cat": cat, "lang": cat.lang, "t": self.t[cat.lang],
             "root": root, "home": root + cat.prefix, "page_path": page_path,
             "canonical": self.url(cat, page_path),
-            "alternates": [(c.lang, self.url(c, page_path)) for c in cats] if len(self.site.catalogues) > 1 else [],
-            "switcher": [{"lang": c.lang, "href": root + c.prefix + page_path, "label": self.t[c.lang]("language.name"),
+            "alternates": [(c.lang, self.url(c, twin[c.lang])) for c in cats if twin[c.lang] == page_path or c is cat]
+            if len(self.site.catalogues) > 1 else [],
+            "switcher": [{"lang": c.lang, "href": root + c.prefix + twin[c.lang], "label": self.t[c.lang]("language.name"),
                           "current": c.lang == cat.lang} for c in cats] if len(self.site.catalogues) > 1 else [],
             "og_image": og_image,
             **extra,

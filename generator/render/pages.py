@@ -41,7 +41,8 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
         jobs.append(Job(f"{p}categories/{name}/index.html", "pages", lambda n=name: r.page(
             "category.html", cat, f"categories/{n}/", category=n, badges=categories[n])))
     for tag in cat.tags.values():
-        jobs.append(Job(f"{p}{tag.path}index.html", "pages", lambda t=tag: r.page("tag.html", cat, t.path, tag=t)))
+        jobs.append(Job(f"{p}{tag.path}index.html", "pages", lambda t=tag: r.page(
+            "tag.html", cat, t.path, tag=t, other_path=lambda c, t=t: t.path if t.slug in c.tags else "tags/")))
     for page in cat.pages.values():
         jobs.append(Job(f"{p}{page.path}index.html", "pages", lambda pg=page: r.page("page.html", cat, pg.path, page=pg)))
     return jobs
