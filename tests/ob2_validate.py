@@ -74,7 +74,15 @@ def main() -> int:
     out = []
     for item in json.load(sys.stdin):
         profile = {"email": item["email"]} if item.get("email") else None
-        if "file" in item:
+        if "file" in item and item["file"].endswith(".svg"):
+            # openbadges-bakery's SVG unbake returns bytes on Python 3, which verify() then refuses
+            # ("only URL, JSON, or JWS input"): unbake with it, decode, and verify what it found.
+            from openbadges_bakery import unbake
+            with open(item["file"], "rb") as f:
+                found = unbake(f)
+            found = found.decode("utf-8") if isinstance(found, bytes) else found
+            result = openbadges.verify(found, recipient_profile=profile, use_cache=False)
+        elif "file" in item:
             with open(item["file"], "rb") as f:
                 result = openbadges.verify(f, recipient_profile=profile, use_cache=False)
         else:

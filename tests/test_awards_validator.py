@@ -1,0 +1,154 @@
+"""1EdTech's Open Badges 2.0 validator checks every hosted assertion of built sites, offline.
+
+The validator (PyPI `openbadges`) lives in its own virtualenv, made by scripts/setup-validator.sh
+(default .venv-validator/; or set VITRINE_VALIDATOR_PYTHON to its python). The built output is
+served on 127.0.0.1 by a thread HTTP server; tests/ob2_validate.py routes the validator's requests
+for the site's base_url there and answers the Open Badges context URL with the copy shipped in
+generator/data/, so nothing reaches the network. Without the virtualenv the tests are skipped,
+unless VITRINE_REQUIRE_VALIDATOR=1 (then they fail).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import threading
+from datetime import datetime, timezone
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_site, png_bytes, run_cli
+from test_awards import PNG_BADGE, SALT
+
+VALIDATOR = Path(os.environ.get("VITRINE_VALIDATOR_PYTHON") or REPO / ".venv-validator" / "bin" / "python")
+CONTEXT = REPO / "generator" / "data" / "openbadges-v2-context.json"
+BASE = "https://badges.example.org/"
+
+if not VALIDATOR.is_file():
+    if os.environ.get("VITRINE_REQUIRE_VALIDATOR") == "1":
+        raise RuntimeError(f"no validator at {VALIDATOR}: run scripts/setup-validator.sh")
+    pytest.skip(f"1EdTech's validator is not installed ({VALIDATOR}): run scripts/setup-validator.sh",
+                allow_module_level=True)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # noqa: D401 - silence the test server
+        pass
+
+
+def validate(output: Path, items: list[dict]) -> list[dict]:
+    """Serve `output` on 127.0.0.1 and run the validator on each item (see tests/ob2_validate.py)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        local = f"http://127.0.0.1:{server.server_address[1]}/"
+        run = subprocess.run([str(VALIDATOR), str(REPO / "tests" / "ob2_validate.py"), BASE, local, str(CONTEXT)],
+                             input=json.dumps(items), capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "NO_PROXY": "*"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+def expectation(output: Path, url: str) -> str:
+    """What the validator must say of a hosted assertion: "valid", "expired" or "revoked"."""
+    data = json.loads((output / url[len(BASE):]).read_text())
+    if data.get("revoked"):
+        return "revoked"
+    expires = data.get("expires")
+    if expires and datetime.fromisoformat(expires) <= datetime.now(timezone.utc):
+        return "expired"
+    return "valid"
+
+
+def check_reports(output: Path, reports: list[dict]) -> None:
+    for report in reports:
+        url = report["input"]
+        expected = expectation(output, url) if url.startswith(BASE) else "valid"
+        if expected == "valid":
+            assert report["valid"] and not report["errors"], report
+        elif expected == "expired":  # the only problem the validator finds is the expiry
+            assert not report["valid"] and len(report["errors"]) == 1 and "expired on" in report["errors"][0], report
+        else:  # the stripped revoked form is not an assertion a verifier accepts
+            assert not report["valid"], report
+
+
+def test_every_assertion_of_the_example_site(tmp_path):
+    root = copy_site(REPO, tmp_path / "site")
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    output = root / "output"
+    urls = sorted(BASE + p.relative_to(output).as_posix() for p in (output / "assertions").glob("*.json"))
+    assert len(urls) >= 10
+    reports = validate(output, [{"input": url} for url in urls])
+    check_reports(output, reports)
+    kinds = {expectation(output, url) for url in urls}
+    assert {"valid", "expired", "revoked"} <= kinds
+
+
+RECORDS = f"""\
+- id: 5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f
+  badge: prise-de-parole
+  recipient: alice.martin@example.org
+  name: Alice Martin
+  consent: true
+  issued_on: 2024-06-12
+  expires: 2099-06-12
+  narrative: A animé **trois** ateliers.
+  evidence:
+    - https://example.org/portfolio/alice
+    - {{url: https://example.org/video, name: Vidéo, narrative: Dix minutes.}}
+  salt: {SALT}
+- id: 6a9d7d0f-7ef6-4c80-b809-d46e0afcb880
+  badge: atelier-png
+  recipient: Dan.Dupont@Example.org
+  issued_on: 2024-03-01
+  salt: {SALT}
+- id: 7bae8e10-80f7-4d91-8910-e57f1b0dc991
+  badge: dessine
+  recipient: eve@example.org
+  issued_on: 2024-03-01
+  salt: {SALT}
+"""
+
+DRAWN = """\
+---
+name: Badge dessiné
+issuer: bu
+description: Un badge dont l'image est dessinée.
+category: technical
+design: {shape: hexagon, background: "#1f5fa8", label: TEST}
+---
+Critères.
+"""
+
+
+def test_svg_png_and_drawn_badges_recipients_and_baked_files(site, tmp_path):
+    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    output = root / "output"
+    a = "assertions/"
+    items = [
+        {"input": f"{BASE}{a}5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.json", "email": "alice.martin@example.org"},
+        {"input": f"{BASE}{a}6a9d7d0f-7ef6-4c80-b809-d46e0afcb880.json", "email": "dan.dupont@example.org"},
+        {"input": f"{BASE}{a}7bae8e10-80f7-4d91-8910-e57f1b0dc991.json", "email": "eve@example.org"},
+        {"file": str(output / a / "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.svg")},
+        {"file": str(output / a / "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880.png")},
+        {"file": str(output / a / "7bae8e10-80f7-4d91-8910-e57f1b0dc991.png")},
+        {"input": f"{BASE}{a}5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.json", "email": "someone.else@example.org"},
+    ]
+    reports = validate(output, items)
+    for report in reports[:6]:
+        assert report["valid"] and not report["errors"], report
+    for report, item in zip(reports[:3], items):
+        assert report["recipient"] == {"email": item["email"]}, report
+    assert not reports[6]["valid"]  # the hash does not match another address
