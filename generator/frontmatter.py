@@ -1,25 +1,33 @@
 """Split a content file into YAML frontmatter and Markdown body, keeping YAML positions.
 
-Values come back as plain Python (dict, list, str, int, float, bool, None, date), with a side
-table of positions so that a later check can name the exact line and column of a field.
+Values come back as plain Python (dict, list, str, int, float, bool, None, date), with side
+tables: the position of every value and key, so that a later check can name the exact line and
+column of a field, and the source text of every plain scalar that YAML read as something other
+than text (`0123` is the integer 83 for YAML 1.1; a text field wants "0123").
+
+The YAML is read event by event (libyaml when available) rather than composed into nodes: an
+alias is then seen where it is written, not where its anchor is, and nothing is ever expanded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .errors import Problem
 
-try:  # libyaml is several times faster; both give the same nodes and marks
+try:  # libyaml is several times faster; both give the same events and marks
     _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 _SCALAR = SafeConstructor()
+_RESOLVER = Resolver()
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {
     _STD + "str": lambda node: node.value,
@@ -30,6 +38,7 @@ _SCALAR_TAGS = {
     _STD + "timestamp": _SCALAR.construct_yaml_timestamp,
 }
 MAX_NODES = 10_000  # a frontmatter has tens of values; this bounds hostile files
+MAX_DEPTH = 64  # lists and mappings inside each other
 
 
 Key = tuple  # a path into the data: ("alignments", 0, "url")
@@ -45,6 +54,8 @@ class Document:
     body_line: int = 1  # file line where the body starts
     marks: dict[Key, tuple[int, int]] = field(default_factory=dict)  # value positions
     key_marks: dict[Key, tuple[int, int]] = field(default_factory=dict)  # key positions
+    raw: dict[Key, str] = field(default_factory=dict)  # source text of plain scalars not read as text
+    top: tuple[int, int] | None = None  # where a missing top-level field is reported (the opening ---)
 
     def where(self, key: Key = ()) -> tuple[int, int]:
         """(line, col) of a value, falling back to its key, its parent, then the file start."""
@@ -60,11 +71,52 @@ class Document:
     def where_key(self, key: Key) -> tuple[int, int]:
         return self.key_marks.get(key) or self.where(key)
 
+    def value(self, key: Key) -> Any:
+        """The value at a key path, or None."""
+        node: Any = self.data
+        for part in key:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def where_whole(self, key: Key) -> tuple[int, int]:
+        """Where to report a problem about a value as a whole: a block mapping or list starts on
+        the line after its key (at its first child), so point at the key."""
+        if key in self.key_marks and key in self.marks and isinstance(self.value(key), (dict, list)):
+            if self.marks[key][0] > self.key_marks[key][0]:
+                return self.key_marks[key]
+        if not key and self.top is not None:
+            return self.top
+        return self.where(key)
+
+
+@dataclass
+class YAMLResult:
+    value: Any
+    marks: dict[Key, tuple[int, int]]
+    key_marks: dict[Key, tuple[int, int]]
+    raw: dict[Key, str]
+    problem: Problem | None
+
+
+def label(key: Key) -> str:
+    """The dotted field name of a key path: request.url, alignments[1].url."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def show_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
 
 class _Fail(Exception):
-    def __init__(self, line: int, col: int, message: str):
+    def __init__(self, line: int, col: int, message: str, key: Key = ()):
         super().__init__(message)
-        self.line, self.col, self.message = line, col, message
+        self.line, self.col, self.message, self.key = line, col, message, key
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
@@ -82,79 +134,201 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, dict, dict, Problem | None]:
-    """Parse one YAML document: (value, value marks, key marks, problem).
+_CONTEXTS = {  # libyaml's "while ..." context, said for an author, when its mark is elsewhere
+    "while parsing a flow sequence": "the list opened at line {line}, column {col} is not closed",
+    "while parsing a flow mapping": "the mapping opened at line {line}, column {col} is not closed",
+    "while scanning a quoted scalar": "the quoted text opened at line {line}, column {col} is not closed",
+    "while parsing a block mapping": "check the indentation: fields of one mapping start in the same column",
+    "while parsing a block collection": 'check the indentation: items of one list start with "-" in the same column',
+}
+
+
+_SIMPLE_KEY_HINT = ' (a field is written "name: value")'
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Problem:
+    message = (exc.problem or exc.context or "invalid YAML").rstrip()
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    if exc.context == "while scanning a simple key" and context is not None:
+        mark = context  # the line that has no ":", not the line after it
+        message += _SIMPLE_KEY_HINT
+    elif exc.problem and exc.context in _CONTEXTS and context is not None and (
+            mark is None or (context.line, context.column) != (mark.line, mark.column)):
+        where = {"line": context.line + 1 + line_offset, "col": context.column + 1}
+        message += " (" + _CONTEXTS[exc.context].format(**where) + ")"
+    lines = text.split("\n")
+    bad_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    at_tab = mark is not None and mark.column < len(bad_line) and bad_line[mark.column] == "\t"
+    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
+    if "\t" in message or "tab" in message or at_tab or "\t" in indent:
+        message += " (indent with spaces, not tabs)"
+    elif "mapping values are not allowed" in message:
+        message += ' (a text containing ": " must be put in quotes)'
+    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+    return Problem(path, line, col, "", "invalid YAML: " + message)
+
+
+def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
+    """Parse one YAML document into plain values, positions and source texts.
 
     `line_offset` is the number of file lines before the YAML text, so positions are real.
+    A problem that stops the reading (a syntax error, a tag, an alias) is the only one returned;
+    a scalar that YAML cannot construct (`date: 2024-13-45`) is kept as its source text, for the
+    field checks to report with everything else.
     """
     marks: dict[Key, tuple[int, int]] = {}
     key_marks: dict[Key, tuple[int, int]] = {}
+    raw: dict[Key, str] = {}
+
+    def result(value: Any, problem: Problem | None = None) -> YAMLResult:
+        return YAMLResult(value, marks, key_marks, raw, problem)
+
+    def pos(mark: Any) -> tuple[int, int]:
+        return (mark.line + 1 + line_offset, mark.column + 1)
+
+    # Each open collection: [container, its key path, the pending mapping key or None].
+    stack: list[list[Any]] = []
+    root: list[Any] = []
+    nodes = 0
+    documents = 0
+
+    def place(event: Any) -> Key | None:
+        """The key path of the node this event starts; None when it is a mapping key."""
+        if not stack:
+            return ()
+        container, key, pending = stack[-1]
+        if isinstance(container, list):
+            return key + (len(container),)
+        if pending is None:
+            return None
+        return key + (pending,)
+
+    def attach(value: Any) -> None:
+        if not stack:
+            root.append(value)
+            return
+        frame = stack[-1]
+        if isinstance(frame[0], list):
+            frame[0].append(value)
+        else:
+            frame[0][frame[2]] = value
+            frame[2] = None
+
+    def take_key(event: Any) -> None:
+        container, key, _ = stack[-1]
+        if isinstance(event, yaml.AliasEvent):
+            raise _Fail(*pos(event.start_mark), "YAML aliases (*name) are not allowed in content files")
+        tag = None
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag in (None, "!"):
+                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+                if tag != _STD + "merge":
+                    tag = _STD + "str"  # a key is a name as written: "no:" (Norwegian) is not false
+        if tag == _STD + "merge":
+            raise _Fail(*pos(event.start_mark), "YAML merge keys (<<) are not allowed in content files")
+        if tag not in (_STD + "str", _STD + "int") or not str(event.value).strip():
+            raise _Fail(*pos(event.start_mark), "a key must be a plain name")
+        name = str(event.value)
+        if name in container:
+            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}": each field may appear only once')
+        key_marks[key + (name,)] = pos(event.start_mark)
+        stack[-1][2] = name
+
+    def scalar(event: Any, key: Key) -> Any:
+        tag = event.tag
+        implicit = tag in (None, "!")
+        if implicit:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        make = _SCALAR_TAGS.get(tag)
+        if make is None:
+            if not implicit:
+                raise _Fail(*pos(event.start_mark), f"YAML tags ({show_tag(tag)}) are not allowed", key)
+            return event.value  # "=" and "<<" as values: text
+        try:
+            value = make(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            return event.value  # the field check says what is wrong with it, by name
+        if not isinstance(value, str) and event.implicit[0]:
+            raw[key] = event.value
+        return value
+
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Fail(*pos(event.start_mark), "a second YAML document starts here: only one is expected")
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                attach(stack.pop()[0])
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)):
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Fail(*pos(event.start_mark), f"too many YAML values (more than {MAX_NODES})")
+            key = place(event)
+            if key is None:
+                take_key(event)
+                continue
+            marks[key] = pos(event.start_mark)
+            if isinstance(event, yaml.AliasEvent):
+                raise _Fail(*pos(event.start_mark), "YAML aliases (*name) are not allowed in content files", key)
+            if isinstance(event, yaml.ScalarEvent):
+                attach(scalar(event, key))
+                continue
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            if event.tag not in (None, "!", _STD + ("map" if mapping else "seq")):
+                raise _Fail(*pos(event.start_mark), f"YAML tags ({show_tag(event.tag)}) are not allowed", key)
+            if len(stack) >= MAX_DEPTH:
+                raise _Fail(*pos(event.start_mark), "YAML nested too deeply")
+            stack.append([{} if mapping else [], key, None])
+    except _Fail as exc:
+        return result(None, Problem(path, exc.line, exc.col, label(exc.key), exc.message))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-        message = (exc.problem or exc.context or "invalid YAML").rstrip()
-        if "\t" in message or "'\\t'" in message:
-            message += " (indent with spaces, not tabs)"
-        elif "mapping values are not allowed" in message:
-            message += ' (a text containing ": " must be put in quotes)'
-        elif "found duplicate anchor" in message or "found undefined alias" in message:
-            message += " (anchors and aliases are not allowed in content files)"
-        return None, marks, key_marks, Problem(path, line, col, "", f"invalid YAML: {message}")
+        return result(None, _syntax_problem(exc, text, path, line_offset))
+    except yaml.reader.ReaderError as exc:
+        return result(None, _reader_problem(exc, text, path, line_offset))
     except yaml.YAMLError as exc:
-        return None, marks, key_marks, Problem(path, 1 + line_offset, 1, "", f"invalid YAML: {exc}")
+        return result(None, Problem(path, 1 + line_offset, 1, "", f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
-    if node is None:
-        return {}, marks, key_marks, None
-    seen: set[int] = set()
+    return result(root[0] if root else {})
 
-    def pos(n: yaml.Node) -> tuple[int, int]:
-        return (n.start_mark.line + 1 + line_offset, n.start_mark.column + 1)
 
-    def build(n: yaml.Node, key: Key) -> Any:
-        if id(n) in seen:
-            raise _Fail(*pos(n), "YAML aliases (*name) are not allowed in content files")
-        seen.add(id(n))
-        if len(seen) > MAX_NODES:
-            raise _Fail(*pos(n), f"too many YAML values (more than {MAX_NODES})")
-        marks[key] = pos(n)
-        if isinstance(n, yaml.MappingNode):
-            if n.tag != _STD + "map":
-                raise _Fail(*pos(n), f"YAML tags such as {n.tag!r} are not allowed")
-            out: dict[str, Any] = {}
-            for k, v in n.value:
-                if not isinstance(k, yaml.ScalarNode) or k.tag not in (_STD + "str", _STD + "int"):
-                    if k.tag == _STD + "merge":
-                        raise _Fail(*pos(k), "YAML merge keys (<<) are not allowed in content files")
-                    raise _Fail(*pos(k), "a key must be a plain name")
-                name = str(k.value)
-                if name in out:
-                    raise _Fail(*pos(k), f'duplicate key "{name}": each field may appear only once')
-                key_marks[key + (name,)] = pos(k)
-                out[name] = build(v, key + (name,))
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            if n.tag != _STD + "seq":
-                raise _Fail(*pos(n), f"YAML tags such as {n.tag!r} are not allowed")
-            return [build(item, key + (i,)) for i, item in enumerate(n.value)]
-        make = _SCALAR_TAGS.get(n.tag)
-        if make is None:
-            raise _Fail(*pos(n), f"YAML tags such as {n.tag!r} are not allowed")
-        try:
-            return make(n)
-        except (ValueError, yaml.YAMLError, OverflowError):
-            raise _Fail(*pos(n), f'"{n.value}" is not a valid {n.tag.rsplit(":", 1)[-1]}') from None
+def _reader_problem(exc: Any, text: str, path: str, line_offset: int) -> Problem:
+    """A character YAML refuses (libyaml gives its position in UTF-8 bytes)."""
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+    line = before.count("\n") + 1 + line_offset
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    what = "control character" if "control" in (exc.reason or "") else "character"
+    return Problem(path, line, col, "", f"invalid YAML: {what} U+{char:04X} is not allowed")
 
-    try:
-        value = build(node, ())
-    except _Fail as exc:
-        return None, marks, key_marks, Problem(path, exc.line, exc.col, "", exc.message)
-    except RecursionError:
-        return None, marks, key_marks, Problem(path, 1 + line_offset, 1, "", "YAML nested too deeply")
-    return value, marks, key_marks, None
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, dict, dict, Problem | None]:
+    """Parse one YAML document: (value, value marks, key marks, problem). See `read_yaml`."""
+    r = read_yaml(text, path, line_offset)
+    return r.value, r.marks, r.key_marks, r.problem
+
+
+_PROSE_RE = re.compile(r"^[^\s:#\-\[\]{}'\"|>&*!%@`][^:]*$")  # a line of text without ":"
+
+
+def _looks_like_body(yaml_text: str, upto: int) -> bool:
+    """Before YAML line `upto` (0-based), a blank line, then Markdown (a heading or prose) and
+    at least one line of prose: the body, read as YAML because the closing '---' is missing?"""
+    lines = yaml_text.split("\n")[: upto + 1]
+    started = False
+    for i, line in enumerate(lines):
+        if not started and i > 0 and not lines[i - 1].strip() and (line.startswith("#") or _PROSE_RE.match(line)):
+            started = True
+        if started and _PROSE_RE.match(line):
+            return True
+    return False
 
 
 def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | None]:
@@ -170,12 +344,16 @@ def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | 
     else:
         return None, Problem(path, 1, 1, "", "the frontmatter is not closed: add a '---' line after the last field")
     yaml_text = "\n".join(lines[1:end])
-    value, marks, key_marks, problem = parse_yaml(yaml_text, path, line_offset=1)
-    if problem:
+    r = read_yaml(yaml_text, path, line_offset=1)
+    if r.problem:
+        problem = r.problem
+        if problem.message.startswith("invalid YAML: ") and _looks_like_body(yaml_text, problem.line - 2):
+            message = problem.message.removesuffix(_SIMPLE_KEY_HINT)
+            problem = replace(problem, message=message + " (is the closing '---' line of the frontmatter missing?)")
         return None, problem
-    if value is None:
-        value = {}
+    value = {} if r.value is None else r.value
     if not isinstance(value, dict):
         return None, Problem(path, 2, 1, "", "the frontmatter must be a mapping of fields (name: value)")
     body = "\n".join(lines[end + 1 :])
-    return Document(path, value, body, end + 2, marks, key_marks), None
+    return Document(path, value, body, end + 2, r.marks, r.key_marks, r.raw, top=(1, 1)), None
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
+import time
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from generator.config import parse_config
 from generator.content import Ref, parse_badge, parse_competency, parse_issuer, parse_page, parse_translation
 from generator.errors import Problem, did_you_mean
 from generator.fields import Fields, tag_slug
-from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml
+from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml, read_yaml
 from generator.model import Alignment, Design, Duration, Request
 
 BADGE = "content/badges/prise-de-parole.md"
@@ -126,20 +127,75 @@ def test_yaml_syntax_error_position_counts_offset():
 def test_yaml_refuses_python_tags_without_building_anything():
     value, _, _, problem = parse_yaml("a: 1\nb: !!python/object/apply:os.system [echo hi]\n", "y")
     assert value is None
-    assert (problem.line, problem.col) == (2, 4)
-    assert "python/object/apply:os.system" in problem.message and "not allowed" in problem.message
+    assert str(problem) == "y:2:4: b: YAML tags (!!python/object/apply:os.system) are not allowed"
 
 
 def test_yaml_refuses_local_tags_on_mappings():
     value, _, _, problem = parse_yaml("a: !thing {b: 1}\n", "y")
     assert value is None
-    assert (problem.line, problem.col, problem.message) == (1, 4, "YAML tags such as '!thing' are not allowed")
+    assert (problem.line, problem.col, problem.field, problem.message) == (1, 4, "a", "YAML tags (!thing) are not allowed")
 
 
-def test_yaml_refuses_aliases():
-    value, _, _, problem = parse_yaml("a: &x [1, 2]\nb: *x\n", "y")
+def test_yaml_refuses_aliases_where_they_are_used():
+    value, _, _, problem = parse_yaml("a: &x [1, 2]\nb:\n  - c: *x\n", "y", line_offset=1)
     assert value is None
-    assert problem.message == "YAML aliases (*name) are not allowed in content files"
+    assert str(problem) == "y:4:8: b[0].c: YAML aliases (*name) are not allowed in content files"
+
+
+def test_yaml_billion_laughs_stops_at_the_first_alias_at_once():
+    source = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10))
+    started = time.perf_counter()
+    value, _, _, problem = parse_yaml(source, "y")
+    assert time.perf_counter() - started < 0.5
+    assert value is None
+    assert str(problem) == "y:2:10: a1[0]: YAML aliases (*name) are not allowed in content files"
+
+
+def test_yaml_keeps_a_scalar_it_cannot_construct_as_its_text():
+    r = read_yaml("date: 2024-13-45\nbig: " + "9" * 5000 + "\nlevel: 2\n", "y")
+    assert r.problem is None
+    assert r.value == {"date": "2024-13-45", "big": "9" * 5000, "level": 2}
+
+
+def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
+    r = read_yaml("a: 0123\nb: 1.10\nc: no\nd: 2024-09-01\ne: '010'\nf: [010, x]\ng: text\n", "y")
+    assert r.problem is None
+    assert r.value["a"] == 83 and r.value["b"] == 1.1 and r.value["c"] is False
+    assert r.raw == {("a",): "0123", ("b",): "1.10", ("c",): "no", ("d",): "2024-09-01", ("f", 0): "010"}
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("a:\n\tb: 1\n", "y:3:1: invalid YAML: found character that cannot start any token (indent with spaces, not tabs)"),
+    ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: found a tab character that violates indentation (indent with spaces, not tabs)"),
+    ("a: [b, c\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or ']' (the list opened at line 2, column 4 is not closed)"),
+    ("a: {b: 1\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or '}' (the mapping opened at line 2, column 4 is not closed)"),
+    ("a: 'text\nb: 1\n", "y:4:1: invalid YAML: found unexpected end of stream (the quoted text opened at line 2, column 4 is not closed)"),
+    ("a: b\njust text\n", "y:3:1: invalid YAML: could not find expected ':' (a field is written \"name: value\")"),
+    ("a:\n  b: 1\n c: 2\n", "y:4:2: invalid YAML: did not find expected key "
+                           "(check the indentation: fields of one mapping start in the same column)"),
+    ("a: A\x00b\n", "y:2:5: invalid YAML: control character U+0000 is not allowed"),
+    ("é: Àé\x07\n", "y:2:6: invalid YAML: control character U+0007 is not allowed"),  # columns in characters
+    ("a: 1\n--- b\n", "y:3:1: a second YAML document starts here: only one is expected"),
+])
+def test_yaml_syntax_messages(source, expected):
+    value, _, _, problem = parse_yaml(source, "y", line_offset=1)
+    assert value is None
+    assert str(problem) == expected
+
+
+def test_frontmatter_missing_its_closing_line_gets_a_hint():
+    source = "---\ntitle: À propos\n\n# Titre\n\nCe catalogue sert aux tests.\n\n---\n\nSuite.\n"
+    doc, problem = parse_frontmatter(source, "p.md")
+    assert doc is None
+    assert str(problem) == ("p.md:6:1: invalid YAML: could not find expected ':' "
+                            "(is the closing '---' line of the frontmatter missing?)")
+
+
+def test_frontmatter_yaml_error_after_a_comment_gets_no_body_hint():
+    doc, problem = parse_frontmatter("---\ntitle: A\n\n# Contact\nemail: [a\n---\n", "p.md")
+    assert str(problem) == ("p.md:6:1: invalid YAML: did not find expected ',' or ']' "
+                            "(the list opened at line 5, column 8 is not closed)")
 
 
 def test_yaml_refuses_merge_keys():
@@ -148,11 +204,16 @@ def test_yaml_refuses_merge_keys():
     assert (problem.line, problem.col, problem.message) == (2, 1, "YAML merge keys (<<) are not allowed in content files")
 
 
-@pytest.mark.parametrize("source", ["[a]: 1\n", "true: 1\n", "~: 1\n", "1.5: 1\n"])
+@pytest.mark.parametrize("source", ["[a]: 1\n", "{a: 1}: 2\n", "'': 1\n", "!!bool yes: 1\n"])
 def test_yaml_keys_must_be_plain_names(source):
     value, _, _, problem = parse_yaml(source, "y")
     assert value is None
     assert (problem.line, problem.col, problem.message) == (1, 1, "a key must be a plain name")
+
+
+def test_yaml_keys_are_names_as_written():
+    value, _, _, problem = parse_yaml("true: 1\n~: 2\n1.5: 3\nno: Norsk\n", "y")
+    assert (value, problem) == ({"true": 1, "~": 2, "1.5": 3, "no": "Norsk"}, None)
 
 
 def test_yaml_integer_key_becomes_text():
