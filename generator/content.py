@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import markup
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .fields import Fields
 from .frontmatter import Document, parse_frontmatter
 from .model import CATEGORIES, STATUSES, Alignment, Badge, Competency, Design, Issuer, Page, Request
@@ -79,11 +79,16 @@ def _request(f: Fields, only_instructions: bool = False) -> Request | None:
 def _image(f: Fields) -> tuple[Ref | None, str]:
     """The `image` path reference and its `image_alt` text."""
     image = f.text("image", oneline=True)
-    alt = f.text("image_alt", oneline=True, max_len=250) or ""
+    if f.has("image") and not image and not any(p.field == "image" for p in f.problems):
+        f.fail("image", "is empty: give the path of a PNG or SVG file")
+    image = image or None
+    alt = f.text("image_alt", oneline=True, max_len=250)
     if image is not None and not alt:
         if not f.has("image_alt"):
             f.fail("image", 'an image needs its alternative text in "image_alt" (what the image shows)')
-    return _ref(f, "image", image), alt
+        elif alt is not None or f.data.get("image_alt") is None:
+            f.fail("image_alt", "is empty: describe what the image shows")
+    return _ref(f, "image", image), alt or ""
 
 
 def parse_issuer(text: str, path: str, slug: str) -> Parsed:
@@ -97,10 +102,9 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     description = f.text("description", oneline=True, max_len=500) or ""
     image, image_alt = _image(f)
     parent = _ref(f, "parent", f.slug("parent"))
-    linkedin = f.raw("linkedin_organization_id")
+    linkedin = f.text("linkedin_organization_id", oneline=True)  # as written: 0123 is not 83
     if linkedin is not None:
-        linkedin = str(linkedin).strip()
-        if not linkedin.isdigit():
+        if not (linkedin.isascii() and linkedin.isdigit()):
             f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only')
             linkedin = None
     request = _request(f)
@@ -138,7 +142,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     image, image_alt = _image(f)
     design = _design(f)
     if image is None and design is None and not any(p.field in ("image", "design") for p in parsed.problems):
-        f.fail(None, 'missing required field "image" (a PNG or SVG file), or a "design" block to draw one')
+        f.missing("image", ' (a PNG or SVG file, or a "design" block to draw one)')
     elif image is not None and design is not None:
         f.fail("design", 'give either "image" or "design", not both')
     competencies = [Ref(s, path, *pos, f"competencies") for s, pos in f.slugs("competencies")]
@@ -172,7 +176,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     if retired_on is not None and status != "retired":
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
-    body_html = markup.to_html(doc.body)
+    body_html = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs = {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
                    "image": [image] if image else [], "endorsements": endorsements}
     parsed.extra = {"endorsements": comments, "tags": tags}
@@ -212,7 +216,16 @@ def parse_page(text: str, path: str, slug: str) -> Parsed:
     return parsed
 
 
-# Which fields a translation may hold, per kind.
+# The fields of each kind of file (what its parse_* reads), and which ones a translation may hold.
+FIELDS = {
+    "issuer": ("name", "url", "email", "description", "image", "image_alt", "parent", "linkedin_organization_id",
+               "request"),
+    "badge": ("name", "issuer", "description", "category", "image", "image_alt", "design", "competencies",
+              "alignments", "tags", "level", "status", "validity", "request", "evidence", "related", "endorsements",
+              "date", "retired"),
+    "competency": ("name", "description", "framework", "code", "url", "group"),
+    "page": ("title", "menu"),
+}
 TRANSLATABLE = {
     "issuer": ("name", "description", "image_alt", "request"),
     "badge": ("name", "description", "image_alt", "evidence", "tags", "request"),
@@ -240,9 +253,13 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         else:
             out[name] = f.text(name, required=True, oneline=True, max_len=250)
     for name in doc.data:
-        if name not in TRANSLATABLE[kind]:
+        if name in TRANSLATABLE[kind]:
+            continue
+        if name in FIELDS[kind]:
             f.fail(name, f"cannot be translated: a translation holds only {', '.join(TRANSLATABLE[kind])} "
                          "and the body; other fields come from the original", on_key=True)
+        else:
+            f.fail(name, "unknown field" + did_you_mean(name, TRANSLATABLE[kind]), on_key=True)
     if doc.body.strip():
         out["body_html"] = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
     parsed.translation = out

@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import Problem, did_you_mean
-from .frontmatter import Document, Key
+from .frontmatter import Document, Key, label as key_label
 from .model import Duration
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?://localhost[^\s<>\"]*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -29,6 +30,11 @@ def tag_slug(name: str) -> str:
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number",
                list: "a list", dict: "a mapping", date: "a date", type(None): "nothing"}
+
+
+def quoted(text: Any) -> str:
+    """A value as written, in double quotes, for messages (never a Python repr)."""
+    return '"' + str(text).replace("\n", " ") + '"'
 
 
 def type_name(value: Any) -> str:
@@ -56,15 +62,19 @@ class Fields:
 
     def label(self, name: str | int | tuple | None = None) -> str:
         """The dotted field name of a key for messages: request.url, alignments[1].url."""
-        out = ""
-        for part in self._key(name):
-            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-        return out
+        return key_label(self._key(name))
 
     def fail(self, name: str | int | tuple | None, message: str, on_key: bool = False) -> None:
+        """Report a problem at a value (a block mapping or list: at its key), or at its key."""
         key = self._key(name)
-        line, col = self.doc.where_key(key) if on_key else self.doc.where(key)
+        line, col = self.doc.where_key(key) if on_key else self.doc.where_whole(key)
         self.problems.append(Problem(self.doc.path, line, col, self.label(name), message))
+
+    def missing(self, name: str, hint: str = "") -> None:
+        """A required field is absent: named in the field slot, reported where its mapping is
+        (for a content file's own fields, at the opening '---')."""
+        line, col = self.doc.where_whole(self.key)
+        self.problems.append(Problem(self.doc.path, line, col, self.label(name), "missing required field" + hint))
 
     def position(self, name: str | int) -> tuple[int, int]:
         return self.doc.where(self.key + (name,))
@@ -77,7 +87,7 @@ class Fields:
         self.seen.add(name)
         if name not in self.data:
             if required:
-                self.fail(None, f'missing required field "{name}"')
+                self.missing(name)
             return None
         value = self.data[name]
         if value is None and required:
@@ -91,14 +101,24 @@ class Fields:
             if name not in known:
                 self.fail(name, "unknown field" + did_you_mean(name, known), on_key=True)
 
+    def source(self, name: str | int | tuple, value: Any) -> Any:
+        """A scalar as its author wrote it: YAML 1.1 reads `0123` as 83, `1.10` as 1.1, `no` as
+        false and `2024-09-01` as a date; where text is expected, the written text is meant."""
+        if isinstance(value, (bool, int, float, date)):
+            written = self.doc.raw.get(self._key(name))
+            if written is not None:
+                return written
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)
+        return value
+
     # -- typed accessors ---------------------------------------------------------------------
     def text(self, name: str, required: bool = False, oneline: bool = False, max_len: int | None = None,
              default: str | None = None) -> str | None:
         value = self.raw(name, required)
         if value is None:
             return default
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # "level: 2" in a text field is harmless
+        value = self.source(name, value)  # "code: 1.10" is the text "1.10", not the number 1.1
         if not isinstance(value, str):
             self.fail(name, f"expected text, found {type_name(value)}")
             return default
@@ -146,8 +166,12 @@ class Fields:
         """A list of slugs, each with its position for reference errors later."""
         out = []
         for i, item in self.items(name):
-            if not isinstance(item, str) or not SLUG_RE.match(item):
-                self.fail((name, i), f"{item!r} is not a slug (lowercase letters, digits and hyphens)")
+            item = self.source((name, i), item)
+            if not isinstance(item, str):
+                self.fail((name, i), f"expected a slug (lowercase letters, digits and hyphens), found {type_name(item)}")
+                continue
+            if not SLUG_RE.match(item):
+                self.fail((name, i), f"{quoted(item)} is not a slug (lowercase letters, digits and hyphens)")
                 continue
             out.append((item, self.doc.where(self.key + (name, i))))
         return out
@@ -167,21 +191,21 @@ class Fields:
         value = self.raw(name)
         if value is None:
             return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.fail(name, f"expected text or a list of texts, found {type_name(value)}")
-            return []
+        if isinstance(value, list):
+            items = [((name, i), self.source((name, i), item)) for i, item in enumerate(value)]
+        else:
+            items = [(name, self.source(name, value))]
+            if not isinstance(items[0][1], str):
+                self.fail(name, f"expected text or a list of texts, found {type_name(value)}")
+                return []
         out = []
-        for i, item in enumerate(value):
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
+        for where, item in items:
             if not isinstance(item, str) or not item.strip():
-                self.fail((name, i), f"expected text, found {type_name(item)}")
+                self.fail(where, f"expected text, found {type_name(item)}")
             elif max_len and len(item) > max_len:
-                self.fail((name, i), f"is {len(item)} characters long; at most {max_len} expected")
+                self.fail(where, f"is {len(item)} characters long; at most {max_len} expected")
             elif slugged and not tag_slug(item):
-                self.fail((name, i), f'"{item}" has no letter or digit to make a URL from')
+                self.fail(where, f'"{item}" has no letter or digit to make a URL from')
             else:
                 out.append(item.strip())
         return out
@@ -227,12 +251,16 @@ class Fields:
             return value.date()
         if isinstance(value, date):
             return value
+        value = self.source(name, value)
         if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.fail(name, f"{value!r} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
+            if DATE_RE.match(value.strip()):
+                try:
+                    return date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
+        else:
+            self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {type_name(value)}")
         return None
 
     def duration(self, name: str) -> Duration | None:

@@ -17,7 +17,8 @@ import pytest
 from conftest import MINIMAL, run_cli
 from generator import markup
 from generator.config import parse_config
-from generator.content import Ref, parse_badge, parse_competency, parse_issuer, parse_page, parse_translation
+from generator.content import (FIELDS, TRANSLATABLE, Ref, parse_badge, parse_competency, parse_issuer, parse_page,
+                               parse_translation)
 from generator.errors import Problem, did_you_mean
 from generator.fields import Fields, tag_slug
 from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml, read_yaml
@@ -280,10 +281,12 @@ def test_date_valid(written, expected):
 
 
 @pytest.mark.parametrize("written, shown", [
-    ("'2024-13-45'", "'2024-13-45'"),
-    ("2024-9-1", "'2024-9-1'"),
-    ("septembre 2024", "'septembre 2024'"),
-    ("20240901", "20240901"),
+    ("'2024-13-45'", '"2024-13-45"'),
+    ("2024-13-45", '"2024-13-45"'),  # YAML cannot make a date of it: kept as written, for this message
+    ("2024-9-1", '"2024-9-1"'),
+    ("septembre 2024", '"septembre 2024"'),
+    ("20240901", '"20240901"'),
+    ("'20240901'", '"20240901"'),
 ])
 def test_date_invalid(written, shown):
     f, problems = fields(f"date: {written}\n")
@@ -308,7 +311,7 @@ def test_email_invalid(written):
 def test_email_required_and_missing():
     f, problems = fields("name: x\n")
     assert f.email("email", required=True) is None
-    assert lines(problems) == ['x.md:2:1: missing required field "email"']
+    assert lines(problems) == ["x.md:1:1: email: missing required field"]  # at the opening ---
 
 
 @pytest.mark.parametrize("written", ["https://univ.example.org/", "http://univ.example.org", "https://example.org/a?b=c#d",
@@ -333,11 +336,11 @@ def test_url_https_only():
 
 
 def test_slug_lists_keep_each_position_and_report_bad_items():
-    f, problems = fields("competencies:\n  - oral\n  - Oral\n  - 3\n  - esprit-critique\n")
-    assert f.slugs("competencies") == [("oral", (3, 5)), ("esprit-critique", (6, 5))]
+    f, problems = fields("competencies:\n  - oral\n  - Oral\n  - [x]\n  - esprit-critique\n  - 2024\n")
+    assert f.slugs("competencies") == [("oral", (3, 5)), ("esprit-critique", (6, 5)), ("2024", (7, 5))]
     assert lines(problems) == [
-        "x.md:4:5: competencies[1]: 'Oral' is not a slug (lowercase letters, digits and hyphens)",
-        "x.md:5:5: competencies[2]: 3 is not a slug (lowercase letters, digits and hyphens)",
+        'x.md:4:5: competencies[1]: "Oral" is not a slug (lowercase letters, digits and hyphens)',
+        "x.md:5:5: competencies[2]: expected a slug (lowercase letters, digits and hyphens), found a list",
     ]
 
 
@@ -403,10 +406,46 @@ def test_nested_labels_and_done_reports_unknown_keys_on_the_key():
     f.done()
     assert subs[1].label("url") == "alignments[1].url"
     assert lines(problems) == [
-        'x.md:3:5: alignments[0]: missing required field "url"',
-        'x.md:4:5: alignments[1]: missing required field "url"',
+        "x.md:3:5: alignments[0].url: missing required field",
+        "x.md:4:5: alignments[1].url: missing required field",
         'x.md:5:5: alignments[1].ulr: unknown field (did you mean "url"?)',
     ]
+
+
+def test_text_fields_keep_what_was_written():
+    """YAML 1.1 reads 0123 as 83, 1.10 as 1.1, yes as true: a text field means the written text."""
+    f, problems = fields("a: 0123\nb: 1.10\nc: yes\nd: 2024-09-01\ne: 12\nf: [1.10, 010, oui]\ng: 010\n")
+    assert [f.text(n) for n in "abcde"] == ["0123", "1.10", "yes", "2024-09-01", "12"]
+    assert f.texts("f") == ["1.10", "010", "oui"]
+    assert f.texts("g") == ["010"]
+    assert problems == []
+
+
+def test_texts_refuses_mappings_and_nested_lists():
+    f, problems = fields("a: {b: c}\nd: [x, [y], {z: 1}]\n")
+    assert (f.texts("a"), f.texts("d")) == ([], ["x"])
+    assert lines(problems) == ["x.md:2:4: a: expected text or a list of texts, found a mapping",
+                               "x.md:3:8: d[1]: expected text, found a list",
+                               "x.md:3:13: d[2]: expected text, found a mapping"]
+
+
+def test_problems_about_a_block_mapping_or_list_point_at_its_key():
+    f, problems = fields("name: x\nrequest:\n  instructions: Venir.\ntags:\n  - a\n")
+    sub = f.mapping("request")
+    sub.fail(None, "whole")
+    sub.text("url", required=True)
+    f.fail("tags", "whole list")
+    f.fail(("tags", 0), "one item")
+    assert lines(problems) == ["x.md:3:1: request: whole",
+                               "x.md:3:1: request.url: missing required field",
+                               "x.md:5:1: tags: whole list",
+                               "x.md:6:5: tags[0]: one item"]
+
+
+def test_problems_about_a_flow_mapping_point_at_it():
+    f, problems = fields("request: {instructions: Venir.}\n")
+    f.mapping("request").text("url", required=True)
+    assert lines(problems) == ["x.md:2:10: request.url: missing required field"]
 
 
 # -- did_you_mean, tag_slug ----------------------------------------------------------------------
@@ -557,7 +596,7 @@ def test_parse_badge_reports_every_problem_of_the_file():
     """)
     p = parse_badge(source, "b.md", "b")
     assert lines(p.problems) == [
-        'b.md:2:1: missing required field "description"',
+        "b.md:1:1: description: missing required field",
         'b.md:3:9: issuer: "BU" is not a slug (lowercase letters, digits and hyphens)',
         'b.md:4:1: descripton: unknown field (did you mean "description" or "design"?)',
         'b.md:5:11: category: "transversale" is not allowed (did you mean "transversal"?)',
@@ -572,7 +611,7 @@ def test_parse_badge_needs_image_or_design_not_both():
     base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\n"
     neither = parse_badge(base + "---\n", "b.md", "b")
     assert lines(neither.problems) == [
-        'b.md:2:1: missing required field "image" (a PNG or SVG file), or a "design" block to draw one']
+        'b.md:1:1: image: missing required field (a PNG or SVG file, or a "design" block to draw one)']
     both = parse_badge(base + "image: a.svg\nimage_alt: A\ndesign: {shape: circle, background: '#000000'}\n---\n", "b.md", "b")
     assert lines(both.problems) == ['b.md:8:9: design: give either "image" or "design", not both']
 
@@ -599,8 +638,8 @@ def test_parse_issuer_problems():
     source = "---\nname: U\nlinkedin_organization_id: 12ab\nrequest: {instructions: Écrire.}\nimage: logo.png\n---\n"
     p = parse_issuer(source, "i.md", "u")
     assert lines(p.problems) == [
-        'i.md:2:1: missing required field "email"',
-        'i.md:2:1: missing required field "url"',
+        "i.md:1:1: email: missing required field",
+        "i.md:1:1: url: missing required field",
         'i.md:3:27: linkedin_organization_id: "12ab" is not a LinkedIn organization id: expected digits only',
         'i.md:4:10: request: expected "url" (a form to fill in) or "email" (where to write)',
         'i.md:5:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
@@ -625,8 +664,8 @@ def test_parse_competency():
 def test_parse_competency_problems():
     p = parse_competency("---\nname: Oral\nurl: esco\ngroupe: Communiquer\n---\n", "c.md", "oral")
     assert lines(p.problems) == [
-        'c.md:2:1: missing required field "description"',
-        'c.md:2:1: missing required field "framework"',
+        "c.md:1:1: description: missing required field",
+        "c.md:1:1: framework: missing required field",
         'c.md:3:6: url: "esco" is not an absolute http(s) URL (https://...)',
         'c.md:4:1: groupe: unknown field (did you mean "group"?)',
     ]
@@ -639,10 +678,60 @@ def test_parse_page():
     assert p.obj.body_html == "<h2>À propos</h2>\n<p>Texte.</p>"
 
 
+def test_parse_badge_criteria_headings_start_at_h3():
+    """The badge page puts the criteria under its own h2 ("Criteria"): the body starts at h3."""
+    source = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\ndesign: {shape: circle, background: '#000000'}\n---\n"
+    p = parse_badge(source + "# Critères\n\nTexte.\n\n## Détail\n", "b.md", "b")
+    assert p.problems == []
+    assert p.obj.body_html == "<h3>Critères</h3>\n<p>Texte.</p>\n<h4>Détail</h4>"
+    assert parse_badge(source + "### Critères\n", "b.md", "b").obj.body_html == "<h3>Critères</h3>"
+
+
+@pytest.mark.parametrize("written, line", [('image_alt: ""', "b.md:7:12"), ("image_alt:", "b.md:7:11"), ("image_alt: '  '", "b.md:7:12")])
+def test_parse_badge_empty_alt_text(written, line):
+    source = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\nimage: a.svg\n" + written + "\n---\n"
+    p = parse_badge(source, "b.md", "b")
+    assert lines(p.problems) == [f"{line}: image_alt: is empty: describe what the image shows"]
+
+
+@pytest.mark.parametrize("written", ['""', ""])
+def test_parse_badge_empty_image(written):
+    source = f"---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\nimage: {written}\nimage_alt: A\n---\n"
+    p = parse_badge(source, "b.md", "b")
+    assert [(p.message, p.field) for p in p.problems] == [("is empty: give the path of a PNG or SVG file", "image")]
+
+
+def test_parse_badge_bad_date_does_not_hide_other_problems():
+    source = ("---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\ndesign: {shape: circle, background: '#000000'}\n"
+              "date: 2024-13-45\nlevel: 0\n---\n")
+    assert lines(parse_badge(source, "b.md", "b").problems) == [
+        'b.md:7:7: date: "2024-13-45" is not a date: expected YYYY-MM-DD, such as 2024-09-01',
+        "b.md:8:8: level: 0 is too small: at least 1 expected",
+    ]
+
+
+def test_parse_issuer_and_competency_keep_numbers_as_written():
+    issuer = parse_issuer("---\nname: U\nurl: https://u.example.org/\nemail: a@u.example.org\n"
+                          "linkedin_organization_id: 0123\n---\n", "i.md", "u")
+    assert (issuer.problems, issuer.obj.linkedin_organization_id) == ([], "0123")
+    comp = parse_competency("---\nname: N\ndescription: D.\nframework: F\ncode: 1.10\n---\n", "c.md", "n")
+    assert (comp.problems, comp.obj.code) == ([], "1.10")
+
+
+@pytest.mark.parametrize("kind, parse", [("issuer", parse_issuer), ("badge", parse_badge),
+                                         ("competency", parse_competency), ("page", parse_page)])
+def test_fields_lists_are_what_each_parser_reads(kind, parse):
+    """content.FIELDS tells a translation's typo from a field that cannot be translated."""
+    source = "---\n" + "".join(f"{name}: x\n" for name in FIELDS[kind]) + "other: x\n---\n"
+    unknown = [p.field for p in parse(source, "f.md", "f").problems if p.message.startswith("unknown field")]
+    assert unknown == ["other"]
+    assert set(TRANSLATABLE[kind]) <= set(FIELDS[kind])
+
+
 def test_parse_page_problems():
     p = parse_page("---\nmenu: -1\ntitel: À propos\n---\n", "p.md", "a-propos")
     assert lines(p.problems) == [
-        'p.md:2:1: missing required field "title"',
+        "p.md:1:1: title: missing required field",
         "p.md:2:7: menu: -1 is too small: at least 0 expected",
         'p.md:3:1: titel: unknown field (did you mean "title"?)',
     ]
@@ -693,6 +782,17 @@ def test_parse_translation_refuses_other_fields():
     ]
 
 
+def test_parse_translation_typo_is_an_unknown_field():
+    p = parse_translation("---\nnme: Public speaking\ndescripton: Talk.\nissuer: bu\nzzz: 1\n---\n", "b.en.md", "b", "badge")
+    assert lines(p.problems) == [
+        'b.en.md:2:1: nme: unknown field (did you mean "name"?)',
+        'b.en.md:3:1: descripton: unknown field (did you mean "description"?)',
+        "b.en.md:4:1: issuer: cannot be translated: a translation holds only name, description, image_alt, "
+        "evidence, tags, request and the body; other fields come from the original",
+        "b.en.md:5:1: zzz: unknown field (expected one of: description, evidence, image_alt, name, request, tags)",
+    ]
+
+
 def test_parse_translation_competency_fields():
     p = parse_translation("---\nname: Speaking\ngroup: Communicating\nframework: X\n---\n", "c.en.md", "oral", "competency")
     assert p.translation == {"name": "Speaking", "group": "Communicating"}
@@ -735,8 +835,8 @@ def test_parse_config_problems(tmp_path: Path):
     config, problems = parse_config(source, tmp_path)
     assert config is None
     assert lines(problems) == [
-        'site.yaml:1:1: missing required field "title"',
         'site.yaml:1:1: titel: unknown field (did you mean "title"?)',
+        "site.yaml:1:1: title: missing required field",
         'site.yaml:2:11: base_url: "http://b.example.org/" must start with https://',
         "site.yaml:3:17: languages[1]: 'EN' is not a language code such as fr or en",
         'site.yaml:3:25: languages[3]: "en" is listed twice',
@@ -802,7 +902,7 @@ def test_every_problem_of_a_run_is_reported_sorted(site):
     assert err.splitlines() == [
         'content/badges/prise-de-parole.md:3:9: issuer: no issuer "bux" (did you mean "bu"?)',
         "content/badges/prise-de-parole.md:10:8: level: 0 is too small: at least 1 expected",
-        'content/issuers/univ.md:2:1: missing required field "email"',
+        "content/issuers/univ.md:1:1: email: missing required field",
         'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (https://...)',
         "content/pages/a-propos.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter",
         "content/pages/faq.de.md:1:1: \"de\" is not one of the site's other languages (en)",
