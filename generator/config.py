@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem
-from .fields import Fields
-from .frontmatter import Document, decode, parse_yaml
+from .errors import Problem, did_you_mean
+from .fields import Fields, quoted, type_name
+from .frontmatter import Document, decode, read_yaml
 from .model import Config, Signing
+from .templating import BUILTIN_THEMES, theme_exists
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 CONFIG_FILE = "site.yaml"
@@ -36,48 +37,93 @@ def _per_language(f: Fields, name: str, languages: list[str], required: bool) ->
     return {lang: text for lang in languages} if text else {}
 
 
+def _language_code(f: Fields, where: str | tuple, value: object) -> str | None:
+    """A language code as written; YAML 1.1 reads `no` (Norwegian) as false: say so."""
+    if isinstance(value, bool):
+        written = f.source(where, value)
+        if isinstance(written, str):
+            f.fail(where, f'YAML reads {written} as {str(value).lower()}: put the language code in quotes ("{written}")')
+            return None
+    value = f.source(where, value)
+    if not isinstance(value, str):
+        f.fail(where, f"expected a language code such as fr or en, found {type_name(value)}")
+        return None
+    if not LANG_RE.match(value):
+        f.fail(where, f"{quoted(value)} is not a language code such as fr or en")
+        return None
+    return value
+
+
+def _themes(root: Path) -> list[str]:
+    """The themes a site can use: its own themes/ folders and the built-in ones."""
+    names = set()
+    for folder in (root / "themes", BUILTIN_THEMES):
+        if folder.is_dir():
+            names.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return sorted(names)
+
+
+PLACEHOLDER_URL = "https://base-url.invalid/"  # stands in for a broken base_url while content is checked
+
+
 def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config | None, list[Problem]]:
-    """Check site.yaml's text; `root` is the site folder."""
+    """Check site.yaml's text; `root` is the site folder.
+
+    Returns the settings and every problem found. With problems, the settings are still returned
+    (defaults standing in for what is broken) when the languages could be read, so that the
+    content is checked in the same run and every problem is reported at once; the build stops
+    anyway. None when nothing usable could be read.
+    """
     problems: list[Problem] = []
-    data, marks, key_marks, problem = parse_yaml(text, path)
-    if problem:
-        return None, [problem]
-    if data is None:
-        data = {}
+    r = read_yaml(text, path)
+    if r.problem:
+        return None, [r.problem]
+    data = {} if r.value is None else r.value
     if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "", "expected a mapping of settings (title: ..., base_url: ...)")]
-    f = Fields(Document(path, data, "", 1, marks, key_marks), problems)
+    f = Fields(Document(path, data, "", 1, r.marks, r.key_marks, r.raw), problems)
     base_url = f.url("base_url", required=True, https=True)
-    language = f.text("language", oneline=True, default="fr") or "fr"
-    if not LANG_RE.match(language):
-        f.fail("language", f'"{language}" is not a language code such as fr or en')
+    if base_url is not None and ("?" in base_url or "#" in base_url):
+        f.fail("base_url", "must not have a query (?...) or fragment (#...)")
+        base_url = None
+    language = "fr"
+    if f.raw("language") is not None:
+        language = _language_code(f, "language", data["language"]) or "fr"
     languages = [language]
+    listed, unreadable = [], False
     for i, lang in f.items("languages"):
-        if not isinstance(lang, str) or not LANG_RE.match(lang):
-            f.fail(("languages", i), f"{lang!r} is not a language code such as fr or en")
-        elif lang in languages[1:]:
-            f.fail(("languages", i), f'"{lang}" is listed twice')
-        elif lang != language:
-            languages.append(lang)
-    if f.has("languages") and isinstance(data.get("languages"), list) and language not in data["languages"]:
+        code = _language_code(f, ("languages", i), lang)
+        if code is None:
+            unreadable = True
+        elif code in listed:
+            f.fail(("languages", i), f'"{code}" is listed twice')
+        else:
+            listed.append(code)
+            if code != language:
+                languages.append(code)
+    if isinstance(data.get("languages"), list) and not unreadable and language not in listed:
         f.fail("languages", f'must include the default language "{language}"')
     title = _per_language(f, "title", languages, required=True)
     description = _per_language(f, "description", languages, required=False)
     theme = f.slug("theme") or "default"
+    if f.has("theme") and theme != "default" and not theme_exists(root, theme):
+        f.fail("theme", f'no theme "{theme}"' + did_you_mean(theme, _themes(root), "themes"))
+        theme = "default"
     signing = Signing()
     sub = f.mapping("signing")
     if sub is not None:
         signing = Signing(ob2=sub.boolean("ob2"), ob3=sub.boolean("ob3"), keys=sub.text("keys", oneline=True) or "keys")
         sub.done()
     f.done()
-    if problems or base_url is None:
-        return None, problems
+    if any(p.field.split("[")[0] in ("language", "languages") for p in problems):
+        return None, problems  # translations could not be told from mistakes: stop at site.yaml
     for lang in languages:  # a language without its own text shows the default one
-        title.setdefault(lang, title[language])
+        title.setdefault(lang, title.get(language, ""))
         description.setdefault(lang, description.get(language, ""))
+    base_url = base_url or PLACEHOLDER_URL
     base_url = base_url if base_url.endswith("/") else base_url + "/"
     return Config(root=root, title=title, description=description, base_url=base_url, language=language,
-                  languages=languages, theme=theme, signing=signing), []
+                  languages=languages, theme=theme, signing=signing), problems
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:

@@ -833,12 +833,12 @@ def test_parse_config_single_texts_apply_to_every_language(tmp_path: Path):
 def test_parse_config_problems(tmp_path: Path):
     source = "titel: Badges\nbase_url: http://b.example.org/\nlanguages: [fr, EN, en, en]\ntheme: Sombre\n"
     config, problems = parse_config(source, tmp_path)
-    assert config is None
+    assert config is None  # the languages are wrong: translations cannot be checked
     assert lines(problems) == [
         'site.yaml:1:1: titel: unknown field (did you mean "title"?)',
         "site.yaml:1:1: title: missing required field",
         'site.yaml:2:11: base_url: "http://b.example.org/" must start with https://',
-        "site.yaml:3:17: languages[1]: 'EN' is not a language code such as fr or en",
+        'site.yaml:3:17: languages[1]: "EN" is not a language code such as fr or en',
         'site.yaml:3:25: languages[3]: "en" is listed twice',
         'site.yaml:4:8: theme: "Sombre" is not a slug (lowercase letters, digits and hyphens)',
     ]
@@ -846,16 +846,54 @@ def test_parse_config_problems(tmp_path: Path):
 
 def test_parse_config_unknown_key_lists_the_known_ones(tmp_path: Path):
     config, problems = parse_config("title: B\nbase_url: https://b.example.org/\ncolour: blue\n", tmp_path)
-    assert config is None
+    assert config is not None  # the content is still checked, so that every problem is reported at once
     assert lines(problems) == ["site.yaml:3:1: colour: unknown field (expected one of: base_url, description, "
                                "language, languages, signing, theme, title)"]
 
 
 def test_parse_config_title_needs_the_default_language(tmp_path: Path):
     config, problems = parse_config("title: {en: Badges}\nbase_url: https://b.example.org/\n", tmp_path)
-    assert config is None
+    assert config is not None
     assert lines(problems) == ['site.yaml:1:8: title: needs a text for the default language "fr"',
                                'site.yaml:1:9: title.en: "en" is not one of the site\'s languages (fr)']
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("languages: [fr, no]\n", 'site.yaml:3:17: languages[1]: YAML reads no as false: put the language code in quotes ("no")'),
+    ("language: no\n", 'site.yaml:3:11: language: YAML reads no as false: put the language code in quotes ("no")'),
+    ("languages: [fr, en, fr]\n", 'site.yaml:3:21: languages[2]: "fr" is listed twice'),
+    ("languages: [fr, [en]]\n", "site.yaml:3:17: languages[1]: expected a language code such as fr or en, found a list"),
+    ("languages: [en, de]\n", 'site.yaml:3:12: languages: must include the default language "fr"'),
+])
+def test_parse_config_language_problems_stop_at_site_yaml(tmp_path: Path, source, expected):
+    config, problems = parse_config("title: B\nbase_url: https://b.example.org/\n" + source, tmp_path)
+    assert config is None  # a translation could not be told from a misnamed file
+    assert lines(problems) == [expected]
+
+
+def test_parse_config_quoted_no_is_norwegian(tmp_path: Path):
+    config, problems = parse_config("title: B\nbase_url: https://b.example.org/\nlanguages: [fr, 'no']\n", tmp_path)
+    assert (problems, config.languages) == ([], ["fr", "no"])
+
+
+def test_parse_config_other_problems_still_give_settings_to_check_the_content(tmp_path: Path):
+    config, problems = parse_config("title:\n  en: B\nbase_url: https://b.example.org/?x=1\nlanguages: [fr, en]\n"
+                                    "theme: sombre\n", tmp_path)
+    assert lines(problems) == [
+        'site.yaml:1:1: title: needs a text for the default language "fr"',
+        "site.yaml:3:11: base_url: must not have a query (?...) or fragment (#...)",
+        'site.yaml:5:8: theme: no theme "sombre" (expected one of: default)',
+    ]
+    assert (config.languages, config.theme, config.title) == (["fr", "en"], "default", {"fr": "", "en": "B"})
+
+
+def test_parse_config_theme_of_the_site(tmp_path: Path):
+    (tmp_path / "themes" / "sombre" / "templates").mkdir(parents=True)
+    (tmp_path / "themes" / "clair").mkdir()
+    config, problems = parse_config("title: B\nbase_url: https://b.example.org/\ntheme: sombre\n", tmp_path)
+    assert (problems, config.theme) == ([], "sombre")
+    _, problems = parse_config("title: B\nbase_url: https://b.example.org/\ntheme: bleu\n", tmp_path)
+    assert lines(problems) == ['site.yaml:3:8: theme: no theme "bleu" (expected one of: clair, default, sombre)']
 
 
 def test_parse_config_not_a_mapping(tmp_path: Path):
