@@ -19,7 +19,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}"
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # line 0: about a name
         what = f"{self.field}: {self.message}" if self.field else self.message
         return f"{where}: {'warning: ' if self.warning else ''}{what}"
 
@@ -66,7 +66,7 @@ def did_you_mean(word: str, choices: Iterable[str], what: str = "") -> str:
     if near:
         return " (did you mean " + " or ".join(f'"{n}"' for n in near) + "?)"
     if not choices:
-        return f" (there is no {what})" if what else ""
+        return f" (there are no {what})" if what else ""
     if len(choices) <= 12:
         return " (expected one of: " + ", ".join(choices) + ")"
     return ""

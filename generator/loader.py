@@ -46,6 +46,42 @@ def _parse(task: Task) -> Parsed:
     return PARSERS[task.kind](text, task.rel, task.slug)
 
 
+_MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+
+def misplaced_content(root: Path, problems: list[Problem]) -> None:
+    """Files that would silently not be read: unknown folders, .MD or .markdown names, Markdown
+    in subfolders. Reported without a line (line 0): they are about names, not text."""
+    content = root / "content"
+    folders = (*KINDS, "images")
+    for entry in sorted(content.iterdir()):
+        rel = entry.relative_to(root).as_posix()
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and entry.name not in folders:
+            near = [f for f in folders if entry.name.lower() in (f, f[:-1], f[:-3] + "y")]  # Badge, competency
+            hint = f' (did you mean "{near[0]}"?)' if near else did_you_mean(entry.name, folders)
+            problems.append(Problem(rel, 0, 0, "", "unknown folder" + hint))
+        elif entry.is_file() and entry.suffix.lower() in _MD_SUFFIXES:
+            problems.append(Problem(rel, 0, 0, "", "not read: content files go in content/issuers/, content/badges/, "
+                                                   "content/competencies/ or content/pages/"))
+    for folder in KINDS:
+        for dirpath, dirnames, filenames in os.walk(content / folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            here = Path(dirpath)
+            for name in sorted(filenames):
+                suffix = os.path.splitext(name)[1]
+                if name.startswith(".") or suffix.lower() not in _MD_SUFFIXES:
+                    continue
+                rel = (here / name).relative_to(root).as_posix()
+                target = name[: -len(suffix)] + ".md"
+                if here != content / folder:
+                    problems.append(Problem(rel, 0, 0, "", f"subfolders are not read: move {target} to content/{folder}/"))
+                elif suffix != ".md":
+                    problems.append(Problem(rel, 0, 0, "", f'not read: a content file\'s name ends in ".md" '
+                                                           f'(rename it "{target}")'))
+
+
 def find_files(config: Config, problems: list[Problem]) -> list[Task]:
     """Every content file, in a stable order; misnamed files are problems."""
     content = config.root / "content"
@@ -53,6 +89,7 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
     if not content.is_dir():
         problems.append(Problem("content", 1, 1, "", "no content/ folder: create content/badges/, content/issuers/..."))
         return tasks
+    misplaced_content(config.root, problems)
     for folder, kind in KINDS.items():
         base = content / folder
         if not base.is_dir():
@@ -111,7 +148,8 @@ class _Resolver:
     def find(self, ref: Ref, kind: str, what: str) -> str | None:
         if ref.value in self.parsed[kind]:
             return ref.value
-        self.fail(ref, f'no {what} "{ref.value}"' + did_you_mean(ref.value, self.parsed[kind], what + "s"))
+        plural = {"competency": "competencies"}.get(what, what + "s")
+        self.fail(ref, f'no {what} "{ref.value}"' + did_you_mean(ref.value, self.parsed[kind], plural))
         return None
 
     def image(self, kind: str, slug: str, ref: Ref, square: bool) -> None:

@@ -455,7 +455,7 @@ def test_did_you_mean():
     assert did_you_mean("transversale", ["participation", "transversal"]) == ' (did you mean "transversal"?)'
     assert did_you_mean("zzz", ["b", "a", "c", "a"]) == " (expected one of: a, b, c)"
     assert did_you_mean("zzz", [f"item{i:02d}" for i in range(13)]) == ""
-    assert did_you_mean("zzz", [], "issuers") == " (there is no issuers)"
+    assert did_you_mean("zzz", [], "issuers") == " (there are no issuers)"
     assert did_you_mean("zzz", []) == ""
 
 
