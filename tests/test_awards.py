@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import png_bytes, run_cli, SQUARE_SVG
+from conftest import BADGE_CRITERIA, png_bytes, run_cli, SQUARE_SVG
 from generator import baking
 from generator.awards import identity_hash
 
@@ -197,7 +197,7 @@ def test_hosted_assertion_badge_class_and_issuer(awarded):
     badge = json.loads((out / "badges" / "prise-de-parole.json").read_text())
     assert badge["id"] == f"{BASE}badges/prise-de-parole.json" and badge["type"] == "BadgeClass"
     assert badge["criteria"] == {"id": f"{BASE}badges/prise-de-parole/",
-                                 "narrative": "## Critères\n\nParticiper à **trois** ateliers."}
+                                 "narrative": BADGE_CRITERIA.strip()}
     assert badge["issuer"] == f"{BASE}issuers/bu.json"
     assert badge["image"] == f"{BASE}badges/prise-de-parole.svg"
     assert badge["alignment"] == [{"targetName": "S'exprimer à l'oral", "targetUrl": f"{BASE}competencies/oral/",
