@@ -105,11 +105,13 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
                         fail(f"is {width}×{height} pixels: too large (at most {MAX_PIXELS} pixels)")
                         return None
                     img.verify()
+                with PILImage.open(file) as img:  # verify() checks chunks; decoding finds damaged data
+                    img.load()
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
             fail("is too large to decode safely (a decompression bomb?)")
             return None
-        except Exception as exc:  # Pillow raises many kinds for broken files
-            fail(f"is not a readable PNG image ({exc.__class__.__name__})")
+        except Exception:  # Pillow raises many kinds for broken files
+            fail("is a damaged PNG image (cannot be decoded)")
             return None
         if square and width != height:
             fail(f"is {width}×{height} pixels: a badge image must be square")
@@ -121,11 +123,15 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
     if suffix == ".svg":
         try:
             text = data.decode("utf-8")
-            if "<!ENTITY" in text or "<!DOCTYPE" in text:
-                fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
-                return None
-            root = ET.fromstring(text)
-        except (UnicodeDecodeError, ET.ParseError) as exc:
+        except UnicodeDecodeError:
+            fail("is not UTF-8 text: save the SVG as UTF-8")
+            return None
+        if "<!ENTITY" in text or "<!DOCTYPE" in text:
+            fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
+            return None
+        try:
+            root = ET.fromstring(text.lstrip("\ufeff"))
+        except (ET.ParseError, ValueError) as exc:
             fail(f"is not a readable SVG image ({exc})")
             return None
         if root.tag not in (_SVG_NS + "svg", "svg"):
