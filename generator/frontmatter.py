@@ -160,7 +160,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset
     bad_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     at_tab = mark is not None and mark.column < len(bad_line) and bad_line[mark.column] == "\t"
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
-    if "\t" in message or "tab" in message or at_tab or "\t" in indent:
+    if "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
         message += " (indent with spaces, not tabs)"
     elif "mapping values are not allowed" in message:
         message += ' (a text containing ": " must be put in quotes)'
