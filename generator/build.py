@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__
+from . import __version__, lint
 from .errors import Problem, SiteError
 from .loader import load_site
 from .awards import remember_published
@@ -140,6 +140,7 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
             for job in module.jobs(renderer):
                 tree.claim(job.path, job.owner)
                 jobs.append(job)
+        lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
         run_jobs(jobs, tree, workers)
         publish(tmp, out)
     except BaseException:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__, award_cli
+from . import __version__, award_cli, scaffold
 from .build import RenderError, build
 from .errors import Problem, SiteError
 from .writer import DuplicateOutput
@@ -54,12 +54,19 @@ def _shown(path: Path) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import lint
     from .loader import load_site
 
+    as_json = getattr(args, "format", "text") == "json"
     try:
         site = load_site(Path(args.site), args.jobs)
     except SiteError as exc:
+        if as_json:
+            return lint.print_json(exc.problems)
         return _report(exc.problems)
+    lint.add_warnings(site)  # authoring checks: alt text, criteria, links... (lint.py)
+    if as_json:
+        return lint.print_json(site.warnings, strict=args.strict)
     status = _report(site.warnings)
     if args.strict and site.warnings:
         return 1
@@ -96,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="load and check every file; write nothing")
     common(c)
+    c.add_argument("--format", choices=["text", "json"], default="text",
+                   help="json: print {\"errors\": [...], \"warnings\": [...]} on stdout, for CI")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     common(s)
@@ -104,6 +113,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     s.set_defaults(func=cmd_serve)
     award_cli.register(sub)  # award, revoke, awards
+    scaffold.register(sub)  # new
     return p
 
 

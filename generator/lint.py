@@ -1,0 +1,356 @@
+"""Authoring checks on a loaded site: warnings, not errors (`vitrine check --strict` fails on them).
+
+The loader accepts a site that builds; these checks say where it could serve its readers better:
+images without alternative text, criteria too short to be useful, a badge with no competency,
+images too small or not square, links in Markdown bodies that lead nowhere or are malformed, a
+badge nobody can apply for, placeholders left by `vitrine new`.
+
+They read the `Site` model. Positions are found only for what is reported: the file is read
+again (its frontmatter for a field's position, its text for a link), so a clean site costs
+little more than walking the model.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import Problem
+from .fields import URL_RE
+from .frontmatter import Document, decode, parse_frontmatter
+from .model import Badge, Catalogue, Competency, Issuer, Page, Site
+from .scaffold import PLACEHOLDER_RE
+
+MIN_CRITERIA_WORDS = 40
+MIN_PNG_PX = 512
+_LINK_RE = re.compile(r'<(a|img)\b[^>]*?\b(href|src)="([^"]*)"', re.I)
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+_ALT_RE = re.compile(r'\balt="([^"]*)"', re.I)
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# A relative link whose first part looks like a host name: a web address without https://.
+_BARE_HOST_RE = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2}|com|org|net|edu|gouv|info|eu)(?:/|$))", re.I)
+_KEY_LINE_RE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
+_QUICK = ("COMPLÉTER", "FILL IN", "a-completer", "to-fill-in")  # substrings first: plain `in` is fast
+_FOLDERS = {"badges": "badge", "issuers": "issuer", "competencies": "competency", "pages": "page"}
+
+
+@dataclass
+class _Source:
+    """One content file, read again only when a warning needs a position in it."""
+
+    root: Path
+    rel: str
+    _text: str | None = None
+    _doc: Document | None = None
+    _read: bool = False
+
+    def load(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        try:
+            text, _ = decode((self.root / self.rel).read_bytes(), self.rel)
+        except OSError:
+            text = None
+        self._text = text
+        if text is not None:
+            self._doc, _ = parse_frontmatter(text, self.rel)
+
+    @property
+    def text(self) -> str:
+        self.load()
+        return self._text or ""
+
+    def key(self, name: str) -> tuple[int, int]:
+        """Where a top-level field is written, else the opening `---` line."""
+        self.load()
+        if self._doc is None:
+            return (1, 1)
+        if (name,) in self._doc.key_marks:
+            return self._doc.key_marks[(name,)]
+        return self._doc.top or (1, 1)
+
+    @property
+    def body_line(self) -> int:
+        self.load()
+        return self._doc.body_line if self._doc is not None else 1
+
+    def find_in_body(self, needle: str, whole_file: bool = False) -> tuple[int, int]:
+        """Line and column of `needle` in the body (or the whole file), written as a Markdown link
+        target if it is one (`](needle)`), else anywhere; the body's start when not found."""
+        text = self.text
+        lines = text.split("\n")
+        start = 0 if whole_file else self.body_line - 1
+        offset = sum(len(line) + 1 for line in lines[:start])
+        at = -1
+        if needle:
+            for before, after in (("](", ")"), ("](", " "), ("<", ">"), ('"', '"'), ("(", ""), ("", "")):
+                at = text.find(before + needle + after, offset)
+                if at >= 0:
+                    at += len(before)
+                    break
+        if at < 0:
+            return (self.body_line, 1)
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        return (line, col)
+
+
+@dataclass
+class _Linter:
+    site: Site
+    targets: set[str]
+    out: list[Problem] = field(default_factory=list)
+    prefix: str = ""  # the language of the page being checked ("" or "en/")
+    sources: dict[str, _Source] = field(default_factory=dict)
+
+    def source(self, rel: str) -> _Source:
+        if rel not in self.sources:
+            self.sources[rel] = _Source(self.site.config.root, rel)
+        return self.sources[rel]
+
+    def warn(self, rel: str, where: tuple[int, int], field_name: str, message: str) -> None:
+        self.out.append(Problem(rel, where[0], where[1], field_name, message, warning=True))
+
+    # -- placeholders --------------------------------------------------------------------------
+
+    def placeholders(self, rel: str, values: list[str | None]) -> None:
+        """Values still holding a `vitrine new` placeholder; the file is read only if one does."""
+        if not any(v and any(q in v for q in _QUICK) and PLACEHOLDER_RE.search(v) for v in values):
+            return
+        src = self.source(rel)
+        in_body, key = False, ""
+        for number, line in enumerate(src.text.split("\n"), start=1):
+            if number >= src.body_line:
+                in_body = True
+            elif (m := _KEY_LINE_RE.match(line)) and not line.lstrip().startswith("#"):
+                key = m.group(2) if not m.group(1) else (key.split(".")[0] + "." + m.group(2))
+            code = line if in_body else line.split(" #", 1)[0]
+            if line.lstrip().startswith("#") and not in_body:
+                continue
+            match = PLACEHOLDER_RE.search(code)
+            if match:
+                shown = code.strip().strip('"')
+                shown = shown.split(": ", 1)[1].strip().strip('"') if not in_body and ": " in shown else shown
+                if len(shown) > 60:
+                    shown = shown[:57] + "..."
+                self.warn(rel, (number, match.start() + 1), "body" if in_body else key,
+                          f'still holds a placeholder ("{shown}"): replace it with your text')
+
+    # -- bodies: links and images --------------------------------------------------------------
+
+    def body(self, rel: str, page_path: str, body_html: str, field_name: str = "body") -> None:
+        """Links and images of a Markdown body rendered at `page_path` (site-relative, "badges/x/")."""
+        if not body_html:
+            return
+        whole = field_name != "body"  # Markdown in a frontmatter field (request.instructions)
+        self.prefix = next((c.prefix for c in self.site.catalogues.values() if c.prefix and page_path.startswith(c.prefix)), "")
+        for tag in _IMG_RE.findall(body_html):
+            alt = _ALT_RE.search(tag)
+            if alt is None or not alt.group(1).strip():
+                src = re.search(r'\bsrc="([^"]*)"', tag)
+                where = self.source(rel).find_in_body(html.unescape(src.group(1)) if src else "<img", whole)
+                self.warn(rel, where, field_name, "an image without alternative text: say what it shows "
+                                                  "between the brackets, ![a blue microphone](image.png)")
+        for _tag, _attr, raw in _LINK_RE.findall(body_html):
+            href = html.unescape(raw).strip()
+            message = self.link_problem(page_path, href)
+            if message:
+                self.warn(rel, self.source(rel).find_in_body(href, whole), field_name, message)
+
+    def link_problem(self, page_path: str, href: str) -> str | None:
+        if not href or href.startswith(("#", "//")):
+            return None
+        malformed = f'"{href}" is not a valid web address (expected https://host.example/path)'
+        scheme = _SCHEME_RE.match(href)
+        if scheme:
+            name = scheme.group(1).lower()
+            if name in ("http", "https"):
+                if not URL_RE.match(href) or not urlsplit(href).hostname:
+                    return malformed
+            elif name in ("htp", "htps", "ttp", "ttps", "hhtp", "hhtps", "htttp", "htttps", "www"):
+                return malformed
+            return None  # mailto:, tel: and other schemes: not ours to judge
+        if re.match(r"^https?//", href, re.I):
+            return malformed
+        if _BARE_HOST_RE.match(href):
+            return f'"{href}" looks like a web address without "https://": write https://{href}'
+        return self.internal(page_path, href)
+
+    def internal(self, page_path: str, href: str) -> str | None:
+        """A link within the site, from the page at `page_path` ("en/badges/x/")."""
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        if not path:
+            return None
+        base_path = self.site.config.base_path
+        if path.startswith("/"):
+            if not path.startswith(base_path):
+                return f'"{href}" leads outside the site, which is served under {base_path}: use a relative link'
+            target = path[len(base_path):]
+        else:
+            target = posixpath.normpath(posixpath.join(page_path, path))
+            if target == ".." or target.startswith("../"):
+                return f'"{href}" leads outside the site'
+            target = "" if target == "." else target + ("/" if path.endswith("/") else "")
+        if self.exists(target):
+            return None
+        if path.endswith(".md"):
+            suggestion = self.page_for_source(page_path, path)
+            if suggestion:
+                return f'"{href}" links to a content file: link to its page instead, "{suggestion}"'
+        return f'"{href}" leads nowhere: the site has no page or file at {target or "/"}'
+
+    def exists(self, target: str) -> bool:
+        if target in ("", "/"):
+            return "index.html" in self.targets
+        if target.endswith("/"):
+            return target + "index.html" in self.targets
+        return target in self.targets or target + "/index.html" in self.targets
+
+    def page_for_source(self, page_path: str, path: str) -> str | None:
+        """For a link to `../badges/x.md` (or `x.md`, beside the file), the relative link to x's page."""
+        parts = path.split("/")
+        slug = parts[-1][: -len(".md")].split(".")[0]
+        prefix = self.prefix
+        own = page_path[len(prefix):].split("/")[0]
+        folders = [parts[-2]] if len(parts) > 1 and parts[-2] in _FOLDERS else [own] + list(_FOLDERS)
+        for folder in folders:
+            target = f"{prefix}{folder}/{slug}/"
+            if folder in _FOLDERS and self.exists(target):
+                return posixpath.relpath(target, page_path) + "/"
+        return None
+
+    # -- each kind -----------------------------------------------------------------------------
+
+    def image_size(self, rel: str, kind: str, image, square: bool) -> None:
+        if image is None or image.drawn:
+            return
+        name = Path(image.rel).name
+        if square and image.width != image.height:
+            self.warn(rel, self.source(rel).key("image"), "image",
+                      f'"{name}" is {image.width}×{image.height}: a square logo shows best in badges and backpacks')
+        if image.kind == "png" and min(image.width, image.height) < MIN_PNG_PX:
+            self.warn(rel, self.source(rel).key("image"), "image",
+                      f'"{name}" is {image.width}×{image.height} pixels: {MIN_PNG_PX}×{MIN_PNG_PX} or more stays sharp '
+                      f"on dense screens and in backpacks (or use an SVG)")
+
+    def badge(self, cat: Catalogue, badge: Badge) -> None:
+        rel = badge.source
+        words = len(badge.body_text.split())
+        if words < MIN_CRITERIA_WORDS:
+            where = (self.source(rel).body_line, 1)
+            said = "no criteria: the body is empty" if words == 0 else f"the criteria are {words} words long"
+            self.warn(rel, where, "body", f"{said}: write at least {MIN_CRITERIA_WORDS} words (what to do, how it is "
+                                          "checked), so that applicants know what they commit to")
+        if not badge.competencies and not badge.alignments:
+            self.warn(rel, self.source(rel).key("competencies"), "competencies",
+                      "no competency: name the competencies this badge develops (content/competencies/), "
+                      "so that it shows on their pages and in the filters")
+        if badge.request is None and not badge.retired:
+            chain = [badge.issuer, *reversed(badge.issuer.ancestors)]
+            self.warn(rel, self.source(rel).key("request"), "request",
+                      'no way to apply: give a "request" (a form url or an email, and instructions) to this badge '
+                      f'or to its issuer ({", ".join(i.slug for i in chain)})')
+        self.image_size(rel, "badge", badge.image, square=False)
+        request = badge.own_request
+        self.placeholders(rel, [badge.name, badge.description, badge.body_html, badge.image_alt,
+                                badge.design.label if badge.design else None,
+                                request.url if request else None, request.email if request else None,
+                                request.instructions_html if request else None, *badge.evidence])
+        self.body(rel, cat.prefix + badge.path, badge.body_html)
+        if request is not None:
+            self.body(rel, cat.prefix + badge.path, request.instructions_html, "request.instructions")
+
+    def issuer(self, cat: Catalogue, issuer: Issuer) -> None:
+        rel = issuer.source
+        self.image_size(rel, "issuer", issuer.image, square=True)
+        request = issuer.request
+        self.placeholders(rel, [issuer.name, issuer.url, issuer.email, issuer.description, issuer.body_html,
+                                issuer.image_alt, request.url if request else None, request.email if request else None,
+                                request.instructions_html if request else None])
+        self.body(rel, cat.prefix + issuer.path, issuer.body_html)
+        if request is not None:
+            self.body(rel, cat.prefix + issuer.path, request.instructions_html, "request.instructions")
+
+    def competency(self, cat: Catalogue, comp: Competency) -> None:
+        self.placeholders(comp.source, [comp.name, comp.description, comp.framework, comp.body_html, comp.group])
+        self.body(comp.source, cat.prefix + comp.path, comp.body_html)
+
+    def page(self, cat: Catalogue, page: Page) -> None:
+        self.placeholders(page.source, [page.title, page.body_html])
+        self.body(page.source, cat.prefix + page.path, page.body_html)
+
+    def translations(self, cat: Catalogue) -> None:
+        """A translation's own body and texts, reported in its own file."""
+        default = self.site.default
+        groups = [(cat.badges, default.badges), (cat.issuers, default.issuers),
+                  (cat.competencies, default.competencies), (cat.pages, default.pages)]
+        for items, originals in groups:
+            for slug, obj in items.items():
+                original = originals[slug]
+                if not obj.translated or not obj.source:
+                    continue
+                rel = obj.source[: -len(".md")] + f".{cat.lang}.md"
+                if not (self.site.config.root / rel).is_file():
+                    continue
+                texts = [getattr(obj, n, None) for n in ("name", "title", "description", "image_alt", "group")]
+                self.placeholders(rel, [t for t in texts if isinstance(t, str)] + [obj.body_html])
+                if obj.body_html != original.body_html:
+                    self.body(rel, cat.prefix + obj.path, obj.body_html)
+
+
+def output_paths(site: Site) -> set[str]:
+    """Every file a build of this site writes (the output modules' claims; nothing is rendered)."""
+    from .build import CACHE, OUTPUTS  # build imports lint: import at call time
+    from .render.base import Renderer
+
+    renderer = Renderer(site, site.config.root / CACHE)
+    paths: set[str] = set()
+    for module in OUTPUTS:
+        paths.update(job.path for job in module.jobs(renderer))
+    return paths
+
+
+def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
+    """Every authoring warning of a loaded site, sorted."""
+    linter = _Linter(site, output_paths(site) if targets is None else targets)
+    cat = site.default
+    for issuer in cat.issuers.values():
+        linter.issuer(cat, issuer)
+    for badge in cat.badges.values():
+        linter.badge(cat, badge)
+    for comp in cat.competencies.values():
+        linter.competency(cat, comp)
+    for page in cat.pages.values():
+        linter.page(cat, page)
+    for other in list(site.catalogues.values())[1:]:
+        linter.translations(other)
+    return sorted(set(linter.out))
+
+
+def add_warnings(site: Site, targets: set[str] | None = None) -> Site:
+    """Add the authoring warnings to `site.warnings` (the loader's own warnings stay).
+    `targets`: the output paths, when the caller has them already."""
+    site.warnings = sorted(set(site.warnings) | set(lint(site, targets)))
+    return site
+
+
+def as_json(problems: list[Problem]) -> dict:
+    """The report of `vitrine check --format json`."""
+    def item(p: Problem) -> dict:
+        return {"path": p.path, "line": p.line, "col": p.col, "field": p.field, "message": p.message}
+    ordered = sorted(set(problems))
+    return {"errors": [item(p) for p in ordered if not p.warning], "warnings": [item(p) for p in ordered if p.warning]}
+
+
+def print_json(problems: list[Problem], strict: bool = False) -> int:
+    """Print the JSON report on stdout; the exit status is the text form's (1 on errors, or on
+    warnings with --strict)."""
+    report = as_json(problems)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 1 if report["errors"] or (strict and report["warnings"]) else 0

@@ -1,0 +1,177 @@
+"""Authoring warnings (lint.py): `vitrine check [--strict] [--format json]`, and in builds."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import BADGE_CRITERIA, MINIMAL, png_bytes, run_cli
+
+BADGE = "content/badges/prise-de-parole.md"
+LONG = ("Chaque participant présente un exposé de dix minutes devant le groupe puis répond aux questions "
+        "du public ; une bibliothécaire observe l'exposé, en discute ensuite avec la personne et vérifie "
+        "que les trois ateliers ont bien été suivis pendant le semestre.")
+
+
+def badge(body: str = BADGE_CRITERIA, **fields: str | None) -> str:
+    """The minimal badge with some fields changed (None removes one) and another body."""
+    lines = ["---", "name: Prise de parole", "issuer: bu", "description: Présenter un exposé de dix minutes.",
+             "category: transversal", "image: badge.svg", "image_alt: Un disque bleu", "competencies: [oral]",
+             "tags: [oral]", "level: 1", "---"]
+    for name, value in fields.items():
+        at = next((i for i, line in enumerate(lines) if line.startswith(name + ":")), None)
+        if at is None:
+            lines.insert(-1, f"{name}: {value}")
+        elif value is None:
+            del lines[at]
+        else:
+            lines[at] = f"{name}: {value}"
+    return "\n".join(lines) + "\n" + body
+
+
+def warnings(root) -> list[str]:
+    status, out, err = run_cli("check", "--site", str(root))
+    assert status == 0, err
+    return err.splitlines()
+
+
+def test_a_good_site_has_no_warning(site):
+    status, out, err = run_cli("check", "--strict", "--site", str(site()))
+    assert (status, err) == (0, "")
+
+
+def test_criteria_too_short_and_badge_without_competency(site):
+    root = site({BADGE: badge("## Critères\n\nVenir trois fois.\n", competencies=None)})
+    assert warnings(root) == [
+        f"{BADGE}:1:1: warning: competencies: no competency: name the competencies this badge develops "
+        "(content/competencies/), so that it shows on their pages and in the filters",
+        f"{BADGE}:11:1: warning: body: the criteria are 4 words long: write at least 40 words (what to do, how it "
+        "is checked), so that applicants know what they commit to",
+    ]
+
+
+def test_empty_criteria(site):
+    root = site({BADGE: badge("")})
+    assert warnings(root) == [
+        f"{BADGE}:12:1: warning: body: no criteria: the body is empty: write at least 40 words (what to do, how "
+        "it is checked), so that applicants know what they commit to",
+    ]
+
+
+def test_an_alignment_counts_as_a_competency(site):
+    root = site({BADGE: badge(competencies=None, alignments="[{name: ESCO, url: 'https://esco.example.org/1'}]")})
+    assert warnings(root) == []
+
+
+def test_no_way_to_apply(site):
+    root = site({BADGE: badge(issuer="univ")})
+    assert warnings(root) == [
+        f'{BADGE}:1:1: warning: request: no way to apply: give a "request" (a form url or an email, and '
+        "instructions) to this badge or to its issuer (univ)",
+    ]
+    # A retired badge is no longer awarded: nothing to apply for.
+    assert warnings(site({BADGE: badge(issuer="univ", status="retired")})) == []
+
+
+def test_image_without_alt_in_a_body(site):
+    body = BADGE_CRITERIA + "\n![](../prise-de-parole.svg)\n\n![Un disque](../prise-de-parole.svg)\n"
+    root = site({BADGE: badge(body)})
+    assert warnings(root) == [
+        f"{BADGE}:20:5: warning: body: an image without alternative text: say what it shows between the "
+        "brackets, ![a blue microphone](image.png)",
+    ]
+
+
+def test_small_png_and_logo_not_square(site):
+    root = site({
+        BADGE: badge(image="petit.png"),
+        "content/images/petit.png": png_bytes(300),
+        "content/issuers/univ.md": "---\nname: Université\nurl: https://univ.example.org/\n"
+                                   "email: u@univ.example.org\nimage: logo.png\nimage_alt: Logo\n---\n",
+        "content/images/logo.png": png_bytes(600, width=1200),
+    })
+    assert warnings(root) == [
+        f'{BADGE}:6:1: warning: image: "petit.png" is 300×300 pixels: 512×512 or more stays sharp on dense '
+        "screens and in backpacks (or use an SVG)",
+        'content/issuers/univ.md:5:1: warning: image: "logo.png" is 1200×600: a square logo shows best in badges '
+        "and backpacks",
+    ]
+
+
+def test_links_in_bodies(site):
+    body = BADGE_CRITERIA + (
+        "\nVoir [à propos](../../pages/a-propos/), [l'accueil](../../), [la FAQ](../../pages/faq/),\n"
+        "[la page source](../../pages/a-propos.md), [le JSON](../prise-de-parole.json), [un ancre](#x),\n"
+        "[le site](https://www.example.org/page?x=1#y), [écrire](mailto:a@example.org),\n"
+        "[mauvais](https:/example.org), [sans schéma](www.example.org/page), [collé](http//example.org/),\n"
+        "[dehors](../../../ailleurs/) et [absolu](/pages/a-propos/).\n")
+    root = site({BADGE: badge(body)})
+    assert warnings(root) == [
+        f'{BADGE}:20:71: warning: body: "../../pages/faq/" leads nowhere: the site has no page or file at '
+        "pages/faq/",
+        f'{BADGE}:21:18: warning: body: "../../pages/a-propos.md" links to a content file: link to its page '
+        'instead, "../../pages/a-propos/"',
+        f'{BADGE}:23:11: warning: body: "https:/example.org" is not a valid web address (expected '
+        "https://host.example/path)",
+        f'{BADGE}:23:46: warning: body: "www.example.org/page" looks like a web address without "https://": '
+        "write https://www.example.org/page",
+        f'{BADGE}:23:77: warning: body: "http//example.org/" is not a valid web address (expected '
+        "https://host.example/path)",
+        f'{BADGE}:24:10: warning: body: "../../../ailleurs/" leads outside the site',
+    ]
+
+
+def test_absolute_links_under_a_sub_path(site):
+    config = MINIMAL["site.yaml"].replace("https://badges.example.org/", "https://www.example.org/badges/")
+    body = BADGE_CRITERIA + "\n[bon](/badges/pages/a-propos/) et [hors du site](/pages/a-propos/)\n"
+    root = site({"site.yaml": config, BADGE: badge(body)})
+    assert warnings(root) == [
+        f'{BADGE}:20:50: warning: body: "/pages/a-propos/" leads outside the site, which is served under '
+        "/badges/: use a relative link",
+    ]
+
+
+def test_links_in_translations_and_issuer_instructions(site):
+    root = site({
+        "content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n" + LONG + "\n\n[FAQ](../../pages/faq/)\n",
+        "content/issuers/bu.md": "---\nname: BU\nurl: https://bu.example.org/\nemail: bu@example.org\nrequest:\n"
+                                 "  email: b@example.org\n  instructions: Voir [le guide](../../pages/guide/).\n---\n",
+    })
+    assert warnings(root) == [
+        'content/badges/prise-de-parole.en.md:6:7: warning: body: "../../pages/faq/" leads nowhere: the site '
+        "has no page or file at en/pages/faq/",
+        'content/issuers/bu.md:7:33: warning: request.instructions: "../../pages/guide/" leads nowhere: the site '
+        "has no page or file at pages/guide/",
+    ]
+
+
+def test_strict_and_json(site):
+    root = site({BADGE: badge("Court.\n")})
+    status, out, err = run_cli("check", "--strict", "--site", str(root))
+    assert status == 1 and "warning: body: the criteria are 1 words long" in err
+    status, out, err = run_cli("check", "--format", "json", "--site", str(root))
+    assert (status, err) == (0, "")
+    report = json.loads(out)
+    assert report["errors"] == []
+    assert report["warnings"] == [{"path": BADGE, "line": 12, "col": 1, "field": "body",
+                                   "message": "the criteria are 1 words long: write at least 40 words (what to do, "
+                                              "how it is checked), so that applicants know what they commit to"}]
+    assert run_cli("check", "--format", "json", "--strict", "--site", str(root))[0] == 1
+
+
+def test_json_lists_errors_with_the_same_exit_status(site):
+    root = site({BADGE: badge(category="oral")})
+    status, out, err = run_cli("check", "--format", "json", "--site", str(root))
+    assert (status, err) == (1, "")
+    report = json.loads(out)
+    assert report == {"errors": [{"path": BADGE, "line": 5, "col": 11, "field": "category",
+                                  "message": '"oral" is not allowed (expected one of: network, participation, '
+                                             "technical, transversal)"}],
+                      "warnings": []}
+
+
+def test_build_reports_warnings_and_strict_fails(site):
+    root = site({BADGE: badge("Court.\n")})
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and "warning: body: the criteria are 1 words long" in err
+    status, out, err = run_cli("build", "--strict", "--force", "--site", str(root))
+    assert status == 1 and "--strict: failing" in err
