@@ -183,7 +183,8 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]
                        design=design, alignments=alignments, level=level, status=status, validity=validity,
-                       own_request=request, evidence=evidence, date=when, retired_on=retired_on, body_html=body_html,
+                       own_request=request, evidence=evidence, date=when, retired_on=retired_on,
+                       body_markdown=doc.body.strip(), body_html=body_html,
                        body_text=markup.to_text(body_html), source=path)
     return parsed
 

@@ -170,6 +170,7 @@ class Badge:
     related: list[Badge] = field(default_factory=list)
     endorsements: list[Endorsement] = field(default_factory=list)
     date: date | None = None  # first published (feed, sorting); optional
+    body_markdown: str = ""  # the criteria as written (Open Badges criteria narrative)
     body_html: str = ""  # the criteria
     body_text: str = ""  # the criteria as plain text (search index)
     source: str = ""

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 
 from .. import baking, designer
-from ..frontmatter import decode, parse_frontmatter
 from ..model import Award, Badge, Issuer
 from .base import Job, Renderer
 from .images import _cached
@@ -56,23 +55,10 @@ def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
     return out
 
 
-def criteria_markdown(r: Renderer, badge: Badge) -> str:
-    """The badge's criteria as written (its Markdown body), read again from its file."""
-    file = r.config.root / badge.source
-    try:
-        text, problem = decode(file.read_bytes(), badge.source)
-    except OSError:
-        return ""
-    if problem or text is None:
-        return ""
-    doc, _ = parse_frontmatter(text, badge.source)
-    return doc.body.strip() if doc is not None else ""
-
-
 def badge_class(r: Renderer, badge: Badge) -> dict:
     base = r.config.base_url
     criteria: dict[str, str] = {"id": base + badge.path}
-    narrative = criteria_markdown(r, badge)
+    narrative = badge.body_markdown
     if narrative:
         criteria["narrative"] = narrative
     out: dict[str, Any] = {"@context": CONTEXT, "type": "BadgeClass", "id": badge_url(r, badge), "name": badge.name,
