@@ -6,6 +6,7 @@ import html
 import re
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -31,6 +32,25 @@ class _ShiftHeadingsExtension(Extension):
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 5)
 
 
+# What a body may contain once rendered: Markdown's own output, and the raw HTML an author may
+# reasonably write. No script, style, form, frame, event handler or javascript: URL survives.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "title"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
 _MD = markdown.Markdown(extensions=["extra", "sane_lists", _ShiftHeadingsExtension()], output_format="html")
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
@@ -42,7 +62,13 @@ def to_html(text: str, top_heading: int = 2) -> str:
         return ""
     _MD.reset()
     _MD.top_heading = top_heading  # type: ignore[attr-defined]
-    return _MD.convert(text)
+    return sanitize(_MD.convert(text))
+
+
+def sanitize(markup: str) -> str:
+    """Keep only allowed tags, attributes and URL schemes (nh3: the Rust ammonia sanitizer)."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer")
 
 
 def to_text(markup: str) -> str:
