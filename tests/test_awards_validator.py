@@ -152,3 +152,47 @@ def test_svg_png_and_drawn_badges_recipients_and_baked_files(site, tmp_path):
     for report, item in zip(reports[:3], items):
         assert report["recipient"] == {"email": item["email"]}, report
     assert not reports[6]["valid"]  # the hash does not match another address
+
+
+def test_signed_assertions(site, tmp_path, monkeypatch):
+    """Signed badges (JWS RS256): the JWS, the hosted JSON at its id and the baked images are
+    valid; a forged payload, and a JWS of an award revoked since, are not."""
+    import base64
+
+    from generator.keys import init_keys
+
+    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
+    with open(root / "site.yaml", "a", encoding="utf-8") as f:
+        f.write("signing: {ob2: true}\n")
+    init_keys(root)
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    output = root / "output"
+    a = output / "assertions"
+    ids = ["5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f", "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880",
+           "7bae8e10-80f7-4d91-8910-e57f1b0dc991"]
+    tokens = [(a / f"{i}.jws").read_text() for i in ids]
+    header, payload, signature = tokens[0].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["expires"] = "2199-06-12T00:00:00+00:00"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    items = [{"input": tokens[0], "email": "alice.martin@example.org"}, {"input": tokens[1]}, {"input": tokens[2]},
+             {"input": f"{BASE}assertions/{ids[0]}.json"},
+             {"file": str(a / f"{ids[0]}.svg")}, {"file": str(a / f"{ids[1]}.png")}, {"file": str(a / f"{ids[2]}.png")},
+             {"input": f"{header}.{forged}.{signature}"}]
+    reports = validate(output, items)
+    for report in reports[:7]:
+        assert report["valid"] and not report["errors"], report
+    assert reports[0]["recipient"] == {"email": "alice.martin@example.org"}
+    assert not reports[7]["valid"] and any("failed verification" in e for e in reports[7]["errors"]), reports[7]
+    # revoke the first award: the JWS handed out before now reads as revoked, through the RevocationList
+    status, _, err = run_cli("revoke", ids[0], "--reason", "Erreur", "--site", str(root))
+    assert status == 0, err
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    [report] = validate(output, [{"input": tokens[0]}])
+    assert not report["valid"] and report["errors"] == [
+        f"Assertion {BASE}assertions/{ids[0]}.json has been revoked in RevocationList {BASE}revocations/bu.json "
+        "with reason: Erreur"], report

@@ -72,6 +72,7 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
         award=award, badge=badge, status=status,
         json_url=ob2.assertion_url(r, award),
         baked_path=None if revoked else ob2.baked_path(award, badge),
+        jws_path=ob2.jws_path(award) if r.config.signing.ob2 and not revoked else None,
         baked_name=f"{badge.slug}.{badge.image.kind}",
         linkedin=None if revoked else linkedin_url(award, badge, page_url),
         organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]

@@ -4,16 +4,32 @@ Every `id` is the URL the document is served at (base_url + path). The JSON is d
 keys sorted, lists in content order, no build time. A revoked assertion is served in the
 stripped form `{"@context", "id", "type", "revoked": true, "revocationReason"}`, and has no baked
 image. Dates are the record's days at 00:00 UTC (Open Badges wants a time zone).
+
+Signed assertions (site.yaml `signing: {ob2: true}`): every assertion not revoked is signed with
+the current RSA key (keys.py) as a compact JWS RS256 (jws.py), published at
+`/assertions/<id>.jws` and baked into the image instead of the JSON. Its `verification` is
+`{"type": "SignedBadge", "creator": <key URL>}`, and the hosted JSON at the assertion's `id` is the
+same assertion (so the id resolves to what was signed). Each issuer gets its own CryptographicKey
+document per key, `/keys/<issuer>/<kid>.json` (a key document has a single `owner`, and a site has
+several issuers sharing the keys); its profile's `publicKey` names the current one (1EdTech's
+validator accepts a single value). Retired keys' documents stay published, so that what they signed
+can still be checked against them, but a verifier that checks key ownership in the profile accepts
+only what the current key signed: every build signs every assertion again with the current key, so
+the award page always offers a freshly signed badge. Each issuer also gets a RevocationList,
+`/revocations/<issuer>.json`, named by its profile's `revocationList`.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .. import baking, designer
+from .. import baking, designer, jws
+from ..errors import Problem, SiteError
+from ..keys import KeyInfo, KeyProblem, load_keys
 from ..model import Award, Badge, Issuer
 from .base import Job, Renderer
 from .images import _cached
@@ -45,6 +61,43 @@ def baked_path(award: Award, badge: Badge) -> str:
     return f"assertions/{award.id}.{badge.image.kind}"
 
 
+def jws_path(award: Award) -> str:
+    return f"assertions/{award.id}.jws"
+
+
+def key_path(issuer: Issuer, key: KeyInfo) -> str:
+    return f"keys/{issuer.slug}/{key.kid}.json"
+
+
+def revocations_path(issuer: Issuer) -> str:
+    return f"revocations/{issuer.slug}.json"
+
+
+@dataclass
+class Signing:
+    keys: list[KeyInfo]  # every RSA key, oldest first: all published
+    current: KeyInfo  # the one that signs
+
+
+def signing(r: Renderer) -> Signing | None:
+    """The OB 2.0 signing keys when site.yaml turns signing on (None when off); a SiteError when
+    they are missing or unusable."""
+    if not r.config.signing.ob2:
+        return None
+    if "_ob2_signing" not in r.__dict__:
+        keys_dir = r.config.signing.keys
+        try:
+            keys = load_keys(r.config.root, keys_dir)
+        except KeyProblem as exc:
+            raise SiteError([Problem("site.yaml", 0, 0, "signing.ob2", str(exc))]) from None
+        if keys.current_rsa is None:
+            why = "every RSA key is retired" if keys.rsa else f"no RSA key in {keys_dir}/ nor in $VITRINE_OB2_KEY"
+            raise SiteError([Problem("site.yaml", 0, 0, "signing.ob2", f"signed Open Badges 2.0 assertions need a key, "
+                                     f"and {why}: run `vitrine keys init` (or `vitrine keys rotate`)")])
+        r.__dict__["_ob2_signing"] = Signing(keys.rsa, keys.current_rsa)
+    return r.__dict__["_ob2_signing"]
+
+
 def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
     out = {"@context": CONTEXT, "type": "Issuer", "id": issuer_url(r, issuer), "name": issuer.name,
            "url": issuer.url, "email": issuer.email}
@@ -52,7 +105,32 @@ def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
         out["description"] = issuer.description
     if issuer.image is not None:
         out["image"] = r.config.base_url + issuer.image.path
+    sign = signing(r)
+    if sign is not None:
+        # the current key only: 1EdTech's validator refuses more than one value here
+        out["publicKey"] = r.config.base_url + key_path(issuer, sign.current)
+        out["revocationList"] = r.config.base_url + revocations_path(issuer)
     return out
+
+
+def key_document(r: Renderer, issuer: Issuer, key: KeyInfo) -> dict:
+    return {"@context": CONTEXT, "type": "CryptographicKey", "id": r.config.base_url + key_path(issuer, key),
+            "owner": issuer_url(r, issuer), "publicKeyPem": key.public_pem}
+
+
+def revocation_list(r: Renderer, issuer: Issuer) -> dict:
+    revoked = []
+    for award in r.site.awards:
+        if award.revoked is not None and r.site.default.badges[award.badge].issuer.slug == issuer.slug:
+            revoked.append({"id": assertion_url(r, award), "revocationReason": award.revoked.reason})
+    revoked.sort(key=lambda item: item["id"])
+    if len(revoked) == 1:
+        # JSON-LD compaction turns a one-item list into a single node, which 1EdTech's validator
+        # (and backpacks built on it) then fail to match: it misses the revocation. The same
+        # entry twice stays a list, and means the same.
+        revoked.append(dict(revoked[0]))
+    return {"@context": CONTEXT, "type": "RevocationList", "id": r.config.base_url + revocations_path(issuer),
+            "issuer": issuer_url(r, issuer), "revokedAssertions": revoked}
 
 
 def badge_class(r: Renderer, badge: Badge) -> dict:
@@ -90,6 +168,9 @@ def assertion(r: Renderer, award: Award, badge: Badge) -> dict:
         "verification": {"type": "hosted"},
         "image": r.config.base_url + baked_path(award, badge),
     }
+    sign = signing(r)
+    if sign is not None:
+        out["verification"] = {"type": "SignedBadge", "creator": r.config.base_url + key_path(badge.issuer, sign.current)}
     if award.expires is not None:
         out["expires"] = timestamp(award.expires)
     if award.narrative:
@@ -109,10 +190,30 @@ def assertion(r: Renderer, award: Award, badge: Badge) -> dict:
     return out
 
 
+_SIGNED: dict[str, str] = {}  # award id -> JWS, within one process (the .jws and the baked image)
+
+
+def signed(r: Renderer, award: Award, badge: Badge) -> str:
+    """The assertion as a compact JWS RS256, signed with the current key."""
+    token = _SIGNED.get(award.id)
+    if token is None:
+        if len(_SIGNED) > 256:
+            _SIGNED.clear()
+        token = _SIGNED[award.id] = jws.sign_rs256(jws.canonical(assertion(r, award, badge)),
+                                                   signing(r).current.private_key)  # type: ignore[union-attr]
+    return token
+
+
 def jobs(r: Renderer) -> list[Job]:
     cat = r.site.default
+    sign = signing(r)
+    _SIGNED.clear()
     out = [Job(f"issuers/{i.slug}.json", "ob2", lambda i=i: dumps(issuer_profile(r, i))) for i in cat.issuers.values()]
     out += [Job(b.json_path, "ob2", lambda b=b: dumps(badge_class(r, b))) for b in cat.published_badges]
+    if sign is not None:
+        for i in cat.issuers.values():
+            out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k))) for k in sign.keys]
+            out.append(Job(revocations_path(i), "ob2", lambda i=i: dumps(revocation_list(r, i))))
 
     @lru_cache(maxsize=None)
     def image_bytes(slug: str) -> bytes:
@@ -122,15 +223,21 @@ def jobs(r: Renderer) -> list[Job]:
         return badge.image.source.read_bytes()  # type: ignore[union-attr]
 
     def bake(award: Award, badge: Badge) -> bytes:
-        text = json.dumps(assertion(r, award, badge), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if sign is not None:  # the JWS, also as the SVG's verify attribute (as 1EdTech's bakery does)
+            text = verify = signed(r, award, badge)
+        else:
+            text = json.dumps(assertion(r, award, badge), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            verify = assertion_url(r, award)
         if badge.image.kind == "png":
             return baking.bake_png(image_bytes(badge.slug), text)
         svg = image_bytes(badge.slug).decode("utf-8")
-        return baking.bake_svg(svg, text, assertion_url(r, award)).encode("utf-8")
+        return baking.bake_svg(svg, text, verify).encode("utf-8")
 
     for award in r.site.awards:
         badge = cat.badges[award.badge]
         out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b))))
         if award.revoked is None:
+            if sign is not None:
+                out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii")))
             out.append(Job(baked_path(award, badge), "ob2", lambda a=award, b=badge: bake(a, b)))
     return out

@@ -1,0 +1,144 @@
+"""Signed Open Badges 2.0 assertions: JWS RS256, CryptographicKey, RevocationList, baking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from conftest import run_cli
+from generator import baking, jws
+from generator.keys import init_keys, load_keys, rotate_keys
+from test_awards import A1, A3, A4, BASE, build  # noqa: F401 - fixtures below
+from test_awards import awarded, fixed_today  # noqa: F401
+
+SIGNING = "signing: {ob2: true}\n"
+
+
+@pytest.fixture
+def signed_site(awarded, monkeypatch):
+    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+    monkeypatch.delenv("VITRINE_OB3_KEY", raising=False)
+
+    def make(extra: dict | None = None, keys: bool = True) -> Path:
+        root = awarded(extra)
+        with open(root / "site.yaml", "a", encoding="utf-8") as f:
+            f.write(SIGNING)
+        if keys:
+            init_keys(root)
+        return root
+    return make
+
+
+def key_of(output: Path, url: str):
+    doc = json.loads((output / url[len(BASE):]).read_text())
+    return doc, serialization.load_pem_public_key(doc["publicKeyPem"].encode())
+
+
+def test_signed_assertions_verify(signed_site):
+    root = signed_site()
+    output = build(root)
+    token = (output / f"assertions/{A1}.jws").read_text()
+    header, payload, _, _ = jws.parts(token)
+    assert header == {"alg": "RS256"}
+    claims = json.loads(payload)
+    hosted = json.loads((output / f"assertions/{A1}.json").read_text())
+    assert claims == hosted  # the id resolves to what was signed
+    assert claims["id"] == f"{BASE}assertions/{A1}.json"
+    kid = load_keys(root).current_rsa.kid
+    assert claims["verification"] == {"type": "SignedBadge", "creator": f"{BASE}keys/bu/{kid}.json"}
+    doc, public = key_of(output, claims["verification"]["creator"])
+    assert doc["type"] == "CryptographicKey" and doc["owner"] == f"{BASE}issuers/bu.json"
+    assert jws.verify_rs256(token, public) == payload
+    issuer = json.loads((output / "issuers/bu.json").read_text())
+    assert issuer["publicKey"] == claims["verification"]["creator"]
+    assert issuer["revocationList"] == f"{BASE}revocations/bu.json"
+    revocations = json.loads((output / "revocations/bu.json").read_text())
+    assert revocations["type"] == "RevocationList"
+    # one revoked award is listed twice: see ob2.revocation_list
+    assert [r["id"] for r in revocations["revokedAssertions"]] == [f"{BASE}assertions/{A3}.json"] * 2
+    assert revocations["revokedAssertions"][0]["revocationReason"] == "Attribué par erreur"
+    assert not (output / f"assertions/{A3}.jws").exists()  # revoked: the stripped JSON only
+    assert json.loads((output / f"assertions/{A3}.json").read_text())["revoked"] is True
+    # the baked images carry the JWS
+    assert baking.unbake_svg((output / f"assertions/{A1}.svg").read_text()) == token
+    assert 'verify="' + token + '"' in (output / f"assertions/{A1}.svg").read_text()
+    png_token = baking.unbake_png((output / f"assertions/{A4}.png").read_bytes())
+    assert jws.verify_rs256(png_token, public)
+    page = (output / f"assertions/{A1}/index.html").read_text()
+    assert f'{A1}.jws"' in page
+    # tampering is caught
+    h, p, s = token.split(".")
+    forged = json.loads(jws.b64url_decode(p))
+    forged["expires"] = "2099-01-01T00:00:00+00:00"
+    with pytest.raises(jws.JWSError):
+        jws.verify_rs256(f"{h}.{jws.b64url(jws.canonical(forged))}.{s}", public)
+
+
+def test_signed_build_is_byte_identical_and_leaks_no_key(signed_site, tmp_path):
+    root = signed_site()
+    first = build(root)
+    copy = tmp_path / "first"
+    first.rename(copy)
+    second = build(root)
+    files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(copy) for p in copy.rglob("*") if p.is_file())
+    for rel in files:
+        assert (copy / rel).read_bytes() == (second / rel).read_bytes(), rel
+        assert b"PRIVATE KEY" not in (second / rel).read_bytes(), rel
+    private = (root / "keys").glob("*.pem")
+    blobs = [p.read_text().split("-----")[2].strip().replace("\n", "")[:40] for p in private]
+    for rel in files:
+        data = (second / rel).read_bytes()
+        assert not any(b.encode() in data for b in blobs), rel
+
+
+def test_rotation_signs_with_the_new_key_and_keeps_the_old_one_published(signed_site):
+    root = signed_site()
+    output = build(root)
+    old_kid = load_keys(root).current_rsa.kid
+    old_token = (output / f"assertions/{A1}.jws").read_text()
+    rotate_keys(root)
+    output = build(root)
+    keys = load_keys(root)
+    assert keys.rsa[0].kid == old_kid and keys.rsa[0].retired is not None
+    token = (output / f"assertions/{A1}.jws").read_text()
+    assert token != old_token
+    claims = json.loads(jws.parts(token)[1])
+    assert claims["verification"]["creator"].endswith(f"/{keys.current_rsa.kid}.json")
+    _, old_public = key_of(output, f"{BASE}keys/bu/{old_kid}.json")  # still published
+    assert jws.verify_rs256(old_token, old_public)
+    issuer = json.loads((output / "issuers/bu.json").read_text())
+    assert issuer["publicKey"] == f"{BASE}keys/bu/{keys.current_rsa.kid}.json"
+
+
+def test_key_from_the_environment(signed_site, monkeypatch):
+    root = signed_site(keys=False)
+    init_keys(root, "elsewhere")
+    pem = (root / "elsewhere").glob("ob2-rsa-*.pem").__next__().read_text()
+    monkeypatch.setenv("VITRINE_OB2_KEY", pem)
+    output = build(root)
+    token = (output / f"assertions/{A1}.jws").read_text()
+    claims = json.loads(jws.parts(token)[1])
+    _, public = key_of(output, claims["verification"]["creator"])
+    jws.verify_rs256(token, public)
+
+
+def test_signing_without_keys_or_with_exposed_keys_is_a_plain_error(signed_site):
+    root = signed_site(keys=False)
+    status, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 1 and "Traceback" not in err
+    assert err.splitlines()[0] == ("site.yaml: signing.ob2: signed Open Badges 2.0 assertions need a key, and no RSA "
+                                   "key in keys/ nor in $VITRINE_OB2_KEY: run `vitrine keys init` (or `vitrine keys rotate`)")
+    assert not (root / "output").exists()
+    text = (root / "site.yaml").read_text().replace(SIGNING, "signing: {ob2: true, keys: static/keys}\n")
+    (root / "site.yaml").write_text(text)
+    init_keys(root, "keys")
+    (root / "static").mkdir()
+    (root / "keys").rename(root / "static/keys")  # keys/ would be copied into the site
+    status, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 1 and "Traceback" not in err
+    assert "site.yaml: signing.ob2: keys folder static/keys/ is inside static/" in err
+    assert not (root / "output").exists()
