@@ -17,6 +17,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
 SVG_NAMESPACE = "http://openbadges.org"
+OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"  # Open Badges 3.0 baking
 _TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
 
 
@@ -101,19 +102,24 @@ def _root_tag(svg: str) -> re.Match:
     return match
 
 
-def bake_svg(svg: str, assertion_json: str, verify_url: str, element: str = "assertion") -> str:
-    """The SVG with the openbadges namespace and one <openbadges:assertion> after the root tag."""
+def bake_svg(svg: str, assertion_json: str, verify_url: str | None, element: str = "assertion",
+             namespace: str = SVG_NAMESPACE) -> str:
+    """The SVG with the openbadges namespace and one <openbadges:assertion> after the root tag.
+
+    Open Badges 3.0: element "credential", namespace OB3_SVG_NAMESPACE, no verify URL."""
     svg = _SVG_BAKED.sub("", svg)
     match = _root_tag(svg)
     tag = svg[match.start(): match.end()]
     if "xmlns:openbadges=" not in tag:
         close = len(tag) - (2 if tag.endswith("/>") else 1)
-        tag = tag[:close] + f' xmlns:openbadges="{SVG_NAMESPACE}"' + tag[close:]
+        tag = tag[:close] + f' xmlns:openbadges="{namespace}"' + tag[close:]
     if tag.endswith("/>"):
         raise BakingError("the <svg> root element is empty")
-    verify = verify_url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    verify = ""
+    if verify_url is not None:
+        verify = ' verify="' + verify_url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;") + '"'
     payload = assertion_json.replace("]]>", "]]]]><![CDATA[>")
-    baked = f'\n<openbadges:{element} verify="{verify}"><![CDATA[{payload}]]></openbadges:{element}>'
+    baked = f'\n<openbadges:{element}{verify}><![CDATA[{payload}]]></openbadges:{element}>'
     return svg[: match.start()] + tag + baked + svg[match.end():]
 
 

@@ -22,12 +22,12 @@ from . import __version__, lint
 from .errors import Problem, SiteError
 from .loader import load_site
 from .awards import remember_published
-from .render import award_pages, feed, images, ob2, pages, search, sitemap, static
+from .render import award_pages, feed, images, ob2, ob3, pages, search, sitemap, static
 from .render.base import Job, Renderer
 from .writer import OutputTree, publish, recover, temp_dir_for, looks_replaceable
 
 # The order output modules run in; each claims its paths before anything is written.
-OUTPUTS = [pages, ob2, award_pages, images, static, search, sitemap, feed]
+OUTPUTS = [pages, ob2, ob3, award_pages, images, static, search, sitemap, feed]
 PARALLEL_FROM = 300  # jobs
 CACHE = ".vitrine-cache"
 _INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")
@@ -147,6 +147,8 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     remember_published(root, site.awards)  # their URLs must answer for ever: see awards.py
+    for module in OUTPUTS:  # what a module keeps once its output is published (ob3: status positions)
+        getattr(module, "after_build", lambda r: None)(renderer)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"fingerprint": current}))
     pages_count = sum(1 for j in jobs if j.path.endswith(".html"))

@@ -1,0 +1,175 @@
+"""Open Badges 3.0 (site.yaml `signing: {ob3: true}`): signed credentials, DID document, status list.
+
+Per award: `/credentials/<id>.json`, an OpenBadgeCredential signed with a DataIntegrityProof
+(eddsa-rdfc-2022) by the site's did:web key, and, unless revoked, the badge image with the
+credential baked in (`/credentials/<id>.png` or `.svg`). For the site: the DID document
+(`/did.json` under a sub-path, `/.well-known/did.json` at the root of a host: ob3/did.py) and the
+signed revocation list `/status/1.json` (ob3/status.py), rebuilt at every build.
+
+A revoked award keeps its credential, unchanged and still signed, at its URL: its bit in the
+status list says it is revoked. See ob3/ for how credentials are built, canonicalized, signed and
+cached; the first credential of each badge is canonicalized while the jobs are listed, so that a
+property no context defines stops the build with a message rather than in a worker.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from .. import baking, designer
+from ..errors import Problem, SiteError
+from ..keys import KeyProblem, load_keys
+from ..model import Award, Badge
+from ..ob3 import credential as cred
+from ..ob3 import did as didweb
+from ..ob3 import status
+from ..ob3.canon import CanonError, UndefinedTerm
+from ..ob3.issue import CACHE_DIR, Issuer, ProofCache, dumps
+from .base import Job, Renderer
+from .images import _cached
+
+
+@dataclass
+class State:
+    issuer: Issuer
+    indexes: dict[str, int]
+    new_indexes: list[str]
+    profiles: dict[str, dict]  # issuer slug -> Profile
+    achievements: dict[str, dict]  # badge slug -> Achievement
+
+
+def enabled(r: Renderer) -> bool:
+    return bool(r.config.signing.ob3)
+
+
+def _fail(field: str, message: str, path: str = "site.yaml") -> SiteError:
+    return SiteError([Problem(path, 0, 0, field, message)])
+
+
+def state(r: Renderer) -> State:
+    """Keys, DID, status indexes and shared parts, once per build (SiteError when unusable)."""
+    if "_ob3" in r.__dict__:
+        return r.__dict__["_ob3"]
+    keys_dir = r.config.signing.keys
+    try:
+        keys = load_keys(r.config.root, keys_dir)
+    except KeyProblem as exc:
+        raise _fail("signing.ob3", str(exc)) from None
+    if keys.current_ed25519 is None:
+        why = "every Ed25519 key is retired" if keys.ed25519 else f"no Ed25519 key in {keys_dir}/ nor in $VITRINE_OB3_KEY"
+        raise _fail("signing.ob3", f"Open Badges 3.0 credentials need a key, and {why}: "
+                                   "run `vitrine keys init` (or `vitrine keys rotate`)")
+    known, problems = status.read_indexes(r.config.root)
+    if problems:
+        raise SiteError(problems)
+    indexes, new = status.assign(known, [a.id for a in r.site.awards])
+    did = didweb.did_web(r.config.base_url)
+    issuer = Issuer(did, keys.ed25519, keys.current_ed25519, ProofCache(r.cache_dir / CACHE_DIR))
+    cat = r.site.default
+    base = r.config.base_url
+    profiles = {slug: cred.profile(base, did, i) for slug, i in cat.issuers.items()}
+    achievements = {b.slug: cred.achievement(base, b, r.config.language) for b in cat.published_badges}
+    r.__dict__["_ob3"] = st = State(issuer, indexes, new, profiles, achievements)
+    return st
+
+
+def unsigned(r: Renderer, award: Award, badge: Badge) -> dict:
+    st = state(r)
+    return cred.open_badge_credential(r.config.base_url, st.issuer.did, award, badge,
+                                      status.entry(r.config.base_url, st.indexes[award.id]),
+                                      st.profiles[badge.issuer.slug], st.achievements[badge.slug])
+
+
+_SIGNED: dict[str, dict] = {}  # award id -> signed credential, within one process (JSON and baked image)
+
+
+def signed(r: Renderer, award: Award, badge: Badge) -> dict:
+    document = _SIGNED.get(award.id)
+    if document is None:
+        if len(_SIGNED) > 256:
+            _SIGNED.clear()
+        document = _SIGNED[award.id] = state(r).issuer.sign(unsigned(r, award, badge), award.issued_on)
+    return document
+
+
+def status_list(r: Renderer) -> dict:
+    st = state(r)
+    revoked = [st.indexes[a.id] for a in r.site.awards if a.revoked is not None]
+    size = status.capacity(len(st.indexes), max(st.indexes.values(), default=-1))
+    days = [a.issued_on for a in r.site.awards] + [a.revoked.date for a in r.site.awards if a.revoked is not None]
+    valid_from = max(days) if days else date(2000, 1, 1)  # from the records: no clock read
+    document = status.list_credential(r.config.base_url, st.issuer.did, revoked, size, valid_from)
+    return st.issuer.sign(document, valid_from)
+
+
+def did_document(r: Renderer) -> dict:
+    st = state(r)
+    return didweb.document(st.issuer.did, st.issuer.keys)
+
+
+def _preflight(r: Renderer) -> None:
+    """Canonicalize the first credential of each badge (and the status list) in this process:
+    an undefined term is a clear message here, and the shapes are cached for the workers."""
+    seen = set()
+    for award in r.site.awards:
+        if award.badge in seen:
+            continue
+        seen.add(award.badge)
+        badge = r.site.default.badges[award.badge]
+        try:
+            state(r).issuer.canonicalizer.quads(unsigned(r, award, badge))
+        except (UndefinedTerm, CanonError) as exc:
+            raise _fail("", f"the Open Badges 3.0 credential of award {award.id} (badge {badge.slug}) "
+                            f"cannot be signed: {exc}", award.source) from None
+
+
+def jobs(r: Renderer) -> list[Job]:
+    if not enabled(r):
+        return []
+    state(r)  # keys, DID, status positions: a SiteError now rather than in a worker
+    _SIGNED.clear()
+    _preflight(r)
+    cat = r.site.default
+    out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r))),
+           Job(status.LIST_PATH, "ob3", lambda: dumps(status_list(r)))]
+
+    @lru_cache(maxsize=None)
+    def image_bytes(slug: str) -> bytes:
+        badge = cat.badges[slug]
+        if badge.image.drawn:
+            return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
+        return badge.image.source.read_bytes()  # type: ignore[union-attr]
+
+    def bake(award: Award, badge: Badge) -> bytes:
+        text = json.dumps(signed(r, award, badge), ensure_ascii=False, separators=(",", ":"))
+        _SIGNED.pop(award.id, None)
+        if badge.image.kind == "png":
+            return baking.bake_png(image_bytes(badge.slug), text, baking.OB3_KEYWORD)
+        svg = image_bytes(badge.slug).decode("utf-8")
+        return baking.bake_svg(svg, text, None, "credential", baking.OB3_SVG_NAMESPACE).encode("utf-8")
+
+    def json_bytes(award: Award, badge: Badge) -> bytes:
+        data = dumps(signed(r, award, badge))
+        if award.revoked is not None:
+            _SIGNED.pop(award.id, None)
+        return data
+
+    for award in r.site.awards:
+        badge = cat.badges[award.badge]
+        out.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b)))
+        if award.revoked is None:
+            out.append(Job(cred.baked_path(award, badge), "ob3", lambda a=award, b=badge: bake(a, b)))
+    return out
+
+
+def after_build(r: Renderer) -> None:
+    """After a successful build: keep the new status positions (awards/status.txt) and fold the
+    proof cache's files into one."""
+    if not enabled(r) or "_ob3" not in r.__dict__:
+        return
+    st = r.__dict__["_ob3"]
+    status.save_indexes(r.config.root, st.indexes, st.new_indexes)
+    st.issuer.cache.merge()
