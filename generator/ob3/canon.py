@@ -40,6 +40,7 @@ _SLOT = "urn:vitrine-slot-4c1f:"  # placeholder prefix: an absolute IRI that no 
 _SLOT_MARK = "\x00"
 _ABSOLUTE = re.compile(r"^(?:https?|did|urn):[^\s<>\"{}|\\^`]*$")
 _PYLD_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+_PYLD_DEFAULT_BASE = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
 
 
 class UndefinedTerm(ValueError):
@@ -57,7 +58,13 @@ class CanonError(ValueError):
 
 
 def _pyld_options(loader: Callable) -> dict:
-    return {"documentLoader": loader, "base": ""}
+    # base None, not "": with "" pyld 3 resolves relative IRIs against http://example.org/base/
+    # (and signs them so), where other processors leave them relative and drop them
+    return {"documentLoader": loader, "base": None}
+
+
+def _absolute(iri: str) -> bool:
+    return bool(_PYLD_ABSOLUTE.match(iri)) and not iri.startswith(_PYLD_DEFAULT_BASE)
 
 
 def _check_expanded(node: Any, path: str = "") -> None:
@@ -70,14 +77,14 @@ def _check_expanded(node: Any, path: str = "") -> None:
         return
     if "@value" in node:
         datatype = node.get("@type")
-        if isinstance(datatype, str) and not _PYLD_ABSOLUTE.match(datatype) and datatype != "@json":
+        if isinstance(datatype, str) and not _absolute(datatype) and datatype != "@json":
             raise UndefinedTerm(f'the datatype "{datatype}"', path)
         return
     ident = node.get("@id")
-    if isinstance(ident, str) and not _PYLD_ABSOLUTE.match(ident):
+    if isinstance(ident, str) and not _absolute(ident):
         raise UndefinedTerm(f'the id "{ident}" (not an absolute IRI)', path)
     for t in node.get("@type", []) if isinstance(node.get("@type"), list) else [node.get("@type")]:
-        if isinstance(t, str) and not _PYLD_ABSOLUTE.match(t):
+        if isinstance(t, str) and not _absolute(t):
             raise UndefinedTerm(f'the type "{t}"', path)
     for key, value in node.items():
         if key in ("@id", "@type"):
@@ -85,21 +92,29 @@ def _check_expanded(node: Any, path: str = "") -> None:
         _check_expanded(value, f"{path} > {key}" if path else key)
 
 
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, keeping what it expanded (to check it) and the properties it dropped."""
+
+    def __init__(self) -> None:
+        self.dropped: list[Any] = []
+        super().__init__(on_property_dropped=self.dropped.append)
+        self.expanded: Any = None
+
+    def expand(self, input_, options):  # noqa: ANN001 - pyld's signature
+        self.expanded = super().expand(input_, options)
+        return self.expanded
+
+
 def to_quads(doc: dict, loader: Callable = STATIC_LOADER) -> list[Quad]:
     """The RDF of a JSON-LD document, through pyld, refusing undefined terms."""
-    dropped: list[Any] = []
-    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    processor = _Processor()
     try:
-        expanded = processor.expand(doc, _pyld_options(loader))
+        dataset = processor.to_rdf(doc, _pyld_options(loader))
     except jsonld.JsonLdError as exc:
         raise CanonError(_jsonld_message(exc)) from exc
-    if dropped:
-        raise UndefinedTerm(f'the property "{dropped[0]}"')
-    _check_expanded(expanded)
-    try:
-        dataset = jsonld.JsonLdProcessor().to_rdf(expanded, _pyld_options(loader))
-    except jsonld.JsonLdError as exc:
-        raise CanonError(_jsonld_message(exc)) from exc
+    if processor.dropped:
+        raise UndefinedTerm(f'the property "{processor.dropped[0]}"')
+    _check_expanded(processor.expanded)
     return rdfc.from_pyld(dataset)
 
 
@@ -219,7 +234,9 @@ class _NotTemplatable(Exception):
 class Canonicalizer:
     """Canonical N-Quads with JSON-LD processing cached per shape (see the module's docstring).
 
-    `check_first`: compare the first document of each shape with the plain path (cheap, once).
+    `check_first`: compare the first document of each shape with the plain path (costs one more
+    JSON-LD expansion per shape). A build checks the first credential of each badge instead
+    (render/ob3.py), so that the workers do not repeat it.
     """
 
     def __init__(self, loader: Callable = STATIC_LOADER, check_first: bool = True):
@@ -253,6 +270,17 @@ class Canonicalizer:
 
     def nquads(self, doc: dict) -> str:
         return rdfc.canonicalize(self.quads(doc))
+
+    def check(self, doc: dict) -> bool:
+        """Compare the cached path with the plain one for this document; a shape that differs is
+        never templated again. Raises UndefinedTerm and CanonError like the plain path."""
+        plain = plain_nquads(doc, self.loader)
+        if self.nquads(doc) == plain:
+            return True
+        values: list[str] = []
+        key = json.dumps(_shape(doc, values, [], ""), ensure_ascii=False, separators=(",", ":"))
+        self.templates[key] = None
+        return False
 
     def _template(self, shape: Any, paths: list[str]) -> _Template | None:
         filled = _fill(shape, [0])

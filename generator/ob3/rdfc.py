@@ -22,9 +22,6 @@ from itertools import permutations
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-_LITERAL_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
-_LITERAL_TABLE = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]}
-_LITERAL_TABLE.update(_LITERAL_ESCAPES)
 _LITERAL_NEEDS = re.compile(r'[\x00-\x1f\x7f"\\]')
 _IRI_TABLE = {c: f"\\u{c:04X}" for c in [*range(0x21), *map(ord, '<>"{}|^`\\')]}
 _IRI_NEEDS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -36,8 +33,15 @@ class CanonicalizationError(ValueError):
     """The dataset needs more work than any credential does (a poison graph)."""
 
 
+_RARE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def escape_literal(value: str) -> str:
-    return value.translate(_LITERAL_TABLE) if _LITERAL_NEEDS.search(value) else value
+    if not _LITERAL_NEEDS.search(value):
+        return value
+    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    value = value.replace("\t", "\\t").replace("\b", "\\b").replace("\f", "\\f")
+    return _RARE.sub(lambda m: f"\\u{ord(m.group()):04X}", value) if _RARE.search(value) else value
 
 
 def escape_iri(value: str) -> str:

@@ -120,7 +120,7 @@ def _preflight(r: Renderer) -> None:
         seen.add(award.badge)
         badge = r.site.default.badges[award.badge]
         try:
-            state(r).issuer.canonicalizer.quads(unsigned(r, award, badge))
+            state(r).issuer.canonicalizer.check(unsigned(r, award, badge))
         except (UndefinedTerm, CanonError) as exc:
             raise _fail("", f"the Open Badges 3.0 credential of award {award.id} (badge {badge.slug}) "
                             f"cannot be signed: {exc}", award.source) from None

@@ -118,13 +118,17 @@ async function digitalBazaar(credential) {
 }
 
 async function dcc(credential) {
-  const out = {signature: null, expiration: null, revocation: null, errors: null, schema: null};
+  const out = {signature: null, expiration: null, revocation: null, revocationError: null, errors: null,
+    schema: null};
   try {
     const result = await dccVerify({credential, knownDIDRegistries: []});
     for(const step of result.log || []) {
       if(step.id === 'valid_signature') out.signature = step.valid;
       if(step.id === 'expiration') out.expiration = step.valid;
-      if(step.id === 'revocation_status') out.revocation = step.valid;
+      if(step.id === 'revocation_status') {
+        out.revocation = step.valid ?? null;
+        if(step.error) out.revocationError = `${step.error.name}: ${step.error.message}`;
+      }
     }
     if(result.errors) {
       out.errors = result.errors.map(e => `${e.name}: ${e.message}`).join('; ');
