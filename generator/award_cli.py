@@ -61,9 +61,10 @@ def register(sub: Any) -> None:
     ls.add_argument("--badge", metavar="SLUG", help="only this badge's awards")
     ls.add_argument("--status", choices=("valid", "expired", "revoked"), help="only awards with this status")
     ls.set_defaults(func=cmd_awards)
-    from . import keys
+    from . import keys, notify
 
     keys.register(sub)  # keys init, keys rotate, keys list
+    notify.register(sub)  # notify
 
 
 # -- shared ----------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from .errors import Problem, did_you_mean
-from .fields import Fields, quoted, type_name
+from .fields import EMAIL_RE, Fields, quoted, type_name
 from .frontmatter import Document, decode, read_yaml
-from .model import Config, Signing
+from .model import Config, Signing, Smtp
 from .templating import BUILTIN_THEMES, theme_exists
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
@@ -114,6 +114,7 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     if sub is not None:
         signing = Signing(ob2=sub.boolean("ob2"), ob3=sub.boolean("ob3"), keys=sub.text("keys", oneline=True) or "keys")
         sub.done()
+    smtp = _smtp(f)
     f.done()
     if any(p.field.split("[")[0] in ("language", "languages") for p in problems):
         return None, problems  # translations could not be told from mistakes: stop at site.yaml
@@ -123,7 +124,35 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     base_url = base_url or PLACEHOLDER_URL
     base_url = base_url if base_url.endswith("/") else base_url + "/"
     return Config(root=root, title=title, description=description, base_url=base_url, language=language,
-                  languages=languages, theme=theme, signing=signing), problems
+                  languages=languages, theme=theme, signing=signing, smtp=smtp), problems
+
+
+def _smtp(f: Fields) -> Smtp:
+    """`smtp: {host, port, starttls, ssl, username, from}` for `vitrine notify`; no password here."""
+    sub = f.mapping("smtp")
+    if sub is None:
+        return Smtp()
+    if sub.has("password"):
+        sub.fail("password", "keep the password out of files: set the environment variable VITRINE_SMTP_PASSWORD",
+                 on_key=True)
+        sub.seen.add("password")
+    host = sub.text("host", oneline=True)
+    port = sub.integer("port", minimum=1, maximum=65535)
+    ssl = sub.boolean("ssl")
+    starttls = sub.boolean("starttls", default=not ssl)
+    if ssl and starttls and sub.has("starttls"):
+        sub.fail("starttls", "ssl (TLS from the start, port 465) and starttls (port 587) exclude each other")
+    username = sub.text("username", oneline=True)
+    sender = sub.text("from", oneline=True)
+    if sender is not None:
+        from email.utils import parseaddr
+
+        address = parseaddr(sender)[1]
+        if not address or not EMAIL_RE.match(address):
+            sub.fail("from", f'"{sender}" is not an e-mail address ("badges@example.org" or "Badges <badges@example.org>")')
+            sender = None
+    sub.done()
+    return Smtp(host=host, port=port, starttls=starttls and not ssl, ssl=ssl, username=username, sender=sender)
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:

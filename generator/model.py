@@ -240,6 +240,19 @@ class Signing:
 
 
 @dataclass
+class Smtp:
+    """site.yaml `smtp`: where `vitrine notify` sends its e-mails (the password comes from the
+    environment, VITRINE_SMTP_PASSWORD, never from a file)."""
+
+    host: str | None = None
+    port: int | None = None  # default: 465 with ssl, else 587 with starttls, else 25
+    starttls: bool = True
+    ssl: bool = False  # implicit TLS (port 465)
+    username: str | None = None
+    sender: str | None = None  # `from`: an address, or "Name <address>"
+
+
+@dataclass
 class Config:
     """site.yaml, checked."""
 
@@ -251,6 +264,7 @@ class Config:
     languages: list[str]  # default first
     theme: str = "default"
     signing: Signing = field(default_factory=Signing)
+    smtp: Smtp = field(default_factory=Smtp)
 
     @property
     def base_path(self) -> str:

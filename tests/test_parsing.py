@@ -848,7 +848,7 @@ def test_parse_config_unknown_key_lists_the_known_ones(tmp_path: Path):
     config, problems = parse_config("title: B\nbase_url: https://b.example.org/\ncolour: blue\n", tmp_path)
     assert config is not None  # the content is still checked, so that every problem is reported at once
     assert lines(problems) == ["site.yaml:3:1: colour: unknown field (expected one of: base_url, description, "
-                               "language, languages, signing, theme, title)"]
+                               "language, languages, signing, smtp, theme, title)"]
 
 
 def test_parse_config_title_needs_the_default_language(tmp_path: Path):

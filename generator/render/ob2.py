@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from .. import baking, designer, jws
@@ -204,6 +203,29 @@ def signed(r: Renderer, award: Award, badge: Badge) -> str:
     return token
 
 
+def badge_image(r: Renderer, badge: Badge) -> bytes:
+    """The badge's image as published (drawn ones drawn at 512 px), read once per build."""
+    cache = r.__dict__.setdefault("_ob2_images", {})
+    if badge.slug not in cache:
+        if badge.image.drawn:
+            cache[badge.slug] = _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
+        else:
+            cache[badge.slug] = badge.image.source.read_bytes()  # type: ignore[union-attr]
+    return cache[badge.slug]
+
+
+def baked_image(r: Renderer, award: Award, badge: Badge) -> bytes:
+    """The badge image with the award baked in: the assertion JSON, or the JWS when signing."""
+    if signing(r) is not None:  # the JWS, also as the SVG's verify attribute (as 1EdTech's bakery does)
+        text = verify = signed(r, award, badge)
+    else:
+        text = json.dumps(assertion(r, award, badge), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        verify = assertion_url(r, award)
+    if badge.image.kind == "png":
+        return baking.bake_png(badge_image(r, badge), text)
+    return baking.bake_svg(badge_image(r, badge).decode("utf-8"), text, verify).encode("utf-8")
+
+
 def jobs(r: Renderer) -> list[Job]:
     cat = r.site.default
     sign = signing(r)
@@ -215,29 +237,11 @@ def jobs(r: Renderer) -> list[Job]:
             out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k))) for k in sign.keys]
             out.append(Job(revocations_path(i), "ob2", lambda i=i: dumps(revocation_list(r, i))))
 
-    @lru_cache(maxsize=None)
-    def image_bytes(slug: str) -> bytes:
-        badge = cat.badges[slug]
-        if badge.image.drawn:
-            return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
-        return badge.image.source.read_bytes()  # type: ignore[union-attr]
-
-    def bake(award: Award, badge: Badge) -> bytes:
-        if sign is not None:  # the JWS, also as the SVG's verify attribute (as 1EdTech's bakery does)
-            text = verify = signed(r, award, badge)
-        else:
-            text = json.dumps(assertion(r, award, badge), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            verify = assertion_url(r, award)
-        if badge.image.kind == "png":
-            return baking.bake_png(image_bytes(badge.slug), text)
-        svg = image_bytes(badge.slug).decode("utf-8")
-        return baking.bake_svg(svg, text, verify).encode("utf-8")
-
     for award in r.site.awards:
         badge = cat.badges[award.badge]
         out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b))))
         if award.revoked is None:
             if sign is not None:
                 out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii")))
-            out.append(Job(baked_path(award, badge), "ob2", lambda a=award, b=badge: bake(a, b)))
+            out.append(Job(baked_path(award, badge), "ob2", lambda a=award, b=badge: baked_image(r, a, b)))
     return out

@@ -1,0 +1,371 @@
+"""`vitrine notify`: tell each recipient, once, by e-mail, that they have earned a badge.
+
+Who is told: every award that is valid (not revoked, not expired), already published (listed in
+awards/published.txt, so that the link works) and not yet listed in awards/notified.txt. Each
+e-mail is rendered from the template `email/award.<lang>.txt` (a site's templates/ first, then
+the theme's; its first line is `Subject: ...`), links to the award page and carries the baked
+badge as an attachment. After each message the SMTP server accepted, its award id is appended to
+awards/notified.txt (keep it under version control with the records): an interrupted run resumes
+where it stopped, and nobody gets the message twice.
+
+`--dry-run` sends nothing and records nothing: it writes one .eml file per message into a folder
+(default outbox/), to read or to send with another tool. Those files hold e-mail addresses: the
+folder may not be inside a published folder, and should be git-ignored.
+
+SMTP settings come from site.yaml `smtp: {host, port, starttls, ssl, username, from}`, each
+overridden by the environment (VITRINE_SMTP_HOST, _PORT, _STARTTLS, _SSL, _USERNAME, _FROM); the
+password only from VITRINE_SMTP_PASSWORD. Addresses are never printed (CI logs are often public):
+messages name awards by id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import smtplib
+import socket
+import ssl
+import sys
+from dataclasses import dataclass, replace
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .awards import AWARDS_DIR, Record, load_records, read_published, today
+from .errors import SiteError
+from .fields import EMAIL_RE
+from .model import Site, Smtp
+
+NOTIFIED_FILE = "notified.txt"  # in awards/
+NOTIFIED_HEADER = """\
+# Awards whose recipient `vitrine notify` has told by e-mail, one id per line. Keep this file
+# under version control with the records: an id listed here is never e-mailed again.
+"""
+PUBLISHED_DIRS = ("content", "output", "static", "themes", "templates", "awards")
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+class NotifyProblem(Exception):
+    """Something the user must fix; the message is one line."""
+
+
+@dataclass
+class Letter:
+    award_id: str
+    badge: str
+    to: str
+    message: EmailMessage
+
+
+# -- who ---------------------------------------------------------------------------------------
+
+def read_notified(root: Path) -> set[str]:
+    file = root / AWARDS_DIR / NOTIFIED_FILE
+    if not file.is_file():
+        return set()
+    out = set()
+    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+        value = line.split("#", 1)[0].strip()
+        if value:
+            out.add(value.split()[0])
+    return out
+
+
+def record_notified(root: Path, award_id: str, on: date) -> None:
+    """Append one id (and the day) to awards/notified.txt, at once: a crash loses nothing."""
+    file = root / AWARDS_DIR / NOTIFIED_FILE
+    new = not file.is_file()
+    with open(file, "a", encoding="utf-8") as f:
+        if new:
+            f.write(NOTIFIED_HEADER)
+        f.write(f"{award_id}  # {on.isoformat()}\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[Record], dict[str, int]]:
+    """The records to notify, and how many were left aside, by reason."""
+    records, problems = load_records(root, dict(site.default.badges), on)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise SiteError(errors)
+    published = {value for value, _ in read_published(root)[0]}
+    told = read_notified(root)
+    out, skipped = [], {"already told": 0, "not yet published": 0, "revoked": 0, "expired": 0}
+    for record in records:
+        award = record.award
+        if award is None or (badge and award.badge != badge):
+            continue
+        if award.id in told:
+            skipped["already told"] += 1
+        elif award.revoked is not None:
+            skipped["revoked"] += 1
+        elif award.status(on) == "expired":
+            skipped["expired"] += 1
+        elif award.id not in published:
+            skipped["not yet published"] += 1
+        else:
+            out.append(record)
+    return out, skipped
+
+
+# -- what --------------------------------------------------------------------------------------
+
+def _template(site: Site, lang: str) -> jinja2.Template:
+    from .templating import make_environment
+
+    env = make_environment(site.config.root, site.config.theme)
+    try:
+        return env.get_template(f"email/award.{lang}.txt")
+    except jinja2.TemplateNotFound:
+        return env.get_template("email/award.en.txt")
+
+
+def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | None,
+            template: jinja2.Template) -> Letter:
+    from .render import ob2
+
+    award = record.award
+    assert award is not None and record.email is not None
+    cat = site.catalogues.get(lang, site.default)
+    badge = cat.badges[award.badge]
+    attachment = f"{badge.slug}.{badge.image.kind}"
+    text = template.render(name=award.name or record.data.get("name") or None, badge=badge, issuer=badge.issuer,
+                           site_title=site.config.title.get(lang, ""),
+                           page_url=renderer.url(cat, award.path), json_url=ob2.assertion_url(renderer, award),
+                           issued_on=award.issued_on, expires=award.expires, attachment=attachment, lang=lang)
+    first, _, body = text.lstrip("\n").partition("\n")
+    if not first.lower().startswith("subject:"):
+        raise NotifyProblem(f"{template.filename}: the first line must be `Subject: ...`")
+    issuer_address = badge.issuer.email
+    message = EmailMessage()
+    message["Subject"] = first.split(":", 1)[1].strip()
+    message["From"] = sender or formataddr((badge.issuer.name, issuer_address))
+    message["To"] = record.email
+    if parseaddr(message["From"])[1].lower() != issuer_address.lower():
+        message["Reply-To"] = formataddr((badge.issuer.name, issuer_address))
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(idstring=award.id[:8], domain=parseaddr(message["From"])[1].split("@")[-1])
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
+    message["Content-Language"] = lang
+    message.set_content(body.lstrip("\n"), charset="utf-8")
+    image = ob2.baked_image(renderer, award, cat.badges[award.badge])
+    subtype = "png" if badge.image.kind == "png" else "svg+xml"
+    message.add_attachment(image, maintype="image", subtype=subtype, filename=attachment)
+    return Letter(award.id, badge.slug, record.email, message)
+
+
+# -- how ---------------------------------------------------------------------------------------
+
+def smtp_settings(config_smtp: Smtp) -> Smtp:
+    """site.yaml's smtp, with the environment's VITRINE_SMTP_* on top."""
+    env = os.environ
+    smtp = replace(config_smtp)
+    if env.get("VITRINE_SMTP_HOST"):
+        smtp.host = env["VITRINE_SMTP_HOST"].strip()
+    if env.get("VITRINE_SMTP_PORT"):
+        value = env["VITRINE_SMTP_PORT"].strip()
+        if not value.isdigit() or not 0 < int(value) < 65536:
+            raise NotifyProblem(f"$VITRINE_SMTP_PORT: {value!r} is not a port number")
+        smtp.port = int(value)
+    for name in ("ssl", "starttls"):
+        value = env.get(f"VITRINE_SMTP_{name.upper()}")
+        if value is not None:
+            if value.strip().lower() not in TRUE | FALSE:
+                raise NotifyProblem(f"$VITRINE_SMTP_{name.upper()}: expected true or false, found {value!r}")
+            setattr(smtp, name, value.strip().lower() in TRUE)
+    if env.get("VITRINE_SMTP_SSL", "").strip().lower() in TRUE and "VITRINE_SMTP_STARTTLS" not in env:
+        smtp.starttls = False
+    if env.get("VITRINE_SMTP_USERNAME"):
+        smtp.username = env["VITRINE_SMTP_USERNAME"].strip()
+    if env.get("VITRINE_SMTP_FROM"):
+        sender = env["VITRINE_SMTP_FROM"].strip()
+        if not EMAIL_RE.match(parseaddr(sender)[1] or "-"):
+            raise NotifyProblem(f"$VITRINE_SMTP_FROM: {sender!r} is not an e-mail address")
+        smtp.sender = sender
+    return smtp
+
+
+class Mailer:
+    """One SMTP connection for a whole run."""
+
+    def __init__(self, smtp: Smtp):
+        if not smtp.host:
+            raise NotifyProblem("no SMTP server: set smtp.host in site.yaml or VITRINE_SMTP_HOST "
+                                "(or try --dry-run, which writes .eml files)")
+        self.smtp = smtp
+        self.port = smtp.port or (465 if smtp.ssl else 587 if smtp.starttls else 25)
+        self.where = f"SMTP server {smtp.host}:{self.port}"
+        password = os.environ.get("VITRINE_SMTP_PASSWORD")
+        if smtp.username and not password:
+            raise NotifyProblem(f"smtp.username is {smtp.username!r} but VITRINE_SMTP_PASSWORD is not set")
+        try:
+            if smtp.ssl:
+                self.client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, self.port, timeout=60,
+                                                             context=ssl.create_default_context())
+            else:
+                self.client = smtplib.SMTP(smtp.host, self.port, timeout=60)
+                if smtp.starttls:
+                    self.client.starttls(context=ssl.create_default_context())
+            if smtp.username:
+                self.client.login(smtp.username, password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise NotifyProblem(f"{self.where} refused the login of {smtp.username!r}: {_reply(exc)}") from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise NotifyProblem(f"{self.where}: {exc} (set smtp.starttls: false for a server without TLS, "
+                                "on a trusted network only)") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise NotifyProblem(f"cannot reach the {self.where}: {_reply(exc)}") from None
+
+    def send(self, letter: Letter) -> str | None:
+        """None when the server took the message, else why not (this message only)."""
+        try:
+            refused = self.client.send_message(letter.message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            return "the server refused the recipient's address: " + "; ".join(_reply(v) for v in exc.recipients.values())
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            return f"the server refused the message: {_reply(exc)}"
+        if refused:
+            return "the server refused the recipient's address"
+        return None
+
+    def close(self) -> None:
+        try:
+            self.client.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+def _reply(exc: Any) -> str:
+    if isinstance(exc, tuple) and len(exc) == 2:
+        code, text = exc
+        return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {text}"
+    if isinstance(exc, socket.timeout):
+        return "no answer (timed out)"
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _outbox(root: Path, folder: str) -> Path:
+    path = (root / folder).resolve()
+    for name in PUBLISHED_DIRS:
+        bad = (root / name).resolve()
+        if path == bad or bad in path.parents:
+            raise NotifyProblem(f"--outbox {folder}: inside {name}/; the messages hold e-mail addresses: "
+                                "choose a private folder (default outbox/)")
+    return path
+
+
+# -- the command -------------------------------------------------------------------------------
+
+def register(sub: Any) -> None:
+    n = sub.add_parser("notify", help="e-mail each recipient not yet told about their badge (once)")
+    n.add_argument("--site", default=".", help="the site folder (default: the current folder)")
+    n.add_argument("--badge", metavar="SLUG", help="only this badge's awards")
+    n.add_argument("--lang", help="the language of the e-mail (default: the site's default language)")
+    n.add_argument("--dry-run", action="store_true", help="send nothing, record nothing: write .eml files instead")
+    n.add_argument("--outbox", default="outbox", metavar="DIR",
+                   help="where --dry-run writes the .eml files (default: outbox/; they hold addresses)")
+    n.set_defaults(func=cmd_notify)
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from .build import CACHE
+    from .loader import load_site
+    from .render.base import Renderer
+
+    root = Path(args.site).resolve()
+    try:
+        site = load_site(root)
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("vitrine: the site has problems; nobody was e-mailed.", file=sys.stderr)
+        return 1
+    lang = args.lang or site.config.language
+    if lang not in site.config.languages:
+        print(f"vitrine: --lang {lang}: not one of the site's languages ({', '.join(site.config.languages)})",
+              file=sys.stderr)
+        return 2
+    if args.badge and args.badge not in site.default.badges:
+        from .errors import did_you_mean
+
+        print(f'vitrine: --badge: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),
+              file=sys.stderr)
+        return 2
+    on = today()
+    try:
+        todo, skipped = pending(root, site, args.badge, on)
+        smtp = smtp_settings(site.config.smtp)
+        aside = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
+        if not todo:
+            print("Nobody to notify" + (f" ({aside})." if aside else "."))
+            return 0
+        renderer = Renderer(site, root / CACHE)
+        template = _template(site, lang)
+        outbox = _outbox(root, args.outbox) if args.dry_run else None
+        mailer = None if args.dry_run else Mailer(smtp)
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("vitrine: nobody was e-mailed.", file=sys.stderr)
+        return 1
+    except (NotifyProblem, jinja2.TemplateError) as exc:
+        print(f"vitrine: {_template_message(exc)}", file=sys.stderr)
+        print("vitrine: nobody was e-mailed.", file=sys.stderr)
+        return 1
+    sent, failed = 0, 0
+    try:
+        for record in todo:
+            try:
+                letter = compose(site, renderer, record, lang, smtp.sender, template)
+            except (NotifyProblem, jinja2.TemplateError) as exc:
+                print(f"vitrine: {_template_message(exc)}", file=sys.stderr)
+                failed += len(todo) - sent - failed
+                break
+            if outbox is not None:
+                outbox.mkdir(parents=True, exist_ok=True)
+                (outbox / f"{letter.award_id}.eml").write_bytes(bytes(letter.message))
+                sent += 1
+                continue
+            why = mailer.send(letter)  # type: ignore[union-attr]
+            if why is None:
+                record_notified(root, letter.award_id, on)
+                sent += 1
+            else:
+                failed += 1
+                print(f"{record.path}:{record.start}: award {letter.award_id}: {why}; not recorded, "
+                      "the next run tries again", file=sys.stderr)
+    except (OSError, smtplib.SMTPException) as exc:
+        where = mailer.where if mailer is not None else "outbox"
+        print(f"vitrine: {where}: {_reply(exc)}; {sent} e-mail(s) sent before (recorded in "
+              f"{AWARDS_DIR}/{NOTIFIED_FILE}); the next run resumes.", file=sys.stderr)
+        return 1
+    finally:
+        if mailer is not None:
+            mailer.close()
+    tail = f" ({aside} left aside)" if aside else ""
+    if outbox is not None:
+        shown = os.path.relpath(outbox, Path.cwd()) if outbox.is_relative_to(Path.cwd()) else str(outbox)
+        print(f"Dry run: wrote {sent} message(s) into {shown}/, sent nothing, recorded nothing{tail}. "
+              "They hold e-mail addresses: delete them once read.")
+    else:
+        print(f"Sent {sent} e-mail(s) through {mailer.where}; recorded in {AWARDS_DIR}/{NOTIFIED_FILE}{tail}.")  # type: ignore[union-attr]
+    if failed:
+        print(f"vitrine: {failed} message(s) not sent.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _template_message(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: e-mail template: {exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"e-mail template: {exc}"
+    return str(exc)

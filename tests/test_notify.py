@@ -1,0 +1,216 @@
+"""`vitrine notify`: e-mails through a real SMTP server (aiosmtpd) on 127.0.0.1, once per award."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from conftest import run_cli
+from generator import baking
+from test_awards import A1, A2, A3, A4, awarded, fixed_today  # noqa: F401 - fixtures
+
+PUBLISHED = f"# published\n{A1}\n{A2}\n{A3}\n{A4}\n"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives; refuses the addresses in `refuse`."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    servers = []
+
+    def start(**kwargs) -> tuple[Inbox, int]:
+        inbox = Inbox()
+        port = free_port()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+        controller.start()
+        servers.append(controller)
+        return inbox, port
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+@pytest.fixture
+def notify_site(awarded, monkeypatch):
+    for name in ("HOST", "PORT", "STARTTLS", "SSL", "USERNAME", "FROM", "PASSWORD"):
+        monkeypatch.delenv(f"VITRINE_SMTP_{name}", raising=False)
+    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+
+    def make(port: int, smtp: str = "", extra: dict | None = None) -> Path:
+        root = awarded({"awards/published.txt": PUBLISHED, **(extra or {})})
+        with open(root / "site.yaml", "a", encoding="utf-8") as f:
+            f.write(f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  starttls: false\n"
+                    f"  from: Badges de test <badges@univ.example.org>\n{smtp}")
+        return root
+    return make
+
+
+def test_each_recipient_is_told_once(notify_site, smtp_server):
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0, err
+    assert out == ("Sent 2 e-mail(s) through SMTP server 127.0.0.1:" + str(port) + "; recorded in awards/notified.txt "
+                   "(1 revoked, 1 expired left aside).\n")
+    assert "@" not in out + err  # no address in the logs
+    by_to = {to[0]: (sender, msg) for sender, to, msg in inbox.messages}
+    assert sorted(by_to) == ["alice.martin@example.org", "dan@example.org"]  # not the expired, not the revoked
+    sender, msg = by_to["alice.martin@example.org"]
+    assert sender == "badges@univ.example.org"
+    assert msg["Subject"] == "Vous avez obtenu le badge « Prise de parole »"
+    assert msg["From"] == "Badges de test <badges@univ.example.org>"
+    assert msg["Reply-To"] == "Bibliothèque universitaire <bu@univ.example.org>"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert body.startswith("Bonjour Alice Martin,\n")
+    assert f"https://badges.example.org/assertions/{A1}/" in body
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == "prise-de-parole.svg" and attachment.get_content_type() == "image/svg+xml"
+    baked = json.loads(baking.unbake_svg(attachment.get_content() if isinstance(attachment.get_content(), str)
+                                         else attachment.get_content().decode()))
+    assert baked["id"] == f"https://badges.example.org/assertions/{A1}.json"
+    _, png = by_to["dan@example.org"]
+    [attachment] = list(png.iter_attachments())
+    assert attachment.get_filename() == "atelier-png.png"
+    assert json.loads(baking.unbake_png(attachment.get_content()))["id"].endswith(f"{A4}.json")
+    # recorded, so nobody gets it twice
+    told = (root / "awards/notified.txt").read_text()
+    assert told.startswith("# Awards whose recipient") and f"{A1}  # 2025-01-01\n" in told and A4 in told
+    assert A2 not in told and A3 not in told
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0 and out == "Nobody to notify (2 already told, 1 revoked, 1 expired).\n"
+    assert len(inbox.messages) == 2
+
+
+def test_only_published_awards_one_badge_and_english(notify_site, smtp_server):
+    inbox, port = smtp_server()
+    root = notify_site(port, extra={"awards/published.txt": f"{A1}\n"})
+    status, out, err = run_cli("notify", "--site", str(root), "--badge", "atelier-png")
+    assert status == 0 and out.startswith("Nobody to notify (1 not yet published)"), out + err
+    status, out, err = run_cli("notify", "--site", str(root), "--lang", "en")
+    assert status == 0, err
+    [(_, _, msg)] = inbox.messages
+    assert msg["Subject"] == 'You have earned the badge "Prise de parole"'  # no English translation: the name as is
+    assert f"https://badges.example.org/en/assertions/{A1}/" in msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    status, out, err = run_cli("notify", "--site", str(root), "--badge", "prise-de-parol")
+    assert status == 2 and 'no badge "prise-de-parol" (did you mean "prise-de-parole"?)' in err
+
+
+def test_dry_run_writes_eml_files_and_records_nothing(notify_site, smtp_server):
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    status, out, err = run_cli("notify", "--site", str(root), "--dry-run")
+    assert status == 0, err
+    assert "Dry run: wrote 2 message(s) into" in out
+    files = sorted(p.name for p in (root / "outbox").iterdir())
+    assert files == sorted([f"{A1}.eml", f"{A4}.eml"])
+    msg = email.message_from_bytes((root / "outbox" / f"{A1}.eml").read_bytes(), policy=email.policy.default)
+    assert msg["To"] == "alice.martin@example.org"
+    assert not inbox.messages and not (root / "awards/notified.txt").exists()
+    status, out, err = run_cli("notify", "--site", str(root), "--dry-run", "--outbox", "output/mails")
+    assert status == 1 and "inside output/" in err and not (root / "output/mails").exists()
+
+
+def test_a_site_overrides_the_template(notify_site, smtp_server):
+    inbox, port = smtp_server()
+    template = "Subject: Bravo {{ name or '' }} !\n\nVoir {{ page_url }}\n"
+    root = notify_site(port, extra={"templates/email/award.fr.txt": template})
+    status, out, err = run_cli("notify", "--site", str(root), "--badge", "prise-de-parole")
+    assert status == 0, err
+    [(_, _, msg)] = inbox.messages
+    assert msg["Subject"] == "Bravo Alice Martin !"
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == f"Voir https://badges.example.org/assertions/{A1}/\n"
+    (root / "templates/email/award.fr.txt").write_text("Bonjour {{ nom }}\n")
+    (root / "awards/notified.txt").unlink()
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and "Traceback" not in err and "e-mail template" in err
+
+
+def test_refused_recipient_is_retried_next_time(notify_site, smtp_server):
+    inbox, port = smtp_server()
+    inbox.refuse.add("dan@example.org")
+    root = notify_site(port)
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1
+    assert f"award {A4}: the server refused the recipient's address: 550 5.1.1 no such mailbox" in err
+    assert "dan@" not in err
+    told = (root / "awards/notified.txt").read_text()
+    assert A1 in told and A4 not in told
+    inbox.refuse.clear()
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0 and out.startswith("Sent 1 e-mail(s)")
+    assert [to for _, to, _ in inbox.messages] == [["alice.martin@example.org"], ["dan@example.org"]]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_login_with_the_password_from_the_environment(notify_site, smtp_server, monkeypatch):
+    def authenticator(server, session, envelope, mechanism, data):
+        ok = isinstance(data, LoginPassword) and data.login in ("badges", b"badges") and data.password in ("s3cret", b"s3cret")
+        return AuthResult(success=ok, handled=False)
+
+    inbox, port = smtp_server(authenticator=authenticator, auth_require_tls=False, auth_required=True)
+    root = notify_site(port, smtp="  username: badges\n")
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and err.startswith("vitrine: smtp.username is 'badges' but VITRINE_SMTP_PASSWORD is not set")
+    monkeypatch.setenv("VITRINE_SMTP_PASSWORD", "wrong")
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and f"SMTP server 127.0.0.1:{port} refused the login of 'badges'" in err
+    assert "wrong" not in err and not (root / "awards/notified.txt").exists()
+    monkeypatch.setenv("VITRINE_SMTP_PASSWORD", "s3cret")
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0, err
+    assert len(inbox.messages) == 2
+
+
+def test_settings_from_the_environment_and_plain_errors(notify_site, smtp_server, monkeypatch):
+    inbox, port = smtp_server()
+    root = notify_site(port, extra={})
+    text = (root / "site.yaml").read_text().split("smtp:")[0]
+    (root / "site.yaml").write_text(text)
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and "no SMTP server: set smtp.host in site.yaml or VITRINE_SMTP_HOST" in err
+    monkeypatch.setenv("VITRINE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VITRINE_SMTP_PORT", str(port))
+    status, out, err = run_cli("notify", "--site", str(root))  # STARTTLS by default: this server has none
+    assert status == 1 and "STARTTLS extension not supported by server" in err and "Traceback" not in err
+    monkeypatch.setenv("VITRINE_SMTP_STARTTLS", "false")
+    status, out, err = run_cli("notify", "--site", str(root), "--badge", "prise-de-parole")
+    assert status == 0, err
+    [(sender, _, msg)] = inbox.messages
+    assert sender == "bu@univ.example.org"  # no `from`: the issuer's address
+    monkeypatch.setenv("VITRINE_SMTP_PORT", str(free_port()))  # nobody listens there
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and err.startswith("vitrine: cannot reach the SMTP server 127.0.0.1:") and "Traceback" not in err
+    (root / "site.yaml").write_text(text + "smtp: {host: x, password: hunter2}\n")
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and "smtp.password: keep the password out of files" in err
