@@ -62,20 +62,108 @@ def _svg_size(root: ET.Element) -> tuple[float, float] | None:
     return None
 
 
-def svg_danger(root: ET.Element) -> str | None:
-    """Why an SVG is unsafe to publish (scripts, handlers, outside references), or None."""
+# What a published SVG may not hold. An SVG opened on its own (not through <img>) is a document:
+# scripts run, links navigate, styles and references load. Everything that runs or reaches outside
+# the file is refused; the author removes it (an editor's "plain SVG" export usually does).
+_REFUSED_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "audio",
+                     "video", "frame", "frameset", "applet", "link", "meta", "base", "form"}
+_ANIMATIONS = {"set", "animate", "animateMotion", "animateTransform", "animateColor"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "codebase"}
+_IMAGE_ELEMENTS = {"image", "feImage"}  # may embed a picture as a data: URL
+_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_URL_RE = re.compile(r"(?:javascript|vbscript|livescript):|data:text/html", re.I)
+_CSS_ESCAPE_RE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
+_CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+_CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)\s*([^'\")\s]*)", re.I)
+_CSS_REMOTE_RE = re.compile(r"[\"'(]\s*(?P<url>(?:[a-z][a-z0-9+.-]*:)?//[^\s\"')]*)"
+                            r"|(?P<rule>@import|(?:-webkit-)?image-set\(|expression\(|-moz-binding|behavior\s*:)", re.I)
+
+
+def _local(name: str) -> str:
+    return name.split("}")[-1]
+
+
+def _css_unescape(css: str) -> str:
+    def one(m: re.Match) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return m.group(2)
+    return _CSS_COMMENT_RE.sub(" ", _CSS_ESCAPE_RE.sub(one, _CSS_COMMENT_RE.sub(" ", css)))
+
+
+def _local_ref(value: str, image: bool = False) -> bool:
+    """A reference inside the file itself (#id), or a picture embedded as a data: URL on <image>."""
+    value = _INVISIBLE_RE.sub("", value)
+    return value.startswith("#") or (image and value.lower().startswith("data:image/"))
+
+
+def css_danger(css: str) -> str | None:
+    """Why a style sheet or style attribute could load or run something, or None."""
+    text = _css_unescape(css)
+    if _SCRIPT_URL_RE.search(_INVISIBLE_RE.sub("", text)):
+        return "has a style with a javascript: URL"
+    for match in _CSS_URL_RE.finditer(text):
+        if not _local_ref(match.group(2)):
+            return f'has a style that loads an outside resource "{match.group(2)[:80]}"'
+    remote = _CSS_REMOTE_RE.search(text)
+    if remote and remote.group("url"):
+        return f'has a style that loads an outside resource "{remote.group("url")[:80]}"'
+    if remote:
+        return f"has a style that loads an outside resource ({remote.group('rule').rstrip(' :(')})"
+    return None
+
+
+def parse_svg(text: str) -> tuple[ET.Element, list[str]]:
+    """The root element and the processing instructions (<?xml-stylesheet ...?>, which the tree
+    leaves out); raises ET.ParseError."""
+    parser = ET.XMLPullParser(events=("start", "pi"))
+    parser.feed(text)
+    parser.close()
+    root, instructions = None, []
+    for event, el in parser.read_events():
+        if event == "pi":
+            instructions.append(el.text or "")
+        elif root is None:
+            root = el
+    if root is None:  # pragma: no cover - close() raises first
+        raise ET.ParseError("no element found")
+    return root, instructions
+
+
+def svg_danger(root: ET.Element, instructions: list[str] = ()) -> str | None:  # type: ignore[assignment]
+    """Why an SVG is unsafe to publish (scripts, handlers, links or loads outside the file), or None."""
+    for text in instructions:  # <?xml-stylesheet href=...?> loads a style sheet
+        target = text.split(None, 1)[0] if text.strip() else ""
+        return f"has a processing instruction (<?{target} ...?>): not allowed in an SVG image"
     for el in root.iter():
-        tag = el.tag.split("}")[-1] if isinstance(el.tag, str) else ""
-        if tag in ("script", "foreignObject", "iframe", "embed", "object"):
+        if not isinstance(el.tag, str):  # pragma: no cover - comments are not kept
+            continue
+        tag = _local(el.tag)
+        if tag in _REFUSED_ELEMENTS:
             return f"contains a <{tag}> element"
         for name, value in el.attrib.items():
-            local = name.split("}")[-1].lower()
-            if local.startswith("on"):
+            local = _local(name)
+            if local.lower().startswith("on"):
                 return f'has an event handler attribute "{local}"'
-            if local == "href" and not value.strip().startswith(("#", "data:image/")):
+            if _SCRIPT_URL_RE.search(_INVISIBLE_RE.sub("", value)):
+                return f'has a javascript: URL in its "{local}" attribute'
+        if tag in _ANIMATIONS:
+            target = _local((el.get("attributeName") or "").split(":")[-1]).strip()
+            if target.lower() in _URL_ATTRIBUTES or target.lower().startswith("on") or target.lower() == "style":
+                return f'animates the "{target}" attribute (<{tag}>)'
+        for name, value in el.attrib.items():
+            local = _local(name)
+            if local.lower() in _URL_ATTRIBUTES and not _local_ref(value, image=tag in _IMAGE_ELEMENTS):
                 return f'refers to an outside resource "{value[:80]}"'
-        if tag == "style" and ("url(" in (el.text or "") or "@import" in (el.text or "")):
-            return "has a style that loads an outside resource"
+            if local == "style" or "url(" in value.lower() or "\\" in value:
+                danger = css_danger(value)
+                if danger:
+                    return danger
+        if tag == "style":
+            danger = css_danger("".join(el.itertext()))
+            if danger:
+                return danger
     return None
 
 
@@ -130,14 +218,14 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
             fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
             return None
         try:
-            root = ET.fromstring(text.lstrip("\ufeff"))
+            root, instructions = parse_svg(text.lstrip("\ufeff"))
         except (ET.ParseError, ValueError) as exc:
             fail(f"is not a readable SVG image ({exc})")
             return None
         if root.tag not in (_SVG_NS + "svg", "svg"):
             fail("is not an SVG image (its root element is not <svg>)")
             return None
-        danger = svg_danger(root)
+        danger = svg_danger(root, instructions)
         if danger:
             fail(f"is refused: it {danger}")
             return None
