@@ -89,6 +89,8 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     language = "fr"
     if f.raw("language") is not None:
         language = _language_code(f, "language", data["language"]) or "fr"
+    elif isinstance(data.get("languages"), list) and data["languages"] and isinstance(data["languages"][0], str):
+        language = data["languages"][0]  # DESIGN: "the first is the default"
     languages = [language]
     listed, unreadable = [], False
     for i, lang in f.items("languages"):

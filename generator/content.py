@@ -76,8 +76,9 @@ def _request(f: Fields, only_instructions: bool = False) -> Request | None:
     return Request(url=url, email=email, instructions_html=markup.to_html(instructions))
 
 
-def _image(f: Fields) -> tuple[Ref | None, str]:
-    """The `image` path reference and its `image_alt` text."""
+def _image(f: Fields, alt_required: bool = True) -> tuple[Ref | None, str]:
+    """The `image` path reference and its `image_alt` text (an issuer's logo may go without:
+    its name stands in, as DESIGN lists no alt text for logos)."""
     image = f.text("image", oneline=True)
     if f.has("image") and not image and not any(p.field == "image" for p in f.problems):
         f.fail("image", "is empty: give the path of a PNG or SVG file")
@@ -85,7 +86,8 @@ def _image(f: Fields) -> tuple[Ref | None, str]:
     alt = f.text("image_alt", oneline=True, max_len=250)
     if image is not None and not alt:
         if not f.has("image_alt"):
-            f.fail("image", 'an image needs its alternative text in "image_alt" (what the image shows)')
+            if alt_required:
+                f.fail("image", 'an image needs its alternative text in "image_alt" (what the image shows)')
         elif alt is not None or f.data.get("image_alt") is None:
             f.fail("image_alt", "is empty: describe what the image shows")
     return _ref(f, "image", image), alt or ""
@@ -100,7 +102,7 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     url = f.url("url", required=True)
     email = f.email("email", required=True)
     description = f.text("description", oneline=True, max_len=500) or ""
-    image, image_alt = _image(f)
+    image, image_alt = _image(f, alt_required=False)
     parent = _ref(f, "parent", f.slug("parent"))
     linkedin = f.text("linkedin_organization_id", oneline=True)  # as written: 0123 is not 83
     if linkedin is not None:
@@ -111,7 +113,7 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     f.done()
     parsed.refs = {"parent": [parent] if parent else [], "image": [image] if image else []}
     parsed.obj = Issuer(slug=slug, name=name or slug, url=url or "", email=email or "", description=description,
-                        image_alt=image_alt, linkedin_organization_id=linkedin, request=request,
+                        image_alt=image_alt or (name or slug), linkedin_organization_id=linkedin, request=request,
                         body_html=markup.to_html(doc.body), source=path)
     return parsed
 

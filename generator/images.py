@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -30,10 +31,14 @@ def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path 
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "://" in value:
         fail(f'"{value}" must be a path relative to the content file or to content/images/')
         return None
-    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
-        fail(f'"{value}" leaves content/: images must be inside content/')
-        return None
     content = content_dir.resolve()
+    here_abs = (content_dir.parent / ref.path).parent.resolve()
+    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
+        # "../images/x.png" is fine as long as it stays inside content/
+        inside = [os.path.normpath(base / value) for base in (here_abs, content / "images")]
+        if not any(Path(p).is_relative_to(content) for p in inside):
+            fail(f'"{value}" leaves content/: images must be inside content/')
+            return None
     here = (content_dir.parent / ref.path).parent
     for base in (here, content_dir / "images"):
         candidate = base / value
