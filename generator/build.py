@@ -15,6 +15,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -90,17 +91,29 @@ def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)).rstrip()
 
 
-def run_jobs(jobs: list[Job], tree: OutputTree, workers: int) -> None:
+def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[[int], None] | None = None) -> None:
+    """Make and write every job; `on_done(n)` is told of each finished slice (progress)."""
     global _JOBS, _TREE
     _JOBS, _TREE = jobs, tree
     try:
         if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            failures = [_run_slice((0, len(jobs)))]
+            step = max(1, len(jobs) // 20) if on_done else max(1, len(jobs))
+            failures = []
+            for i in range(0, len(jobs), step):
+                failures.append(_run_slice((i, min(i + step, len(jobs)))))
+                if failures[-1]:
+                    break
+                if on_done:
+                    on_done(min(i + step, len(jobs)) - i)
         else:
             step = max(1, len(jobs) // (workers * 8))
             slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                failures = pool.map(_run_slice, slices, chunksize=1)
+                failures = []
+                for (start, end), failure in zip(slices, pool.imap(_run_slice, slices, chunksize=1)):
+                    failures.append(failure)
+                    if on_done:
+                        on_done(end - start)
     finally:
         _JOBS, _TREE = [], None
     failures = [f for f in failures if f]
@@ -112,8 +125,11 @@ class RenderError(Exception):
     """A template or output module failed; the message says where."""
 
 
-def build(root: Path, out: Path, workers: int | None = None, force: bool = False) -> BuildResult:
+def build(root: Path, out: Path, workers: int | None = None, force: bool = False,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    """`progress(stage, done, total)`, if given, hears of the stages: see progress.py."""
     started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
     root, out = root.resolve(), out.resolve()
     workers = workers or os.cpu_count() or 1
     recover(out)
@@ -125,7 +141,10 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
                 return BuildResult(out, skipped=True, seconds=time.perf_counter() - started)
         except (ValueError, KeyError):
             pass
+    report("load", 0, 0)
     site = load_site(root, workers)
+    loaded = sum(len(x) for x in (site.default.issuers, site.default.badges, site.default.competencies, site.default.pages))
+    report("load", loaded, loaded)
     if not looks_replaceable(out):
         raise SiteError([Problem(str(out), 1, 1, "", "this folder is not empty and is not a Vitrine build: "
                                                      "refusing to replace it (choose another --out)")])
@@ -141,8 +160,16 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
                 tree.claim(job.path, job.owner)
                 jobs.append(job)
         lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
-        run_jobs(jobs, tree, workers)
+        done = [0]
+        report("render", 0, len(jobs))
+
+        def advance(n: int) -> None:
+            done[0] += n
+            report("render", done[0], len(jobs))
+        run_jobs(jobs, tree, workers, advance)
+        report("publish", 0, 1)
         publish(tmp, out)
+        report("publish", 1, 1)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

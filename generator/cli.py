@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__, award_cli, scaffold
 from .build import RenderError, build
 from .errors import Problem, SiteError
+from .progress import Progress
 from .writer import DuplicateOutput
 
 
@@ -27,11 +28,14 @@ def _report(problems: list[Problem], out: Path | None = None) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     site = Path(args.site)
     out = Path(args.out) if args.out else site / "output"
+    progress = Progress()  # a bar on a terminal, plain lines in CI (progress.py)
     try:
-        result = build(site, out, workers=args.jobs, force=args.force)
+        result = build(site, out, workers=args.jobs, force=args.force, progress=progress)
     except SiteError as exc:
+        progress.fail()
         return _report(exc.problems, out)
     except (RenderError, DuplicateOutput) as exc:
+        progress.fail()
         print(f"vitrine: {exc}", file=sys.stderr)
         print(f"vitrine: the build failed; {out.name}/ was left as it was.", file=sys.stderr)
         return 1
