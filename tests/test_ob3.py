@@ -142,13 +142,14 @@ def test_undefined_terms_are_refused_on_both_paths(change, named):
 def test_template_path_names_the_json_path_of_what_would_be_dropped():
     doc = small_credential()
     doc["credentialSubject"]["achievement"]["criteria"]["rubric"] = {"id": "https://example.org/r", "name": "R"}
-    c = canon.Canonicalizer()
-    values: list[str] = []
-    paths: list[str] = []
-    shape = canon._shape(doc, values, paths, "")
     with pytest.raises(canon.UndefinedTerm) as caught:
-        c._template(shape, paths)
+        canon.Canonicalizer().nquads(doc)
     assert "rubric" in str(caught.value)
+    doc = small_credential()
+    doc["issuer"]["image"] = "images/logo.png"  # a relative IRI: JSON-LD processors drop it
+    with pytest.raises(canon.UndefinedTerm) as caught:
+        canon.Canonicalizer().nquads(doc)
+    assert "images/logo.png" in str(caught.value)
 
 
 def test_unknown_context_is_a_clear_error_not_a_fetch():

@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             out = work / f"out-{run}"
             out.mkdir()
             started = time.perf_counter()
+            cpu_before = os.times()
             renderer = Renderer(site, work / "cache")
             jobs = ob3.jobs(renderer)
             if args.no_bake:
@@ -94,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             run_jobs(jobs, tree, args.jobs)
             renderer.__dict__["_ob3"].issuer.cache.merge()
             seconds = time.perf_counter() - started
+            now = os.times()
+            cpu = sum(now[:4]) - sum(cpu_before[:4])  # user and system time, this process and its workers
             print(f"{run}: {args.count} credentials ({len(jobs)} files) in {seconds:.1f} s on {args.jobs} "
-                  f"process(es): {args.count / seconds:,.0f} credentials/s "
+                  f"process(es): {args.count / seconds:,.0f} credentials/s; CPU {cpu:.1f} s, "
+                  f"{cpu / args.count * 1000:.2f} ms per credential "
                   f"(listing and first credential of each badge: {listed - started:.1f} s)")
             shutil.rmtree(out)
     finally:

@@ -136,29 +136,72 @@ def plain_nquads(doc: dict, loader: Callable = STATIC_LOADER) -> str:
 
 # -- templates -------------------------------------------------------------------------------
 
-def _shape(node: Any, values: list[str], paths: list[str], path: str) -> Any:
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key in FIXED_KEYS or (key.startswith("@") and key not in ("@id", "@value")):
-                out[key] = value
-            else:
-                out[key] = _shape(value, values, paths, f"{path}.{key}" if path else key)
-        return out
-    if isinstance(node, list):
-        return [_shape(item, values, paths, f"{path}[{i}]") for i, item in enumerate(node)]
-    if isinstance(node, str):
-        values.append(node)
-        paths.append(path)
-        return _SLOT_MARK
-    return node
+def _fixed(key: str) -> bool:
+    return key in FIXED_KEYS or (key[:1] == "@" and key not in ("@id", "@value"))
+
+
+class _Walk:
+    """One document's shape (strings replaced by slot marks), its strings, and their JSON paths.
+
+    A subtree registered as frozen (Canonicalizer.freeze: the same object, never changed, in many
+    documents) is walked once; in the shape it is a reference `\x01<n>`, so that the key of a
+    document is small to compute, and its strings are the same in every document of that key:
+    the template takes them as constants (`fixed` lists their slots)."""
+
+    __slots__ = ("values", "paths", "memo", "frozen", "fixed")
+
+    def __init__(self, memo: dict | None = None, frozen: dict | None = None):
+        self.values: list[str] = []
+        self.paths: list[str] = []
+        self.fixed: list[int] = []
+        self.memo = memo
+        self.frozen = frozen
+
+    def shape(self, node: Any, path: str) -> Any:
+        kind = type(node)
+        if kind is str:
+            self.values.append(node)
+            self.paths.append(path)
+            return _SLOT_MARK
+        if kind is dict:
+            if self.frozen is not None and id(node) in self.frozen:
+                return self._frozen(node, path)
+            return {key: (value if _fixed(key) else self.shape(value, f"{path}.{key}" if path else key))
+                    for key, value in node.items()}
+        if kind is list:
+            return [self.shape(item, f"{path}[{i}]") for i, item in enumerate(node)]
+        return node
+
+    def _frozen(self, node: dict, path: str) -> str:
+        entry = self.memo.get((id(node), path))  # type: ignore[union-attr]
+        if entry is None:
+            inner = _Walk()
+            shape = inner.shape(node, path)
+            ref = f"\x01{len(self.memo)}"  # type: ignore[arg-type]
+            entry = self.memo[(id(node), path)] = (ref, shape, inner.values, inner.paths)  # type: ignore[index]
+            self.memo[ref] = shape  # type: ignore[index]
+        start = len(self.values)
+        self.values.extend(entry[2])
+        self.paths.extend(entry[3])
+        self.fixed.extend(range(start, len(self.values)))
+        return entry[0]
+
+
+def _unfreeze(shape: Any, memo: dict) -> Any:
+    """The full shape: frozen references replaced by their shapes."""
+    if type(shape) is str and shape[:1] == "\x01" and shape in memo:
+        return _unfreeze(memo[shape], memo)
+    if type(shape) is dict:
+        return {k: (v if _fixed(k) else _unfreeze(v, memo)) for k, v in shape.items()}
+    if type(shape) is list:
+        return [_unfreeze(item, memo) for item in shape]
+    return shape
 
 
 def _fill(shape: Any, counter: list[int]) -> Any:
     """The shape with its slot marks replaced by numbered placeholders, in walk order."""
     if isinstance(shape, dict):
-        return {k: (v if k in FIXED_KEYS or (k.startswith("@") and k not in ("@id", "@value")) else _fill(v, counter))
-                for k, v in shape.items()}
+        return {k: (v if _fixed(k) else _fill(v, counter)) for k, v in shape.items()}
     if isinstance(shape, list):
         return [_fill(item, counter) for item in shape]
     if shape == _SLOT_MARK:
@@ -168,63 +211,87 @@ def _fill(shape: Any, counter: list[int]) -> Any:
 
 
 class _Template:
-    """The quads of one shape: each term is a constant or (slot, kind, literal suffix)."""
+    """The quads of one shape, as a function of the slots' terms, and its blank nodes' quads.
 
-    __slots__ = ("quads", "iri_slots", "checked")
+    Strings of frozen subtrees are constants here; `hashes` holds the first-degree hashes of the
+    blank nodes whose quads are all constant (RDFC-1.0 would compute the same for every document)."""
 
-    def __init__(self, quads: list[tuple], iri_slots: frozenset[int]):
-        self.quads = quads
-        self.iri_slots = iri_slots
+    __slots__ = ("make", "slots", "bnodes", "hashes", "checked")
+
+    def __init__(self, make: Callable, slots: list[tuple[int, bool, str]], bnodes: dict[str, list[int]],
+                 hashes: dict[str, str]):
+        self.make = make  # terms of the slots -> quads
+        self.slots = slots  # (slot, is_iri, literal suffix) of the slots that vary
+        self.bnodes = bnodes  # blank node -> indexes of the quads it is in
+        self.hashes = hashes
         self.checked = False
 
     def build(self, values: list[str]) -> list[Quad] | None:
         """The document's quads, or None when a value cannot stand where its placeholder did."""
-        for i in self.iri_slots:
-            if not _ABSOLUTE.match(values[i]):
-                return None
-        out = []
-        for quad in self.quads:
-            out.append(tuple(_put(term, values) for term in quad))
-        return out  # type: ignore[return-value]
-
-
-def _put(term: Any, values: list[str]) -> str:
-    if type(term) is str:
-        return term
-    slot, kind, suffix = term
-    if kind == "iri":
-        return rdfc.term_iri(values[slot])
-    return f'"{rdfc.escape_literal(values[slot])}"{suffix}'
+        terms: list[Any] = [None] * len(values)
+        for slot, is_iri, suffix in self.slots:
+            value = values[slot]
+            if is_iri:
+                if not _ABSOLUTE.match(value):
+                    return None
+                terms[slot] = rdfc.term_iri(value)
+            else:
+                terms[slot] = f'"{rdfc.escape_literal(value)}"{suffix}'
+        return self.make(terms)
 
 
 _TERM_SLOT = re.compile(r'^(<|")' + re.escape(_SLOT) + r'(\d+)(>|")(.*)$')
 
 
-def _compile(quads: list[Quad], paths: list[str]) -> _Template:
-    found: set[int] = set()
-    iri_slots: set[int] = set()
-    compiled = []
+def _compile(quads: list[Quad], paths: list[str], values: list[str], fixed: set[int]) -> _Template:
+    """The template of a shape's quads; `values` are the first document's strings, of which the
+    `fixed` slots are the same in every document of the shape."""
+    kinds: dict[int, tuple[bool, str]] = {}
+    constants: list[str] = []
+    rows = []
+    resolved = []  # the quads with fixed slots in place (None for a varying term)
     for quad in quads:
-        terms = []
+        refs, terms = [], []
         for term in quad:
             if _SLOT not in term:
+                constants.append(term)
+                refs.append(f"K[{len(constants) - 1}]")
                 terms.append(term)
                 continue
             match = _TERM_SLOT.match(term)
             if match is None or (match.group(1) == "<") != (match.group(3) == ">") or (match.group(1) == "<" and match.group(4)):
                 raise _NotTemplatable()
-            slot = int(match.group(2))
-            found.add(slot)
-            if match.group(1) == "<":
-                iri_slots.add(slot)
-                terms.append((slot, "iri", ""))
+            slot, kind = int(match.group(2)), (match.group(1) == "<", match.group(4))
+            if kinds.setdefault(slot, kind) != kind:
+                raise _NotTemplatable()
+            if slot in fixed:
+                value = values[slot]
+                if kind[0] and not _ABSOLUTE.match(value):
+                    raise _NotTemplatable()
+                term = rdfc.term_iri(value) if kind[0] else f'"{rdfc.escape_literal(value)}"{kind[1]}'
+                constants.append(term)
+                refs.append(f"K[{len(constants) - 1}]")
+                terms.append(term)
             else:
-                terms.append((slot, "literal", match.group(4)))
-        compiled.append(tuple(terms))
-    missing = [i for i in range(len(paths)) if i not in found]
+                refs.append(f"T[{slot}]")
+                terms.append(None)
+        rows.append("(" + ", ".join(refs) + ")")
+        resolved.append(tuple(terms))
+    missing = [i for i in range(len(paths)) if i not in kinds]
     if missing:
         raise UndefinedTerm("this value is not in the RDF: the property holding it", paths[missing[0]])
-    return _Template(compiled, frozenset(iri_slots))
+    namespace: dict[str, Any] = {"K": tuple(constants)}
+    exec("def make(T):\n    return [" + ",\n            ".join(rows) + "]\n", namespace)  # noqa: S102 - indexes only
+    bnodes: dict[str, list[int]] = {}
+    for n, quad in enumerate(quads):
+        for term in {quad[0], quad[2], quad[3]}:
+            if term[:2] == "_:":
+                bnodes.setdefault(term, []).append(n)
+    constant = {b: [resolved[i] for i in idx] for b, idx in bnodes.items()
+                if all(None not in resolved[i] for i in idx)}
+    hashes = {b: rdfc.first_degree_hash(b, quads_) for b, quads_ in constant.items()}
+    slots = [(slot, k[0], k[1]) for slot, k in sorted(kinds.items()) if slot not in fixed]
+    return _Template(namespace["make"], slots, bnodes, hashes)
 
 
 class _NotTemplatable(Exception):
@@ -243,33 +310,56 @@ class Canonicalizer:
         self.loader = loader
         self.check_first = check_first
         self.templates: dict[str, _Template | None] = {}
+        self.frozen: dict[int, Any] = {}
+        self.memo: dict = {}
         self.hits = self.misses = self.plain = 0
 
-    def quads(self, doc: dict) -> list[Quad]:
-        values: list[str] = []
-        paths: list[str] = []
-        shape = _shape(doc, values, paths, "")
-        key = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
+    def freeze(self, subtree: dict) -> dict:
+        """Declare that this object, wherever it appears in documents, will never change: it is
+        walked once (a credential's issuer profile and achievement are shared by many)."""
+        self.frozen[id(subtree)] = subtree  # kept alive, so its id is not reused
+        return subtree
+
+    def _walk(self, doc: dict) -> tuple[str, _Walk]:
+        walk = _Walk(self.memo, self.frozen)
+        shape = walk.shape(doc, "")
+        return json.dumps(shape, ensure_ascii=False, separators=(",", ":")), walk
+
+    def _lookup(self, doc: dict) -> tuple[_Template | None, list[Quad] | None, str]:
+        key, walk = self._walk(doc)
         template = self.templates.get(key, False)
         if template is False:
             self.misses += 1
-            template = self.templates[key] = self._template(shape, paths)
+            shape = _unfreeze(json.loads(key), self.memo)
+            template = self.templates[key] = self._template(shape, walk)
         else:
             self.hits += 1
-        built = template.build(values) if template is not None and not any(_SLOT in v for v in values) else None
+        if template is None or any(_SLOT in v for v in walk.values):
+            return None, None, key
+        return template, template.build(walk.values), key
+
+    def quads(self, doc: dict) -> list[Quad]:
+        return self._canonical_input(doc)[0]
+
+    def _canonical_input(self, doc: dict) -> tuple[list[Quad], _Template | None]:
+        template, built, key = self._lookup(doc)
         if built is None:
             self.plain += 1
-            return to_quads(doc, self.loader)
-        if not template.checked and self.check_first:
-            template.checked = True
+            return to_quads(doc, self.loader), None
+        if not template.checked and self.check_first:  # type: ignore[union-attr]
+            template.checked = True  # type: ignore[union-attr]
             if rdfc.canonicalize(built) != plain_nquads(doc, self.loader):
                 self.templates[key] = None  # never trust this shape: plain path from now on
                 self.plain += 1
-                return to_quads(doc, self.loader)
-        return built
+                return to_quads(doc, self.loader), None
+        return built, template  # type: ignore[return-value]
 
     def nquads(self, doc: dict) -> str:
-        return rdfc.canonicalize(self.quads(doc))
+        quads, template = self._canonical_input(doc)
+        if template is not None and len(set(quads)) == len(quads):
+            return rdfc.canonicalize(quads, {b: [quads[i] for i in idx] for b, idx in template.bnodes.items()},
+                                     template.hashes)
+        return rdfc.canonicalize(quads)
 
     def check(self, doc: dict) -> bool:
         """Compare the cached path with the plain one for this document; a shape that differs is
@@ -277,15 +367,13 @@ class Canonicalizer:
         plain = plain_nquads(doc, self.loader)
         if self.nquads(doc) == plain:
             return True
-        values: list[str] = []
-        key = json.dumps(_shape(doc, values, [], ""), ensure_ascii=False, separators=(",", ":"))
-        self.templates[key] = None
+        self.templates[self._walk(doc)[0]] = None
         return False
 
-    def _template(self, shape: Any, paths: list[str]) -> _Template | None:
+    def _template(self, shape: Any, walk: _Walk) -> _Template | None:
         filled = _fill(shape, [0])
         quads = to_quads(filled, self.loader)  # raises UndefinedTerm for undefined keys and types
         try:
-            return _compile(quads, paths)
+            return _compile(quads, walk.paths, walk.values, set(walk.fixed))
         except _NotTemplatable:
             return None

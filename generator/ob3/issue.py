@@ -30,11 +30,12 @@ MERGED = "proofs.txt"
 
 
 def dumps(document: dict) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Published JSON: compact (the C encoder; pretty printing costs more than signing), UTF-8."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def content_key(document: dict) -> str:
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def content_key(text: str) -> str:
+    """The cache key of an unsigned document, from its compact JSON."""
     return hashlib.sha256((CACHE_VERSION + "\0" + text).encode("utf-8")).hexdigest()
 
 
@@ -103,22 +104,34 @@ class Issuer:
 
     def __post_init__(self) -> None:
         self.methods = {method_id(self.did, k.kid) for k in self.keys}
+        self.config_digests: dict = {}
 
     def created(self, day: date) -> str:
         return timestamp(max(day, self.current.created))
 
-    def sign(self, document: dict, day: date) -> dict:
-        """The document with its proof (an array of one DataIntegrityProof)."""
-        key = content_key(document)
+    def _proof(self, document: dict, text: str, day: date) -> dict:
+        key = content_key(text)
         hit = self.cache.get(key)
         if hit is not None and hit[1] in self.methods:
             created, method, value = hit
             self.reused += 1
-            proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": created,
-                     "verificationMethod": method, "proofPurpose": "assertionMethod", "proofValue": value}
-        else:
-            method = method_id(self.did, self.current.kid)
-            proof = make_proof(document, self.current.private_key, method, self.created(day), self.canonicalizer)
-            self.cache.put(key, proof["created"], method, proof["proofValue"])
-            self.signed += 1
-        return {**document, "proof": [proof]}
+            return {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": created,
+                    "verificationMethod": method, "proofPurpose": "assertionMethod", "proofValue": value}
+        method = method_id(self.did, self.current.kid)
+        proof = make_proof(document, self.current.private_key, method, self.created(day), self.canonicalizer,
+                           config_digests=self.config_digests)
+        self.cache.put(key, proof["created"], method, proof["proofValue"])
+        self.signed += 1
+        return proof
+
+    def sign(self, document: dict, day: date) -> dict:
+        """The document with its proof (an array of one DataIntegrityProof)."""
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        return {**document, "proof": [self._proof(document, text, day)]}
+
+    def sign_text(self, document: dict, day: date) -> str:
+        """The signed document as compact JSON (what dumps() gives, without the newline)."""
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        proof = self._proof(document, text, day)
+        assert text.endswith("}") and "proof" not in document
+        return text[:-1] + ',"proof":' + json.dumps([proof], ensure_ascii=False, separators=(",", ":")) + "}"

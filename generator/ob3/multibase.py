@@ -21,13 +21,20 @@ class MultibaseError(ValueError):
     pass
 
 
+_CHUNK = 58 ** 10  # ten base58 digits per big-integer division, the rest on small integers
+
+
 def b58encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
     n = int.from_bytes(data, "big")
     out = []
     while n:
-        n, rem = divmod(n, 58)
-        out.append(_ALPHABET[rem])
+        n, chunk = divmod(n, _CHUNK)
+        for _ in range(10):
+            chunk, rem = divmod(chunk, 58)
+            out.append(_ALPHABET[rem])
+    while out and out[-1] == "1":  # leading zero digits of the last chunk
+        out.pop()
     return "1" * zeros + "".join(reversed(out))
 
 

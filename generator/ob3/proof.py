@@ -9,6 +9,7 @@ and key always give the same proof), published as multibase base58btc (`z...`).
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from typing import Any, Callable
 
@@ -34,22 +35,33 @@ def proof_options(created: str, verification_method: str, purpose: str = "assert
             "verificationMethod": verification_method, "proofPurpose": purpose}
 
 
-def signing_input(document: dict, options: dict, nquads: Callable[[dict], str]) -> bytes:
-    """SHA-256 of the canonical proof options, then of the canonical document (without proof)."""
+def signing_input(document: dict, options: dict, nquads: Callable[[dict], str],
+                  config_digests: dict | None = None) -> bytes:
+    """SHA-256 of the canonical proof options, then of the canonical document (without proof).
+
+    `config_digests`, a dict, remembers the first half: many documents share their options (same
+    contexts, day and key)."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = dict(options)
     config.pop("proofValue", None)
     config["@context"] = document["@context"]
-    return (hashlib.sha256(nquads(config).encode("utf-8")).digest()
-            + hashlib.sha256(nquads(unsecured).encode("utf-8")).digest())
+    if config_digests is None:
+        first = hashlib.sha256(nquads(config).encode("utf-8")).digest()
+    else:
+        key = json.dumps(config, sort_keys=True, ensure_ascii=False)
+        first = config_digests.get(key)
+        if first is None:
+            first = config_digests[key] = hashlib.sha256(nquads(config).encode("utf-8")).digest()
+    return first + hashlib.sha256(nquads(unsecured).encode("utf-8")).digest()
 
 
 def make_proof(document: dict, private_key: Any, verification_method: str, created: str,
-               canonicalizer: Canonicalizer | None = None, purpose: str = "assertionMethod") -> dict:
+               canonicalizer: Canonicalizer | None = None, purpose: str = "assertionMethod",
+               config_digests: dict | None = None) -> dict:
     """The proof (a dict, `proofValue` last) of a document that has none."""
     nquads = canonicalizer.nquads if canonicalizer is not None else plain_nquads
     options = proof_options(created, verification_method, purpose)
-    signature = private_key.sign(signing_input(document, options, nquads))
+    signature = private_key.sign(signing_input(document, options, nquads, config_digests))
     return {**options, "proofValue": multibase.encode(signature)}
 
 

@@ -116,17 +116,25 @@ class _Issuer:
         return other
 
 
+def first_degree_hash(bnode: str, quads: list[tuple[str, str, str, str]]) -> str:
+    """Hash First Degree Quads of a blank node, given the quads it is in."""
+    state = _State([], {bnode: quads})
+    return state.hash_first_degree(bnode)
+
+
 class _State:
-    def __init__(self, quads: list[tuple[str, str, str, str]]):
+    def __init__(self, quads: list[tuple[str, str, str, str]], bnode_quads: dict | None = None):
         self.quads = quads
-        self.bnode_quads: dict[str, list[tuple[str, str, str, str]]] = {}
-        for quad in quads:
-            seen = set()
-            for i in (0, 2, 3):
-                term = quad[i]
-                if term.startswith("_:") and term not in seen:
-                    seen.add(term)
-                    self.bnode_quads.setdefault(term, []).append(quad)
+        if bnode_quads is None:
+            bnode_quads = {}
+            for quad in quads:
+                seen = set()
+                for i in (0, 2, 3):
+                    term = quad[i]
+                    if term.startswith("_:") and term not in seen:
+                        seen.add(term)
+                        bnode_quads.setdefault(term, []).append(quad)
+        self.bnode_quads: dict[str, list[tuple[str, str, str, str]]] = bnode_quads
         self.canonical = _Issuer("_:c14n")
         self.first_degree: dict[str, str] = {}
         self.deep_calls = 0
@@ -207,9 +215,14 @@ class _State:
         return _sha256("".join(data)), issuer
 
 
-def canonical_labels(quads: list[tuple[str, str, str, str]]) -> dict[str, str]:
-    """Blank node label -> canonical label (`_:c14n0`...), by RDFC-1.0."""
-    state = _State(quads)
+def canonical_labels(quads: list[tuple[str, str, str, str]], bnode_quads: dict | None = None,
+                     hashes: dict | None = None) -> dict[str, str]:
+    """Blank node label -> canonical label (`_:c14n0`...), by RDFC-1.0. `bnode_quads`, if given,
+    maps each blank node to the quads it appears in (once each); `hashes`, first-degree hashes
+    already known."""
+    state = _State(quads, bnode_quads)
+    if hashes:
+        state.first_degree.update(hashes)
     by_hash: dict[str, list[str]] = {}
     for bnode in state.bnode_quads:
         by_hash.setdefault(state.hash_first_degree(bnode), []).append(bnode)
@@ -233,10 +246,15 @@ def canonical_labels(quads: list[tuple[str, str, str, str]]) -> dict[str, str]:
     return state.canonical.issued
 
 
-def canonicalize(quads: list[tuple[str, str, str, str]]) -> str:
-    """The canonical N-Quads of a dataset (a set: duplicate quads count once)."""
-    quads = list(dict.fromkeys(quads))
-    labels = canonical_labels(quads) if any(q[0][:2] == "_:" or q[2][:2] == "_:" or q[3][:2] == "_:" for q in quads) else {}
+def canonicalize(quads: list[tuple[str, str, str, str]], bnode_quads: dict | None = None,
+                 hashes: dict | None = None) -> str:
+    """The canonical N-Quads of a dataset (a set: duplicate quads count once). `bnode_quads` and
+    `hashes`: see canonical_labels (only for quads without duplicates)."""
+    if bnode_quads is None:
+        quads = list(dict.fromkeys(quads))
+        labels = canonical_labels(quads) if any(q[0][:2] == "_:" or q[2][:2] == "_:" or q[3][:2] == "_:" for q in quads) else {}
+    else:
+        labels = canonical_labels(quads, bnode_quads, hashes) if bnode_quads else {}
     lines = set()
     for s, p, o, g in quads:
         if labels:

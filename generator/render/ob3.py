@@ -14,7 +14,6 @@ property no context defines stops the build with a message rather than in a work
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -70,8 +69,9 @@ def state(r: Renderer) -> State:
     issuer = Issuer(did, keys.ed25519, keys.current_ed25519, ProofCache(r.cache_dir / CACHE_DIR))
     cat = r.site.default
     base = r.config.base_url
-    profiles = {slug: cred.profile(base, did, i) for slug, i in cat.issuers.items()}
-    achievements = {b.slug: cred.achievement(base, b, r.config.language) for b in cat.published_badges}
+    freeze = issuer.canonicalizer.freeze  # shared by every credential of a badge, never changed
+    profiles = {slug: freeze(cred.profile(base, did, i)) for slug, i in cat.issuers.items()}
+    achievements = {b.slug: freeze(cred.achievement(base, b, r.config.language)) for b in cat.published_badges}
     r.__dict__["_ob3"] = st = State(issuer, indexes, new, profiles, achievements)
     return st
 
@@ -83,26 +83,28 @@ def unsigned(r: Renderer, award: Award, badge: Badge) -> dict:
                                       st.profiles[badge.issuer.slug], st.achievements[badge.slug])
 
 
-_SIGNED: dict[str, dict] = {}  # award id -> signed credential, within one process (JSON and baked image)
+_MARK = "\x00vitrine-credential\x00"  # stands for the credential while a badge's image is baked once
+_SIGNED: dict[str, str] = {}  # award id -> signed credential (compact JSON), within one process
 
 
-def signed(r: Renderer, award: Award, badge: Badge) -> dict:
-    document = _SIGNED.get(award.id)
-    if document is None:
+def signed(r: Renderer, award: Award, badge: Badge) -> str:
+    """The signed credential as compact JSON: the same text is published and baked."""
+    text = _SIGNED.get(award.id)
+    if text is None:
         if len(_SIGNED) > 256:
             _SIGNED.clear()
-        document = _SIGNED[award.id] = state(r).issuer.sign(unsigned(r, award, badge), award.issued_on)
-    return document
+        text = _SIGNED[award.id] = state(r).issuer.sign_text(unsigned(r, award, badge), award.issued_on)
+    return text
 
 
-def status_list(r: Renderer) -> dict:
+def status_list(r: Renderer) -> str:
     st = state(r)
     revoked = [st.indexes[a.id] for a in r.site.awards if a.revoked is not None]
     size = status.capacity(len(st.indexes), max(st.indexes.values(), default=-1))
     days = [a.issued_on for a in r.site.awards] + [a.revoked.date for a in r.site.awards if a.revoked is not None]
     valid_from = max(days) if days else date(2000, 1, 1)  # from the records: no clock read
     document = status.list_credential(r.config.base_url, st.issuer.did, revoked, size, valid_from)
-    return st.issuer.sign(document, valid_from)
+    return st.issuer.sign_text(document, valid_from)
 
 
 def did_document(r: Renderer) -> dict:
@@ -134,7 +136,7 @@ def jobs(r: Renderer) -> list[Job]:
     _preflight(r)
     cat = r.site.default
     out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r))),
-           Job(status.LIST_PATH, "ob3", lambda: dumps(status_list(r)))]
+           Job(status.LIST_PATH, "ob3", lambda: (status_list(r) + "\n").encode("utf-8"))]
 
     @lru_cache(maxsize=None)
     def image_bytes(slug: str) -> bytes:
@@ -143,16 +145,32 @@ def jobs(r: Renderer) -> list[Job]:
             return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
         return badge.image.source.read_bytes()  # type: ignore[union-attr]
 
-    def bake(award: Award, badge: Badge) -> bytes:
-        text = json.dumps(signed(r, award, badge), ensure_ascii=False, separators=(",", ":"))
-        _SIGNED.pop(award.id, None)
+    @lru_cache(maxsize=None)
+    def baked_around(slug: str) -> tuple[bytes, bytes]:
+        """What comes before and after the baked credential in this badge's image: baking is the
+        same for every award of a badge but the text, so it is done once (with a marker)."""
+        badge = cat.badges[slug]
         if badge.image.kind == "png":
-            return baking.bake_png(image_bytes(badge.slug), text, baking.OB3_KEYWORD)
-        svg = image_bytes(badge.slug).decode("utf-8")
-        return baking.bake_svg(svg, text, None, "credential", baking.OB3_SVG_NAMESPACE).encode("utf-8")
+            baked = baking.bake_png(image_bytes(slug), _MARK, baking.OB3_KEYWORD)
+            chunk = baking.itxt_chunk(baking.OB3_KEYWORD, _MARK)
+        else:
+            baked = baking.bake_svg(image_bytes(slug).decode("utf-8"), _MARK, None, "credential",
+                                    baking.OB3_SVG_NAMESPACE).encode("utf-8")
+            chunk = _MARK.encode("utf-8")
+        head, found, tail = baked.partition(chunk)
+        assert found and chunk not in tail
+        return head, tail
+
+    def bake(award: Award, badge: Badge) -> bytes:
+        text = signed(r, award, badge)
+        _SIGNED.pop(award.id, None)
+        head, tail = baked_around(badge.slug)
+        if badge.image.kind == "png":
+            return head + baking.itxt_chunk(baking.OB3_KEYWORD, text) + tail
+        return head + text.replace("]]>", "]]]]><![CDATA[>").encode("utf-8") + tail
 
     def json_bytes(award: Award, badge: Badge) -> bytes:
-        data = dumps(signed(r, award, badge))
+        data = (signed(r, award, badge) + "\n").encode("utf-8")
         if award.revoked is not None:
             _SIGNED.pop(award.id, None)
         return data
