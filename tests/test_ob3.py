@@ -416,3 +416,24 @@ def test_every_example_credential_verifies_with_our_own_check(example):
     for credential in example_credentials(example):
         [one] = credential["proof"]
         proof.check_proof(credential, one, public_key_of(did_doc, one["verificationMethod"]))
+
+
+def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
+    output = build(ob3_site())
+    page = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../assertions/{A1}.svg"' in page  # the 2.0 baked badge stays
+    assert f'href="../../credentials/{A1}.svg" download="prise-de-parole-ob3.svg"' in page
+    assert f'href="../../credentials/{A1}.json"' in page
+    assert "Open Badges 3.0" in page
+    english = (output / "en" / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
+    assert "Download the badge, Open Badges 3.0 (SVG)" in english
+    revoked = (output / "assertions" / A3 / "index.html").read_text(encoding="utf-8")
+    assert f"credentials/{A3}.svg" not in revoked and f"credentials/{A3}.json" in revoked
+
+
+def test_award_page_without_3_0_signing_has_no_credential(site):
+    files = {"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+             "awards/prise-de-parole.yaml": AWARDS}
+    output = build(site(files))
+    page = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
+    assert "credentials/" not in page and not (output / "credentials").exists()

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from ..awards import today
 from ..model import Award, Badge, Catalogue
+from ..ob3 import credential as ob3_credential
 from . import ob2
 from .base import Job, Renderer
 
@@ -74,6 +75,9 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
         baked_path=None if revoked else ob2.baked_path(award, badge),
         jws_path=ob2.jws_path(award) if r.config.signing.ob2 and not revoked else None,
         baked_name=f"{badge.slug}.{badge.image.kind}",
+        # Open Badges 3.0 (render/ob3.py): the signed credential, and the image it is baked into
+        credential_path=ob3_credential.credential_path(award) if r.config.signing.ob3 else None,
+        ob3_baked_path=ob3_credential.baked_path(award, badge) if r.config.signing.ob3 and not revoked else None,
         linkedin=None if revoked else linkedin_url(award, badge, page_url),
         organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
                            if i.linkedin_organization_id), badge.issuer),
