@@ -118,6 +118,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     award_cli.register(sub)  # award, revoke, awards
     scaffold.register(sub)  # new
+    from . import verify
+
+    verify.register(sub)  # verify: any Open Badge, 2.0 or 3.0
     return p
 
 

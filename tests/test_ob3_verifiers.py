@@ -24,7 +24,7 @@ import pytest
 
 from conftest import REPO
 from generator.ob3 import canon, documents
-from test_ob3 import example, example_credentials, small_credential, tricky_documents  # noqa: F401 - fixture
+from test_ob3 import example, example_credentials, tricky_documents  # noqa: F401 - example is a fixture
 
 NODE = shutil.which("node")
 MODULES = REPO / "node_modules"
@@ -162,3 +162,19 @@ def test_our_canonical_nquads_are_jsonld_js_rdfc(example, tmp_path):
     for doc, expected in zip(docs, theirs):
         assert canon.plain_nquads(doc) == expected
         assert c.nquads(doc) == expected
+
+
+def test_vitrine_verify_agrees_with_both(example, tmp_path):
+    from conftest import run_cli
+
+    output = example / "output"
+    files = sorted((output / "credentials").glob("*.json"))
+    results = run_verifiers(output, files, tmp_path)
+    for file in files:
+        r = results[file.name]
+        theirs = r["db"]["verified"] and not r["db"]["revoked"]
+        assert theirs == (r["dcc"]["signature"] and r["dcc"]["expiration"] and r["dcc"]["revocation"]), r
+        status, out, err = run_cli("verify", str(file), "--offline", f"{BASE}={output}", "--json")
+        ours = json.loads(out)
+        assert ours["valid"] == theirs, (file.name, ours["checks"], r)
+        assert (status == 0) == theirs

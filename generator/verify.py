@@ -1,0 +1,283 @@
+"""`vitrine verify TARGET`: check an Open Badge, 2.0 or 3.0, from any issuer, and say what was checked.
+
+TARGET is a URL, a file (JSON, a compact JWS/JWT, a baked PNG or SVG) or `-` (standard input).
+What it holds is found out from its content: an Open Badges 3.0 credential (Data Integrity proof
+or VC-JWT) goes to verify_ob3.py, an Open Badges 2.0 assertion (hosted or signed) to
+verify_ob2.py. Each check is reported as passed, failed or not done, with what it looked at; the
+verdict is VALID only when every check that applies passed. Exit status: 0 valid, 1 not valid (or
+nothing readable), 2 for a wrong command line.
+
+Network: documents the checks need (DID documents, status lists, hosted assertions, keys) are
+fetched over HTTP(S), with a time limit and a size limit; the JSON-LD contexts and JSON Schemas of
+Open Badges 3.0 are always the copies shipped with Vitrine. `--offline BASE_URL=DIR` maps URLs
+under BASE_URL to files under DIR (a built site's output/, before it is published) and turns
+the network off: a URL that no mapping covers is reported, never fetched. Validity is judged at
+the present moment, or at SOURCE_DATE_EPOCH when it is set (as builds do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import baking
+
+MAX_BYTES = 5 * 1024 * 1024
+TIMEOUT = 15
+JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+PASS, FAIL, SKIP = "pass", "fail", "skip"
+_MARKS = {PASS: "✓", FAIL: "✗", SKIP: "–"}
+
+
+class FetchError(Exception):
+    """A document could not be had; the message names the URL and why."""
+
+
+class Fetcher:
+    """HTTP(S) GET with limits, or files for URLs under an offline mapping (then no network)."""
+
+    def __init__(self, offline: list[tuple[str, Path]] | None = None):
+        self.offline = sorted(offline or [], key=lambda m: -len(m[0]))
+        self.network = not self.offline
+        self.fetched: list[str] = []
+
+    def get(self, url: str) -> bytes:
+        url = url.split("#", 1)[0]
+        for base, folder in self.offline:
+            if url.startswith(base):
+                rest = url[len(base):].split("?", 1)[0]
+                file = (folder / rest).resolve()
+                if folder.resolve() not in file.parents and file != folder.resolve():
+                    raise FetchError(f"{url}: outside {folder}")
+                if file.is_dir():
+                    file = file / "index.html"
+                if not file.is_file():
+                    raise FetchError(f"{url}: no file {file} (offline mapping {base}={folder})")
+                self.fetched.append(url)
+                return file.read_bytes()
+        if not self.network:
+            raise FetchError(f"{url}: not under any --offline base URL, and the network is off in offline mode")
+        if not url.startswith(("https://", "http://")):
+            raise FetchError(f"{url}: not an http(s) URL")
+        request = urllib.request.Request(url, headers={"Accept": "application/ld+json, application/json;q=0.9, */*;q=0.5",
+                                                       "User-Agent": "vitrine-verify"})
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
+                data = response.read(MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FetchError(f"{url}: {reason}") from None
+        if len(data) > MAX_BYTES:
+            raise FetchError(f"{url}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        self.fetched.append(url)
+        return data
+
+    def json(self, url: str) -> Any:
+        data = self.get(url)
+        try:
+            return json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise FetchError(f"{url}: not JSON") from None
+
+
+@dataclass
+class Check:
+    id: str
+    status: str  # pass, fail, skip
+    message: str
+
+
+@dataclass
+class Report:
+    target: str
+    version: str = ""  # "3.0", "2.0" or "" when not recognised
+    form: str = ""  # how it came: "JSON", "baked PNG", "VC-JWT"...
+    kind: str = ""  # OpenBadgeCredential, Assertion...
+    checks: list[Check] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, id_: str, status: str, message: str) -> bool:
+        self.checks.append(Check(id_, status, message))
+        return status == PASS
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and bool(self.version) and not any(c.status == FAIL for c in self.checks)
+
+    def as_json(self) -> dict:
+        return {"target": self.target, "valid": self.valid, "version": self.version or None, "form": self.form,
+                "type": self.kind, "checks": [c.__dict__ for c in self.checks], "summary": self.summary}
+
+    def text(self) -> str:
+        head = f"Open Badges {self.version} {self.kind}".strip() if self.version else "Not an Open Badge"
+        lines = [f"{head} ({self.form}) from {self.target}" if self.form else f"{head}: {self.target}"]
+        width = max((len(c.id) for c in self.checks), default=0)
+        for c in self.checks:
+            lines.append(f"  {_MARKS[c.status]} {c.id.ljust(width)}  {c.message}")
+        what = self.summary.get("name")
+        issuer = self.summary.get("issuer")
+        tail = f': "{what}"' + (f" issued by {issuer}" if issuer else "") if what else ""
+        lines.append(("VALID" if self.valid else "NOT VALID") + tail)
+        return "\n".join(lines)
+
+
+def now() -> datetime:
+    """The moment validity is judged at: now, or SOURCE_DATE_EPOCH when set (as for builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# -- what the target holds ----------------------------------------------------------------------
+
+@dataclass
+class Payload:
+    form: str  # JSON, compact JWS, baked PNG, baked SVG
+    text: str  # JSON text, a compact JWS, or a URL (an SVG's verify attribute, a PNG holding a URL)
+    source: str  # where it came from (URL or file)
+
+
+def read_target(target: str, fetcher: Fetcher) -> tuple[bytes, str]:
+    if target == "-":
+        return sys.stdin.buffer.read(MAX_BYTES + 1), "standard input"
+    if re.match(r"^https?://", target):
+        return fetcher.get(target), target
+    path = Path(target)
+    if not path.is_file():
+        raise FetchError(f"{target}: no such file (and not an http(s) URL)")
+    return path.read_bytes(), target
+
+
+def extract(data: bytes, source: str) -> list[Payload]:
+    """What an image, a JSON file or a token holds: the Open Badges 3.0 credential first."""
+    if data.startswith(baking.PNG_SIGNATURE):
+        out = []
+        for keyword, form in ((baking.OB3_KEYWORD, "baked PNG"), (baking.OB2_KEYWORD, "baked PNG")):
+            try:
+                text = baking.unbake_png(data, keyword)
+            except (baking.BakingError, ValueError, UnicodeDecodeError) as exc:
+                raise FetchError(f"{source}: {exc}") from None
+            if text:
+                out.append(Payload(form, text.strip(), source))
+        if not out:
+            raise FetchError(f"{source}: a PNG image with no badge baked in it (no openbadgecredential or openbadges chunk)")
+        return out
+    try:
+        text = data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise FetchError(f"{source}: neither a PNG image nor UTF-8 text") from None
+    if text.startswith("<") and "<svg" in text[:4096]:
+        out = []
+        for element in ("credential", "assertion"):
+            found = baking.unbake_svg(text, element)
+            if found:
+                out.append(Payload("baked SVG", found.strip(), source))
+        if not out:
+            raise FetchError(f"{source}: an SVG image with no badge baked in it (no openbadges:credential or assertion)")
+        return out
+    if text.startswith(("{", "[")):
+        return [Payload("JSON", text, source)]
+    if JWS_RE.match(text):
+        return [Payload("compact JWS", text, source)]
+    if re.match(r"^https?://\S+$", text):
+        return [Payload("URL", text, source)]
+    raise FetchError(f"{source}: not JSON, a JWS/JWT, a URL, nor a baked PNG or SVG image")
+
+
+def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
+    from . import verify_ob2, verify_ob3
+
+    report = Report(target)
+    try:
+        data, source = read_target(target, fetcher)
+        payloads = extract(data, source)
+    except FetchError as exc:
+        report.add("read", FAIL, str(exc))
+        return report
+    payload = payloads[0]
+    if payload.form == "URL" and len(payloads) == 1:  # a baked URL, or a file holding one
+        try:
+            payloads = extract(fetcher.get(payload.text), payload.text)
+            payload = Payload(f"{payload.form} → {payloads[0].form}", payloads[0].text, payload.text)
+        except FetchError as exc:
+            report.add("read", FAIL, str(exc))
+            return report
+    report.form = payload.form
+    if payload.form.endswith("JWS") or JWS_RE.match(payload.text):
+        if verify_ob3.looks_like_vc_jwt(payload.text):
+            verify_ob3.check_jwt(report, payload.text, fetcher, email)
+        else:
+            verify_ob2.check_signed(report, payload.text, fetcher, email)
+        return report
+    if payload.text.startswith("http"):
+        verify_ob2.check_hosted_url(report, payload.text, fetcher, email)
+        return report
+    try:
+        document = json.loads(payload.text)
+    except ValueError as exc:
+        report.add("read", FAIL, f"not valid JSON ({exc})")
+        return report
+    if verify_ob3.looks_like_vc(document):
+        verify_ob3.check_credential(report, document, fetcher, email)
+    elif verify_ob2.looks_like_assertion(document):
+        verify_ob2.check_document(report, document, fetcher, email)
+    else:
+        report.add("type", FAIL, "neither an Open Badges 3.0 credential (a Verifiable Credential) nor an "
+                                 "Open Badges 2.0 assertion")
+    return report
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+def _mapping(text: str) -> tuple[str, Path]:
+    base, sep, folder = text.partition("=")
+    if not sep or not re.match(r"^https?://", base) or not folder:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected BASE_URL=DIR, such as https://example.org/badges/=output")
+    if not Path(folder).is_dir():
+        raise argparse.ArgumentTypeError(f"{folder}: not a folder")
+    return (base if base.endswith("/") else base + "/"), Path(folder)
+
+
+def register(sub: Any) -> None:
+    v = sub.add_parser("verify", help="check an Open Badge (2.0 or 3.0): URL, JSON, JWS/JWT, baked PNG or SVG")
+    v.add_argument("target", metavar="TARGET", help="a URL, a file (JSON, JWS/JWT, PNG, SVG) or - for standard input")
+    v.add_argument("--email", metavar="ADDRESS", help="also check that the badge was awarded to this address")
+    v.add_argument("--json", action="store_true", help="print the result as JSON")
+    v.add_argument("--offline", metavar="BASE_URL=DIR", action="append", type=_mapping, default=[],
+                   help="answer URLs under BASE_URL from the folder DIR, and fetch nothing else (repeatable)")
+    v.set_defaults(func=cmd_verify)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    fetcher = Fetcher(args.offline)
+    report = verify(args.target, fetcher, args.email)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text())
+    return 0 if report.valid else 1
