@@ -23,12 +23,12 @@ from . import __version__, lint
 from .errors import Problem, SiteError
 from .loader import load_site
 from .awards import remember_published
-from .render import award_pages, feed, hosting, images, ob2, ob3, pages, search, sitemap, static
+from .render import award_pages, feed, hosting, images, ob2, ob3, pages, previews, search, sitemap, static, stats
 from .render.base import Job, Renderer
 from .writer import OutputTree, publish, recover, temp_dir_for, looks_replaceable
 
 # The order output modules run in; each claims its paths before anything is written.
-OUTPUTS = [pages, ob2, ob3, award_pages, images, static, search, sitemap, feed, hosting]
+OUTPUTS = [pages, ob2, ob3, award_pages, images, previews, static, search, stats, sitemap, feed, hosting]
 PARALLEL_FROM = 300  # jobs
 CACHE = ".vitrine-cache"
 _INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")

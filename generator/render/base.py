@@ -65,10 +65,17 @@ class Renderer:
             "switcher": [{"lang": c.lang, "href": root + c.prefix + twin[c.lang], "label": self.t[c.lang]("language.name"),
                           "current": c.lang == cat.lang} for c in cats] if len(self.site.catalogues) > 1 else [],
             "og_image": og_image,
+            "preview_url": lambda badge=None: self.preview_url(cat, badge),
             **extra,
         }
         context["card"] = lambda badge, level=3: self._card(context, badge, level)
         return self.template(template).render(context).encode("utf-8")
+
+    def preview_url(self, cat: Catalogue, badge: Any = None) -> str:
+        """Absolute URL of the share preview image of a badge, or of the site (render/previews.py)."""
+        from . import previews
+        return self.config.base_url + (previews.badge_path(self.site, cat, badge) if badge is not None
+                                       else previews.site_path(self.site, cat))
 
     def _card(self, context: dict, badge: Any, level: int) -> Markup:
         """A badge card. Listing pages repeat the same cards many times, and rendering them is

@@ -1,9 +1,118 @@
-"""HTML pages: the catalogue, badges, issuers, competencies, categories, tags, free pages, 404."""
+"""HTML pages: the catalogue, badges, issuers, competencies, categories, tags, free pages, 404.
+
+Listings of badges (the catalogue, a category, a tag, an issuer, a competency) are cut into pages
+of PAGE_SIZE cards: page 1 at the listing's own address, page n at `<listing>page/<n>/`. A
+catalogue of a few dozen badges fits on one page and shows no pagination at all.
+"""
 
 from __future__ import annotations
 
-from ..model import CATEGORIES, Catalogue
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..model import CATEGORIES, Badge, Catalogue
 from .base import Job, Renderer
+
+PAGE_SIZE = 24  # cards per listing page: divides evenly into 1, 2, 3 or 4 columns
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a page of a listing sits: page `number` of `count`, `total` badges in all."""
+
+    base: str  # path of the listing's first page ("categories/technical/")
+    number: int
+    count: int
+    total: int
+    size: int = PAGE_SIZE
+
+    def path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    @property
+    def first_item(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.number * self.size)
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last, and `around` either side of this one;
+        None where numbers are left out."""
+        keep = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        out: list[int | None] = []
+        for n in range(1, self.count + 1):
+            if n in keep:
+                out.append(n)
+            elif out and out[-1] is not None:
+                out.append(None)
+        return out
+
+
+def paginate(base: str, badges: Sequence[Badge], size: int = PAGE_SIZE) -> list[tuple[Pagination, Sequence[Badge]]]:
+    """The pages of a listing: (pagination, the badges of that page). Always at least one page."""
+    count = max(1, -(-len(badges) // size))
+    return [(Pagination(base, n, count, len(badges), size), badges[(n - 1) * size:n * size]) for n in range(1, count + 1)]
+
+
+def listing_paths(cat: Catalogue) -> list[str]:
+    """The pages after the first of every paginated listing of a language (for the sitemap)."""
+    out = []
+    for base, badges in _listings(cat):
+        out += [p.path(p.number) for p, _ in paginate(base, badges)[1:]]
+    return out
+
+
+def _listings(cat: Catalogue) -> list[tuple[str, list[Badge]]]:
+    categories = cat.categories()
+    return ([("", cat.active_badges)] + [(f"categories/{n}/", categories[n]) for n in CATEGORIES]
+            + [(t.path, t.badges) for t in cat.tags.values()] + [(i.path, i.badges) for i in cat.issuers.values()]
+            + [(c.path, c.badges) for c in cat.competencies.values()])
+
+
+def sort_key(text: str) -> str:
+    """Names the way a reader expects them: case and accents aside ("Écouter" with the e's)."""
+    folded = unicodedata.normalize("NFD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def filter_options(cat: Catalogue) -> dict:
+    """What the catalogue's filters offer: only values that some active badge has. Issuers in
+    tree order (a parent, then its sub-issuers, indented), names in reading order."""
+    badges = cat.active_badges
+    used_issuers = {i.slug for b in badges for i in [b.issuer, *b.issuer.ancestors]}
+    used_competencies = {c.slug for b in badges for c in b.competencies}
+    used_tags = {t.slug for b in badges for t in b.tags}
+    issuers: list[tuple[int, object]] = []
+
+    def walk(nodes, depth):
+        for node in sorted(nodes, key=lambda i: sort_key(i.name)):
+            if node.slug in used_issuers:
+                issuers.append((depth, node))
+                walk(node.children, depth + 1)
+    walk([i for i in cat.issuers.values() if i.parent is None], 0)
+    groups = []
+    for group, comps in cat.competency_groups():
+        comps = [c for c in comps if c.slug in used_competencies]
+        if comps:
+            groups.append((group, comps))
+    return {
+        "issuers": issuers,
+        "competency_groups": groups,
+        "tags": sorted((t for t in cat.tags.values() if t.slug in used_tags), key=lambda t: sort_key(t.name)),
+        "levels": sorted({b.level for b in badges if b.level is not None}),
+        "categories": [c for c in CATEGORIES if any(b.category == c for b in badges)],
+    }
 
 
 def jobs(r: Renderer) -> list[Job]:
@@ -15,11 +124,27 @@ def jobs(r: Renderer) -> list[Job]:
     return out
 
 
+def _paged(r: Renderer, cat: Catalogue, template: str, base: str, badges: list[Badge], **extra) -> list[Job]:
+    """One job per page of a listing; `extra` goes to every page."""
+    p = cat.prefix
+    return [Job(f"{p}{pg.path(pg.number)}index.html", "pages",
+                lambda pg=pg, part=part: r.page(template, cat, pg.path(pg.number), badges=part, pagination=pg, **extra))
+            for pg, part in paginate(base, badges)]
+
+
+def _tag_twin(other: Catalogue, slug: str, pg: Pagination) -> str:
+    """A tag page's twin in another language: tags are translated, so the same tag may list
+    fewer badges there, or not exist (then the list of tags stands in)."""
+    if slug not in other.tags:
+        return "tags/"
+    return pg.path(pg.number) if paginate(pg.base, other.tags[slug].badges)[-1][0].count >= pg.number else pg.base
+
+
 def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
     p = cat.prefix
-    base = r.config.base_url
-    jobs = [
-        Job(f"{p}index.html", "pages", lambda: r.page("index.html", cat, "", badges=cat.active_badges)),
+    active = cat.active_badges
+    jobs = _paged(r, cat, "index.html", "", active, total=len(active), filters=filter_options(cat))
+    jobs += [
         Job(f"{p}issuers/index.html", "pages", lambda: r.page(
             "issuers.html", cat, "issuers/", issuers=[i for i in cat.issuers.values() if i.parent is None])),
         Job(f"{p}competencies/index.html", "pages", lambda: r.page(
@@ -30,19 +155,19 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
             "tags.html", cat, "tags/", tags=sorted(cat.tags.values(), key=lambda t: t.name.lower()))),
     ]
     for badge in cat.published_badges:
-        jobs.append(Job(f"{p}{badge.path}index.html", "pages", lambda b=badge: r.page(
-            "badge.html", cat, b.path, badge=b, og_image=base + b.image.path if b.image.kind == "png" else None)))
+        jobs.append(Job(f"{p}{badge.path}index.html", "pages", lambda b=badge: r.page("badge.html", cat, b.path, badge=b)))
     for issuer in cat.issuers.values():
-        jobs.append(Job(f"{p}{issuer.path}index.html", "pages", lambda i=issuer: r.page("issuer.html", cat, i.path, issuer=i)))
+        jobs += _paged(r, cat, "issuer.html", issuer.path, issuer.badges, issuer=issuer)
     for comp in cat.competencies.values():
-        jobs.append(Job(f"{p}{comp.path}index.html", "pages", lambda c=comp: r.page("competency.html", cat, c.path, competency=c)))
+        jobs += _paged(r, cat, "competency.html", comp.path, comp.badges, competency=comp)
     categories = cat.categories()
     for name in CATEGORIES:
-        jobs.append(Job(f"{p}categories/{name}/index.html", "pages", lambda n=name: r.page(
-            "category.html", cat, f"categories/{n}/", category=n, badges=categories[n])))
+        jobs += _paged(r, cat, "category.html", f"categories/{name}/", categories[name], category=name)
     for tag in cat.tags.values():
-        jobs.append(Job(f"{p}{tag.path}index.html", "pages", lambda t=tag: r.page(
-            "tag.html", cat, t.path, tag=t, other_path=lambda c, t=t: t.path if t.slug in c.tags else "tags/")))
+        for pg, part in paginate(tag.path, tag.badges):
+            jobs.append(Job(f"{p}{pg.path(pg.number)}index.html", "pages", lambda t=tag, pg=pg, part=part: r.page(
+                "tag.html", cat, pg.path(pg.number), tag=t, badges=part, pagination=pg,
+                other_path=lambda c, t=t, pg=pg: _tag_twin(c, t.slug, pg))))
     for page in cat.pages.values():
         jobs.append(Job(f"{p}{page.path}index.html", "pages", lambda pg=page: r.page("page.html", cat, pg.path, page=pg)))
     return jobs

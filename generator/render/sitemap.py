@@ -14,7 +14,8 @@ def page_paths(r: Renderer) -> list[str]:
     paths += [b.path for b in cat.published_badges] + [i.path for i in cat.issuers.values()]
     paths += [c.path for c in cat.competencies.values()] + [f"categories/{c}/" for c in cat.categories()]
     paths += [t.path for t in cat.tags.values()] + [p.path for p in cat.pages.values()]
-    return paths
+    from .pages import listing_paths  # the pages after the first of long listings
+    return paths + ["stats/"] + listing_paths(cat)
 
 
 def sitemap(r: Renderer) -> bytes:

@@ -1,85 +1,48 @@
-/* Vitrine default theme: optional enhancement of the catalogue page.
-   Without JavaScript every badge is listed and reachable through the category, issuer,
-   competency and tag pages. With it, the hidden filter form is shown and filters the cards
-   in place (search words, category, issuer, competency, level, tag). No request is made. */
+/* Vitrine default theme: what every page may use. Buttons marked data-copy copy a link (the
+   attribute's value, else the address of the page) and say so; they stay hidden without
+   JavaScript, where the address bar does the same job. The catalogue's search is catalogue.js. */
 (function () {
   "use strict";
-  var section = document.getElementById("catalogue");
-  var form = document.getElementById("filters");
-  if (!section || !form || !("hidden" in form)) return;
-  var list = section.querySelector(".cards");
-  if (!list) return;
+  var buttons = document.querySelectorAll("button[data-copy]");
+  if (!buttons.length) return;
+  var canCopy = (navigator.clipboard && window.isSecureContext) || document.queryCommandSupported && document.queryCommandSupported("copy");
+  if (!canCopy) return;
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  document.body.appendChild(live);
 
-  var cards = Array.prototype.slice.call(list.children);
-  var status = document.getElementById("filter-status");
-  var input = form.querySelector("input[type=search]");
-  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
-  var texts = cards.map(function (card) {
-    return fold(card.textContent.replace(/\s+/g, " "));
-  });
-
-  function message(count) {
-    var text;
-    if (count === 0) text = section.getAttribute("data-count-none");
-    else if (count === 1) text = section.getAttribute("data-count-one");
-    else text = section.getAttribute("data-count-other").replace("999999", String(count));
-    return text || "";
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy"));
   }
 
-  var timer = null;
-  function apply(updateUrl) {
-    var words = input ? fold(input.value).split(/\s+/).filter(Boolean) : [];
-    var active = words.length > 0;
-    var shown = 0;
-    cards.forEach(function (card, i) {
-      var ok = words.every(function (word) { return texts[i].indexOf(word) !== -1; });
-      selects.forEach(function (select) {
-        if (!select.value) return;
-        active = true;
-        if (!ok) return;
-        var values = (card.getAttribute("data-" + select.getAttribute("data-filter")) || "").split(" ");
-        ok = values.indexOf(select.value) !== -1;
+  Array.prototype.forEach.call(buttons, function (button) {
+    if (button.id !== "filter-copy") button.hidden = false;  // the catalogue shows its own when a search is on
+    var label = button.textContent;
+    var timer = null;
+    button.addEventListener("click", function () {
+      var text = button.getAttribute("data-copy") || location.href;
+      var copy = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text).catch(function () { return fallback(text); }) : fallback(text);
+      copy.then(function () {
+        var done = button.getAttribute("data-copied") || label;
+        button.textContent = done;
+        live.textContent = "";
+        setTimeout(function () { live.textContent = done; }, 50);
+        clearTimeout(timer);
+        timer = setTimeout(function () { button.textContent = label; live.textContent = ""; }, 2500);
+      }, function () {
+        window.prompt(label, text);
       });
-      card.hidden = !ok;
-      if (ok) shown += 1;
     });
-    if (status) {
-      clearTimeout(timer);
-      var text = active ? message(shown) : "";
-      timer = setTimeout(function () { status.textContent = text; }, 300);
-    }
-    if (updateUrl && window.history && history.replaceState) {
-      var params = new URLSearchParams();
-      if (input && input.value.trim()) params.set(input.name, input.value.trim());
-      selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
-      var query = params.toString();
-      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
-    }
-  }
-
-  // Start from the address (?q=...&category=...), so that a filtered view can be shared.
-  var initial = new URLSearchParams(location.search);
-  if (input && initial.has(input.name)) input.value = initial.get(input.name);
-  selects.forEach(function (select) {
-    var value = initial.get(select.name);
-    if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) select.value = value;
   });
-
-  // The detailed filters fold away on narrow screens, unless the address already uses them.
-  var more = document.getElementById("filters-more");
-  if (more && (window.matchMedia("(min-width: 48rem)").matches ||
-               selects.some(function (select) { return select.value; }))) {
-    more.open = true;
-  }
-
-  form.hidden = false;
-  form.addEventListener("input", function () { apply(true); });
-  form.addEventListener("change", function () { apply(true); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
-  form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
-  apply(false);
 })();

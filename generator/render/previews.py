@@ -1,0 +1,215 @@
+"""Share preview images (Open Graph, Twitter cards): 1200 × 630 JPEG, drawn with Pillow.
+
+- `badges/<slug>.preview.jpg`: the badge image, its name, its issuer (and the issuer's top
+  parent), and the site's host name. A PNG badge is scaled; an SVG badge is drawn by
+  rasterize.py, which handles the shapes, paths and text of ordinary badge images; an SVG it
+  cannot draw faithfully (embedded images, masks, filters, stylesheets...) gets a neutral mark
+  instead: a disc in the colour of the badge's category with the initials of its name.
+- `preview.jpg`: the site's own card, for every other page (title, description, host name).
+
+A language other than the default gets its own copy only where the text differs (a translated
+badge name, issuer name or site title); otherwise its pages point at the default one. JPEG
+rather than PNG: a fifth of the encoding time and of the size, for a picture whose only sharp
+parts are large letters. Images are cached in the site's cache folder by a digest of what they
+show, so a rebuild draws only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..model import Badge, Catalogue, Site
+from ..rasterize import FONTS, Unsupported, svg_to_image
+from .base import Job, Renderer
+
+WIDTH, HEIGHT = 1200, 630
+VERSION = "1"  # change when the drawing changes: cached images are then drawn again
+BACKGROUND, TEXT, MUTED = "#f4f6f9", "#1a1f2b", "#4a5568"
+CATEGORY_COLOURS = {"participation": "#075985", "transversal": "#5b21b6", "technical": "#166534", "network": "#9a3412"}
+BADGE_SIZE = 420
+QUALITY = 85
+
+
+def badge_path(site: Site, cat: Catalogue, badge: Badge) -> str:
+    """Site-relative path of a badge's preview as seen from a language."""
+    own = cat is site.default or _badge_text(badge) != _badge_text(site.default.badges[badge.slug])
+    return f"{cat.prefix if own else ''}badges/{badge.slug}.preview.jpg"
+
+
+def site_path(site: Site, cat: Catalogue) -> str:
+    own = cat is site.default or _site_text(cat) != _site_text(site.default)
+    return f"{cat.prefix if own else ''}preview.jpg"
+
+
+def jobs(r: Renderer) -> list[Job]:
+    out = []
+    host = urlsplit(r.config.base_url).netloc
+    for cat in r.site.catalogues.values():
+        if site_path(r.site, cat).startswith(cat.prefix):
+            out.append(Job(site_path(r.site, cat), "previews", lambda c=cat: _cached(r, _site_text(c) + (host,), lambda c=c: site_card(c, host))))
+        for badge in cat.published_badges:
+            path = badge_path(r.site, cat, badge)
+            if path.startswith(cat.prefix):
+                out.append(Job(path, "previews", lambda b=badge: _cached(
+                    r, _badge_text(b) + (b.image.digest, b.category, host), lambda b=b: badge_card(r, b, host))))
+    return out
+
+
+def _badge_text(badge: Badge) -> tuple:
+    top = badge.issuer.ancestors[0].name if badge.issuer.ancestors else ""
+    return (badge.name, badge.issuer.name, top)
+
+
+def _site_text(cat: Catalogue) -> tuple:
+    return (cat.title, cat.description)
+
+
+def _cached(r: Renderer, key: tuple, make) -> bytes:
+    digest = hashlib.sha256(repr((VERSION, *key)).encode("utf-8")).hexdigest()
+    file = r.cache_dir / "previews" / f"{digest}.jpg"
+    if file.is_file():
+        return file.read_bytes()
+    data = make()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".tmp{id(data)}")
+    tmp.write_bytes(data)
+    tmp.replace(file)
+    return data
+
+
+@lru_cache(maxsize=64)
+def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str] | None:
+    """Greedy line breaking; None when it takes more than `lines` lines."""
+    out: list[str] = []
+    for word in text.split():
+        if out and font.getlength(out[-1] + " " + word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+        if len(out) > lines or font.getlength(out[-1]) > width:
+            return None
+    return out
+
+
+def _fit(text: str, sizes: list[int], width: int, lines: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size at which `text` fits; at the smallest, cut with an ellipsis."""
+    for size in sizes:
+        font = _font(size, bold)
+        wrapped = _wrap(text, font, width, lines)
+        if wrapped:
+            return font, wrapped
+    font = _font(sizes[-1], bold)
+    words, kept = text.split(), []
+    for word in words:
+        trial = _wrap(" ".join(kept + [word]) + "…", font, width, lines)
+        if not trial:
+            break
+        kept.append(word)
+    return font, _wrap(" ".join(kept) + "…", font, width, lines) or [text[:20] + "…"]
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, x: int, y: int, lines: list[str], font, fill: str, gap: float = 1.2) -> int:
+    """Draw lines from `y` (top of the first line's ascent); returns the y below the last."""
+    ascent, descent = font.getmetrics()
+    step = round(font.size * gap)
+    for line in lines:
+        draw.text((x, y + ascent), line, font=font, fill=fill, anchor="ls")
+        y += step
+    return y - step + ascent + descent
+
+
+@lru_cache(maxsize=32)
+def _badge_picture(path: str, kind: str, digest: str, category: str, name: str) -> Image.Image:
+    """The badge image at BADGE_SIZE pixels (RGBA); the neutral mark when it cannot be drawn."""
+    try:
+        if kind == "svg":
+            with open(path, "rb") as f:
+                return svg_to_image(f.read(), BADGE_SIZE)
+        with Image.open(path) as img:
+            img = img.convert("RGBA")
+            img.thumbnail((BADGE_SIZE, BADGE_SIZE), Image.LANCZOS)
+            return img
+    except (Unsupported, OSError):
+        return _neutral_mark(category, name)
+
+
+def _neutral_mark(category: str, name: str) -> Image.Image:
+    big = BADGE_SIZE * 2
+    img = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse([8, 8, big - 8, big - 8], fill=CATEGORY_COLOURS.get(category, MUTED))
+    d.ellipse([48, 48, big - 48, big - 48], outline="#ffffff", width=10)
+    initials = "".join(w[0] for w in name.split() if w[:1].isalnum())[:3].upper() or "?"
+    d.text((big / 2, big / 2), initials, font=_font(big // (3 if len(initials) < 3 else 4), True), fill="#ffffff", anchor="mm")
+    return img.resize((BADGE_SIZE, BADGE_SIZE), Image.LANCZOS)
+
+
+def _canvas(accent: str) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([0, 0, WIDTH, 14], fill=accent)
+    return img, draw
+
+
+def _jpeg(img: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=QUALITY)
+    return buffer.getvalue()
+
+
+def badge_card(r: Renderer, badge: Badge, host: str) -> bytes:
+    img, draw = _canvas(CATEGORY_COLOURS.get(badge.category, MUTED))
+    image = badge.image
+    if image.drawn or image.source is None:
+        from .. import designer
+        with Image.open(io.BytesIO(designer.draw(badge.design, BADGE_SIZE))) as drawn:
+            picture = drawn.convert("RGBA")
+    else:
+        picture = _badge_picture(str(image.source), image.kind, image.digest, badge.category, badge.name)
+    top = (HEIGHT - BADGE_SIZE) // 2 + 7
+    img.paste(picture, (70 + (BADGE_SIZE - picture.width) // 2, top + (BADGE_SIZE - picture.height) // 2), picture)
+    x, width = 560, WIDTH - 560 - 70
+    name_font, name_lines = _fit(badge.name, [64, 58, 52, 46, 40], width, 3, True)
+    issuer_font, issuer_lines = _fit(badge.issuer.name, [34, 30], width, 2, False)
+    parent = badge.issuer.ancestors[0].name if badge.issuer.ancestors else ""
+    parent_font, parent_lines = _fit(parent, [26], width, 1, False) if parent else (None, [])
+    block = (len(name_lines) * round(name_font.size * 1.2) + 28 + len(issuer_lines) * round(issuer_font.size * 1.25)
+             + (len(parent_lines) * 36 + 6 if parent_lines else 0))
+    y = max(70, (HEIGHT - block) // 2)
+    y = _draw_lines(draw, x, y, name_lines, name_font, TEXT) + 28
+    y = _draw_lines(draw, x, y, issuer_lines, issuer_font, MUTED, 1.25) + 8
+    if parent_lines:
+        _draw_lines(draw, x, y, parent_lines, parent_font, MUTED)
+    draw.text((x, HEIGHT - 48), host, font=_font(24, False), fill=MUTED, anchor="ls")
+    return _jpeg(img)
+
+
+def site_card(cat: Catalogue, host: str) -> bytes:
+    img, draw = _canvas("#1d4ed8")
+    # The catalogue's mark: a disc of the four category colours (as beside the site's title).
+    cx, cy, rad = 70 + BADGE_SIZE // 2, HEIGHT // 2 + 7, BADGE_SIZE // 2 - 20
+    mark = Image.new("RGBA", (rad * 4, rad * 4), (0, 0, 0, 0))
+    md = ImageDraw.Draw(mark)
+    for n, colour in enumerate(CATEGORY_COLOURS.values()):
+        md.pieslice([0, 0, rad * 4 - 1, rad * 4 - 1], -90 + 90 * n, 90 * n, fill=colour)
+    mark = mark.resize((rad * 2, rad * 2), Image.LANCZOS)
+    img.paste(mark, (cx - rad, cy - rad), mark)
+    x, width = 560, WIDTH - 560 - 70
+    title_font, title_lines = _fit(cat.title, [64, 56, 48, 42], width, 4, True)
+    desc_font, desc_lines = _fit(cat.description, [30, 26], width, 5, False) if cat.description else (None, [])
+    block = len(title_lines) * round(title_font.size * 1.2) + (28 + len(desc_lines) * round(desc_font.size * 1.3) if desc_lines else 0)
+    y = max(60, (HEIGHT - block) // 2)
+    y = _draw_lines(draw, x, y, title_lines, title_font, TEXT) + 28
+    if desc_lines:
+        _draw_lines(draw, x, y, desc_lines, desc_font, MUTED, 1.3)
+    draw.text((x, HEIGHT - 48), host, font=_font(24, False), fill=MUTED, anchor="ls")
+    return _jpeg(img)

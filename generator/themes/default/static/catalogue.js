@@ -1,0 +1,338 @@
+/* Vitrine default theme: search and filters of the catalogue page (index.html).
+   Without JavaScript the form stays hidden and the listing pages (categories, issuers,
+   competencies, tags, and the catalogue's own pages) reach every badge. With it, the form is
+   shown; on first use it reads search.json (render/search.py) and then finds any badge, as
+   you type: words match the start of a stem, accents and case aside, in the name,
+   description, criteria, competencies, issuer and tags; filters combine. The state lives in
+   the address (?q=...&issuer=...), so that a filtered view can be shared; the number of
+   results is announced. No request leaves the site. */
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  var dataNode = document.getElementById("catalogue-data");
+  var list = document.getElementById("catalogue-cards");
+  if (!form || !dataNode || !list || !("normalize" in String.prototype) || !window.URLSearchParams) return;
+  var cfg = JSON.parse(dataNode.textContent);
+  var status = document.getElementById("filter-status");
+  var input = form.elements.q;
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+  var moreBox = document.querySelector(".filters__more-results");
+  var moreButton = document.getElementById("filter-more");
+  var copyButton = document.getElementById("filter-copy");
+  var pager = list.parentNode.querySelector(".pagination");
+  var original = Array.prototype.slice.call(list.children);
+  var nodes = {};
+  original.forEach(function (node) { nodes[node.getAttribute("data-slug")] = node; });
+
+  /* The stemmer of render/search.py, letter for letter (the tests compare them). */
+  var STOP = {};
+  ("a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui " +
+   "ma mais me mes n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes " +
+   "un une vos votre vous y an and are as at be by for from has have in is it its of on or that the " +
+   "their this to was were will with your").split(" ").forEach(function (w) { STOP[w] = true; });
+  var SUFFIXES = ("issement atrice ateur ation ement ivite trice able ance ancy ence ency euse ible ique " +
+                  "isme iste ment ness rice eur ing ite ive ed ee er if ly e").split(" ");
+  var MIN_STEM = 3;
+  var INCLUSIVE = /[\u00b7\u2027\u2022\u22c5][\p{L}\p{Nl}\p{No}]*/gu;
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var DIGITS = /^[0-9]+$/;
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae");
+  }
+  function stem(word) {
+    if (word.length <= MIN_STEM || DIGITS.test(word)) return word;
+    if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    else if ((word.slice(-1) === "s" || word.slice(-1) === "x") && word.slice(-2) !== "ss") word = word.slice(0, -1);
+    for (var i = 0; i < SUFFIXES.length; i++) {
+      var suffix = SUFFIXES[i];
+      if (word.slice(-suffix.length) === suffix && word.length - suffix.length >= MIN_STEM) {
+        return word.slice(0, -suffix.length);
+      }
+    }
+    return word;
+  }
+  function words(text) {
+    return (fold(text).replace(INCLUSIVE, "").match(WORD) || []).filter(function (w) {
+      return !STOP[w] && (w.length > 1 || DIGITS.test(w));
+    });
+  }
+  function stems(text) {
+    var seen = {}, out = [];
+    words(text).forEach(function (w) { var s = stem(w); if (!seen[s]) { seen[s] = true; out.push(s); } });
+    return out;
+  }
+  window.vitrineStems = stems;  // for the tests
+
+  /* A typed word matches a stem that starts with its stem, or a stem it starts with when it is
+     only a few letters longer (a word being typed: "creati" finds "creat"). */
+  function matches(query, key) {
+    return key.lastIndexOf(query.stem, 0) === 0 ||
+      (key.length >= 4 && query.word.length - key.length <= 3 && query.word.lastIndexOf(key, 0) === 0);
+  }
+
+  /* ---- The index ---- */
+  var entries = null, vocabulary = null, keys = null, loading = null;
+
+  function prepare(data) {
+    var f = {};
+    data.fields.forEach(function (name, i) { f[name] = i; });
+    var issuers = data.issuers;
+    function chain(n) {
+      var out = [];
+      for (var guard = 0; n >= 0 && guard < 50; guard++) { out.push(issuers[n][0]); n = issuers[n][2]; }
+      return out;
+    }
+    entries = data.badges.map(function (b, n) {
+      var image = b[f.image];
+      return {
+        order: n, slug: b[f.slug], name: b[f.name], description: b[f.description],
+        issuer: issuers[b[f.issuer]], issuers: chain(b[f.issuer]),
+        category: data.categories[b[f.category]], level: b[f.level] === null ? "" : String(b[f.level]),
+        competencies: b[f.competencies].map(function (i) { return data.competencies[i]; }),
+        tags: b[f.tags].map(function (i) { return data.tags[i][0]; }),
+        image: image.charAt(0) === "." ? "badges/" + b[f.slug] + image : image,
+        untranslated: b[f.untranslated], nameStems: stems(b[f.name])
+      };
+    });
+    // Each stem lists its badges as gaps from the previous one, in base 36.
+    vocabulary = {};
+    Object.keys(data.words).forEach(function (word) {
+      var at = 0;
+      vocabulary[word] = data.words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
+    });
+  }
+
+  /* When search.json cannot be read (a page opened from disk), a page that lists every badge
+     is searched through its own cards. */
+  function fromCards() {
+    if (!cfg.complete) throw new Error("no index");
+    entries = original.map(function (card, n) {
+      var attr = function (name) { return card.getAttribute("data-" + name) || ""; };
+      var title = card.querySelector(".card__title");
+      return {
+        order: n, slug: attr("slug"), issuers: attr("issuers").split(" "), category: attr("category"),
+        level: attr("level"), competencies: [], competencySlugs: attr("competencies").split(" "),
+        tags: attr("tags").split(" "), nameStems: stems(title ? title.textContent : "")
+      };
+    });
+    vocabulary = {};
+    original.forEach(function (card, n) {
+      stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [])).push(n); });
+    });
+  }
+
+
+  function load() {
+    if (!loading) {
+      loading = window.fetch(cfg.index, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(prepare)
+        .catch(fromCards);
+    }
+    return loading;
+  }
+
+  /* ---- Searching ---- */
+  function query() {
+    return words(input ? input.value : "").map(function (w) { return { word: w, stem: stem(w) }; });
+  }
+  function selected() {
+    var out = {};
+    selects.forEach(function (select) { if (select.value) out[select.name] = select.value; });
+    return out;
+  }
+
+  function search(terms, picked) {
+    var keep = null;
+    terms.forEach(function (term) {
+      var hit = new Uint8Array(entries.length);
+      keys = keys || Object.keys(vocabulary);
+      keys.forEach(function (key) {
+        if (matches(term, key)) vocabulary[key].forEach(function (n) { hit[n] = 1; });
+      });
+      if (keep) for (var i = 0; i < keep.length; i++) keep[i] = keep[i] & hit[i];
+      else keep = hit;
+    });
+    var results = entries.filter(function (entry, n) {
+      if (keep && !keep[n]) return false;
+      if (picked.category && entry.category !== picked.category) return false;
+      if (picked.level && entry.level !== picked.level) return false;
+      if (picked.issuer && entry.issuers.indexOf(picked.issuer) === -1) return false;
+      if (picked.competency) {
+        var slugs = entry.competencySlugs || entry.competencies.map(function (c) { return c[0]; });
+        if (slugs.indexOf(picked.competency) === -1) return false;
+      }
+      if (picked.tag && entry.tags.indexOf(picked.tag) === -1) return false;
+      return true;
+    });
+    if (terms.length) {
+      results.forEach(function (entry) {
+        entry.score = terms.filter(function (term) {
+          return entry.nameStems.some(function (key) { return matches(term, key); });
+        }).length;
+      });
+      results.sort(function (a, b) { return (b.score - a.score) || (a.order - b.order); });
+    }
+    return results;
+  }
+
+  /* ---- Showing ---- */
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+  function hidden(text) { return element("span", "visually-hidden", text); }
+
+  /* A card like partials/card.html, for a badge that is not on this page. */
+  function card(entry) {
+    var li = element("li", "card card--" + entry.category);
+    li.setAttribute("data-slug", entry.slug);
+    var img = element("img", "card__image");
+    img.src = cfg.root + entry.image;
+    img.alt = "";
+    img.width = img.height = 128;
+    img.loading = "lazy";
+    var body = element("div", "card__body");
+    var heading = element("h3", "card__title");
+    var link = element("a", "", entry.name);
+    link.href = "badges/" + entry.slug + "/";
+    if (entry.untranslated & 1) link.lang = cfg.defaultLang;
+    heading.appendChild(link);
+    var issuer = element("p", "card__issuer");
+    issuer.appendChild(hidden(cfg.issuer));
+    var issuerName = element("span", "", entry.issuer[1]);
+    if (entry.untranslated & 2) issuerName.lang = cfg.defaultLang;
+    issuer.appendChild(issuerName);
+    var description = element("p", "card__description", entry.description);
+    if (entry.untranslated & 1) description.lang = cfg.defaultLang;
+    var meta = element("ul", "card__meta");
+    var chip = element("li", "chip chip--" + entry.category);
+    chip.appendChild(hidden(cfg.category));
+    chip.appendChild(document.createTextNode(cfg.categories[entry.category]));
+    meta.appendChild(chip);
+    if (entry.level) meta.appendChild(element("li", "chip chip--level", cfg.level.replace("999999", entry.level)));
+    body.appendChild(heading);
+    body.appendChild(issuer);
+    body.appendChild(description);
+    body.appendChild(meta);
+    if (entry.competencies.length) {
+      body.appendChild(element("p", "visually-hidden", cfg.competencies));
+      var comps = element("ul", "card__competencies");
+      entry.competencies.forEach(function (c) {
+        var item = element("li", "", c[1]);
+        if (c[2]) item.lang = cfg.defaultLang;
+        comps.appendChild(item);
+      });
+      body.appendChild(comps);
+    }
+    li.appendChild(img);
+    li.appendChild(body);
+    return li;
+  }
+
+  function message(count) {
+    if (count === 0) return cfg.results.none;
+    if (count === 1) return cfg.results.one;
+    return cfg.results.other.replace("999999", count.toLocaleString(cfg.lang));
+  }
+
+  var limit = cfg.pageSize, results = [], timer = null, lastKey = null;
+
+  function say(text) {
+    clearTimeout(timer);
+    timer = setTimeout(function () { status.textContent = text; }, 400);
+  }
+
+  function show(from) {
+    var shown = results.slice(0, limit);
+    var fragment = document.createDocumentFragment();
+    shown.forEach(function (entry) { fragment.appendChild(nodes[entry.slug] || (nodes[entry.slug] = card(entry))); });
+    while (list.firstChild) list.removeChild(list.firstChild);
+    list.appendChild(fragment);
+    moreBox.hidden = results.length <= limit;
+    if (from !== undefined && list.children[from]) {
+      var link = list.children[from].querySelector("a");
+      if (link) link.focus();
+    }
+  }
+
+  function restore() {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    original.forEach(function (node) { list.appendChild(node); });
+    moreBox.hidden = true;
+    if (pager) pager.hidden = false;
+  }
+
+  function state() {
+    var params = new URLSearchParams();
+    if (input && input.value.trim()) params.set("q", input.value.trim());
+    selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
+    return params.toString();
+  }
+
+  function apply() {
+    var terms = query(), picked = selected();
+    var active = terms.length > 0 || Object.keys(picked).length > 0;
+    var params = state();
+    if (window.history && history.replaceState) {
+      history.replaceState(null, "", location.pathname + (params ? "?" + params : "") + location.hash);
+    }
+    if (copyButton) copyButton.hidden = !params;
+    if (!active) {
+      lastKey = null;
+      restore();
+      clearTimeout(timer);
+      status.textContent = "";
+      return;
+    }
+    if (!entries) {
+      status.textContent = cfg.loading;
+      load().then(apply, function () { status.textContent = cfg.failed; });
+      return;
+    }
+    var key = JSON.stringify([terms, picked]);
+    if (key === lastKey) return;
+    lastKey = key;
+    results = search(terms, picked);
+    limit = cfg.pageSize;
+    if (pager) pager.hidden = true;
+    show();
+    say(message(results.length));
+  }
+
+  moreButton.addEventListener("click", function () {
+    var from = limit;
+    limit += cfg.pageSize;
+    show(from);
+  });
+
+  // Start from the address, so that a filtered view can be shared.
+  var initial = new URLSearchParams(location.search);
+  if (input && initial.has("q")) input.value = initial.get("q");
+  selects.forEach(function (select) {
+    var value = initial.get(select.name);
+    if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+  });
+
+  // The detailed filters fold away on narrow screens, unless the address already uses them.
+  var more = document.getElementById("filters-more");
+  if (more && (window.matchMedia("(min-width: 48rem)").matches || selects.some(function (s) { return s.value; }))) {
+    more.open = true;
+  }
+
+  form.hidden = false;
+  var warm = function () { load(); form.removeEventListener("focusin", warm); };
+  form.addEventListener("focusin", warm);
+  form.addEventListener("input", apply);
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  if (state()) apply();
+})();
