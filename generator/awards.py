@@ -24,6 +24,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+import yaml
+
 from . import markup
 from .errors import Problem, did_you_mean
 from .fields import URL_RE, Fields, type_name
@@ -119,21 +121,95 @@ def _trim_end(lines: list[str], first: int, end: int) -> int:
     return last
 
 
-def _split_marks(marks: dict, index: int) -> dict:
-    return {k[1:]: v for k, v in marks.items() if k and k[0] == index}
+def _partition(marks: dict) -> dict[int, dict]:
+    """Marks of a list, by item: {index: {rest of key: mark}}, in one pass."""
+    out: dict[int, dict] = {}
+    for k, v in marks.items():
+        if k:
+            out.setdefault(k[0], {})[k[1:]] = v
+    return out
 
 
-def parse_file(text: str, path: str) -> tuple[list[tuple[Document, int, int, int]], list[Problem]]:
-    """The records of one file as (document, first line, last line, key column), and problems."""
+# The fast path. A record whose text has none of these parses the same with libyaml's plain
+# loader as with frontmatter.read_yaml (which records positions for messages, in Python): no
+# flow mapping, no tag, alias or anchor, no quoted or complex key, no tab, no merge key. Its
+# duplicate keys are found by _duplicate_keys. Any record that fails a check is parsed again
+# the exact way, so every message is the same as without the fast path.
+_RISKY = re.compile(r"""[\t{}]|<<|^[ ]*(?:-[ ]+)*["'?]|(?:^|[:\-][ ]+)[*&!%@`]""", re.M)
+_KEY_LINE = re.compile(r"^( *)((?:- +)?)([^\s#'\"][^:#]*?) *:(?: |$)")
+_ID_LINE = re.compile(r"^(?:- +| +)id *: *")
+_HEAD = re.compile(r"^- +(?=\S)")
+
+
+def _duplicate_keys(lines: list[str]) -> bool:
+    """True when a block mapping of these lines may repeat a key (false alarms are harmless)."""
+    scopes: list[tuple[int, set]] = []
+    for line in lines:
+        m = _KEY_LINE.match(line)
+        if m is None:
+            continue
+        col = len(m.group(1)) + len(m.group(2))
+        name = m.group(3)
+        if m.group(2):  # "- key:" opens a mapping
+            while scopes and scopes[-1][0] >= col:
+                scopes.pop()
+            scopes.append((col, {name}))
+            continue
+        while scopes and scopes[-1][0] > col:
+            scopes.pop()
+        if scopes and scopes[-1][0] == col:
+            if name in scopes[-1][1]:
+                return True
+            scopes[-1][1].add(name)
+        else:
+            scopes.append((col, {name}))
+    return False
+
+
+def _fast_values(lines: list[str], first: int, end: int, count: int) -> list | None:
+    """The records of lines[first:end] read with libyaml's plain loader, or None."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return None
+    try:
+        value = yaml.load("\n".join(lines[first:end]), Loader=loader)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    if not isinstance(value, list) or len(value) != count:
+        return None
+    return value
+
+
+def _parse_one(lines: list[str], start: int, end: int, path: str, problems: list[Problem], take: Any) -> None:
+    """One record, the exact way (positions for messages)."""
+    value, marks, key_marks, problem = parse_yaml("\n".join(lines[start:end]), path, line_offset=start)
+    if problem:
+        problems.append(problem)
+    elif not isinstance(value, list) or len(value) != 1:
+        problems.append(Problem(path, start + 1, 1, "", "expected one award record per \"- \" item"))
+    elif not isinstance(value[0], dict):
+        problems.append(Problem(path, start + 1, 1, "", f"expected an award record (id: ..., badge: ...), found {type_name(value[0])}"))
+    else:
+        take(value, marks, key_marks, [(start, end)])
+
+
+def parse_file(text: str, path: str, fast: bool = False) -> tuple[list[tuple[Document, int, int, int]], list[Problem]]:
+    """The records of one file as (document, first line, last line, key column), and problems.
+
+    With `fast`, records are read by libyaml without positions where that gives the same values
+    (see _RISKY); such a document has a `fast` attribute, and check_file parses it again the
+    exact way if it has a problem.
+    """
     lines = text.split("\n")
     spans = _spans(lines)
     problems: list[Problem] = []
     out: list[tuple[Document, int, int, int]] = []
 
     def take(value: Any, marks: dict, key_marks: dict, spans_: list[tuple[int, int]]) -> None:
+        by_item, by_item_keys = _partition(marks), _partition(key_marks)
         for j, (first, end) in enumerate(spans_):
-            rec_marks = _split_marks(marks, j)
-            doc = Document(path, value[j], "", 1, rec_marks, _split_marks(key_marks, j))
+            rec_marks = by_item.get(j, {})
+            doc = Document(path, value[j], "", 1, rec_marks, by_item_keys.get(j, {}))
             line, col = marks.get((j,), (first + 1, 3))
             out.append((doc, first + 1, _trim_end(lines, first, end) + 1, col - 1))
 
@@ -150,49 +226,63 @@ def parse_file(text: str, path: str) -> tuple[list[tuple[Document, int, int, int
         for j in range(len(value)):
             line = marks.get((j,), (1, 1))[0]
             item_spans.append((line - 1, line))
+        by_item, by_item_keys = _partition(marks), _partition(key_marks)
         for j, item in enumerate(value):
             if not isinstance(item, dict):
                 line, col = marks.get((j,), (1, 1))
                 problems.append(Problem(path, line, col, "", f"expected an award record (id: ..., badge: ...), found {type_name(item)}"))
                 continue
             line, col = marks.get((j,), (1, 1))
-            doc = Document(path, item, "", 1, _split_marks(marks, j), _split_marks(key_marks, j))
+            doc = Document(path, item, "", 1, by_item.get(j, {}), by_item_keys.get(j, {}))
             out.append((doc, line, line, col - 1))
         return out, problems
 
     for g in range(0, len(spans), _GROUP):
         group = spans[g: g + _GROUP]
         first = group[0][0]
+        if fast:
+            values = _fast_values(lines, first, group[-1][1], len(group))
+            if values is not None:
+                for item, (start, end) in zip(values, group):
+                    record_lines = lines[start:end]
+                    head = _HEAD.match(record_lines[0])
+                    if (head and isinstance(item, dict) and not _RISKY.search("\n".join(record_lines))
+                            and not _duplicate_keys(record_lines)):
+                        marks = {}
+                        for n, line in enumerate(record_lines):
+                            m = _ID_LINE.match(line)
+                            if m:
+                                marks[("id",)] = (start + n + 1, m.end() + 1)
+                                break
+                        doc = Document(path, item, "", 1, marks, {})
+                        doc.fast = (lines, start, end)  # type: ignore[attr-defined] - see check_file
+                        out.append((doc, start + 1, _trim_end(lines, start, end) + 1, head.end()))
+                    else:
+                        _parse_one(lines, start, end, path, problems, take)
+                continue
         chunk = "\n".join(lines[first: group[-1][1]])
         value, marks, key_marks, problem = parse_yaml(chunk, path, line_offset=first)
         if problem is None and isinstance(value, list) and len(value) == len(group):
             pass
         else:  # parse record by record to report each broken one and keep the others
             for start, end in group:
-                value, marks, key_marks, problem = parse_yaml("\n".join(lines[start:end]), path, line_offset=start)
-                if problem:
-                    problems.append(problem)
-                elif not isinstance(value, list) or len(value) != 1:
-                    problems.append(Problem(path, start + 1, 1, "", "expected one award record per \"- \" item"))
-                elif not isinstance(value[0], dict):
-                    problems.append(Problem(path, start + 1, 1, "", f"expected an award record (id: ..., badge: ...), found {type_name(value[0])}"))
-                else:
-                    take(value, marks, key_marks, [(start, end)])
+                _parse_one(lines, start, end, path, problems, take)
             continue
         for j, item in enumerate(value):
             if not isinstance(item, dict):
                 start = group[j][0]
                 problems.append(Problem(path, start + 1, 1, "", f"expected an award record (id: ..., badge: ...), found {type_name(item)}"))
         good = [(j, s) for j, (item, s) in enumerate(zip(value, group)) if isinstance(item, dict)]
+        by_item, by_item_keys = _partition(marks), _partition(key_marks)
         for j, (start, end) in good:
-            rec_doc = Document(path, value[j], "", 1, _split_marks(marks, j), _split_marks(key_marks, j))
+            rec_doc = Document(path, value[j], "", 1, by_item.get(j, {}), by_item_keys.get(j, {}))
             line, col = marks.get((j,), (start + 1, 3))
             out.append((rec_doc, start + 1, _trim_end(lines, start, end) + 1, col - 1))
     return out, problems
 
 
 def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
-                 problems: list[Problem]) -> tuple[Award | None, str | None]:
+                 problems: list[Problem], lazy_html: bool = False) -> tuple[Award | None, str | None]:
     """Check one record's fields; the award (None if it has problems) and the e-mail address."""
     before = len(problems)
     f = Fields(doc, problems)
@@ -228,7 +318,7 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
             and issued is not None and issued > badge.retired_on):
         f.fail("issued_on", f'{issued} is after the badge "{slug}" was retired ({badge.retired_on}): '
                             "a retired badge is no longer awarded")
-    evidence = _evidence(f)
+    evidence = _evidence(f, lazy_html)
     narrative = f.text("narrative", max_len=5000) or ""
     salt = f.text("salt", required=True, oneline=True)
     if salt is not None and not SALT_RE.match(salt):
@@ -253,11 +343,21 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
     line = doc.where(("id",))[0] if ("id",) in doc.marks else 1
     return Award(id=award_id, badge=slug, identity=identity_hash(email, salt), salt=salt, issued_on=issued,
                  expires=expires, name=name if consent and name else None, evidence=evidence,
-                 narrative=narrative, narrative_html=markdown_html(narrative), revoked=revoked,
+                 narrative=narrative, narrative_html="" if lazy_html else markdown_html(narrative), revoked=revoked,
                  source=doc.path, line=line), email
 
 
-def _evidence(f: Fields) -> list[Evidence]:
+def render_narratives(award: Award) -> Award:
+    """Fill in the narratives' HTML of an award loaded with lazy_html (once; returns it)."""
+    if award.narrative and not award.narrative_html:
+        award.narrative_html = markdown_html(award.narrative)
+    for item in award.evidence:
+        if item.narrative and not item.narrative_html:
+            item.narrative_html = markdown_html(item.narrative)
+    return award
+
+
+def _evidence(f: Fields, lazy_html: bool = False) -> list[Evidence]:
     out = []
     for i, item in f.items("evidence"):
         if isinstance(item, str):
@@ -275,7 +375,8 @@ def _evidence(f: Fields) -> list[Evidence]:
                 sub.fail(None, 'expected "url" (where to see the work) or "narrative" (what was done)')
             sub.done()
             if url or narrative:
-                out.append(Evidence(url=url, name=name, narrative=narrative, narrative_html=markdown_html(narrative)))
+                out.append(Evidence(url=url, name=name, narrative=narrative,
+                                    narrative_html="" if lazy_html else markdown_html(narrative)))
         else:
             f.fail(("evidence", i), f"expected a URL, or a mapping of url, name and narrative; found {type_name(item)}")
     return out
@@ -313,12 +414,51 @@ def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = 
             if problem:
                 problems.append(problem)
                 continue
-        docs, found = parse_file(text, rel)
+        found_records, found = check_file(text, rel, badges, on)
         problems.extend(found)
-        for doc, start, end, indent in docs:
-            record = Record(rel, start, end, indent, doc.data, doc.where(("id",)))
-            record.award, record.email = check_record(doc, badges, on, problems)
-            records.append(record)
+        records.extend(found_records)
+    return records, problems + cross_checks(root, records)
+
+
+def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
+               lazy_html: bool = False) -> tuple[list[Record], list[Problem]]:
+    """Parse and check one awards file: its records and its own problems (not cross-file ones).
+
+    `lazy_html` leaves the narratives' HTML to be made when a page needs it (render_narratives):
+    a build of many awards renders them in parallel, and a record's check does not need them.
+    """
+    problems: list[Problem] = []
+    records: list[Record] = []
+    docs, found = parse_file(text, rel, fast=True)
+    problems.extend(found)
+    for doc, start, end, indent in docs:
+        fast = getattr(doc, "fast", None)
+        if fast is not None:
+            mine: list[Problem] = []
+            award, email = check_record(doc, badges, on, mine, lazy_html)
+            if mine:  # parse it again the exact way, for exact positions
+                redo: list = []
+
+                def take(value: Any, marks: dict, key_marks: dict, spans_: list) -> None:
+                    by_item, by_item_keys = _partition(marks), _partition(key_marks)
+                    redo.append(Document(rel, value[0], "", 1, by_item.get(0, {}), by_item_keys.get(0, {})))
+                lines, first, last = fast
+                _parse_one(lines, first, last, rel, problems, take)
+                if not redo:
+                    continue
+                doc = redo[0]
+                award, email = check_record(doc, badges, on, problems, lazy_html)
+        else:
+            award, email = check_record(doc, badges, on, problems, lazy_html)
+        record = Record(rel, start, end, indent, doc.data, doc.where(("id",)))
+        record.award, record.email = award, email
+        records.append(record)
+    return records, problems
+
+
+def cross_checks(root: Path, records: list[Record]) -> list[Problem]:
+    """Ids unique across files (a duplicate's award is dropped) and published ids still there."""
+    problems: list[Problem] = []
     seen: dict[str, Record] = {}
     for record in records:
         rid = record.id
@@ -331,13 +471,144 @@ def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = 
         else:
             seen[rid] = record
     problems.extend(check_published(root, set(seen)))
-    return records, problems
+    return problems
 
 
-def load_awards(root: Path, badges: dict[str, Badge | None]) -> tuple[list, list[Problem]]:
-    """The checked awards of a site, for the loader."""
-    records, problems = load_records(root, badges)
+def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None = None,
+                cache: bool = True) -> tuple[list, list[Problem]]:
+    """The checked awards of a site, for the loader (narratives' HTML left to render_narratives).
+
+    Each file's records and problems are kept in .vitrine-cache/awards/ (without the e-mail
+    addresses), keyed by the file's size, times and inode and by what its checks depend on (the
+    badges' status, retirement and validity, the day, this code): a build after one award was
+    added reads one file again, not all of them. Files to read are shared among worker processes
+    when there are many.
+    """
+    on = today()
+    files = award_files(root)
+    folder = root / CACHE_DIR / "awards"
+    context = _context(badges, on) if cache else ""
+    results: dict[str, tuple[list[Record], list[Problem]]] = {}
+    todo: list[tuple[str, Path, tuple]] = []
+    problems: list[Problem] = []
+    for path in files:
+        rel = f"{AWARDS_DIR}/{path.name}"
+        if rel.endswith(".yml"):
+            problems.append(Problem(rel, 1, 1, "", "award files end in .yaml: rename it"))
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, context)
+        entry = _cache_read(folder, rel, key) if cache else None
+        if entry is not None:
+            results[rel] = entry
+        else:
+            todo.append((rel, path, key))
+    for (rel, path, key), result in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
+        results[rel] = result
+        if cache:
+            _cache_write(folder, rel, key, result)
+    records: list[Record] = []
+    for rel in sorted(results):
+        found_records, found = results[rel]
+        records.extend(found_records)
+        problems.extend(found)
+    problems.extend(cross_checks(root, records))
     return [r.award for r in records if r.award is not None], problems
+
+
+CACHE_DIR = ".vitrine-cache"  # as build.CACHE
+_PARALLEL_BYTES = 2_000_000  # below this much YAML to read, one process does it
+
+
+def _context(badges: dict[str, Badge | None], on: date) -> str:
+    """What a record's checks depend on, besides its text: a digest."""
+    h = hashlib.sha256(on.isoformat().encode())
+    here = Path(__file__).parent
+    for name in ("awards.py", "fields.py", "frontmatter.py", "model.py", "markup.py", "__init__.py"):
+        try:
+            st = (here / name).stat()
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        except OSError:
+            pass
+    for slug in sorted(badges):
+        b = badges[slug]
+        facts = (None if b is None else (b.status, b.retired_on, b.validity and (b.validity.years, b.validity.months, b.validity.days)))
+        h.update(f"{slug}={facts};".encode())
+    return h.hexdigest()
+
+
+def _cache_file(folder: Path, rel: str) -> Path:
+    return folder / (hashlib.sha256(rel.encode()).hexdigest()[:24] + ".pickle")
+
+
+def _cache_read(folder: Path, rel: str, key: tuple) -> tuple[list[Record], list[Problem]] | None:
+    import pickle
+
+    try:
+        with open(_cache_file(folder, rel), "rb") as f:
+            stored_key, result = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
+        return None
+    return result if stored_key == key else None
+
+
+def _cache_write(folder: Path, rel: str, key: tuple, result: tuple[list[Record], list[Problem]]) -> None:
+    import pickle
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        file = _cache_file(folder, rel)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(file)
+    except OSError:
+        pass  # a cache: a build without it is only slower
+
+
+def _lite(records: list[Record]) -> list[Record]:
+    """Records as the build needs them: no e-mail address, no raw data beyond the id."""
+    for r in records:
+        r.email = None
+        r.data = {"id": r.data["id"]} if isinstance(r.data.get("id"), str) else {}
+    return records
+
+
+_TASK: tuple = ()
+
+
+def _check_one(i: int) -> tuple[list[Record], list[Problem]]:
+    (rel, path), badges, on = _TASK[0][i], _TASK[1], _TASK[2]
+    text, problem = decode(path.read_bytes(), rel)
+    if problem:
+        return [], [problem]
+    records, problems = check_file(text, rel, badges, on, lazy_html=True)
+    return _lite(records), problems
+
+
+def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None) -> list:
+    """check_file of each file, in worker processes (fork) when there is much to read."""
+    global _TASK
+    import multiprocessing
+
+    workers = workers or os.cpu_count() or 1
+    size = 0
+    for _, path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass
+    _TASK = (files, badges, on)
+    try:
+        if workers < 2 or size < _PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+            return [_check_one(i) for i in range(len(files))]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_check_one, range(len(files)), chunksize=max(1, len(files) // (workers * 8)))
+    finally:
+        _TASK = ()
 
 
 def count_holders(catalogues: Iterable[Catalogue], awards: list) -> None:

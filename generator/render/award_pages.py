@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import segno
 from markupsafe import Markup
 
-from ..awards import today
+from ..awards import render_narratives, today
 from ..model import Award, Badge, Catalogue
 from ..ob3 import credential as ob3_credential
 from . import ob2
@@ -63,6 +63,7 @@ def jobs(r: Renderer) -> list[Job]:
 
 
 def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
+    render_narratives(award)  # loaded without their HTML: made here, in the workers
     t = r.t[cat.lang]
     page_url = r.url(cat, award.path)
     status = award.status(on)
