@@ -81,13 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import main as serve
 
-    status = cmd_build(args)
-    if status:
-        return status
-    out = Path(args.out) if args.out else Path(args.site) / "output"
-    return serve(Path(args.site), out, args.port)
+    return serve(args)  # the live preview: see serve.py
 
 
 def parser() -> argparse.ArgumentParser:
@@ -110,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["text", "json"], default="text",
                    help="json: print {\"errors\": [...], \"warnings\": [...]} on stdout, for CI")
     c.set_defaults(func=cmd_check)
-    s = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    s = sub.add_parser("serve", help="live preview: build, serve on 127.0.0.1, rebuild and reload on every save")
     common(s)
     s.add_argument("--out", help="the output folder (default: SITE/output)")
     s.add_argument("--force", action="store_true", help="rebuild even when nothing changed")

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, Parsed, Ref, parse_translation
@@ -112,8 +113,11 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
     return tasks
 
 
-def parse_all(tasks: list[Task], jobs: int | None = None) -> list[Parsed]:
+def parse_all(tasks: list[Task], jobs: int | None = None, cached: bool = True) -> list[Parsed]:
     """Parse every file; on several cores when there are many (Markdown is the cost)."""
+    cache = parse_cache.active() if cached else None
+    if cache is not None:  # vitrine serve: only changed files are parsed again (parse_cache.py)
+        return cache.parse_all(tasks, lambda todo: parse_all(todo, jobs, cached=False))
     jobs = jobs or os.cpu_count() or 1
     if len(tasks) < PARALLEL_FROM or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse(t) for t in tasks]

@@ -1,50 +1,579 @@
-"""`vitrine serve`: serve the built site on 127.0.0.1, under the base URL's path."""
+"""`vitrine serve`: the live preview.
+
+It loads the site, serves it on 127.0.0.1 under the path of `base_url`, and watches the site's
+inputs (site.yaml, content/, awards/, templates/, static/, themes/ and the built-in theme). A
+burst of file events (an editor saving, a `git checkout`) is merged into one rebuild; the open
+pages reload by themselves.
+
+How it stays fast on large sites:
+- parsed files are kept between rebuilds (parse_cache.py): a save re-parses that file only;
+- pages are rendered when they are asked for, from the freshly loaded model, and kept; the
+  page being looked at is ready long before the whole site could be rendered;
+- then, in the background, every file is rendered (so a template mistake on any page is
+  reported) and `output/` is replaced atomically, as `vitrine build` would (without the
+  preview's script). A newer save cancels that work.
+
+Reloading: HTML responses of the dev server (never the files in output/) get a small script
+that listens to Server-Sent Events at /__vitrine/events and reloads the page when a rebuild
+finishes. When a rebuild fails, the error lines are printed in the terminal and shown over the
+page (the last good version of the site stays underneath); the next good save clears them.
+"""
 
 from __future__ import annotations
 
-import functools
+import html
 import http.server
+import mimetypes
+import shutil
+import socket
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import lint, parse_cache
+from .awards import remember_published
+from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
+from .errors import Problem, SiteError
+from .loader import load_site
+from .model import Site
+from .render.base import Job, Renderer
+from .templating import BUILTIN_THEMES
+from .writer import DuplicateOutput, OutputTree, looks_replaceable, publish, recover, temp_dir_for
+
+WATCHED = ("content", "awards", "templates", "static", "themes")
+ROOT_FILES = ("site.yaml",)
+DEBOUNCE = 0.1  # seconds of quiet that end a burst of file events
+MAX_BURST = 1.0  # seconds: a never-ending burst still rebuilds this often
+BACKGROUND_DELAY = 0.4  # seconds left to the browser to fetch the reloaded page first
+EVENTS_PATH = "/__vitrine/events"
+KEEPALIVE = 15.0  # seconds between two comments on an idle event stream
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
+_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+          ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
+          ".png": "image/png", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+          ".ico": "image/x-icon", ".woff2": "font/woff2", ".webmanifest": "application/manifest+json"}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+def content_type(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name.lstrip(".") else ""
+    if path.endswith("feed.xml"):
+        return "application/atom+xml; charset=utf-8"
+    if suffix in _TYPES:
+        return _TYPES[suffix]
+    guessed = mimetypes.guess_type(name)[0]
+    return guessed or "text/plain; charset=utf-8"
+
+
+# -- the state shared by the rebuilder and the request handlers --------------------------------
+
+
+@dataclass
+class Snapshot:
+    """One successful load of the site: what the server answers from."""
+
+    site: Site
+    renderer: Renderer
+    jobs: dict[str, Job]
+    rendered: dict[str, bytes] = field(default_factory=dict)
+
+
+class State:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.generation = 0  # every rebuild, good or bad, gets a new number: the pages reload
+        self.snapshot: Snapshot | None = None
+        self.errors: list[str] = []  # lines shown over the page while the last rebuild failed
+        self.closing = False
+
+    def swap(self, snapshot: Snapshot) -> int:
+        with self.changed:
+            self.snapshot = snapshot
+            self.errors = []
+            self.generation += 1
+            self.changed.notify_all()
+            return self.generation
+
+    def fail(self, lines: list[str]) -> int:
+        with self.changed:
+            self.errors = lines
+            self.generation += 1
+            self.changed.notify_all()
+            return self.generation
+
+    def close(self) -> None:
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
+
+
+def render(snapshot: Snapshot, path: str) -> bytes:
+    """A file of the site, rendered once per snapshot (requests and the background share it)."""
+    data = snapshot.rendered.get(path)
+    if data is None:
+        data = snapshot.rendered[path] = snapshot.jobs[path].make()
+    return data
+
+
+# -- what the dev server adds to HTML responses ------------------------------------------------
+
+_SCRIPT = """<script>/* vitrine serve: live reload (not in output/) */
+(function () {
+  var since = %d, source;
+  function listen() {
+    source = new EventSource("%s?since=" + since);
+    source.addEventListener("reload", function () { source.close(); location.reload(); });
+  }
+  if (window.EventSource) { listen(); }
+})();
+</script>
+"""
+
+_OVERLAY = """<div id="vitrine-dev-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;\
+overflow:auto;padding:2rem;background:rgba(24,24,27,.94);color:#fafafa;font:16px/1.5 system-ui,sans-serif">
+<p style="margin:0 0 1rem;font-size:1.25rem;font-weight:bold">The site could not be rebuilt</p>
+<pre style="margin:0 0 1rem;white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;color:#fecaca">%s</pre>
+<p style="margin:0">Fix the file and save it: this page reloads by itself.%s</p>
+</div>
+"""
+
+
+def inject(page: bytes, generation: int, errors: list[str], has_snapshot: bool) -> bytes:
+    """The page with the reload script, and the error overlay while the last rebuild failed."""
+    extra = _SCRIPT % (generation, EVENTS_PATH)
+    if errors:
+        under = " The last good version of the site is underneath." if has_snapshot else ""
+        extra = _OVERLAY % (html.escape("\n".join(errors)), under) + extra
+    data = extra.encode("utf-8")
+    at = page.rfind(b"</body>")
+    return page[:at] + data + page[at:] if at >= 0 else page + data
+
+
+def error_page(generation: int, errors: list[str]) -> bytes:
+    page = (b'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Vitrine: build error</title>'
+            b"</head><body></body></html>\n")
+    return inject(page, generation, errors, has_snapshot=False)
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "vitrine-serve"
+    state: State
     base_path = "/"
-
-    def translate_path(self, path: str) -> str:
-        if self.base_path != "/" and path.startswith(self.base_path):
-            path = "/" + path[len(self.base_path):]
-        return super().translate_path(path)
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.base_path != "/" and not self.path.startswith(self.base_path):
-            self.send_response(302)
-            self.send_header("Location", self.base_path)
-            self.end_headers()
-            return
-        if not Path(self.translate_path(self.path.split("?")[0])).exists():
-            self.send_response(404)
-            body = (Path(self.directory) / "404.html").read_bytes() if (Path(self.directory) / "404.html").exists() else b"Not found"
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
         pass
 
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.do_GET(head=True)
 
-def serve(site: Path, out: Path, port: int) -> int:
-    config, _ = load_config(site.resolve())
-    base_path = config.base_path if config else "/"
-    handler = functools.partial(type("Handler", (_Handler,), {"base_path": base_path}), directory=str(out))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"Serving {out}/ at http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C to stop)")
+    def do_GET(self, head: bool = False) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        if path == EVENTS_PATH:
+            return self.events(parse_qs(url.query))
+        base = self.base_path
+        if not path.startswith(base):
+            if path in ("/", base.rstrip("/")):
+                return self.redirect(base)
+            return self.not_found(head)
+        rel = path[len(base):]
+        state = self.state
+        with state.lock:
+            snapshot, generation, errors = state.snapshot, state.generation, list(state.errors)
+        if snapshot is None:  # no good build yet
+            if rel == "" or rel.endswith(("/", ".html")):
+                return self.send(500, "text/html; charset=utf-8", error_page(generation, errors), head)
+            return self.send(503, "text/plain; charset=utf-8", b"The site has not been built yet.\n", head)
+        key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if key not in snapshot.jobs:
+            if rel + "/index.html" in snapshot.jobs:
+                return self.redirect(path + "/")
+            return self.not_found(head, snapshot, generation, errors)
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
+            data = render(snapshot, key)
+        except Exception as exc:  # noqa: BLE001 - a template mistake: shown, not fatal
+            lines = _describe(exc).splitlines()
+            self.server.report_render_error(generation, lines)  # type: ignore[attr-defined]
+            return self.send(500, "text/html; charset=utf-8", error_page(generation, lines), head)
+        kind = content_type(key)
+        if kind.startswith("text/html"):
+            data = inject(data, generation, errors, has_snapshot=True)
+        self.send(200, kind, data, head)
+
+    def not_found(self, head: bool, snapshot: Snapshot | None = None, generation: int = 0,
+                  errors: list[str] | None = None) -> None:
+        body = b"Not found\n"
+        kind = "text/plain; charset=utf-8"
+        if snapshot is not None and "404.html" in snapshot.jobs:
+            try:
+                body = inject(render(snapshot, "404.html"), generation, errors or [], has_snapshot=True)
+                kind = "text/html; charset=utf-8"
+            except Exception:  # noqa: BLE001 - the plain answer will do
+                pass
+        self.send(404, kind, body, head)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send(self, status: int, kind: str, body: bytes, head: bool = False) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
             pass
-    return 0
+
+    def events(self, query: dict) -> None:
+        """Server-Sent Events: `reload` once the site's generation differs from the page's."""
+        try:
+            since = int(query.get("since", ["-1"])[0])
+        except ValueError:
+            since = -1
+        state = self.state
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while True:
+                with state.changed:
+                    state.changed.wait_for(lambda: state.generation != since or state.closing, timeout=KEEPALIVE)
+                    closing, generation = state.closing, state.generation
+                if closing:
+                    return
+                if generation != since:
+                    since = generation
+                    self.wfile.write(f"event: reload\ndata: {generation}\n\n".encode())
+                else:
+                    self.wfile.write(b": ping\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    report_render_error: Callable[[int, list[str]], None]
+
+
+# -- watching and rebuilding --------------------------------------------------------------------
+
+
+def _ignored(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913" or "__pycache__" in path
+
+
+class DevServer:
+    """The live preview of the site at `root`: `start()`, then `stop()` (or `run()` until Ctrl+C)."""
+
+    def __init__(self, root: Path, out: Path | None = None, port: int = 8000, write_output: bool = True,
+                 stdout=None, stderr=None) -> None:
+        self.root = root.resolve()
+        self.out = (out or root / "output").resolve()
+        self.port = port
+        self.write_output = write_output
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.state = State()
+        self.pending: set[str] = set()
+        self.first_event = 0.0
+        self.last_event = 0.0
+        self.wake = threading.Condition()
+        self.stopping = False
+        self.base_path = "/"
+        self.observer = None
+        self.httpd: _Server | None = None
+        self.threads: list[threading.Thread] = []
+        self.last_warnings: list[str] | None = None
+        self.reported: set[tuple[int, str]] = set()
+        self.rebuilds = 0
+        self.last_rebuild_seconds = 0.0
+        self.output_generation = 0  # the generation last written to output/
+        self.env = None  # the last Jinja environment (see rebuild)
+
+    # terminal
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def shout(self, text: str) -> None:
+        print(text, file=self.stderr, flush=True)
+
+    # lifecycle
+    def start(self) -> str:
+        config, _ = load_config(self.root)
+        self.base_path = config.base_path if config else "/"
+        handler = type("BoundHandler", (Handler,), {"state": self.state, "base_path": self.base_path})
+        try:
+            self.httpd = _Server(("127.0.0.1", self.port), handler)
+        except OSError as exc:
+            raise ServeError(f"cannot listen on 127.0.0.1:{self.port} ({exc.strerror or exc}): "
+                             "pass another --port") from None
+        self.httpd.report_render_error = self.report_render_error
+        self.port = self.httpd.server_address[1]
+        parse_cache.activate()
+        self.rebuild(initial=True)  # before any thread: the first parse may use worker processes
+        self.watch()
+        for target in (self.httpd.serve_forever, self.rebuild_loop):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        return self.url
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
+
+    def run(self) -> int:
+        url = self.start()
+        self.say(f"Serving {self.root.name or self.root} at {url} — edits reload the page (Ctrl+C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.say("")
+        finally:
+            self.stop()
+        return 0
+
+    def stop(self) -> None:
+        self.stopping = True
+        with self.wake:
+            self.wake.notify_all()
+        self.state.close()
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        parse_cache.deactivate()
+
+    # watching
+    def watch(self) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        server = self
+
+        class Events(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                for raw in (event.src_path, getattr(event, "dest_path", "")):
+                    path = raw.decode() if isinstance(raw, bytes) else raw
+                    if path:
+                        server.event(path, event.is_directory)
+
+        self.observer = Observer()
+        self.events = Events()
+        self.watched: set[Path] = set()
+        self.observer.schedule(self.events, str(self.root), recursive=False)
+        for name in WATCHED:
+            self.watch_folder(self.root / name)
+        if BUILTIN_THEMES.is_dir():
+            self.watch_folder(BUILTIN_THEMES)
+        self.observer.start()
+
+    def watch_folder(self, folder: Path) -> None:
+        if folder.is_dir() and folder not in self.watched and self.observer is not None:
+            self.observer.schedule(self.events, str(folder), recursive=True)
+            self.watched.add(folder)
+
+    def event(self, path: str, is_directory: bool) -> None:
+        file = Path(path)
+        try:
+            rel = file.relative_to(self.root).as_posix()
+        except ValueError:
+            rel = path  # the built-in theme
+        else:
+            top = rel.split("/", 1)[0]
+            if "/" not in rel:  # the site's own folder: site.yaml, or a watched folder appearing
+                if top in WATCHED and is_directory:
+                    self.watch_folder(file)
+                elif top not in ROOT_FILES and top not in WATCHED:
+                    return
+            elif top not in WATCHED:
+                return
+        if _ignored(rel) or (is_directory and "/" in rel):
+            return
+        if self.out in file.parents or file == self.out or (self.root / CACHE) in file.parents:
+            return
+        with self.wake:
+            now = time.monotonic()
+            if not self.pending:
+                self.first_event = now
+            self.pending.add(rel)
+            self.last_event = now
+            self.wake.notify_all()
+
+    def rebuild_loop(self) -> None:
+        while not self.stopping:
+            with self.wake:
+                while not self.pending and not self.stopping:
+                    self.wake.wait()
+                if self.stopping:
+                    return
+                # Merge the burst: wait for DEBOUNCE seconds without events (at most MAX_BURST).
+                while True:
+                    now = time.monotonic()
+                    quiet = self.last_event + DEBOUNCE - now
+                    if quiet <= 0 or now - self.first_event >= MAX_BURST or self.stopping:
+                        break
+                    self.wake.wait(quiet)
+                changed = sorted(self.pending)
+                self.pending.clear()
+            try:
+                self.rebuild(changed=changed)
+            except Exception:  # noqa: BLE001 - the preview must survive anything
+                self.state.fail(traceback.format_exc().splitlines())
+                self.shout(traceback.format_exc())
+
+    # building
+    def rebuild(self, initial: bool = False, changed: list[str] | None = None) -> None:
+        started = time.perf_counter()
+        try:
+            site = load_site(self.root, None if initial else 1)  # no worker processes once threads run
+            renderer = Renderer(site, self.root / CACHE)
+            # Compiled templates are kept while only content changes (Jinja recompiles a template
+            # whose file changed; a new or deleted template file needs a new environment).
+            if self.env is not None and changed and all(c.startswith(("content/", "awards/")) for c in changed):
+                renderer.env = self.env
+            self.env = renderer.env
+            claims = OutputTree(self.out)
+            jobs: dict[str, Job] = {}
+            for module in OUTPUTS:
+                for job in module.jobs(renderer):
+                    claims.claim(job.path, job.owner)
+                    jobs[job.path] = job
+        except SiteError as exc:
+            errors = [p for p in exc.problems if not p.warning]
+            n = len(errors)
+            lines = [str(p) for p in exc.problems]
+            summary = f"vitrine: {n} problem{'s' if n > 1 else ''} found"
+            lines.append(summary + ("; the preview shows the last good version." if self.state.snapshot else "."))
+            self.state.fail(lines)
+            self.shout("\n".join(lines))
+            return
+        except DuplicateOutput as exc:
+            lines = [f"vitrine: {exc}"]
+            self.state.fail(lines)
+            self.shout(lines[0])
+            return
+        snapshot = Snapshot(site, renderer, jobs)
+        generation = self.state.swap(snapshot)
+        self.rebuilds += 1
+        self.last_rebuild_seconds = time.perf_counter() - started
+        if not initial:
+            what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed or []) > 3 else "")
+            self.say(f"{what or 'files'} changed: reloaded in {self.last_rebuild_seconds:.2f} s")
+        worker = threading.Thread(target=self.finish, args=(generation, snapshot, initial), daemon=True)
+        worker.start()
+
+    def current(self, generation: int) -> bool:
+        """Whether background work for `generation` is still wanted: not once a newer save is
+        pending (it would slow the rebuild that the author is waiting for)."""
+        return self.state.generation == generation and not self.pending and not self.stopping
+
+    def finish(self, generation: int, snapshot: Snapshot, initial: bool) -> None:
+        """Background work after a good rebuild: warnings, every file rendered, output/ written."""
+        if not initial:
+            deadline = time.monotonic() + BACKGROUND_DELAY
+            while time.monotonic() < deadline:
+                if not self.current(generation):
+                    return
+                time.sleep(0.05)
+        started = time.perf_counter()
+        warnings = [str(p) for p in sorted(set(snapshot.site.warnings) | set(lint.lint(snapshot.site, set(snapshot.jobs))))]
+        if warnings != self.last_warnings and self.current(generation):
+            self.last_warnings = warnings
+            if warnings:
+                self.shout("\n".join(warnings))
+        for path in snapshot.jobs:
+            if not self.current(generation):
+                return
+            try:
+                render(snapshot, path)
+            except Exception as exc:  # noqa: BLE001
+                self.report_render_error(generation, _describe(exc).splitlines())
+                return
+        if not self.write_output or not self.current(generation):
+            return
+        if not looks_replaceable(self.out):
+            if initial:
+                self.shout(f"vitrine: {self.out} is not empty and is not a Vitrine build: the preview does not write it")
+            return
+        recover(self.out)
+        tmp = temp_dir_for(self.out)
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            tree = OutputTree(tmp)
+            for path in snapshot.jobs:
+                if not self.current(generation):
+                    return
+                tree.write(path, snapshot.rendered[path])
+            publish(tmp, self.out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        remember_published(self.root, snapshot.site.awards)
+        self.output_generation = generation
+        if initial:
+            self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")
+
+    def report_render_error(self, generation: int, lines: list[str]) -> None:
+        """A page failed to render: in the terminal once, and over every page."""
+        key = (generation, "\n".join(lines))
+        with self.state.lock:
+            if key in self.reported or self.state.generation != generation or self.state.errors:
+                return
+            self.reported.add(key)
+        self.shout("\n".join(lines))
+        self.state.fail(lines + ["vitrine: a page could not be rendered; output/ was left as it was."])
+
+
+class ServeError(Exception):
+    """Why the preview cannot start, in one line."""
+
+
+def main(args) -> int:
+    """`vitrine serve [--site DIR] [--out DIR] [--port N]`."""
+    root = Path(args.site)
+    if not (root / "site.yaml").is_file():
+        print(f"vitrine: no site.yaml in {root.resolve()}: is this a Vitrine site? (pass --site DIR)", file=sys.stderr)
+        return 1
+    out = Path(args.out) if getattr(args, "out", None) else root / "output"
+    server = DevServer(root, out, args.port)
+    try:
+        return server.run()
+    except ServeError as exc:
+        print(f"vitrine: {exc}", file=sys.stderr)
+        return 1
+
+
+def free_port() -> int:
+    """A port free right now on 127.0.0.1 (tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
