@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-bake", action="store_true", help="credentials only, no baked images")
     parser.add_argument("--no-warm", action="store_true", help="skip the second (cached) run")
+    parser.add_argument("--no-write", action="store_true", help="make every file but write none (signing alone)")
     args = parser.parse_args(argv)
 
     key = ed25519.Ed25519PrivateKey.generate()
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                 jobs = [j for j in jobs if not j.path.endswith((".png", ".svg"))]
             listed = time.perf_counter()
             tree = OutputTree(out)
+            if args.no_write:
+                tree.write = lambda path, data: None  # type: ignore[method-assign]
             for job in jobs:
                 tree.claim(job.path, job.owner)
             run_jobs(jobs, tree, args.jobs)
