@@ -61,3 +61,52 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+def crawl(base_url: str, paths: list[str], concurrency: int = 3) -> list[dict]:
+    """Open every path in headless Chromium, `concurrency` tabs at a time: axe-core's WCAG 2.1
+    A/AA rules at 1280 px, then no horizontal scrolling at 320 px, no console error, status 200.
+    Returns one entry per page that fails, with what failed."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.async_api import async_playwright
+
+    axe = AXE.read_text(encoding="utf-8")
+
+    async def check(context, queue: asyncio.Queue, problems: list[dict]) -> None:
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        while not queue.empty():
+            path = queue.get_nowait()
+            errors.clear()
+            await page.set_viewport_size({"width": 1280, "height": 800})
+            response = await page.goto(base_url + path)
+            result = await page.evaluate(
+                "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA)
+            violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                           "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+            await page.set_viewport_size({"width": 320, "height": 640})
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            if violations or errors or width > 320 or response.status != 200:
+                problems.append({"page": path, "status": response.status, "scroll_width_at_320": width,
+                                 "console": errors[:], "axe": violations})
+        await page.close()
+
+    async def run() -> list[dict]:
+        async with async_playwright() as p:
+            chromium = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = await chromium.new_context()
+            await context.add_init_script(script=axe)
+            queue: asyncio.Queue = asyncio.Queue()
+            for path in paths:
+                queue.put_nowait(path)
+            problems: list[dict] = []
+            await asyncio.gather(*(check(context, queue, problems) for _ in range(concurrency)))
+            await chromium.close()
+            return sorted(problems, key=lambda p: p["page"])
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, apart from any sync Playwright
+        return pool.submit(asyncio.run, run()).result()

@@ -28,11 +28,11 @@ from ..rasterize import FONTS, Unsupported, svg_to_image
 from .base import Job, Renderer
 
 WIDTH, HEIGHT = 1200, 630
-VERSION = "1"  # change when the drawing changes: cached images are then drawn again
+VERSION = "2"  # change when the drawing changes: cached images are then drawn again
 BACKGROUND, TEXT, MUTED = "#f4f6f9", "#1a1f2b", "#4a5568"
 CATEGORY_COLOURS = {"participation": "#075985", "transversal": "#5b21b6", "technical": "#166534", "network": "#9a3412"}
 BADGE_SIZE = 420
-QUALITY = 85
+QUALITY = 78
 
 
 def badge_path(site: Site, cat: Catalogue, badge: Badge) -> str:
@@ -128,8 +128,9 @@ def _draw_lines(draw: ImageDraw.ImageDraw, x: int, y: int, lines: list[str], fon
 
 
 @lru_cache(maxsize=32)
-def _badge_picture(path: str, kind: str, digest: str, category: str, name: str) -> Image.Image:
-    """The badge image at BADGE_SIZE pixels (RGBA); the neutral mark when it cannot be drawn."""
+def _badge_picture(path: str, kind: str, digest: str) -> Image.Image | None:
+    """The badge image at BADGE_SIZE pixels (RGBA), once per image however many badges share
+    it; None when it cannot be drawn."""
     try:
         if kind == "svg":
             with open(path, "rb") as f:
@@ -139,16 +140,21 @@ def _badge_picture(path: str, kind: str, digest: str, category: str, name: str) 
             img.thumbnail((BADGE_SIZE, BADGE_SIZE), Image.LANCZOS)
             return img
     except (Unsupported, OSError):
-        return _neutral_mark(category, name)
+        return None
 
 
-def _neutral_mark(category: str, name: str) -> Image.Image:
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isalnum())[:3].upper() or "?"
+
+
+@lru_cache(maxsize=256)
+def _neutral_mark(category: str, initials: str) -> Image.Image:
+    """A disc in the colour of the category with the initials of the badge's name."""
     big = BADGE_SIZE * 2
     img = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
     d.ellipse([8, 8, big - 8, big - 8], fill=CATEGORY_COLOURS.get(category, MUTED))
     d.ellipse([48, 48, big - 48, big - 48], outline="#ffffff", width=10)
-    initials = "".join(w[0] for w in name.split() if w[:1].isalnum())[:3].upper() or "?"
     d.text((big / 2, big / 2), initials, font=_font(big // (3 if len(initials) < 3 else 4), True), fill="#ffffff", anchor="mm")
     return img.resize((BADGE_SIZE, BADGE_SIZE), Image.LANCZOS)
 
@@ -162,7 +168,7 @@ def _canvas(accent: str) -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 def _jpeg(img: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=QUALITY)
+    img.save(buffer, "JPEG", quality=QUALITY, optimize=True)
     return buffer.getvalue()
 
 
@@ -174,7 +180,7 @@ def badge_card(r: Renderer, badge: Badge, host: str) -> bytes:
         with Image.open(io.BytesIO(designer.draw(badge.design, BADGE_SIZE))) as drawn:
             picture = drawn.convert("RGBA")
     else:
-        picture = _badge_picture(str(image.source), image.kind, image.digest, badge.category, badge.name)
+        picture = _badge_picture(str(image.source), image.kind, image.digest) or _neutral_mark(badge.category, _initials(badge.name))
     top = (HEIGHT - BADGE_SIZE) // 2 + 7
     img.paste(picture, (70 + (BADGE_SIZE - picture.width) // 2, top + (BADGE_SIZE - picture.height) // 2), picture)
     x, width = 560, WIDTH - 560 - 70

@@ -1,0 +1,346 @@
+"""The catalogue students use, as built files: pagination, search index, both languages,
+applying, sharing (Open Graph, preview images), figures. The browser side is test_browser.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import yaml
+
+from conftest import BADGE_CRITERIA, REPO, copy_site, run_cli
+from generator.i18n import flatten
+from generator.render import pages, search
+
+THEME = REPO / "generator/themes/default"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    root = copy_site(REPO, tmp_path_factory.mktemp("catalogue") / "site")
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    return root / "output"
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+class Meta(HTMLParser):
+    """The <meta>, <link> and <a> of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: list[dict] = []
+        self.anchors: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta":
+            self.meta[a.get("property") or a.get("name") or a.get("charset") or ""] = a.get("content", "")
+        elif tag == "link":
+            self.links.append(a)
+        elif tag == "a":
+            self.anchors.append(a)
+
+
+def parse(page: Path) -> Meta:
+    m = Meta()
+    m.feed(page.read_text(encoding="utf-8"))
+    return m
+
+
+# ---- Interface strings -------------------------------------------------------------------
+
+def test_interface_strings_are_complete_in_both_languages():
+    fr = flatten(yaml.safe_load((THEME / "i18n/fr.yaml").read_text(encoding="utf-8")))
+    en = flatten(yaml.safe_load((THEME / "i18n/en.yaml").read_text(encoding="utf-8")))
+    assert set(fr) == set(en)
+    used = set()
+    for template in (THEME / "templates").rglob("*.html"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']\s*[,)]""", template.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if k not in fr)
+    assert not missing, missing
+    for key, text in fr.items():  # same placeholders in both languages
+        names = lambda v: sorted(set(re.findall(r"{(\w+)}", json.dumps(v, ensure_ascii=False))))
+        assert names(text) == names(en[key]), key
+
+
+# ---- Search index ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", [
+    ["créative", "creative", "créatif", "créativité", "Créatives", "CREATIVE"],
+    ["parole", "paroles"], ["bibliothèque", "bibliothèques"], ["library", "libraries"],
+    ["tuteur·rice", "tutrice", "tuteurs"], ["animateur", "animatrice", "animation", "animer"],
+    ["compétences", "competency", "competencies"], ["niveau", "niveaux"],
+])
+def test_stemmer_joins_forms_of_a_word(words):
+    assert len({tuple(search.stems(w)) for w in words}) == 1, [search.stems(w) for w in words]
+
+
+def test_stemmer_leaves_common_words_out():
+    assert search.stems("la prise de parole et l’écoute") == ["pris", "parol", "ecout"]
+    assert search.stems("niveau 2") == ["niveau", "2"]
+
+
+def test_search_index_is_compact_and_complete(example: Path):
+    for lang in ("", "en/"):
+        data = json.loads((example / lang / "search.json").read_text(encoding="utf-8"))
+        f = {name: i for i, name in enumerate(data["fields"])}
+        home = (example / lang / "index.html").read_text(encoding="utf-8")
+        slugs = [b[f["slug"]] for b in data["badges"]]
+        assert slugs == re.findall(r'data-slug="([^"]+)"', home)  # the active badges, in the same order
+        at = {}
+        for word, gaps in data["words"].items():
+            n, found = 0, []
+            for gap in gaps.split():
+                n += int(gap, 36)
+                found.append(slugs[n])
+            at[word] = found
+        # name, description, criteria, competency, issuer (and its parents) and tag words
+        assert "expression-orale-creative" in at["creat"]
+        assert "prise-de-parole-niveau-1" in at["parol"]
+        parent = data["issuers"][data["badges"][slugs.index("prise-de-parole-niveau-1")][f["issuer"]]][2]
+        assert data["issuers"][parent][0] == "universite-lorvanne"
+    size = (example / "search.json").stat().st_size
+    assert size < 1500 * len(slugs), size  # about 1 KB a badge, criteria words included
+
+
+# ---- Pagination --------------------------------------------------------------------------
+
+def many_badges(n: int) -> dict[str, str]:
+    files = {}
+    for i in range(n):
+        files[f"content/badges/b{i:03d}.md"] = f"""
+            ---
+            name: Badge numéro {i}
+            issuer: bu
+            description: Le badge numéro {i}.
+            category: {"technical" if i % 2 else "transversal"}
+            image: badge.svg
+            image_alt: Un disque bleu
+            tags: [commun]
+            level: {1 + i % 3}
+            ---
+""" + textwrap.indent(BADGE_CRITERIA, " " * 12)
+    return files
+
+
+def test_listings_are_paginated_and_every_badge_is_reachable(site):
+    n = pages.PAGE_SIZE * 2 + 5
+    root = site(many_badges(n))
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="card ') == pages.PAGE_SIZE
+    assert 'href="page/2/"' in home and 'href="page/3/"' in home and "page/4/" not in home
+    third = (out / "page/3/index.html").read_text(encoding="utf-8")
+    assert third.count('class="card ') == n + 1 - 2 * pages.PAGE_SIZE  # + prise-de-parole
+    assert 'href="../../page/2/" rel="prev"' in third and 'rel="next"' not in third
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>3</a>' in third
+    assert "<title>Tous les badges, page 3 sur 3 · " in third
+    reached = set()
+    for page in [out / "tags/commun/index.html", *sorted((out / "tags/commun/page").glob("*/index.html"))]:
+        reached |= set(re.findall(r'data-slug="([^"]+)"', page.read_text(encoding="utf-8")))
+    assert reached == {f"b{i:03d}" for i in range(n)}
+    assert (out / "en/categories/technical/page/2/index.html").is_file()
+    assert (out / "issuers/bu/page/3/index.html").is_file()
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://badges.example.org/tags/commun/page/3/" in sitemap
+    assert "https://badges.example.org/en/page/2/" in sitemap
+    assert "https://badges.example.org/stats/" in sitemap
+
+
+def test_a_small_catalogue_shows_no_pagination(example: Path):
+    for page in html_pages(example):
+        assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page
+    assert not list(example.rglob("page"))
+
+
+# ---- Two languages -----------------------------------------------------------------------
+
+def test_language_switcher_and_hreflang_land_on_the_same_page(example: Path):
+    checked = 0
+    for page in html_pages(example):
+        rel = page.relative_to(example).as_posix()
+        if rel == "404.html":
+            continue
+        m = parse(page)
+        lang = "en" if rel.startswith("en/") else "fr"
+        switch = [a for a in m.anchors if a.get("hreflang") and a.get("lang")]
+        assert {a["hreflang"] for a in switch} == {"fr", "en"}, rel
+        for a in switch:
+            target = (page.parent / a["href"]).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            assert target.is_file(), (rel, a["href"])
+            other = target.relative_to(example).as_posix()
+            if a["hreflang"] != lang and not rel.startswith(("tags/", "en/tags/")):
+                assert other.removeprefix("en/") == rel.removeprefix("en/"), (rel, other)
+        alternates = {l["hreflang"]: l["href"] for l in m.links if l.get("rel") == "alternate" and l.get("hreflang")}
+        if alternates:
+            assert set(alternates) == {"fr", "en", "x-default"}, rel
+            assert alternates["x-default"] == alternates["fr"]
+        checked += 1
+    assert checked > 200
+
+
+def test_a_missing_translation_falls_back_visibly_on_every_kind_of_page(example: Path):
+    note = "This content has not been translated yet"
+    for rel in ["en/badges/ambassadeur-orientation/index.html", "en/issuers/direction-culture/index.html"]:
+        page = (example / rel).read_text(encoding="utf-8")
+        assert note in page and 'lang="fr"' in page, rel
+    card = (example / "en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[./]*(en/)?badges/ambassadeur-orientation/" lang="fr">', card)
+    translated = (example / "en/badges/prise-de-parole-niveau-1/index.html").read_text(encoding="utf-8")
+    assert note not in translated.split('<main', 1)[1].split("criteria-title")[0]
+    for page in html_pages(example / "en"):
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="en">' in text
+        for french in ("Rechercher", "Compétences développées", "Comment l’obtenir", "Le programme en chiffres"):
+            assert french not in text, (page, french)
+
+
+# ---- Applying ----------------------------------------------------------------------------
+
+def test_apply_by_form_shows_instructions_and_evidence_before_the_button(example: Path):
+    page = (example / "badges/prise-de-parole-niveau-1/index.html").read_text(encoding="utf-8")
+    section = page.split('id="apply"', 1)[1].split("</section>", 1)[0]
+    assert section.index("Preuves attendues") < section.index("Demander ce badge")
+    assert section.index("formulaire") < section.index("Demander ce badge")
+    assert re.search(r'<a class="button" href="https://[^"]+">Demander ce badge</a>', section)
+
+
+def test_apply_by_email_prefills_subject_and_evidence(site):
+    root = site({"content/badges/prise-de-parole.md": """
+        ---
+        name: Prise de parole & débat
+        issuer: bu
+        description: Présenter un exposé de dix minutes.
+        category: transversal
+        image: badge.svg
+        image_alt: Un disque bleu
+        evidence: [la fiche de présence, un texte réflexif]
+        ---
+        Critères.
+    """})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    page = (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    href = re.search(r'<a class="button" href="(mailto:[^"]+)">Demander ce badge par courriel</a>', page).group(1)
+    url = urlsplit(href.replace("&amp;", "&"))
+    assert url.path == "badges-bu@univ.example.org"  # the issuer's request
+    query = parse_qs(url.query)
+    assert query["subject"] == ["Demande du badge «\u202fPrise de parole & débat\u202f»"]
+    body = query["body"][0]
+    assert "\r\n- la fiche de présence\r\n- un texte réflexif\r\n" in body
+    assert "https://badges.example.org/badges/prise-de-parole/" in body
+    assert "%0D%0A" in href and "+" not in href.split("?", 1)[1]
+    section = page.split('id="apply"', 1)[1]
+    assert section.index("Écrivez-nous.") < section.index("la fiche de présence") < section.index("mailto:")
+
+
+# ---- Sharing -----------------------------------------------------------------------------
+
+def test_every_page_has_open_graph_and_twitter_tags(example: Path):
+    for page in html_pages(example):
+        m = parse(page)
+        # Award pages have a lean template of their own (assertion.html, by the awards work): the essentials.
+        award = "assertions/" in page.as_posix()
+        for key in ("og:title", "og:description", "og:image", "og:type") + (() if award else (
+                "og:locale", "og:site_name", "og:image:alt", "twitter:card")):
+            assert m.meta.get(key), (page, key)
+        image = m.meta["og:image"]
+        assert image.startswith("https://badges.example.org/")
+        assert (example / image.removeprefix("https://badges.example.org/")).is_file(), (page, image)
+        rel = page.relative_to(example).as_posix()
+        if re.fullmatch(r"(en/)?badges/[^/]+/index.html", rel):
+            assert image.endswith(f"badges/{rel.split('/')[-2]}.preview.jpg")
+            assert m.meta["twitter:card"] == "summary_large_image"
+
+
+def test_preview_images(example: Path):
+    from PIL import Image
+
+    previews = sorted(example.glob("badges/*.preview.jpg"))
+    assert len(previews) == len([p for p in (example / "badges").iterdir() if p.is_dir()])
+    for file in [*previews, example / "preview.jpg", example / "en/preview.jpg"]:
+        with Image.open(file) as img:
+            assert img.size == (1200, 630) and img.format == "JPEG"
+    # a translated badge has its own preview; the others are shared between languages
+    assert (example / "en/badges/prise-de-parole-niveau-1.preview.jpg").is_file()
+    assert not (example / "en/badges/direction-culture.preview.jpg").exists()
+    with Image.open(example / "badges/tuteur-bibliotheque.preview.jpg") as img:
+        colours = img.convert("RGB").crop((70, 105, 490, 525)).getcolors(1 << 20)
+        assert len(colours) > 50  # the badge itself is drawn, not an empty square
+
+
+def test_svg_drawing_and_its_limits():
+    from generator.rasterize import Unsupported, svg_to_image
+
+    image = svg_to_image((REPO / "content/images/badges/atelier-theatre.svg").read_bytes(), 200)
+    assert image.size == (200, 200) and image.getpixel((100, 100))[3] == 255 and image.getpixel((1, 1))[3] == 0
+    for svg in ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="data:image/png;base64,AA"/></svg>',
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" filter="url(#f)"/></svg>',
+                "<nope/>"]:
+        with pytest.raises(Unsupported):
+            svg_to_image(svg.encode(), 50)
+
+
+def test_an_svg_that_cannot_be_drawn_gets_a_neutral_mark(site):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512" width="512" height="512">'
+           '<style>circle { fill: red }</style><circle cx="256" cy="256" r="200"/></svg>\n')
+    root = site({"content/images/badge.svg": svg})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    from PIL import Image
+
+    with Image.open(root / "output/badges/prise-de-parole.preview.jpg") as img:
+        r, g, b = img.convert("RGB").getpixel((280, 322))
+        assert (r, g, b) != (244, 246, 249)  # the mark's disc, not the background
+    assert list((root / ".vitrine-cache/previews").glob("*.jpg"))
+
+
+def test_copy_link_buttons(example: Path):
+    page = (example / "badges/prise-de-parole-niveau-1/index.html").read_text(encoding="utf-8")
+    assert 'data-copy="https://badges.example.org/badges/prise-de-parole-niveau-1/"' in page
+    assert re.search(r"<button[^>]*data-copy=[^>]*hidden>", page)  # shown by site.js only
+
+
+# ---- Figures -----------------------------------------------------------------------------
+
+def read_csv(path: Path) -> list[dict]:
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_stats_page_and_csv_agree_with_the_records(example: Path):
+    records = []
+    for file in sorted((REPO / "awards").glob("*.yaml")):
+        records += yaml.safe_load(file.read_text(encoding="utf-8")) or []
+    per_badge = {row["badge"]: row for row in read_csv(example / "stats/awards-per-badge.csv")}
+    assert sum(int(r["awarded"]) for r in per_badge.values()) == len(records)
+    assert sum(int(r["revoked"]) for r in per_badge.values()) == sum(1 for r in records if r.get("revoked"))
+    for slug in {r["badge"] for r in records}:
+        assert int(per_badge[slug]["awarded"]) == sum(1 for r in records if r["badge"] == slug)
+    years = {int(r["year"]): int(r["awarded"]) for r in read_csv(example / "stats/awards-per-year.csv")}
+    for year in {r["issued_on"].year for r in records}:
+        assert years[year] == sum(1 for r in records if r["issued_on"].year == year)
+    issuers = {r["issuer"]: r for r in read_csv(example / "stats/awards-per-issuer.csv")}
+    assert int(issuers["universite-lorvanne"]["awarded_with_sub_issuers"]) == sum(
+        int(r["awarded"]) for r in issuers.values() if r["issuer"] != "badgeons-val-de-lorve")
+    summary = {r["figure"]: r["value"] for r in read_csv(example / "stats/summary.csv")}
+    assert int(summary["awarded"]) == len(records)
+    for lang in ("", "en/"):
+        page = (example / lang / "stats/index.html").read_text(encoding="utf-8")
+        assert page.count("<table") == 3 and page.count('<th scope="col"') >= 11
+        assert 'role="img" aria-labelledby="years-caption"' in page
+        for name in ("summary", "awards-per-year", "awards-per-issuer", "awards-per-badge"):
+            assert f'stats/{name}.csv"' in page
