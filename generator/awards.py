@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .workers import can_fork, pool as workers_pool
 from . import markup
 from .errors import Problem, did_you_mean
 from .fields import URL_RE, Fields, type_name
@@ -592,7 +593,6 @@ def _check_one(i: int) -> tuple[list[Record], list[Problem]]:
 def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None) -> list:
     """check_file of each file, in worker processes (fork) when there is much to read."""
     global _TASK
-    import multiprocessing
 
     workers = workers or os.cpu_count() or 1
     size = 0
@@ -603,9 +603,9 @@ def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers:
             pass
     _TASK = (files, badges, on)
     try:
-        if workers < 2 or size < _PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or size < _PARALLEL_BYTES or not can_fork():
             return [_check_one(i) for i in range(len(files))]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with workers_pool(workers) as pool:
             return pool.map(_check_one, range(len(files)), chunksize=max(1, len(files) // (workers * 8)))
     finally:
         _TASK = ()

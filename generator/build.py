@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
@@ -19,6 +18,7 @@ from typing import Callable
 
 import jinja2
 
+from .workers import can_fork, pool as workers_pool
 from . import __version__, lint
 from .errors import Problem, SiteError
 from .loader import load_site
@@ -96,7 +96,7 @@ def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[
     global _JOBS, _TREE
     _JOBS, _TREE = jobs, tree
     try:
-        if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
             step = max(1, len(jobs) // 20) if on_done else max(1, len(jobs))
             failures = []
             for i in range(0, len(jobs), step):
@@ -108,7 +108,7 @@ def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[
         else:
             step = max(1, len(jobs) // (workers * 8))
             slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with workers_pool(workers) as pool:
                 failures = []
                 for (start, end), failure in zip(slices, pool.imap(_run_slice, slices, chunksize=1)):
                     failures.append(failure)

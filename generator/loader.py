@@ -6,14 +6,14 @@ so an author fixes a whole batch of mistakes at once.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import parse_cache
+from .workers import can_fork, pool as workers_pool
+from . import designer, parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, Parsed, Ref, parse_translation
@@ -119,9 +119,9 @@ def parse_all(tasks: list[Task], jobs: int | None = None, cached: bool = True) -
     if cache is not None:  # vitrine serve: only changed files are parsed again (parse_cache.py)
         return cache.parse_all(tasks, lambda todo: parse_all(todo, jobs, cached=False))
     jobs = jobs or os.cpu_count() or 1
-    if len(tasks) < PARALLEL_FROM or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(tasks) < PARALLEL_FROM or jobs < 2 or not can_fork():
         return [_parse(t) for t in tasks]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with workers_pool(jobs) as pool:
         return pool.map(_parse, tasks, chunksize=64)
 
 
@@ -222,7 +222,8 @@ class _Resolver:
         issuer = self.parsed["issuer"].get(self.links.issuer.get(slug, ""))
         if issuer is not None and issuer.obj is not None:
             design.initials = issuer.obj.initials
-        key = repr((design.shape, design.background, design.foreground, design.label, design.icon, design.initials))
+        key = repr((designer.VERSION, design.shape, design.background, design.foreground, design.label, design.icon,
+                    design.initials))  # the drawing's version too: a new designer draws anew (cache)
         self.links.images[("badge", slug)] = Image(
             source=None, rel=p.path, kind="png", width=512, height=512,  # type: ignore[arg-type]
             digest=hashlib.sha256(key.encode()).hexdigest(), path=f"badges/{slug}.png",

@@ -34,6 +34,8 @@ class OutputTree:
     def write(self, path: str, data: bytes) -> None:
         file = self.root / path
         if file.parent not in self.made:
+            if not self.root.is_dir():  # removed under us (a newer build cleaned up): stop
+                raise FileNotFoundError(f"{self.root} is gone")
             file.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(file.parent)
         with open(file, "wb") as handle:
