@@ -140,7 +140,7 @@ def measure(cmd: list[str], cwd: Path | None = None, log: Path | None = None) ->
     return out
 
 
-QUIET_WAIT_S = 20.0  # at most, before each measurement (--quiet-wait)
+QUIET_WAIT_S = 10.0  # at most, before each measurement (--quiet-wait)
 
 
 def wait_for_quiet(threshold: float = 0.15) -> float:
@@ -289,6 +289,7 @@ def _record(name: str, m: dict, pages: int | None, log: Path) -> dict:
     if pages is not None:
         m["pages"] = pages
         m["pages_per_s"] = pages / m["wall_s"] if m["wall_s"] > 0 else None
+        m["pages_per_cpu_s"] = pages / m["cpu_s"] if m["cpu_s"] > 0 else None  # less sensitive to load
     status = "ok" if m["rc"] == 0 else f"FAILED (exit {m['rc']}, see {m['log']})"
     extra = f", {pages} pages, {m['pages_per_s']:.0f} pages/s" if pages is not None and m["rc"] == 0 else ""
     print(f"  {name:<32} {m['wall_s']:7.2f} s{extra}, peak RSS {m['peak_rss_mb']:.0f} MB"
@@ -361,6 +362,7 @@ def fmt(value, spec: str, missing: str = "—") -> str:
 def table(results: dict) -> None:
     print()
     head = (f"{'badges':>7}  {'tool / measurement':<26} {'wall s':>7} {'pages':>6} {'pages/s':>8} {'CPU s':>6} "
+            f"{'pages/CPU s':>11} "
             f"{'peak RSS MB':>11} {'tree PSS MB':>11} {'others CPU s':>12}")
     print(head)
     print("-" * len(head))
@@ -377,7 +379,8 @@ def table(results: dict) -> None:
                 print(f"{size:>7}  {label}")
                 continue
             print(f"{size:>7}  {label:<26} {m['wall_s']:7.2f} {fmt(m.get('pages'), 'd'):>6} "
-                  f"{fmt(m.get('pages_per_s'), '.0f'):>8} {m['cpu_s']:6.1f} {m['peak_rss_mb']:11.0f} "
+                  f"{fmt(m.get('pages_per_s'), '.0f'):>8} {m['cpu_s']:6.1f} {fmt(m.get('pages_per_cpu_s'), '.0f'):>11} "
+                  f"{m['peak_rss_mb']:11.0f} "
                   f"{fmt(m.get('tree_pss_mb'), '.0f'):>11} {fmt(m.get('other_cpu_s'), '.1f'):>12}")
         ratios = r.get("ratios", {})
         if ratios:
@@ -392,6 +395,7 @@ def ratios(r: dict) -> dict:
         o = r.get(tool, {}).get("cold", {})
         if v.get("rc") == 0 and o.get("rc") == 0 and o.get("pages_per_s"):
             out[f"vitrine/{tool} pages/s"] = v["pages_per_s"] / o["pages_per_s"]
+            out[f"vitrine/{tool} pages per CPU s"] = v["pages_per_cpu_s"] / o["pages_per_cpu_s"]
     return out
 
 
@@ -428,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-vitrine", action="store_true")
     ap.add_argument("--check", action="store_true", help="also time `generator check` (not needed for the targets)")
     ap.add_argument("--quiet-wait", type=float, default=QUIET_WAIT_S, metavar="S",
-                    help="before each measurement, wait up to S seconds for the machine to be idle (default 20; 0: never)")
+                    help="before each measurement, wait up to S seconds for the machine to be idle (default 10; 0: never)")
     ap.add_argument("--snapshot", nargs="?", const="tree", metavar="tree|HEAD|COMMIT|keep",
                     help="measure a frozen copy of generator/ in bench/work/snapshot rather than the live tree: "
                          "the working tree (default), a commit, or the snapshot already there (keep)")
