@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, png_bytes, run_cli
-from test_awards import PNG_BADGE, SALT
+from test_awards import PNG_BADGE, SALT, baked
 
 VALIDATOR = Path(os.environ.get("VITRINE_VALIDATOR_PYTHON") or REPO / ".venv-validator" / "bin" / "python")
 CONTEXT = REPO / "generator" / "data" / "openbadges-v2-context.json"
@@ -55,6 +55,14 @@ def validate(output: Path, items: list[dict]) -> list[dict]:
         server.server_close()
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout)
+
+
+def bake_to(folder: Path, output: Path, award_id: str) -> str:
+    """The award's baked badge (as its page's script makes it) written to a file: its path."""
+    name, data = baked(output, award_id)
+    file = folder / f"{award_id}-{name}"
+    file.write_bytes(data)
+    return str(file)
 
 
 def expectation(output: Path, url: str) -> str:
@@ -141,9 +149,9 @@ def test_svg_png_and_drawn_badges_recipients_and_baked_files(site, tmp_path):
         {"input": f"{BASE}{a}5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.json", "email": "alice.martin@example.org"},
         {"input": f"{BASE}{a}6a9d7d0f-7ef6-4c80-b809-d46e0afcb880.json", "email": "dan.dupont@example.org"},
         {"input": f"{BASE}{a}7bae8e10-80f7-4d91-8910-e57f1b0dc991.json", "email": "eve@example.org"},
-        {"file": str(output / a / "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.svg")},
-        {"file": str(output / a / "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880.png")},
-        {"file": str(output / a / "7bae8e10-80f7-4d91-8910-e57f1b0dc991.png")},
+        {"file": bake_to(tmp_path, output, "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f")},
+        {"file": bake_to(tmp_path, output, "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880")},
+        {"file": bake_to(tmp_path, output, "7bae8e10-80f7-4d91-8910-e57f1b0dc991")},
         {"input": f"{BASE}{a}5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f.json", "email": "someone.else@example.org"},
     ]
     reports = validate(output, items)
@@ -180,7 +188,8 @@ def test_signed_assertions(site, tmp_path, monkeypatch):
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     items = [{"input": tokens[0], "email": "alice.martin@example.org"}, {"input": tokens[1]}, {"input": tokens[2]},
              {"input": f"{BASE}assertions/{ids[0]}.json"},
-             {"file": str(a / f"{ids[0]}.svg")}, {"file": str(a / f"{ids[1]}.png")}, {"file": str(a / f"{ids[2]}.png")},
+             {"file": bake_to(tmp_path, output, ids[0])}, {"file": bake_to(tmp_path, output, ids[1])},
+             {"file": bake_to(tmp_path, output, ids[2])},
              {"input": f"{header}.{forged}.{signature}"}]
     reports = validate(output, items)
     for report in reports[:7]:

@@ -420,7 +420,7 @@ def test_every_example_credential_verifies_with_our_own_check(example):
 def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
     output = build(ob3_site())
     page = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
-    assert f'href="../../assertions/{A1}.svg"' in page  # the 2.0 baked badge stays
+    assert f'data-bake="../../assertions/{A1}.json"' in page  # the 2.0 baked badge stays (baked by the script)
     assert f'href="../../credentials/{A1}.svg" download="prise-de-parole-ob3.svg"' in page
     assert f'href="../../credentials/{A1}.json"' in page
     assert "Open Badges 3.0" in page

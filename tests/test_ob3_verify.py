@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from conftest import png_bytes, run_cli
 from generator.ob3 import documents, multibase, proof
-from test_awards import A1, A2, A3, A4
+from test_awards import A1, A2, A3, A4, baked
 from test_ob3 import BASE, OTHER_KEY, build, ob3_key, ob3_site  # noqa: F401 - fixtures
 
 ALICE, BOB, CAROLE, DAN = "alice.martin@example.org", "Bob.Secret@Example.org", "carole@example.org", "dan@example.org"
@@ -91,20 +91,28 @@ def test_offline_means_no_network(built):
     assert "network is off in offline mode" in message(result, "signature")
 
 
-def test_open_badges_2_hosted_and_baked(built):
+def baked_file(output, award_id, folder):
+    """The 2.0 baked badge, as the award page's script makes it (Vitrine does not publish it)."""
+    name, data = baked(output, award_id)
+    file = folder / f"{award_id}-{name}"
+    file.write_bytes(data)
+    return str(file)
+
+
+def test_open_badges_2_hosted_and_baked(built, tmp_path):
     root, output, offline = built
-    status, result = verify(str(output / f"assertions/{A1}.svg"), "--offline", offline, "--email", ALICE)
+    status, result = verify(baked_file(output, A1, tmp_path), "--offline", offline, "--email", ALICE)
     assert status == 0, result
     assert result["version"] == "2.0" and checks(result) == {
         "hosted": "pass", "structure": "pass", "badge": "pass", "issuer": "pass", "status": "pass", "validity": "pass",
         "recipient": "pass"}
     status, result = verify(f"{BASE}assertions/{A3}.json", "--offline", offline)
     assert status == 1 and "REVOKED" in message(result, "status") and "Attribué par erreur" in message(result, "status")
-    status, result = verify(str(output / f"assertions/{A4}.png"), "--offline", offline, "--email", DAN)
+    status, result = verify(baked_file(output, A4, tmp_path), "--offline", offline, "--email", DAN)
     assert status == 0, result
 
 
-def test_open_badges_2_signed(ob3_site, monkeypatch):
+def test_open_badges_2_signed(ob3_site, monkeypatch, tmp_path):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     monkeypatch.setenv("VITRINE_OB2_KEY", key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                             serialization.NoEncryption()).decode())
@@ -116,7 +124,7 @@ def test_open_badges_2_signed(ob3_site, monkeypatch):
     status, result = verify(str(output / f"assertions/{A1}.jws"), "--offline", offline, "--email", ALICE)
     assert status == 0, result
     assert checks(result)["signature"] == "pass" and checks(result)["issuer key"] == "pass"
-    status, result = verify(str(output / f"assertions/{A1}.svg"), "--offline", offline)  # the JWS baked in
+    status, result = verify(baked_file(output, A1, tmp_path), "--offline", offline)  # the JWS baked in
     assert status == 0, result
     token = (output / f"assertions/{A1}.jws").read_text().strip()
     head, payload, signature = token.split(".")

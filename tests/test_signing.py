@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from conftest import run_cli
 from generator import baking, jws
 from generator.keys import init_keys, load_keys, rotate_keys
-from test_awards import A1, A3, A4, BASE, build  # noqa: F401 - fixtures below
+from test_awards import A1, A3, A4, BASE, baked, build  # noqa: F401 - fixtures below
 from test_awards import awarded, fixed_today  # noqa: F401
 
 SIGNING = "signing: {ob2: true}\n"
@@ -63,12 +63,12 @@ def test_signed_assertions_verify(signed_site):
     assert not (output / f"assertions/{A3}.jws").exists()  # revoked: the stripped JSON only
     assert json.loads((output / f"assertions/{A3}.json").read_text())["revoked"] is True
     # the baked images carry the JWS
-    assert baking.unbake_svg((output / f"assertions/{A1}.svg").read_text()) == token
-    assert 'verify="' + token + '"' in (output / f"assertions/{A1}.svg").read_text()
-    png_token = baking.unbake_png((output / f"assertions/{A4}.png").read_bytes())
+    svg = baked(output, A1)[1].decode()
+    assert baking.unbake_svg(svg) == token and 'verify="' + token + '"' in svg
+    png_token = baking.unbake_png(baked(output, A4)[1])
     assert jws.verify_rs256(png_token, public)
     page = (output / f"assertions/{A1}/index.html").read_text()
-    assert f'{A1}.jws"' in page
+    assert f'href="../../assertions/{A1}.jws"' in page and f'data-bake="../../assertions/{A1}.jws"' in page
     # tampering is caught
     h, p, s = token.split(".")
     forged = json.loads(jws.b64url_decode(p))

@@ -8,12 +8,7 @@ model holds nothing else); the e-mail address is never in the model, only its sa
 
 from __future__ import annotations
 
-import html
-from functools import lru_cache
 from urllib.parse import quote, urlencode
-
-import segno
-from markupsafe import Markup
 
 from ..awards import render_narratives, today
 from ..model import Award, Badge, Catalogue
@@ -36,21 +31,6 @@ def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
 
 
-@lru_cache(maxsize=1024)
-def _qr(url: str) -> str:
-    # A fixed mask pattern: choosing the best of eight is most of segno's time (9 ms -> 2.5 ms),
-    # and any mask gives a valid code.
-    code = segno.make(url, error="m", micro=False, mask=4)
-    return code.svg_inline(scale=4, border=4, svgclass="award-qr__code", lineclass=None, dark="#000", light="#fff")
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """A URL as an inline SVG QR code (segno: deterministic output), labelled for screen readers."""
-    label = html.escape(title)
-    return Markup(_qr(url).replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-                  .replace(">", f"><title>{label}</title>", 1))
-
-
 def jobs(r: Renderer) -> list[Job]:
     on = today()
     out = []
@@ -64,25 +44,34 @@ def jobs(r: Renderer) -> list[Job]:
 
 def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
     render_narratives(award)  # loaded without their HTML: made here, in the workers
-    t = r.t[cat.lang]
     page_url = r.url(cat, award.path)
     status = award.status(on)
     revoked = award.revoked is not None
+    root = "../" * (cat.prefix + award.path).count("/")
+    signed = r.config.signing.ob2 and not revoked
+    ob3 = r.config.signing.ob3
     return r.page(
-        "assertion.html", cat, award.path,
-        og_image=r.config.base_url + badge.image.path if badge.image.kind == "png" else None,
+        "assertion.html", cat, award.path, root=root,
+        og_image=_og_image(r, cat, badge),
         award=award, badge=badge, status=status,
-        json_url=ob2.assertion_url(r, award),
-        baked_path=None if revoked else ob2.baked_path(award, badge),
-        jws_path=ob2.jws_path(award) if r.config.signing.ob2 and not revoked else None,
+        image_url=root + badge.image.path,
+        bake_src=None if revoked else root + (ob2.jws_path(award) if signed else award.json_path),
         baked_name=f"{badge.slug}.{badge.image.kind}",
+        jws_path=ob2.jws_path(award) if signed else None,
         # Open Badges 3.0 (render/ob3.py): the signed credential, and the image it is baked into
-        credential_path=ob3_credential.credential_path(award) if r.config.signing.ob3 else None,
-        ob3_baked_path=ob3_credential.baked_path(award, badge) if r.config.signing.ob3 and not revoked else None,
+        credential_path=ob3_credential.credential_path(award) if ob3 else None,
+        ob3_baked_path=ob3_credential.baked_path(award, badge) if ob3 and not revoked else None,
         linkedin=None if revoked else linkedin_url(award, badge, page_url),
         organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
                            if i.linkedin_organization_id), badge.issuer),
-        # one code per award, of its page in the default language (the canonical address)
-        qr=None if revoked else qr_svg(r.url(r.site.default, award.path), t("award.qr_title")),
+        qr_url=r.url(r.site.default, award.path),  # one code per award: its canonical address
         page_url=page_url,
     )
+
+
+def _og_image(r: Renderer, cat: Catalogue, badge: Badge) -> str:
+    """The badge's share preview (render/previews.py) when there is one, else its PNG image."""
+    try:
+        return r.preview_url(cat, badge)
+    except (AttributeError, KeyError, ImportError):
+        return r.config.base_url + badge.image.path

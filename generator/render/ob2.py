@@ -5,6 +5,12 @@ keys sorted, lists in content order, no build time. A revoked assertion is serve
 stripped form `{"@context", "id", "type", "revoked": true, "revocationReason"}`, and has no baked
 image. Dates are the record's days at 00:00 UTC (Open Badges wants a time zone).
 
+Baked badges are not files of the site: the award page's script (static/award.js) bakes the
+badge image with the hosted assertion (or the JWS) in the browser, byte for byte as
+`baked_image` does here for `vitrine notify` and the tests. A catalogue of 100,000 awards thus
+does not carry 100,000 copies of its badge images, and an assertion has no `image` of its own
+(the Open Badges 2.0 specification: the unbaked image is the BadgeClass's).
+
 Signed assertions (site.yaml `signing: {ob2: true}`): every assertion not revoked is signed with
 the current RSA key (keys.py) as a compact JWS RS256 (jws.py), published at
 `/assertions/<id>.jws` and baked into the image instead of the JSON. Its `verification` is
@@ -165,7 +171,6 @@ def assertion(r: Renderer, award: Award, badge: Badge) -> dict:
         "recipient": {"type": "email", "hashed": True, "salt": award.salt, "identity": award.identity},
         "badge": badge_url(r, badge), "issuedOn": timestamp(award.issued_on),
         "verification": {"type": "hosted"},
-        "image": r.config.base_url + baked_path(award, badge),
     }
     sign = signing(r)
     if sign is not None:
@@ -243,5 +248,4 @@ def jobs(r: Renderer) -> list[Job]:
         if award.revoked is None:
             if sign is not None:
                 out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii")))
-            out.append(Job(baked_path(award, badge), "ob2", lambda a=award, b=badge: baked_image(r, a, b)))
     return out
