@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Problem
+from . import designer
+from .errors import Problem, did_you_mean
 from .fields import URL_RE
 from .frontmatter import Document, decode, parse_frontmatter
 from .model import Badge, Catalogue, Competency, Issuer, Page, Site
@@ -28,6 +29,7 @@ from .scaffold import PLACEHOLDER_RE
 
 MIN_CRITERIA_WORDS = 40
 MIN_PNG_PX = 512
+MIN_CONTRAST = 4.5  # WCAG AA for text
 _LINK_RE = re.compile(r'<(a|img)\b[^>]*?\b(href|src)="([^"]*)"', re.I)
 _IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 _ALT_RE = re.compile(r'\balt="([^"]*)"', re.I)
@@ -66,13 +68,18 @@ class _Source:
         self.load()
         return self._text or ""
 
-    def key(self, name: str) -> tuple[int, int]:
-        """Where a top-level field is written, else the opening `---` line."""
+    def key(self, *names: str) -> tuple[int, int]:
+        """Where the first written of these fields is ("image", "design.icon"), else the
+        opening `---` line."""
         self.load()
         if self._doc is None:
             return (1, 1)
-        if (name,) in self._doc.key_marks:
-            return self._doc.key_marks[(name,)]
+        for name in names:
+            key = tuple(name.split("."))
+            if key in self._doc.marks and len(key) > 1:
+                return self._doc.marks[key]
+            if key in self._doc.key_marks:
+                return self._doc.key_marks[key]
         return self._doc.top or (1, 1)
 
     @property
@@ -257,6 +264,8 @@ class _Linter:
                       'no way to apply: give a "request" (a form url or an email, and instructions) to this badge '
                       f'or to its issuer ({", ".join(i.slug for i in chain)})')
         self.image_size(rel, "badge", badge.image, square=False)
+        if badge.design is not None:
+            self.design(rel, badge.design)
         request = badge.own_request
         self.placeholders(rel, [badge.name, badge.description, badge.body_html, badge.image_alt,
                                 badge.design.label if badge.design else None,
@@ -265,6 +274,22 @@ class _Linter:
         self.body(rel, cat.prefix + badge.path, badge.body_html)
         if request is not None:
             self.body(rel, cat.prefix + badge.path, request.instructions_html, "request.instructions")
+
+    def design(self, rel: str, design) -> None:
+        """A drawn badge: an icon of the bundled set, and a label that can be read."""
+        if design.icon and designer.icon_name(design.icon) is None:
+            names = sorted(designer.ICONS)
+            self.warn(rel, self.source(rel).key("design.icon"), "design.icon",
+                      f'no icon "{design.icon}"' + did_you_mean(design.icon, [*names, *designer.ALIASES]).rstrip()
+                      + f": the badge is drawn without one (icons: {', '.join(names)})")
+        try:
+            ratio = designer.contrast(design.foreground, design.background)
+        except ValueError:
+            return
+        if ratio < MIN_CONTRAST:
+            self.warn(rel, self.source(rel).key("design.foreground", "design.background", "design"), "design.foreground",
+                      f"{design.foreground} on {design.background} has a contrast of {ratio:.1f}:1: the label is hard "
+                      f"to read (at least {MIN_CONTRAST:g}:1; white or black on a strong colour works)")
 
     def issuer(self, cat: Catalogue, issuer: Issuer) -> None:
         rel = issuer.source
