@@ -54,7 +54,7 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
     """Files that would silently not be read: unknown folders, .MD or .markdown names, Markdown
     in subfolders. Reported without a line (line 0): they are about names, not text."""
     content = root / "content"
-    folders = (*KINDS, "images")
+    folders = (*KINDS, "images", "endorsements")  # endorsements: signed JSON files, read by ob3/endorsement.py
     for entry in sorted(content.iterdir()):
         rel = entry.relative_to(root).as_posix()
         if entry.name.startswith("."):

@@ -436,3 +436,97 @@ def test_award_page_without_3_0_signing_has_no_credential(site):
     output = build(site(files))
     page = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
     assert "credentials/" not in page and not (output / "credentials").exists()
+
+
+# -- endorsements ------------------------------------------------------------------------------------
+
+ENDORSED = """\
+---
+name: Prise de parole
+issuer: bu
+description: Présenter un exposé de dix minutes.
+category: transversal
+image: badge.svg
+image_alt: Un disque bleu
+competencies: [oral]
+tags: [oral, Prise de parole]
+level: 1
+validity: P2Y
+date: 2024-09-01
+endorsements:
+  - issuer: univ
+    comment: L'université reconnaît ce badge.
+    date: 2024-10-01
+---
+""" + __import__("conftest").BADGE_CRITERIA
+
+
+def external_endorsement(key: ed25519.Ed25519PrivateKey, issuer: str, method: str, subject: str) -> dict:
+    document = {
+        "@context": [documents.VC_V2, documents.OB_V3],
+        "id": "https://partner.example.net/endorsements/1",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": "Le réseau régional recommande ce badge",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Réseau régional"},
+        "validFrom": "2024-11-01T00:00:00Z",
+        "credentialSubject": {"id": subject, "type": ["EndorsementSubject"], "endorsementComment": "Un badge sérieux."},
+    }
+    document["proof"] = [proof.make_proof(document, key, method, "2024-11-01T00:00:00Z")]
+    return document
+
+
+def test_endorsements_are_signed_published_and_embedded(ob3_site):
+    root = ob3_site({"content/badges/prise-de-parole.md": ENDORSED})
+    output = build(root)
+    endorsement = load(output, "endorsements/prise-de-parole/univ.json")
+    assert schema_errors(endorsement, documents.ENDORSEMENT_SCHEMA) == []
+    assert endorsement["issuer"]["id"] == DID and endorsement["issuer"]["name"] == "Université de Test"
+    assert endorsement["credentialSubject"] == {"id": f"{BASE}badges/prise-de-parole/", "type": ["EndorsementSubject"],
+                                                "endorsementComment": "L'université reconnaît ce badge."}
+    did_doc = load(output, ".well-known/did.json")
+    proof.check_proof(endorsement, endorsement["proof"][0], public_key_of(did_doc, endorsement["proof"][0]["verificationMethod"]))
+    credential = load(output, f"credentials/{A1}.json")
+    assert credential["credentialSubject"]["achievement"]["endorsement"] == [endorsement]
+    assert schema_errors(credential) == []
+    proof.check_proof(credential, credential["proof"][0], public_key_of(did_doc, credential["proof"][0]["verificationMethod"]))
+
+
+def test_an_endorsement_made_elsewhere_is_checked_at_build(ob3_site):
+    from generator.ob3 import multibase as mb
+
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(bytes(range(7, 39)))
+    did_key = "did:key:" + mb.public_multikey(key.public_key())
+    good = external_endorsement(key, did_key, f"{did_key}#{did_key[8:]}", f"{BASE}badges/prise-de-parole/")
+    # a did:web endorser, with its DID document beside the endorsement (nothing is fetched at build time)
+    web = "did:web:partner.example.net"
+    other = external_endorsement(OTHER_KEY, web, f"{web}#k1", f"{BASE}badges/prise-de-parole/")
+    other["id"] = "https://partner.example.net/endorsements/2"
+    other["proof"] = [proof.make_proof({k: v for k, v in other.items() if k != "proof"}, OTHER_KEY, f"{web}#k1",
+                                       "2024-11-01T00:00:00Z")]
+    partner_did = {"@context": [documents.DID_V1, documents.MULTIKEY_V1], "id": web,
+                   "verificationMethod": [{"id": f"{web}#k1", "type": "Multikey", "controller": web,
+                                           "publicKeyMultibase": mb.public_multikey(OTHER_KEY.public_key())}],
+                   "assertionMethod": [f"{web}#k1"]}
+    root = ob3_site({"content/endorsements/reseau.json": json.dumps(good),
+                     "content/endorsements/partenaire.json": json.dumps(other),
+                     "content/endorsements/partenaire-did.json": json.dumps(partner_did)})
+    output = build(root)
+    assert load(output, "endorsements/external/reseau.json") == good
+    assert load(output, "endorsements/external/partenaire.json") == other
+    embedded = load(output, f"credentials/{A1}.json")["credentialSubject"]["achievement"]["endorsement"]
+    assert good in embedded and other in embedded
+
+    tampered = json.loads(json.dumps(good))
+    tampered["credentialSubject"]["endorsementComment"] = "Un badge magnifique."
+    (root / "content/endorsements/reseau.json").write_text(json.dumps(tampered))
+    status_, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status_ == 1 and "content/endorsements/reseau.json:1:1: proof: the endorsement does not verify" in err
+    elsewhere = external_endorsement(key, did_key, f"{did_key}#{did_key[8:]}", "https://other.example.org/badges/x/")
+    (root / "content/endorsements/reseau.json").write_text(json.dumps(elsewhere))
+    status_, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status_ == 1 and "is not one of this site's badges" in err
+    (root / "content/endorsements/partenaire-did.json").unlink()
+    (root / "content/endorsements/reseau.json").write_text(json.dumps(good))
+    status_, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status_ == 1 and "partenaire.json" in err and "not fetched at build time" in err
+    assert "Traceback" not in err

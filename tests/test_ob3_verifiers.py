@@ -62,7 +62,7 @@ def run_verifiers(output: Path, files: list[Path], tmp: Path, now: str | None = 
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout)
     assert result["refused"] == [], "the verifiers asked for documents nobody served"
-    return {Path(r["file"]).name: r for r in result["results"]}
+    return {r["file"]: r for r in result["results"]}
 
 
 def kinds(root: Path) -> dict[str, str]:
@@ -82,7 +82,7 @@ def test_every_example_credential_verifies_with_both(example, tmp_path):
     state = kinds(example)
     assert set(state.values()) >= {"valid", "expired", "revoked"}  # the example has each case
     for file in files:
-        r, kind = results[file.name], state[file.stem]
+        r, kind = results[str(file)], state[file.stem]
         db, dcc = r["db"], r["dcc"]
         assert dcc["signature"] is True, (file.name, dcc)
         assert dcc["schema"] is True, (file.name, dcc)
@@ -100,7 +100,7 @@ def test_every_example_credential_verifies_with_both(example, tmp_path):
     expired = [f for f in files if state[f.stem] == "expired"]
     then = run_verifiers(output, expired, tmp_path, now="2022-06-01T00:00:00Z")
     for file in expired:
-        db = then[file.name]["db"]
+        db = then[str(file)]["db"]
         if "validFrom" in (db["error"] or ""):
             continue  # issued after that moment
         assert db["verified"] is True, (file.name, db)
@@ -128,7 +128,7 @@ def test_tampered_credentials_fail_both(example, tmp_path):
         files.append(file)
     results = run_verifiers(output, files, tmp_path)
     for file in files:
-        r = results[file.name]
+        r = results[str(file)]
         assert r["db"]["verified"] is False, (file.name, r["db"])
         assert r["dcc"]["signature"] is not True, (file.name, r["dcc"])
 
@@ -142,7 +142,7 @@ def test_a_tampered_status_list_is_refused(example, tmp_path):
     (output / "status" / "1.json").write_text(json.dumps(status_list))
     state = kinds(example)
     valid = [p for p in sorted((example / "output" / "credentials").glob("*.json")) if state[p.stem] == "valid"][:1]
-    r = run_verifiers(output, valid, tmp_path)[valid[0].name]
+    r = run_verifiers(output, valid, tmp_path)[str(valid[0])]
     assert r["db"]["verified"] is False and "not verified" in r["db"]["error"], r["db"]
     assert r["dcc"]["revocation"] is not True and "signature" in r["dcc"]["revocationError"].lower(), r["dcc"]
 
@@ -171,10 +171,21 @@ def test_vitrine_verify_agrees_with_both(example, tmp_path):
     files = sorted((output / "credentials").glob("*.json"))
     results = run_verifiers(output, files, tmp_path)
     for file in files:
-        r = results[file.name]
+        r = results[str(file)]
         theirs = r["db"]["verified"] and not r["db"]["revoked"]
         assert theirs == (r["dcc"]["signature"] and r["dcc"]["expiration"] and r["dcc"]["revocation"]), r
         status, out, err = run_cli("verify", str(file), "--offline", f"{BASE}={output}", "--json")
         ours = json.loads(out)
         assert ours["valid"] == theirs, (file.name, ours["checks"], r)
         assert (status == 0) == theirs
+
+
+def test_example_endorsements_verify_with_both(example, tmp_path):
+    output = example / "output"
+    files = sorted((output / "endorsements").rglob("*.json"))
+    assert files, "the example catalogue has endorsements"
+    results = run_verifiers(output, files, tmp_path)
+    for file in files:
+        r = results[str(file)]
+        assert r["db"]["verified"] is True, (file.name, r["db"])
+        assert r["dcc"]["signature"] is True and r["dcc"]["schema"] is True, (file.name, r["dcc"])

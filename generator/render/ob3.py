@@ -6,6 +6,11 @@ credential baked in (`/credentials/<id>.png` or `.svg`). For the site: the DID d
 (`/did.json` under a sub-path, `/.well-known/did.json` at the root of a host: ob3/did.py) and the
 signed revocation list `/status/1.json` (ob3/status.py), rebuilt at every build.
 
+Endorsements (ob3/endorsement.py): each badge endorsement of the content is an
+EndorsementCredential signed with the site's key, `/endorsements/<badge>/<issuer>.json`; signed
+ones made elsewhere (`content/endorsements/*.json`) are checked here and published at
+`/endorsements/external/<name>.json`; both are embedded in the achievement they endorse.
+
 A revoked award keeps its credential, unchanged and still signed, at its URL: its bit in the
 status list says it is revoked. See ob3/ for how credentials are built, canonicalized, signed and
 cached; the first credential of each badge is canonicalized while the jobs are listed, so that a
@@ -14,6 +19,7 @@ property no context defines stops the build with a message rather than in a work
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -24,6 +30,7 @@ from ..keys import KeyProblem, load_keys
 from ..model import Award, Badge
 from ..ob3 import credential as cred
 from ..ob3 import did as didweb
+from ..ob3 import endorsement
 from ..ob3 import status
 from ..ob3.canon import CanonError, UndefinedTerm
 from ..ob3.issue import CACHE_DIR, Issuer, ProofCache, dumps
@@ -38,6 +45,7 @@ class State:
     new_indexes: list[str]
     profiles: dict[str, dict]  # issuer slug -> Profile
     achievements: dict[str, dict]  # badge slug -> Achievement
+    endorsements: dict[str, str]  # output path -> signed EndorsementCredential (JSON)
 
 
 def enabled(r: Renderer) -> bool:
@@ -71,9 +79,43 @@ def state(r: Renderer) -> State:
     base = r.config.base_url
     freeze = issuer.canonicalizer.freeze  # shared by every credential of a badge, never changed
     profiles = {slug: freeze(cred.profile(base, did, i)) for slug, i in cat.issuers.items()}
-    achievements = {b.slug: freeze(cred.achievement(base, b, r.config.language)) for b in cat.published_badges}
-    r.__dict__["_ob3"] = st = State(issuer, indexes, new, profiles, achievements)
+    achievements = {b.slug: cred.achievement(base, b, r.config.language) for b in cat.published_badges}
+    endorsed = _endorsements(r, issuer, profiles, achievements)
+    for a in achievements.values():
+        freeze(a)
+    r.__dict__["_ob3"] = st = State(issuer, indexes, new, profiles, achievements, endorsed)
     return st
+
+
+def _endorsements(r: Renderer, issuer: Issuer, profiles: dict[str, dict], achievements: dict[str, dict]) -> dict[str, str]:
+    """Sign the site's endorsements, check the external ones, and embed both in the achievements
+    they endorse (ob3/endorsement.py). Returns output path -> JSON."""
+    out: dict[str, str] = {}
+    embedded: dict[str, list[dict]] = {}
+    base = r.config.base_url
+    for badge in r.site.default.published_badges:
+        for n, e in enumerate(badge.endorsements):
+            if (e.date or badge.date) is None:
+                r.site.warnings.append(Problem(badge.source, 0, 0, f"endorsements[{n}].date",
+                                               "no day for this endorsement (nor a date for the badge): it is not "
+                                               "issued as an Open Badges 3.0 endorsement credential", warning=True))
+                continue
+            rel = endorsement.path(badge, e, n)
+            document = endorsement.credential(base, badge, e, profiles[e.issuer.slug], rel,
+                                              achievements[badge.slug]["id"])
+            out[rel] = issuer.sign_text(document, e.date or badge.date)
+            embedded.setdefault(badge.slug, []).append(json.loads(out[rel]))
+    by_id = {a["id"]: slug for slug, a in achievements.items()}
+    external, problems = endorsement.read_external(r.config.root, by_id)
+    if problems:
+        raise SiteError(problems)
+    for item in external:
+        out[f"endorsements/external/{item.name}.json"] = json.dumps(item.document, ensure_ascii=False,
+                                                                    separators=(",", ":"))
+        embedded.setdefault(by_id[item.subject], []).append(item.document)
+    for slug, items in embedded.items():
+        achievements[slug]["endorsement"] = items
+    return out
 
 
 def unsigned(r: Renderer, award: Award, badge: Badge) -> dict:
@@ -137,6 +179,7 @@ def jobs(r: Renderer) -> list[Job]:
     cat = r.site.default
     out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r))),
            Job(status.LIST_PATH, "ob3", lambda: (status_list(r) + "\n").encode("utf-8"))]
+    out += [Job(rel, "ob3", lambda text=text: (text + "\n").encode("utf-8")) for rel, text in state(r).endorsements.items()]
 
     @lru_cache(maxsize=None)
     def image_bytes(slug: str) -> bytes:
