@@ -311,6 +311,7 @@ class DevServer:
         self.last_rebuild_seconds = 0.0
         self.output_generation = 0  # the generation last written to output/
         self.env = None  # the last Jinja environment (see rebuild)
+        self.output_lock = threading.Lock()
 
     # terminal
     def say(self, text: str) -> None:
@@ -525,20 +526,27 @@ class DevServer:
             if initial:
                 self.shout(f"vitrine: {self.out} is not empty and is not a Vitrine build: the preview does not write it")
             return
-        recover(self.out)
-        tmp = temp_dir_for(self.out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            tree = OutputTree(tmp)
-            for path in snapshot.jobs:
-                if not self.current(generation):
-                    return
-                tree.write(path, snapshot.rendered[path])
-            publish(tmp, self.out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        remember_published(self.root, snapshot.site.awards)
-        self.output_generation = generation
+        with self.output_lock:  # one writer at a time: an outdated one gives up and cleans up first
+            if not self.current(generation):
+                return
+            tmp = temp_dir_for(self.out)
+            try:
+                recover(self.out)
+                shutil.rmtree(tmp, ignore_errors=True)
+                tmp.mkdir(parents=True)
+                tree = OutputTree(tmp)
+                for path in snapshot.jobs:
+                    if not self.current(generation):
+                        return
+                    tree.write(path, snapshot.rendered[path])
+                publish(tmp, self.out)
+            except OSError as exc:  # a full disk, another process in output/: the preview goes on
+                self.shout(f"vitrine: could not write {self.out.name}/ ({exc}); the preview goes on")
+                return
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+            remember_published(self.root, snapshot.site.awards)
+            self.output_generation = generation
         if initial:
             self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")
 
