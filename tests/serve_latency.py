@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import statistics
 import sys
@@ -55,7 +56,7 @@ def main() -> int:
         print(f"first complete build (every file rendered, output/ written) after {time.perf_counter() - started:.2f} s")
     else:
         print("measuring while the first complete build still runs in the background")
-    times, rebuilds = [], []
+    times, rebuilds, cpus = [], [], []
     try:
         with browser() as chromium:
             page = chromium.new_page()
@@ -69,16 +70,18 @@ def main() -> int:
                                        ".textContent.includes(m)", arg=marker, timeout=30_000)
                 times.append(time.perf_counter() - t0)
                 rebuilds.append(server.last_rebuild_seconds)
+                cpus.append(server.last_rebuild_cpu)
                 print(f"  save {i}: page reloaded after {times[-1] * 1000:.0f} ms "
-                      f"(load and checks: {rebuilds[-1] * 1000:.0f} ms)")
+                      f"(reloading the model: {rebuilds[-1] * 1000:.0f} ms, {cpus[-1] * 1000:.0f} ms of CPU)")
                 time.sleep(args.pause)
     finally:
         badge.write_text(original, encoding="utf-8")
         server.stop()
     print(f"save to reloaded page: median {statistics.median(times) * 1000:.0f} ms, "
           f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {len(times)} saves "
-          f"(of which reloading the model: median {statistics.median(rebuilds) * 1000:.0f} ms; "
-          f"debounce {100} ms)")
+          f"(of which reloading the model: median {statistics.median(rebuilds) * 1000:.0f} ms, "
+          f"{statistics.median(cpus) * 1000:.0f} ms of CPU; debounce 100 ms); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 
