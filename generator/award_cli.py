@@ -24,7 +24,7 @@ import yaml
 
 from .awards import AWARDS_DIR, Record, load_records, normalise_email, today
 from .errors import Problem, SiteError, did_you_mean
-from .fields import EMAIL_RE, URL_RE
+from .fields import EMAIL_RE, URL_RE, control_problem
 from .model import Badge, Site
 
 CSV_COLUMNS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
@@ -32,6 +32,7 @@ CSV_ALIASES = {"e-mail": "email", "mail": "email", "courriel": "email", "recipie
                "date": "issued_on", "issued": "issued_on"}
 TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
 FALSE = {"", "no", "n", "false", "0", "non", "faux"}
+NARRATIVE_MAX = 5000  # as awards.py checks the record's narrative
 
 
 def register(sub: Any) -> None:
@@ -265,9 +266,10 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return [], [Problem(shown, line, 1, "", "not UTF-8 text: save the spreadsheet as CSV UTF-8")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     new: list[dict] = []
     try:
@@ -280,7 +282,11 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     for col, cell in enumerate(header, 1):
         name = cell.strip().lower()
         name = CSV_ALIASES.get(name, name)
-        if name not in CSV_COLUMNS:
+        if not name:
+            problems.append(Problem(shown, 1, col, "", f"column {col} has no name in the header row: name it "
+                                    f"({', '.join(CSV_COLUMNS)}) or delete the column"))
+            columns.append(None)
+        elif name not in CSV_COLUMNS:
             problems.append(Problem(shown, 1, col, f"column \"{cell.strip()}\"", "unknown column"
                                     + did_you_mean(name, CSV_COLUMNS)))
             columns.append(None)
@@ -308,7 +314,11 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
             if record is not None:
                 new.append(record)
     except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, 1, "", f"not valid CSV: {exc}"))
+        if "unexpected end of data" in str(exc):  # strict: a quote opened and never closed
+            problems.append(Problem(shown, line + 1, 1, "", 'a quoted cell is not closed (a " is missing): '
+                                                           "the rest of the file would be read as one cell"))
+        else:
+            problems.append(Problem(shown, reader.line_num, 1, "", f"not valid CSV: {exc}"))
     return ([] if problems else new), problems
 
 
@@ -333,6 +343,10 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
             held = holders[key]
             fail("email", f"{email} already holds this badge ({held.path}:{held.start}); add --again to award it once more")
         seen.setdefault(key, line)
+    for column, (value, _) in cells.items():
+        bad = control_problem(value)
+        if bad:
+            fail(column, bad)
     name = cells.get("name", ("", 0))[0] or None
     if name and ("\n" in name or len(name) > 200):
         fail("name", "expected a single line of at most 200 characters")
@@ -357,6 +371,8 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
     if day > on:
         fail("issued_on", f"{day} is in the future (today is {on})")
     narrative = cells.get("narrative", ("", 0))[0] or args.narrative
+    if narrative and len(narrative) > NARRATIVE_MAX:
+        fail("narrative", f"is {len(narrative)} characters long; at most {NARRATIVE_MAX} expected")
     if len(problems) > before:
         return None
     return _new_record(args.badge, email, name, consent, evidence or list(args.evidence), narrative, day)

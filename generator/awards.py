@@ -214,6 +214,8 @@ def parse_file(text: str, path: str, fast: bool = False) -> tuple[list[tuple[Doc
             line, col = marks.get((j,), (first + 1, 3))
             out.append((doc, first + 1, _trim_end(lines, first, end) + 1, col - 1))
 
+    if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
+        return [], []  # comments only (every record deleted, or a file prepared for later): no records
     if spans is None:  # not a block list written by the tool: parse the whole file
         value, marks, key_marks, problem = parse_yaml(text, path)
         if problem:

@@ -93,6 +93,19 @@ def _image(f: Fields, alt_required: bool = True) -> tuple[Ref | None, str]:
     return _ref(f, "image", image), alt or ""
 
 
+def _tag_refs(f: Fields, tags: list[str]) -> list[Ref]:
+    """Where each accepted tag is written (the loader checks that two tags do not share a URL)."""
+    value = f.data.get("tags")
+    keys = [("tags", i) for i in range(len(value))] if isinstance(value, list) else [("tags",)]
+    refs = []
+    for key in keys:
+        item = f.source(key, value[key[1]] if len(key) > 1 else value)
+        if isinstance(item, str) and item.strip() in tags:
+            line, col = f.doc.where(key)
+            refs.append(Ref(item.strip(), f.doc.path, line, col, f.label(key)))
+    return refs
+
+
 def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     parsed, doc = _start(text, path, "issuer", slug)
     if doc is None:
@@ -158,6 +171,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
         if a_name and a_url:
             alignments.append(Alignment(a_name, a_url, framework, code))
     tags = f.texts("tags", max_len=60, slugged=True)
+    tag_refs = _tag_refs(f, tags)
     level = f.integer("level", minimum=1, maximum=99)
     status = f.choice("status", STATUSES, default="active") or "active"
     validity = f.duration("validity")
@@ -180,7 +194,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     f.done()
     body_html = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs = {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
-                   "image": [image] if image else [], "endorsements": endorsements}
+                   "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs}
     parsed.extra = {"endorsements": comments, "tags": tags}
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]

@@ -21,6 +21,16 @@ URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?:
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Control characters other than tab and line feed: YAML refuses them written as they are, but
+# accepts them escaped in double quotes ("\x1b", "\0"); in a page or a feed they are at best
+# invisible, and XML (feed.xml, sitemap.xml, SVG) forbids most of them.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """A message for a text holding a control character, or None."""
+    match = CONTROL_RE.search(text)
+    return f"contains the control character U+{ord(match.group()):04X}: remove it" if match else None
 
 def tag_slug(name: str) -> str:
     """A URL-safe form of a free text: "Prise de parole" -> "prise-de-parole"."""
@@ -126,6 +136,10 @@ class Fields:
         if required and not value:
             self.fail(name, "is empty: a value is required")
             return default
+        bad = control_problem(value)
+        if bad:
+            self.fail(name, bad)
+            return default
         if oneline and "\n" in value:
             self.fail(name, "expected a single line of text")
         if max_len and len(value) > max_len:
@@ -204,6 +218,8 @@ class Fields:
                 self.fail(where, f"expected text, found {type_name(item)}")
             elif max_len and len(item) > max_len:
                 self.fail(where, f"is {len(item)} characters long; at most {max_len} expected")
+            elif control_problem(item):
+                self.fail(where, control_problem(item))
             elif slugged and not tag_slug(item):
                 self.fail(where, f'"{item}" has no letter or digit to make a URL from')
             else:

@@ -214,6 +214,14 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
             frame[0][frame[2]] = value
             frame[2] = None
 
+    def top_field() -> Key:
+        """The top-level field being read, for messages about the file as a whole."""
+        if len(stack) >= 2:
+            return stack[1][1][:1]
+        if stack and stack[0][2] is not None:
+            return (stack[0][2],)
+        return ()
+
     def take_key(event: Any) -> None:
         container, key, _ = stack[-1]
         if isinstance(event, yaml.AliasEvent):
@@ -269,7 +277,7 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
                 continue
             nodes += 1
             if nodes > MAX_NODES:
-                raise _Fail(*pos(event.start_mark), f"too many YAML values (more than {MAX_NODES})")
+                raise _Fail(*pos(event.start_mark), f"too many YAML values (more than {MAX_NODES})", top_field())
             key = place(event)
             if key is None:
                 take_key(event)
@@ -284,7 +292,7 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
             if event.tag not in (None, "!", _STD + ("map" if mapping else "seq")):
                 raise _Fail(*pos(event.start_mark), f"YAML tags ({show_tag(event.tag)}) are not allowed", key)
             if len(stack) >= MAX_DEPTH:
-                raise _Fail(*pos(event.start_mark), "YAML nested too deeply")
+                raise _Fail(*pos(event.start_mark), f"YAML nested too deeply (at most {MAX_DEPTH} levels)", key[:1])
             stack.append([{} if mapping else [], key, None])
     except _Fail as exc:
         return result(None, Problem(path, exc.line, exc.col, label(exc.key), exc.message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import warnings
@@ -17,7 +18,7 @@ from .model import Image
 
 MIN_PNG_SIZE = 256
 MAX_PIXELS = 4096 * 4096  # past this, a PNG is refused as a possible decompression bomb
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 10_000_000
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _LENGTH_RE = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 
@@ -181,7 +182,7 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
     data = file.read_bytes()
     rel = file.relative_to(site_root.resolve()).as_posix() if file.is_relative_to(site_root.resolve()) else file.name
     if len(data) > MAX_BYTES:
-        fail(f"is {len(data) // 1024 // 1024} MB: at most {MAX_BYTES // 1024 // 1024} MB expected")
+        fail(f"is {math.ceil(len(data) / 100_000) / 10:g} MB: at most {MAX_BYTES // 1_000_000} MB expected")
         return None
     digest = hashlib.sha256(data).hexdigest()
     suffix = file.suffix.lower()
@@ -202,6 +203,12 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
                     img.load()
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
             fail("is too large to decode safely (a decompression bomb?)")
+            return None
+        except ValueError as exc:
+            if "too large" not in str(exc):  # Pillow bounds text chunks (MAX_TEXT_CHUNK)
+                fail("is a damaged PNG image (cannot be decoded)")
+            else:
+                fail("has a compressed text chunk too large to decode safely (a decompression bomb?)")
             return None
         except Exception:  # Pillow raises many kinds for broken files
             fail("is a damaged PNG image (cannot be decoded)")

@@ -6,14 +6,16 @@ so an author fixes a whole batch of mistakes at once.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .workers import can_fork, pool as workers_pool
-from . import designer, parse_cache
+from . import designer, markup, parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, Parsed, Ref, parse_translation
@@ -25,6 +27,7 @@ from .model import Badge, Catalogue, Competency, Config, Endorsement, Image, Iss
 
 KINDS = {"issuers": "issuer", "badges": "badge", "competencies": "competency", "pages": "page"}
 THUMBNAIL_FROM_BYTES = 40_000
+MAX_CONTENT_BYTES = 1_000_000  # a content file: a long criteria page is 20 KB; past this, a mistake or an attack
 PARALLEL_FROM = 400  # files; below this, starting workers costs more than it saves
 _NAME_RE = re.compile(r"^(?P<slug>[^.]+)(?:\.(?P<lang>[^.]+))?\.md$")
 
@@ -39,12 +42,24 @@ class Task:
 
 
 def _parse(task: Task) -> Parsed:
-    text, problem = decode(task.file.read_bytes(), task.rel)
+    with open(task.file, "rb") as f:
+        raw = f.read(MAX_CONTENT_BYTES + 1)
+    if len(raw) > MAX_CONTENT_BYTES:
+        size = max(task.file.stat().st_size, len(raw))
+        return Parsed(task.kind, task.slug, task.rel, problems=[Problem(
+            task.rel, 1, 1, "", f"the file is {math.ceil(size / 100_000) / 10:g} MB: a content file may be at most "
+                                f"{MAX_CONTENT_BYTES // 1_000_000} MB (link to long documents instead)")])
+    text, problem = decode(raw, task.rel)
     if problem:
         return Parsed(task.kind, task.slug, task.rel, problems=[problem])
-    if task.lang:
-        return parse_translation(text, task.rel, task.slug, task.kind)
-    return PARSERS[task.kind](text, task.rel, task.slug)
+    try:
+        if task.lang:
+            return parse_translation(text, task.rel, task.slug, task.kind)
+        return PARSERS[task.kind](text, task.rel, task.slug)
+    except markup.TooSlow as exc:
+        lines = text.split("\n")
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+        return Parsed(task.kind, task.slug, task.rel, problems=[Problem(task.rel, end + 2 if end else 1, 1, "", f"the text {exc}")])
 
 
 _MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -91,14 +106,21 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
         problems.append(Problem("content", 1, 1, "", "no content/ folder: create content/badges/, content/issuers/..."))
         return tasks
     misplaced_content(config.root, problems)
+    content_real = content.resolve()
     for folder, kind in KINDS.items():
         base = content / folder
         if not base.is_dir():
             continue
+        outside = base.is_symlink()  # a linked folder: each of its files is checked
         for file in sorted(base.iterdir()):
             if file.suffix != ".md" or not file.is_file():
                 continue
             rel = file.relative_to(config.root).as_posix()
+            if (outside or file.is_symlink()) and not file.resolve().is_relative_to(content_real):
+                where = (f"content/{folder}/ is a link to a folder outside content/" if outside
+                         else f'"{file.name}" is a link to a file outside content/')
+                problems.append(Problem(rel, 1, 1, "", f"{where}: content files must be inside content/"))
+                continue
             match = _NAME_RE.match(file.name)
             slug, lang = (match["slug"], match["lang"]) if match else (file.name[:-3], None)
             if not match or not SLUG_RE.match(slug):
@@ -216,6 +238,18 @@ class _Resolver:
                 self.image("badge", slug, ref, square=True)
             if p.obj is not None and p.obj.design is not None:
                 self.drawn_image(slug, p)
+        self.check_tags()
+
+    def check_tags(self) -> None:
+        """Tags written differently must not share a URL: "C++" and "C" would both be tags/c/."""
+        first: dict[str, Ref] = {}
+        for p in self.parsed["badge"].values():
+            for ref in p.refs.get("tags", []):
+                seen = first.setdefault(tag_slug(ref.value), ref)
+                if _tag_fold(seen.value) != _tag_fold(ref.value):
+                    self.fail(ref, f'"{ref.value}" and "{seen.value}" ({seen.path}:{seen.line}:{seen.col}) would share '
+                                   f"the page tags/{tag_slug(ref.value)}/: write them the same way, or make them "
+                                   "differ by a letter or digit")
 
     def drawn_image(self, slug: str, p: Parsed) -> None:
         design = p.obj.design
@@ -245,6 +279,12 @@ class _Resolver:
                     self.fail(ref, f"parents form a cycle: {cycle}")
         for slug in reported:
             parent.pop(slug, None)
+
+
+def _tag_fold(name: str) -> str:
+    """What tells two tags apart for a reader: not case, accents, or a hyphen for a space."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[\s_-]+", " ", text.casefold()).strip()
 
 
 def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], links: _Links,

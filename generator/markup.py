@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import signal
+import threading
+from contextlib import contextmanager
 
 import markdown
 import nh3
@@ -56,13 +59,50 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 
 
+# Python-Markdown takes quadratic time or worse on some inputs (a long run of "[", "<http://",
+# "<![CDATA[" in one paragraph: 16 KB of "[" takes over a minute; upstream issue #798). A real
+# 1 MB body renders in one to a few seconds, so a body still rendering after this long is refused.
+RENDER_SECONDS = 20.0
+
+
+class TooSlow(Exception):
+    """A Markdown text that takes more than RENDER_SECONDS to render."""
+
+    def __init__(self) -> None:
+        super().__init__(f"takes more than {RENDER_SECONDS:g} s to render as Markdown: split long paragraphs, "
+                         'and check for long runs of "[", "<" or "`"')
+
+
+@contextmanager
+def _time_budget(seconds: float):
+    """Raise TooSlow in the block after `seconds` (main thread only: signals are delivered there;
+    a build's worker processes run their tasks in their main thread)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)  # again and again, should a library swallow it
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def to_html(text: str, top_heading: int = 2) -> str:
-    """Render Markdown; one converter is reused (creating one costs more than a small body)."""
+    """Render Markdown; one converter is reused (creating one costs more than a small body).
+    Raises TooSlow for a text that would take too long (see RENDER_SECONDS)."""
     if not text.strip():
         return ""
-    _MD.reset()
-    _MD.top_heading = top_heading  # type: ignore[attr-defined]
-    return sanitize(_MD.convert(text))
+    with _time_budget(RENDER_SECONDS):
+        _MD.reset()
+        _MD.top_heading = top_heading  # type: ignore[attr-defined]
+        converted = _MD.convert(text)
+    return sanitize(converted)
 
 
 def sanitize(markup: str) -> str:

@@ -231,7 +231,7 @@ def test_yaml_bounds_the_number_of_values():
 def test_yaml_bounds_nesting():
     value, _, _, problem = parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "y", line_offset=1)
     assert value is None
-    assert (problem.line, problem.message) == (2, "YAML nested too deeply")
+    assert (problem.line, problem.field, problem.message) == (2, "a", "YAML nested too deeply (at most 64 levels)")
 
 
 # -- Fields accessors ----------------------------------------------------------------------------
