@@ -323,13 +323,11 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                         **fields_for("badge", slug, p.obj))
         tr = translations.get(("badge", slug)) if not default else None
         names = tr["tags"] if tr and "tags" in tr else p.extra.get("tags", [])
-        for name in names:
-            tslug = tag_slug(name)
-            tag = tags.setdefault(tslug, Tag(name, tslug))
-            if badge not in tag.badges and tag not in badge.tags:
-                badge.tags.append(tag)
-                if badge.published:
-                    tag.badges.append(badge)
+        for tslug in dict.fromkeys(tag_slug(name) for name in names):  # "Oral" and "oral": one tag
+            tag = tags.setdefault(tslug, Tag(next(n for n in names if tag_slug(n) == tslug), tslug))
+            badge.tags.append(tag)  # compared by slug, not by dataclass equality: that is quadratic
+            if badge.published:
+                tag.badges.append(badge)
         badges[slug] = badge
         if badge.published:
             badge.issuer.badges.append(badge)
