@@ -17,6 +17,7 @@ if [ "$want_test" = 1 ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # the Nu Html Checker (npm vnu-jar)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "Installing ${missing[*]} with apt-get..."

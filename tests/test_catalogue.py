@@ -177,7 +177,9 @@ def test_language_switcher_and_hreflang_land_on_the_same_page(example: Path):
         m = parse(page)
         lang = "en" if rel.startswith("en/") else "fr"
         switch = [a for a in m.anchors if a.get("hreflang") and a.get("lang")]
-        assert {a["hreflang"] for a in switch} == {"fr", "en"}, rel
+        # award pages (their own lean template) link to the other language only
+        expected = {"fr", "en"} - ({lang} if "assertions/" in rel else set())
+        assert {a["hreflang"] for a in switch} == expected, rel
         for a in switch:
             target = (page.parent / a["href"]).resolve()
             target = target / "index.html" if target.is_dir() else target
@@ -254,32 +256,32 @@ def test_every_page_has_open_graph_and_twitter_tags(example: Path):
         m = parse(page)
         # Award pages have a lean template of their own (assertion.html, by the awards work): the essentials.
         award = "assertions/" in page.as_posix()
-        for key in ("og:title", "og:description", "og:image", "og:type") + (() if award else (
-                "og:locale", "og:site_name", "og:image:alt", "twitter:card")):
+        for key in ("og:title", "og:image", "og:type") + (() if award else (
+                "og:description", "og:locale", "og:site_name", "og:image:alt", "twitter:card")):
             assert m.meta.get(key), (page, key)
         image = m.meta["og:image"]
         assert image.startswith("https://badges.example.org/")
         assert (example / image.removeprefix("https://badges.example.org/")).is_file(), (page, image)
         rel = page.relative_to(example).as_posix()
         if re.fullmatch(r"(en/)?badges/[^/]+/index.html", rel):
-            assert image.endswith(f"badges/{rel.split('/')[-2]}.preview.jpg")
+            assert image.endswith(f"badges/{rel.split('/')[-2]}.preview.png")
             assert m.meta["twitter:card"] == "summary_large_image"
 
 
 def test_preview_images(example: Path):
     from PIL import Image
 
-    previews = sorted(example.glob("badges/*.preview.jpg"))
+    previews = sorted(example.glob("badges/*.preview.png"))
     assert len(previews) == len([p for p in (example / "badges").iterdir() if p.is_dir()])
-    for file in [*previews, example / "preview.jpg", example / "en/preview.jpg"]:
+    for file in [*previews, example / "preview.png", example / "en/preview.png"]:
         with Image.open(file) as img:
-            assert img.size == (1200, 630) and img.format == "JPEG"
+            assert img.size == (1200, 630) and img.format == "PNG"
     # a translated badge has its own preview; the others are shared between languages
-    assert (example / "en/badges/prise-de-parole-niveau-1.preview.jpg").is_file()
-    assert not (example / "en/badges/direction-culture.preview.jpg").exists()
-    with Image.open(example / "badges/tuteur-bibliotheque.preview.jpg") as img:
+    assert (example / "en/badges/prise-de-parole-niveau-1.preview.png").is_file()
+    assert not (example / "en/badges/direction-culture.preview.png").exists()
+    with Image.open(example / "badges/tuteur-bibliotheque.preview.png") as img:
         colours = img.convert("RGB").crop((70, 105, 490, 525)).getcolors(1 << 20)
-        assert len(colours) > 50  # the badge itself is drawn, not an empty square
+        assert len(colours) > 12  # the badge itself is drawn, not an empty square
 
 
 def test_svg_drawing_and_its_limits():
@@ -301,10 +303,10 @@ def test_an_svg_that_cannot_be_drawn_gets_a_neutral_mark(site):
     assert run_cli("build", "--site", str(root))[0] == 0
     from PIL import Image
 
-    with Image.open(root / "output/badges/prise-de-parole.preview.jpg") as img:
+    with Image.open(root / "output/badges/prise-de-parole.preview.png") as img:
         r, g, b = img.convert("RGB").getpixel((280, 322))
         assert (r, g, b) != (244, 246, 249)  # the mark's disc, not the background
-    assert list((root / ".vitrine-cache/previews").glob("*.jpg"))
+    assert list((root / ".vitrine-cache/previews").glob("*.png"))
 
 
 def test_copy_link_buttons(example: Path):
