@@ -350,6 +350,15 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
                  source=doc.path, line=line), email
 
 
+def record_key(award: Award) -> str:
+    """A digest of everything an award's published files show of its record (incremental.py)."""
+    parts = [award.id, award.badge, award.identity, award.salt, award.issued_on.isoformat(),
+             award.expires.isoformat() if award.expires else "", award.name or "", award.narrative,
+             repr([(e.url, e.name, e.narrative) for e in award.evidence]),
+             repr((award.revoked.date.isoformat(), award.revoked.reason) if award.revoked else None)]
+    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def render_narratives(award: Award) -> Award:
     """Fill in the narratives' HTML of an award loaded with lazy_html (once; returns it)."""
     if award.narrative and not award.narrative_html:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -22,13 +21,14 @@ from .workers import can_fork, pool as workers_pool
 from . import __version__, lint
 from .errors import Problem, SiteError
 from .loader import load_site
+from .model import Site
 from .awards import remember_published
-from .render import award_pages, feed, hosting, images, ob2, ob3, pages, previews, search, sitemap, static, stats
+from .render import award_pages, feed, hosting, images, ob2, ob3, pages, previews, search, sitemap, static, stats, verify_page
 from .render.base import Job, Renderer
-from .writer import OutputTree, publish, recover, temp_dir_for, looks_replaceable
+from .writer import OutputTree, recover, looks_replaceable
 
 # The order output modules run in; each claims its paths before anything is written.
-OUTPUTS = [pages, ob2, ob3, award_pages, images, previews, static, search, stats, sitemap, feed, hosting]
+OUTPUTS = [pages, ob2, ob3, award_pages, verify_page, images, previews, static, search, stats, sitemap, feed, hosting]
 PARALLEL_FROM = 300  # jobs
 CACHE = ".vitrine-cache"
 _INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")
@@ -42,12 +42,21 @@ class BuildResult:
     skipped: bool = False
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    rendered: int = 0  # files made this time (the others were already there: incremental.py)
 
 
-def fingerprint(root: Path) -> str:
+# Output modules whose files depend only on the content, settings, templates and code: not on
+# the award records nor on the day (incremental.py). Their jobs' key defaults to "" instead of
+# None. A module that starts to show something of the awards must leave this list, or give its
+# jobs keys (as pages does for a badge's holders' count).
+CONTENT_ONLY = (pages, images, previews, static, search, sitemap, feed, hosting)
+_NOT_INPUTS = {"published.txt", "notified.txt"}  # awards/ files that change no output
+
+
+def fingerprint(root: Path, names: tuple[str, ...] = _INPUTS, code: bool = True) -> str:
     """Names, sizes and times of every input and of Vitrine itself: equal means nothing changed."""
     digest = hashlib.sha256(__version__.encode())
-    stack = [root / name for name in _INPUTS] + [Path(__file__).parent]
+    stack = [root / name for name in names] + ([Path(__file__).parent] if code else [])
     while stack:
         path = stack.pop()
         try:
@@ -57,8 +66,57 @@ def fingerprint(root: Path) -> str:
         digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
         if path.is_dir():
             with os.scandir(path) as it:
-                stack.extend(sorted((Path(e.path) for e in it if e.name != "__pycache__"), reverse=True))
+                stack.extend(sorted((Path(e.path) for e in it if e.name != "__pycache__" and e.name not in _NOT_INPUTS),
+                                    reverse=True))
     return digest.hexdigest()
+
+
+def digests(root: Path) -> tuple[str, str, str]:
+    """(static, dynamic, whole) digests of the inputs (see incremental.py): static is everything
+    but the award records and the day (the signing keys included, from keys/ or the environment);
+    dynamic adds the records and the day; whole is what decides that nothing changed at all."""
+    from .awards import today
+
+    static = hashlib.sha256()
+    static.update(fingerprint(root, tuple(n for n in _INPUTS if n != "awards") + ("keys",)).encode())
+    for name in ("VITRINE_OB2_KEY", "VITRINE_OB3_KEY"):
+        static.update(hashlib.sha256(os.environ.get(name, "").encode()).digest())
+    records = fingerprint(root, ("awards",), code=False)
+    dynamic = hashlib.sha256(f"{static.hexdigest()}:{records}:{today().isoformat()}".encode()).hexdigest()
+    return static.hexdigest(), dynamic, dynamic
+
+
+def _load(root: Path, workers: int) -> Site:
+    """load_site, with the parsed content files kept in .vitrine-cache between builds: a build
+    after one award was added does not parse the catalogue's Markdown again (parse_cache.py)."""
+    import pickle
+
+    from . import parse_cache
+
+    if parse_cache.active() is not None:  # vitrine serve keeps its own
+        return load_site(root, workers)
+    cache = parse_cache.activate()
+    file = root / CACHE / "parsed.pickle"
+    try:
+        with open(file, "rb") as f:
+            version, entries = pickle.load(f)
+        if version == __version__ and isinstance(entries, dict):
+            cache.entries = entries
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass
+    try:
+        return load_site(root, workers)
+    finally:
+        if cache.misses:
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = file.with_name(f".{file.name}.{os.getpid()}")
+                with open(tmp, "wb") as f:
+                    pickle.dump((__version__, cache.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, file)
+            except OSError:
+                pass
+        parse_cache.deactivate()
 
 
 def _stamp_file(root: Path, out: Path) -> Path:
@@ -127,14 +185,20 @@ class RenderError(Exception):
 
 def build(root: Path, out: Path, workers: int | None = None, force: bool = False,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
-    """`progress(stage, done, total)`, if given, hears of the stages: see progress.py."""
+    """`progress(stage, done, total)`, if given, hears of the stages: see progress.py.
+
+    Incremental (incremental.py): only the jobs whose inputs changed are rendered, into the spare
+    output folder, which then replaces the output in one atomic step. `force` renders all."""
+    from .incremental import Plan, leftover_trash
+
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     root, out = root.resolve(), out.resolve()
     workers = workers or os.cpu_count() or 1
     recover(out)
+    leftover_trash(out)
     stamp = _stamp_file(root, out)
-    current = fingerprint(root)
+    static, dynamic, current = digests(root)
     if not force and out.is_dir() and stamp.is_file():
         try:
             if json.loads(stamp.read_text())["fingerprint"] == current:
@@ -142,36 +206,40 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
         except (ValueError, KeyError):
             pass
     report("load", 0, 0)
-    site = load_site(root, workers)
+    site = _load(root, workers)
     loaded = sum(len(x) for x in (site.default.issuers, site.default.badges, site.default.competencies, site.default.pages))
     report("load", loaded, loaded)
     if not looks_replaceable(out):
         raise SiteError([Problem(str(out), 1, 1, "", "this folder is not empty and is not a Vitrine build: "
                                                      "refusing to replace it (choose another --out)")])
-    tmp = temp_dir_for(out)
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    renderer = Renderer(site, root / CACHE)
+    tree = OutputTree(out)  # claims paths; writes where the plan says
+    jobs: list[Job] = []
+    for module in OUTPUTS:
+        content_only = module in CONTENT_ONLY
+        for job in module.jobs(renderer):
+            tree.claim(job.path, job.owner)
+            if content_only and job.key is None:
+                job.key = ""
+            jobs.append(job)
+    lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
+    plan = Plan(out, root / CACHE, jobs, static, dynamic, force)
+    tree.root, tree.replace = plan.target, plan.reuse
     try:
-        renderer = Renderer(site, root / CACHE)
-        tree = OutputTree(tmp)
-        jobs: list[Job] = []
-        for module in OUTPUTS:
-            for job in module.jobs(renderer):
-                tree.claim(job.path, job.owner)
-                jobs.append(job)
-        lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
+        plan.prepare()
         done = [0]
-        report("render", 0, len(jobs))
+        report("render", 0, len(plan.render))
 
         def advance(n: int) -> None:
             done[0] += n
-            report("render", done[0], len(jobs))
-        run_jobs(jobs, tree, workers, advance)
+            report("render", done[0], len(plan.render))
+        run_jobs(plan.render, tree, workers, advance)
         report("publish", 0, 1)
-        publish(tmp, out)
+        plan.apply()
+        plan.publish()
         report("publish", 1, 1)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        plan.abandon()
         raise
     remember_published(root, site.awards)  # their URLs must answer for ever: see awards.py
     for module in OUTPUTS:  # what a module keeps once its output is published (ob3: status positions)
@@ -180,4 +248,4 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
     stamp.write_text(json.dumps({"fingerprint": current}))
     pages_count = sum(1 for j in jobs if j.path.endswith(".html"))
     return BuildResult(out, files=len(jobs), pages=pages_count, warnings=site.warnings,
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started, rendered=len(plan.render))

@@ -21,10 +21,13 @@ class DuplicateOutput(Exception):
 class OutputTree:
     """Claims paths (each at most once) and writes files under a temporary root."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, replace: bool = False):
         self.root = root
         self.owners: dict[str, str] = {}
         self.made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
+        # writing into a folder that shares files (hard links) with the live output: unlink a
+        # file before writing it, never write into it (see incremental.py)
+        self.replace = replace
 
     def claim(self, path: str, owner: str) -> None:
         if path in self.owners:
@@ -38,6 +41,11 @@ class OutputTree:
                 raise FileNotFoundError(f"{self.root} is gone")
             file.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(file.parent)
+        if self.replace:
+            try:
+                os.unlink(file)
+            except FileNotFoundError:
+                pass
         with open(file, "wb") as handle:
             handle.write(data)
 

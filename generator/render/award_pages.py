@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from ..awards import render_narratives, today
+from ..awards import record_key, render_narratives, today
 from ..model import Award, Badge, Catalogue
 from ..ob3 import credential as ob3_credential
 from . import ob2
@@ -34,11 +34,13 @@ def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
 def jobs(r: Renderer) -> list[Job]:
     on = today()
     out = []
+    keys = {award.id: record_key(award) for award in r.site.awards}  # what the page shows of the record
     for cat in r.site.catalogues.values():
         for award in r.site.awards:
             badge = cat.badges[award.badge]
             out.append(Job(f"{cat.prefix}{award.path}index.html", "award_pages",
-                           lambda c=cat, a=award, b=badge: _page(r, c, a, b, on)))
+                           lambda c=cat, a=award, b=badge: _page(r, c, a, b, on),
+                           key=f"{keys[award.id]}:{award.status(on)}"))
     return out
 
 

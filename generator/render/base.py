@@ -19,6 +19,11 @@ class Job:
     path: str  # output path, site-relative
     owner: str  # who makes it, for messages
     make: Callable[[], bytes]
+    # What the file depends on beyond the site's content, settings, templates and Vitrine's code
+    # (see incremental.py): "" for nothing more, a short text (an award's record, a count) for
+    # that, None (the default) when it may depend on anything, the award records and the day too.
+    # A rebuild renders a job again only when this, or what it adds to, has changed.
+    key: str | None = None
 
 
 class Renderer:

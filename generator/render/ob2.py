@@ -33,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from .. import baking, designer, jws
+from ..awards import record_key
 from ..errors import Problem, SiteError
 from ..keys import KeyInfo, KeyProblem, load_keys
 from ..model import Award, Badge, Issuer
@@ -235,17 +236,21 @@ def jobs(r: Renderer) -> list[Job]:
     cat = r.site.default
     sign = signing(r)
     _SIGNED.clear()
-    out = [Job(f"issuers/{i.slug}.json", "ob2", lambda i=i: dumps(issuer_profile(r, i))) for i in cat.issuers.values()]
-    out += [Job(b.json_path, "ob2", lambda b=b: dumps(badge_class(r, b))) for b in cat.published_badges]
+    # (keys: see render.base.Job) profiles, badge classes and keys depend on the content only;
+    # the revocation lists on every award record; an assertion on its own record
+    out = [Job(f"issuers/{i.slug}.json", "ob2", lambda i=i: dumps(issuer_profile(r, i)), key="")
+           for i in cat.issuers.values()]
+    out += [Job(b.json_path, "ob2", lambda b=b: dumps(badge_class(r, b)), key="") for b in cat.published_badges]
     if sign is not None:
         for i in cat.issuers.values():
-            out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k))) for k in sign.keys]
+            out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k)), key="") for k in sign.keys]
             out.append(Job(revocations_path(i), "ob2", lambda i=i: dumps(revocation_list(r, i))))
 
     for award in r.site.awards:
         badge = cat.badges[award.badge]
-        out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b))))
+        key = record_key(award)
+        out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b)), key=key))
         if award.revoked is None:
             if sign is not None:
-                out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii")))
+                out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii"), key=key))
     return out

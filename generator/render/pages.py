@@ -155,7 +155,8 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
             "tags.html", cat, "tags/", tags=sorted(cat.tags.values(), key=lambda t: t.name.lower()))),
     ]
     for badge in cat.published_badges:
-        jobs.append(Job(f"{p}{badge.path}index.html", "pages", lambda b=badge: r.page("badge.html", cat, b.path, badge=b)))
+        jobs.append(Job(f"{p}{badge.path}index.html", "pages", lambda b=badge: r.page("badge.html", cat, b.path, badge=b),
+                        key=f"holders={badge.holders}"))  # shows its holders' count (incremental.py)
     for issuer in cat.issuers.values():
         jobs += _paged(r, cat, "issuer.html", issuer.path, issuer.badges, issuer=issuer)
     for comp in cat.competencies.values():

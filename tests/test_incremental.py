@@ -1,0 +1,131 @@
+"""Incremental builds (incremental.py): after any change, the output is byte for byte what a full
+build gives, only what changed is rendered, and the live output is never written into."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import png_bytes
+from generator.build import build
+from test_awards import AWARDS, PNG_BADGE, SALT
+from test_awards import fixed_today  # noqa: F401 - fixture
+
+NEW = f"""\
+- id: 9a9b9c9d-1111-4222-8333-944455556666
+  badge: atelier-png
+  recipient: zoe@example.org
+  issued_on: 2024-11-02
+  salt: {SALT}
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int, int]]:
+    out = {}
+    for p in folder.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            out[p.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture
+def root(site):
+    return site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "awards/prise-de-parole.yaml": AWARDS})
+
+
+def check_same_as_full(root: Path, tmp_path: Path, n: int) -> int:
+    """Build incrementally, then fully elsewhere: the same files, the same bytes. The number of
+    files rendered by the incremental build."""
+    result = build(root, root / "output", workers=2)
+    assert not result.skipped
+    full = build(root, tmp_path / f"full-{n}", workers=2, force=True)
+    got, expected = tree(root / "output"), tree(full.out)
+    if got != expected:
+        import difflib
+
+        bad = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
+        first = bad[0]
+        diff = difflib.unified_diff(got.get(first, b"").decode(errors="replace").splitlines(),
+                                    expected.get(first, b"").decode(errors="replace").splitlines(), lineterm="", n=1)
+        pytest.fail(f"step {n}: {len(bad)} files differ ({bad[:6]}):\n" + "\n".join(list(diff)[:30]))
+    return result.rendered
+
+
+def test_every_change_gives_the_full_build(root, tmp_path, monkeypatch):
+    first = build(root, root / "output", workers=2)
+    assert first.rendered == first.files
+    before = inodes(root / "output")
+    # one award added: its pages and JSON, its badge's page (holders), the stats
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW)
+    rendered = check_same_as_full(root, tmp_path, 1)
+    assert rendered <= 14, rendered  # + the stats (2 pages, 4 CSV) and /verify/ (2), which depend on all records
+    # the previous output, now the spare, was not written into while it was live
+    after = {k: v for k, v in inodes(root / ".output.prev").items() if k in before}
+    assert after == before
+    # a revocation
+    text = (root / "awards/prise-de-parole.yaml").read_text()
+    (root / "awards/prise-de-parole.yaml").write_text(text + "  revoked: {date: 2024-12-01, reason: Erreur}\n")
+    assert check_same_as_full(root, tmp_path, 2) <= 16
+    # a badge edited: its awards' pages show its name
+    badge = root / "content/badges/atelier-png.md"
+    badge.write_text(badge.read_text().replace("name: Atelier PNG", "name: Atelier en PNG"))
+    check_same_as_full(root, tmp_path, 3)
+    # a page removed: its files go
+    (root / "content/pages/a-propos.md").unlink()
+    check_same_as_full(root, tmp_path, 4)
+    assert not (root / "output/pages/a-propos").exists()
+    # a template of the site's own
+    (root / "templates").mkdir()
+    (root / "templates/assertion.html").write_text("{{ award.id }} {{ status }}\n")
+    check_same_as_full(root, tmp_path, 5)
+    (root / "templates/assertion.html").unlink()
+    check_same_as_full(root, tmp_path, 6)
+    # another day: statuses change (an award expires)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1735732800 + 600 * 86400))
+    check_same_as_full(root, tmp_path, 7)
+    # nothing changed
+    assert build(root, root / "output", workers=2).skipped
+
+
+def test_a_failed_build_leaves_the_output_and_is_not_trusted(root, tmp_path):
+    build(root, root / "output", workers=2)
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW)
+    build(root, root / "output", workers=2)  # now there is a trusted spare
+    good = tree(root / "output")
+    (root / "templates").mkdir()
+    (root / "templates/assertion.html").write_text("{{ award.id }} {{ nothing.here }}\n")
+    from generator.build import RenderError
+
+    with pytest.raises(RenderError):
+        build(root, root / "output", workers=2)
+    assert tree(root / "output") == good
+    (root / "templates/assertion.html").unlink()
+    (root / "templates").rmdir()
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW.replace("9a9b9c9d-1111", "8a8b8c8d-1111"))
+    result = build(root, root / "output", workers=2)  # the spare, half written, is not used: a new folder
+    full = build(root, tmp_path / "full", workers=2, force=True)
+    assert tree(root / "output") == tree(full.out)
+    assert result.rendered < 20  # the rest hard-linked from the live output
+
+
+def test_output_removed_or_forced(root, tmp_path):
+    import shutil
+
+    build(root, root / "output", workers=2)
+    shutil.rmtree(root / "output")
+    result = build(root, root / "output", workers=2)
+    assert result.rendered == result.files and tree(root / "output")
+    result = build(root, root / "output", workers=2, force=True)
+    assert result.rendered == result.files
+    assert not any(name.startswith(".output.tmp") for name in os.listdir(root))
