@@ -64,11 +64,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     as_json = getattr(args, "format", "text") == "json"
     try:
         site = load_site(Path(args.site), args.jobs)
-    except SiteError as exc:
+        lint.add_warnings(site)  # authoring checks: alt text, criteria, links... (lint.py)
+    except SiteError as exc:  # from the loader, or from an output module lint asks (signing keys)
         if as_json:
             return lint.print_json(exc.problems)
         return _report(exc.problems)
-    lint.add_warnings(site)  # authoring checks: alt text, criteria, links... (lint.py)
     if as_json:
         return lint.print_json(site.warnings, strict=args.strict)
     status = _report(site.warnings)

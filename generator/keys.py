@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import os
 import re
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -164,6 +165,36 @@ def _check_git(root: Path, folder: Path, shown: str) -> None:
         ignored = _git(top_path, "check-ignore", "-q", "--", probe)
         if ignored is not None and ignored.returncode != 0:
             raise KeyProblem(f"keys folder {shown}/ is not ignored by git: add the line /{rel}/ to .gitignore first")
+
+
+def hygiene(root: Path, keys_dir: str = "keys") -> list:
+    """Warnings (errors.Problem) about a keys folder that holds keys: in a published folder, tracked
+    or not ignored by git, or key files other users may read. Checked at every build and check,
+    signing on or off: a forgotten keys/ folder is committed as easily as a used one."""
+    from .errors import Problem
+
+    folder = root / keys_dir
+    if not folder.is_dir():
+        return []
+    try:
+        files = sorted(p for p in folder.iterdir() if NAME_RE.match(p.name))
+    except OSError:
+        return []
+    if not files:
+        return []
+    out = []
+    try:
+        keys_folder(root, keys_dir)
+    except KeyProblem as exc:
+        out.append(Problem(f"{keys_dir}/", 0, 0, "", f"{exc} (private keys must never be published or committed)",
+                           warning=True))
+    for path in files:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            rel = f"{keys_dir}/{path.name}"
+            out.append(Problem(rel, 0, 0, "", f"other users may read this private key (mode {mode:04o}): "
+                                              f"run `chmod 600 {rel}`", warning=True))
+    return out
 
 
 # ---------------------------------------------------------------- making keys

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .workers import can_fork, pool as workers_pool
-from . import designer, markup, parse_cache
+from . import designer, keys, markup, parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, Parsed, Ref, parse_translation
@@ -347,6 +347,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     config, problems = load_config(root)
     if config is None:
         raise SiteError(problems)
+    problems.extend(keys.hygiene(config.root, config.signing.keys))  # warnings: a keys/ folder git would commit
     tasks = find_files(config, problems)
     parsed: dict[str, dict[str, Parsed]] = {k: {} for k in KINDS.values()}
     translations: dict[tuple[str, str], dict] = {}

@@ -217,8 +217,14 @@ def check_signed(report: Report, token: str, fetcher: Fetcher, email: str | None
     owner_ok = key_doc.get("owner") == issuer.get("id")
     named = creator in _list(issuer.get("publicKey")) or any(
         isinstance(k, dict) and k.get("id") == creator for k in _list(issuer.get("publicKey")))
+    ended, issued = parse_time(key_doc.get("expires")), parse_time(assertion.get("issuedOn"))
     if owner_ok and named:
         report.add("issuer key", PASS, f"the key is owned by the issuer {issuer.get('id')}, whose profile names it")
+    elif owner_ok and ended is not None and issued is not None and issued < ended:
+        # a retired key: its document stays published with its end date (expires), and the issuer's
+        # profile names the key in use now; what it signed before that date still stands
+        report.add("issuer key", PASS, f"the key is owned by the issuer {issuer.get('id')}, which retired it on "
+                                       f"{key_doc['expires'][:10]}, after this assertion was issued")
     else:
         why = "is not owned by the issuer" if not owner_ok else "is not named by the issuer's profile (publicKey)"
         report.add("issuer key", FAIL, f"the key {creator} {why}")

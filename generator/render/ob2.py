@@ -120,8 +120,11 @@ def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
 
 
 def key_document(r: Renderer, issuer: Issuer, key: KeyInfo) -> dict:
-    return {"@context": CONTEXT, "type": "CryptographicKey", "id": r.config.base_url + key_path(issuer, key),
-            "owner": issuer_url(r, issuer), "publicKeyPem": key.public_pem}
+    out = {"@context": CONTEXT, "type": "CryptographicKey", "id": r.config.base_url + key_path(issuer, key),
+           "owner": issuer_url(r, issuer), "publicKeyPem": key.public_pem}
+    if key.retired is not None:  # its end date (sec:expiration): what it signed before still verifies
+        out["expires"] = timestamp(key.retired)
+    return out
 
 
 def revocation_list(r: Renderer, issuer: Issuer) -> dict:
