@@ -1,0 +1,36 @@
+"""The page /verify/ (and /<lang>/verify/): check any Open Badge in the browser.
+
+templates/verify.html holds the form, and the messages of static/verify.js in the page's language
+(a JSON data block: no inline script, the site's Content-Security-Policy allows none). The script
+reads a URL, pasted JSON or a JWS, or a dropped PNG or SVG, and checks what a browser can: see
+static/verify.js, and README's "Open Badges 3.0 and vitrine verify" for what the command adds.
+"""
+
+from __future__ import annotations
+
+from .base import Job, Renderer
+
+PATH = "verify/"
+MESSAGES = (
+    "checking", "verdict_valid", "verdict_nothing_wrong", "verdict_invalid", "read_failed", "not_badge",
+    "kind_ob3", "kind_ob2", "kind_ob2_signed",
+    "name_structure", "name_signature", "name_key", "name_status", "name_validity", "name_recipient",
+    "name_hosted", "name_badge", "name_issuer",
+    "structure_ok", "structure_bad", "signature_ob3", "key_ok", "key_bad", "key_unread", "key_didkey",
+    "status_ok", "status_revoked", "status_suspended", "status_none", "status_unread", "status_bad",
+    "validity_ok", "validity_open", "validity_expired", "validity_future",
+    "recipient_ok", "recipient_bad", "recipient_skip", "recipient_none",
+    "hosted_ok", "hosted_bad", "hosted_unread", "revoked", "badge_ok", "badge_bad", "origin_ok", "origin_bad",
+    "jws_ok", "jws_bad", "jws_unread", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
+    "limits_ob3", "limits_ob2",
+)
+
+
+def jobs(r: Renderer) -> list[Job]:
+    out = []
+    for cat in r.site.catalogues.values():
+        t = r.t[cat.lang]
+        strings = {key: t(f"verify.js.{key}") for key in MESSAGES}
+        out.append(Job(f"{cat.prefix}{PATH}index.html", "verify",
+                       lambda c=cat, s=strings: r.page("verify.html", c, PATH, strings=s)))
+    return out

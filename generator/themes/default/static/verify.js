@@ -1,0 +1,429 @@
+/* Vitrine /verify/: check an Open Badge in the browser, and say plainly what was checked.
+   Input: a URL (fetched: the issuer's site must allow it, CORS), pasted JSON, a JWS, or a PNG,
+   SVG or JSON file (chosen or dropped). Baked images are read as Vitrine's baking.py writes them
+   and as the standards say (PNG iTXt/tEXt/zTXt "openbadgecredential" or "openbadges"; SVG
+   <openbadges:credential> or <openbadges:assertion>, CDATA or verify attribute).
+
+   Open Badges 3.0 credential: structure, the issuer's key (a did:web DID document is fetched and
+   must list the proof's key as an assertion method; a did:key holds its key), the status list
+   (fetched, bit read), validity dates, and the recipient (SHA-256 of address + salt). NOT the
+   signature: a Data Integrity proof is over the credential's canonical RDF, which needs a JSON-LD
+   processor this page does not ship; the page says so, and points to `vitrine verify` and wallets.
+   Open Badges 2.0: hosted assertions are read again at their id (revoked? same as this one? on the
+   issuer's own site?), signed ones (JWS RS256) are verified with the issuer's published key
+   (Web Crypto), with the issuer's revocation list; expiry and recipient as above.
+   Nothing is sent anywhere but the GET requests for the badge's own documents. */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-verify]");
+  var stringsNode = document.getElementById("verify-strings");
+  if (!form || !stringsNode || !window.fetch || !window.crypto || !window.crypto.subtle || !window.TextDecoder) return;
+  var S = JSON.parse(stringsNode.textContent);
+  var resultBox = document.querySelector("[data-result]");
+  var verdictNode = document.querySelector("[data-verdict]");
+  var checksNode = document.querySelector("[data-checks]");
+  var limitsNode = document.querySelector("[data-limits]");
+  form.hidden = false;
+  var nojs = document.querySelector("[data-nojs]");
+  if (nojs) nojs.hidden = true;
+
+  function fmt(key, values) {
+    var text = S[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
+  function list(value) { return Array.isArray(value) ? value : (value === undefined || value === null ? [] : [value]); }
+
+  // -- reading what was given ---------------------------------------------------------------
+
+  var utf8 = new TextDecoder("utf-8");
+  var latin1 = new TextDecoder("iso-8859-1");
+
+  function inflate(bytes, format) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
+  function pngTexts(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    var found = {}, jobs = [], pos = 8;
+    while (pos + 8 <= bytes.length) {
+      var length = view.getUint32(pos), type = latin1.decode(bytes.subarray(pos + 4, pos + 8));
+      var data = bytes.subarray(pos + 8, pos + 8 + length);
+      if (type === "iTXt" || type === "tEXt" || type === "zTXt") {
+        var zero = data.indexOf(0), keyword = latin1.decode(data.subarray(0, zero));
+        if (keyword === "openbadgecredential" || keyword === "openbadges") {
+          (function (keyword, type, rest) {
+            if (type === "tEXt") { found[keyword] = latin1.decode(rest); return; }
+            if (type === "zTXt") {
+              jobs.push(inflate(rest.subarray(1), "deflate").then(function (b) { found[keyword] = latin1.decode(b); }));
+              return;
+            }
+            var compressed = rest[0], i = 2;
+            i = rest.indexOf(0, i) + 1;  // language tag
+            i = rest.indexOf(0, i) + 1;  // translated keyword
+            var text = rest.subarray(i);
+            if (compressed) {
+              jobs.push(inflate(text, "deflate").then(function (b) { found[keyword] = utf8.decode(b); }));
+            } else {
+              found[keyword] = utf8.decode(text);
+            }
+          })(keyword, type, data.subarray(zero + 1));
+        }
+      }
+      if (type === "IEND") break;
+      pos += 12 + length;
+    }
+    return Promise.all(jobs).then(function () {
+      return [found.openbadgecredential, found.openbadges].filter(Boolean);
+    });
+  }
+
+  function svgTexts(text) {
+    var out = [];
+    ["credential", "assertion"].forEach(function (name) {
+      var match = new RegExp("<openbadges:" + name + "\\b([^>]*?)(/>|>([\\s\\S]*?)</openbadges:" + name + ">)").exec(text);
+      if (!match) return;
+      var inner = match[3] || "", parts = [], cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/g, m;
+      while ((m = cdata.exec(inner))) parts.push(m[1]);
+      var content = (parts.length ? parts.join("") : inner).trim();
+      if (!content) {
+        var verify = /verify\s*=\s*"([^"]*)"/.exec(match[1]);
+        content = verify ? verify[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&amp;/g, "&") : "";
+      }
+      if (content) out.push(content);
+    });
+    return out;
+  }
+
+  function extract(bytes) {
+    if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+      return pngTexts(bytes);
+    }
+    var text = utf8.decode(bytes).replace(/^\ufeff/, "").trim();
+    if (text.charAt(0) === "<" && text.slice(0, 4096).indexOf("<svg") >= 0) return Promise.resolve(svgTexts(text));
+    return Promise.resolve(text ? [text] : []);
+  }
+
+  function fetchBytes(url) {
+    return fetch(url, {headers: {Accept: "application/ld+json, application/json;q=0.9, */*;q=0.5"}, credentials: "omit"})
+      .then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.arrayBuffer();
+      })
+      .then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
+  function fetchJSON(url) {
+    return fetchBytes(url).then(function (bytes) { return JSON.parse(utf8.decode(bytes)); });
+  }
+
+  function b64url(text) {
+    var b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    while (b64.length % 4) b64 += "=";
+    var raw = atob(b64), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function sha256hex(text) {
+    return window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(hex);
+  }
+
+  function canonical(value) {
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    if (value && typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (k) { return JSON.stringify(k) + ":" + canonical(value[k]); }).join(",") + "}";
+    }
+    return JSON.stringify(value);
+  }
+
+  function didWebUrl(did) {
+    var parts = did.split("#")[0].slice("did:web:".length).split(":").map(decodeURIComponent);
+    return parts.length === 1 ? "https://" + parts[0] + "/.well-known/did.json"
+      : "https://" + parts[0] + "/" + parts.slice(1).join("/") + "/did.json";
+  }
+
+  function origin(url) {
+    try { return new URL(url).origin; } catch (e) { return ""; }
+  }
+
+  function issuerId(credential) {
+    var issuer = credential.issuer;
+    return issuer && typeof issuer === "object" ? issuer.id : issuer;
+  }
+
+  // -- the report -------------------------------------------------------------------------------
+
+  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; }
+  Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
+  Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
+
+  function show(report) {
+    checksNode.textContent = "";
+    report.checks.forEach(function (c) {
+      var li = document.createElement("li");
+      li.className = "verify__check verify__check--" + c.status;
+      var mark = document.createElement("span");
+      mark.className = "verify__mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–";
+      var text = document.createElement("span");
+      var strong = document.createElement("strong");
+      strong.textContent = S["name_" + c.name] || c.name;
+      text.appendChild(strong);
+      var colon = document.documentElement.lang === "fr" ? "\u00a0: " : ": ";
+      text.appendChild(document.createTextNode(colon + c.message));
+      li.appendChild(mark);
+      li.appendChild(text);
+      checksNode.appendChild(li);
+    });
+    var values = {kind: report.kind, name: report.name};
+    var verdict = report.failed() ? "verdict_invalid" : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
+    verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(verdict, values);
+    limitsNode.textContent = report.limits;
+    resultBox.hidden = false;
+  }
+
+  // -- Open Badges 3.0 -------------------------------------------------------------------------------
+
+  function checkRecipient(report, subjects, email) {
+    if (!email) { report.add("recipient", "skip", fmt("recipient_skip")); return Promise.resolve(); }
+    var ids = [];
+    list(subjects).forEach(function (s) {
+      if (s && typeof s === "object") list(s.identifier).forEach(function (i) { if (i && i.identityType === "emailAddress") ids.push(i); });
+    });
+    if (!ids.length) { report.add("recipient", "fail", fmt("recipient_none")); return Promise.resolve(); }
+    var address = email.trim().toLowerCase();
+    return Promise.all(ids.map(function (i) {
+      var value = String(i.identityHash || "");
+      if (i.hashed !== true && i.hashed !== "true") return Promise.resolve(value.trim().toLowerCase() === address);
+      return sha256hex(address + (i.salt || "")).then(function (h) { return value.toLowerCase() === "sha256$" + h; });
+    })).then(function (matches) {
+      var ok = matches.some(Boolean);
+      report.add("recipient", ok ? "pass" : "fail", fmt(ok ? "recipient_ok" : "recipient_bad", {email: email}));
+    });
+  }
+
+  function checkValidity(report, from, until) {
+    var now = Date.now(), start = from ? Date.parse(from) : NaN, end = until ? Date.parse(until) : NaN;
+    if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: from}));
+    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: until}));
+    else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from || "?", until: until}));
+  }
+
+  function checkKey(report, credential) {
+    var proof = list(credential.proof)[0] || {};
+    var method = proof.verificationMethod, issuer = issuerId(credential);
+    if (typeof method !== "string") { report.add("key", "fail", fmt("key_bad", {method: "?", issuer: issuer})); return Promise.resolve(); }
+    var did = method.split("#")[0];
+    if (did !== issuer) { report.add("key", "fail", fmt("key_bad", {method: method, issuer: issuer})); return Promise.resolve(); }
+    if (did.indexOf("did:key:") === 0) { report.add("key", "pass", fmt("key_didkey", {method: method})); return Promise.resolve(); }
+    if (did.indexOf("did:web:") !== 0) { report.add("key", "skip", fmt("key_unread", {url: method, error: "did:web / did:key"})); return Promise.resolve(); }
+    var url = didWebUrl(did);
+    return fetchJSON(url).then(function (doc) {
+      var listed = list(doc.assertionMethod).map(function (m) {
+        var id = m && typeof m === "object" ? m.id : m;
+        return typeof id === "string" && id.charAt(0) === "#" ? did + id : id;
+      });
+      var ok = doc.id === did && listed.indexOf(method) >= 0;
+      report.add("key", ok ? "pass" : "fail", fmt(ok ? "key_ok" : "key_bad", {method: method, issuer: issuer, url: url}));
+    }, function (error) {
+      report.add("key", "skip", fmt("key_unread", {url: url, error: error.message}));
+    });
+  }
+
+  function checkStatus(report, credential) {
+    var entries = list(credential.credentialStatus).filter(function (e) { return e && e.type === "BitstringStatusListEntry"; });
+    if (!entries.length) { report.add("status", "skip", fmt("status_none")); return Promise.resolve(); }
+    var entry = entries[0], url = entry.statusListCredential, index = parseInt(entry.statusListIndex, 10);
+    return fetchJSON(url).then(function (statusList) {
+      if (issuerId(statusList) !== issuerId(credential)) throw new Error(fmt("status_bad", {url: url}));
+      var encoded = statusList.credentialSubject && statusList.credentialSubject.encodedList;
+      if (typeof encoded !== "string") throw new Error(fmt("status_bad", {url: url}));
+      return inflate(b64url(encoded.charAt(0) === "u" ? encoded.slice(1) : encoded), "gzip").then(function (bits) {
+        if (!(index >= 0) || (index >> 3) >= bits.length) throw new Error(fmt("status_bad", {url: url}));
+        var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
+        var purpose = entry.statusPurpose || "revocation";
+        if (!set) report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
+        else report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+      });
+    }).catch(function (error) {
+      report.add("status", "skip", fmt("status_unread", {url: url, error: error.message}));
+    });
+  }
+
+  function checkOb3(report, credential, email) {
+    report.kind = fmt("kind_ob3");
+    var subject = list(credential.credentialSubject)[0] || {};
+    var achievement = subject.achievement || {};
+    report.name = achievement.name || credential.name || "";
+    var contexts = list(credential["@context"]), types = list(credential.type);
+    var ok = contexts[0] === "https://www.w3.org/ns/credentials/v2" &&
+      contexts.some(function (c) { return typeof c === "string" && c.indexOf("https://purl.imsglobal.org/spec/ob/v3p0/context") === 0; }) &&
+      types.indexOf("VerifiableCredential") >= 0 && (types.indexOf("OpenBadgeCredential") >= 0 || types.indexOf("AchievementCredential") >= 0) &&
+      issuerId(credential) && achievement.name && credential.validFrom;
+    report.add("structure", ok ? "pass" : "fail", fmt(ok ? "structure_ok" : "structure_bad"));
+    report.add("signature", "skip", fmt("signature_ob3"));
+    report.limits = fmt("limits_ob3");
+    return checkKey(report, credential)
+      .then(function () { return checkStatus(report, credential); })
+      .then(function () { checkValidity(report, credential.validFrom, credential.validUntil); })
+      .then(function () { return checkRecipient(report, credential.credentialSubject, email); });
+  }
+
+  // -- Open Badges 2.0 -------------------------------------------------------------------------------
+
+  function checkOb2Common(report, assertion, email) {
+    checkValidity(report, assertion.issuedOn, assertion.expires);
+    if (!email) { report.add("recipient", "skip", fmt("recipient_skip")); return Promise.resolve(); }
+    var recipient = assertion.recipient || {}, address = email.trim().toLowerCase();
+    var done = recipient.hashed ? sha256hex(address + (recipient.salt || "")).then(function (h) {
+      return String(recipient.identity || "").toLowerCase() === "sha256$" + h;
+    }) : Promise.resolve(String(recipient.identity || "").trim().toLowerCase() === address);
+    return done.then(function (ok) { report.add("recipient", ok ? "pass" : "fail", fmt(ok ? "recipient_ok" : "recipient_bad", {email: email})); });
+  }
+
+  function badgeAndIssuer(report, assertion) {
+    var badge = assertion.badge;
+    var getBadge = typeof badge === "string" ? fetchJSON(badge) : Promise.resolve(badge || {});
+    return getBadge.then(function (badgeClass) {
+      var issuer = badgeClass.issuer;
+      return (typeof issuer === "string" ? fetchJSON(issuer) : Promise.resolve(issuer || {})).then(function (profile) {
+        report.name = badgeClass.name || "";
+        report.add("badge", "pass", fmt("badge_ok", {badge: badgeClass.name, issuer: profile.name}));
+        return profile;
+      });
+    }).catch(function (error) {
+      report.add("badge", "fail", fmt("badge_bad", {error: error.message}));
+      return null;
+    });
+  }
+
+  function checkHosted(report, assertion, email) {
+    report.kind = fmt("kind_ob2");
+    report.limits = fmt("limits_ob2");
+    if (assertion.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: assertion.revocationReason || ""})); return Promise.resolve(); }
+    var id = assertion.id;
+    return fetchJSON(id).then(function (hosted) {
+      if (hosted.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: hosted.revocationReason || ""})); return; }
+      if (canonical(hosted) !== canonical(assertion)) { report.add("hosted", "fail", fmt("hosted_bad", {url: id})); return; }
+      report.add("hosted", "pass", fmt("hosted_ok", {url: id}));
+      report.signatureChecked = true;  // the issuer's own site vouches for this copy
+      return badgeAndIssuer(report, hosted).then(function (profile) {
+        if (profile) {
+          var ok = origin(id) === origin(profile.id);
+          report.add("issuer", ok ? "pass" : "fail", fmt(ok ? "origin_ok" : "origin_bad", {origin: origin(id)}));
+        }
+        return checkOb2Common(report, hosted, email);
+      });
+    }, function (error) {
+      report.add("hosted", "fail", fmt("hosted_unread", {url: id, error: error.message}));
+    });
+  }
+
+  function checkSigned(report, token, email) {
+    report.kind = fmt("kind_ob2_signed");
+    report.limits = fmt("limits_ob2");
+    var parts = token.split("."), assertion;
+    try { assertion = JSON.parse(utf8.decode(b64url(parts[1]))); } catch (e) { report.add("structure", "fail", fmt("not_badge")); return Promise.resolve(); }
+    var creator = (assertion.verification || {}).creator;
+    return fetchJSON(creator).then(function (key) {
+      var pem = String(key.publicKeyPem || "").replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+      return window.crypto.subtle.importKey("spki", b64url(pem.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")),
+        {name: "RSASSA-PKCS1-v1_5", hash: "SHA-256"}, false, ["verify"])
+        .then(function (publicKey) {
+          return window.crypto.subtle.verify("RSASSA-PKCS1-v1_5", publicKey, b64url(parts[2]), new TextEncoder().encode(parts[0] + "." + parts[1]));
+        }).then(function (ok) {
+          report.add("signature", ok ? "pass" : "fail", fmt(ok ? "jws_ok" : "jws_bad", {url: creator}));
+          report.signatureChecked = ok;
+          return badgeAndIssuer(report, assertion).then(function (profile) {
+            if (profile && profile.revocationList) {
+              return fetchJSON(profile.revocationList).then(function (listing) {
+                var revoked = list(listing.revokedAssertions).filter(function (r) {
+                  return (r && typeof r === "object" ? r.id || r.uid : r) === assertion.id;
+                });
+                if (revoked.length) report.add("status", "fail", fmt("revoked", {reason: revoked[0].revocationReason || ""}));
+                else report.add("status", "pass", fmt("revocation_list_ok", {url: profile.revocationList}));
+              }, function (error) {
+                report.add("status", "skip", fmt("revocation_list_unread", {url: profile.revocationList, error: error.message}));
+              });
+            }
+            report.add("status", "skip", fmt("revocation_list_none"));
+          }).then(function () { return checkOb2Common(report, assertion, email); });
+        });
+    }, function (error) {
+      report.add("signature", "fail", fmt("jws_unread", {url: creator, error: error.message}));
+    });
+  }
+
+  // -- dispatch --------------------------------------------------------------------------------------
+
+  function checkText(text, email) {
+    var report = new Report();
+    text = text.trim();
+    if (/^https?:\/\/\S+$/.test(text)) {
+      return fetchBytes(text).then(extract).then(function (found) {
+        if (!found.length) { report.add("structure", "fail", fmt("not_badge")); return report; }
+        return checkText(found[0], email);
+      });
+    }
+    if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
+      return checkSigned(report, text, email).then(function () { return report; });
+    }
+    var document_;
+    try { document_ = JSON.parse(text); } catch (e) { report.add("structure", "fail", fmt("not_badge")); return Promise.resolve(report); }
+    var contexts = list(document_["@context"]), types = list(document_.type);
+    var done;
+    if (types.indexOf("VerifiableCredential") >= 0 || contexts.indexOf("https://www.w3.org/ns/credentials/v2") >= 0) done = checkOb3(report, document_, email);
+    else if (types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) done = checkHosted(report, document_, email);
+    else { report.add("structure", "fail", fmt("not_badge")); done = Promise.resolve(); }
+    return done.then(function () { return report; });
+  }
+
+  var drop = document.querySelector("[data-drop]");
+  if (drop) {
+    ["dragenter", "dragover"].forEach(function (name) {
+      drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("verify__drop--over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      drop.addEventListener(name, function () { drop.classList.remove("verify__drop--over"); });
+    });
+    drop.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        form.elements.file.files = event.dataTransfer.files;
+        form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+      }
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var email = form.elements.email.value.trim();
+    var file = form.elements.file.files && form.elements.file.files[0];
+    var url = form.elements.url.value.trim(), pasted = form.elements.text.value.trim();
+    resultBox.hidden = false;
+    checksNode.textContent = "";
+    limitsNode.textContent = "";
+    verdictNode.textContent = fmt("checking");
+    var source = file ? file.arrayBuffer().then(function (b) { return extract(new Uint8Array(b)); })
+      : url ? fetchBytes(url).then(extract)
+      : Promise.resolve(pasted ? [pasted] : []);
+    source.then(function (found) {
+      if (!found.length) { var r = new Report(); r.add("structure", "fail", fmt("not_badge")); return r; }
+      return checkText(found[0], email);
+    }).then(show, function (error) {
+      var r = new Report();
+      r.add("structure", "fail", fmt("read_failed", {error: error.message}));
+      show(r);
+    });
+  });
+})();
