@@ -24,8 +24,10 @@ from __future__ import annotations
 import html
 import http.server
 import mimetypes
+import os
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -44,7 +46,7 @@ from .loader import load_site
 from .model import Site
 from .render.base import Job, Renderer
 from .templating import BUILTIN_THEMES
-from .writer import DuplicateOutput, OutputTree, looks_replaceable, publish, recover, temp_dir_for
+from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
 
 WATCHED = ("content", "awards", "templates", "static", "themes")
 ROOT_FILES = ("site.yaml",)
@@ -541,7 +543,7 @@ class DevServer:
                     if not self.current(generation):
                         return
                     tree.write(path, snapshot.rendered[path])
-                publish(tmp, self.out)
+                swap(tmp, self.out)
             except OSError as exc:  # a full disk, another process in output/: the preview goes on
                 self.shout(f"vitrine: could not write {self.out.name}/ ({exc}); the preview goes on")
                 return
@@ -561,6 +563,22 @@ class DevServer:
             self.reported.add(key)
         self.shout("\n".join(lines))
         self.state.fail(lines + ["vitrine: a page could not be rendered; output/ was left as it was."])
+
+
+def swap(tmp: Path, out: Path) -> None:
+    """writer.publish, but the previous output is deleted by another process: deleting thousands
+    of files from this one would slow the next rebuild (each file system call gives the
+    interpreter lock up, and getting it back waits for the other thread)."""
+    if out.exists() and _exchange(tmp, out):
+        trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            os.rename(tmp, trash)
+            subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
+            shutil.rmtree(trash if trash.exists() else tmp, ignore_errors=True)
+        return
+    publish(tmp, out)
 
 
 class ServeError(Exception):
