@@ -500,7 +500,7 @@ def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None
     files = award_files(root)
     folder = root / CACHE_DIR / "awards"
     context = _context(badges, on) if cache else ""
-    results: dict[str, tuple[list[Record], list[Problem]]] = {}
+    results: dict[str, tuple] = {}  # packed (see _pack)
     todo: list[tuple[str, Path, tuple]] = []
     problems: list[Problem] = []
     for path in files:
@@ -519,16 +519,27 @@ def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None
         else:
             todo.append((rel, path, key))
     for (rel, path, key), result in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
-        results[rel] = result
+        results[rel] = packed = _pack(result)
         if cache:
-            _cache_write(folder, rel, key, result)
-    records: list[Record] = []
+            _cache_write(folder, rel, key, packed)
+    # as cross_checks does, on the packed records
+    awards: list[Award] = []
+    seen: dict[str, tuple[str, int]] = {}
     for rel in sorted(results):
-        found_records, found = results[rel]
-        records.extend(found_records)
-        problems.extend(found)
-    problems.extend(cross_checks(root, records))
-    return [r.award for r in records if r.award is not None], problems
+        packed_records, packed_problems = results[rel]
+        problems.extend(Problem(*p) for p in packed_problems)
+        for path, start, end, indent, rid, id_at, a in packed_records:
+            if rid is None:
+                continue
+            if rid in seen:
+                first = seen[rid]
+                problems.append(Problem(path, *id_at, "id", f"duplicate id: already used at {first[0]}:{first[1]}"))
+                continue
+            seen[rid] = (path, start)
+            if a is not None:
+                awards.append(_award(a))
+    problems.extend(check_published(root, set(seen)))
+    return awards, problems
 
 
 CACHE_DIR = ".vitrine-cache"  # as build.CACHE
@@ -556,7 +567,7 @@ def _cache_file(folder: Path, rel: str) -> Path:
     return folder / (hashlib.sha256(rel.encode()).hexdigest()[:24] + ".pickle")
 
 
-def _cache_read(folder: Path, rel: str, key: tuple) -> tuple[list[Record], list[Problem]] | None:
+def _cache_read(folder: Path, rel: str, key: tuple) -> tuple | None:
     import pickle
 
     try:
@@ -564,10 +575,12 @@ def _cache_read(folder: Path, rel: str, key: tuple) -> tuple[list[Record], list[
             stored_key, result = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
         return None
-    return result if stored_key == key else None
+    if stored_key != key or not isinstance(result, tuple) or len(result) != 2:
+        return None
+    return result
 
 
-def _cache_write(folder: Path, rel: str, key: tuple, result: tuple[list[Record], list[Problem]]) -> None:
+def _cache_write(folder: Path, rel: str, key: tuple, packed: tuple) -> None:
     import pickle
 
     try:
@@ -575,7 +588,7 @@ def _cache_write(folder: Path, rel: str, key: tuple, result: tuple[list[Record],
         file = _cache_file(folder, rel)
         tmp = file.with_name(f".{file.name}.{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, packed), f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(file)
     except OSError:
         pass  # a cache: a build without it is only slower
@@ -587,6 +600,28 @@ def _lite(records: list[Record]) -> list[Record]:
         r.email = None
         r.data = {"id": r.data["id"]} if isinstance(r.data.get("id"), str) else {}
     return records
+
+
+# Cache entries hold plain tuples, not objects: unpickling 100,000 dataclass instances costs
+# seconds, making them from tuples a tenth of that.
+
+def _pack(result: tuple[list[Record], list[Problem]]) -> tuple:
+    records, problems = result
+    packed = []
+    for r in records:
+        a = r.award
+        award = None if a is None else (
+            a.id, a.badge, a.identity, a.salt, a.issued_on, a.expires, a.name,
+            tuple((e.url, e.name, e.narrative) for e in a.evidence), a.narrative,
+            None if a.revoked is None else (a.revoked.date, a.revoked.reason), a.source, a.line)
+        packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at, award))
+    return tuple(packed), tuple(tuple(p.__dict__.values()) for p in problems)
+
+
+def _award(a: tuple) -> Award:
+    # positional: Award's field order (model.py)
+    return Award(a[0], a[1], a[2], a[3], a[4], a[5], a[6], [Evidence(u, n, t) for u, n, t in a[7]] if a[7] else [],
+                 a[8], "", None if a[9] is None else Revocation(*a[9]), a[10], a[11])
 
 
 _TASK: tuple = ()
@@ -644,7 +679,13 @@ def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     if problem:
         return [], [problem]
     out, problems = [], []
-    for n, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    if _PUBLISHED_LINE.fullmatch(text):  # the usual file (ids and comments): one pass in C
+        ids = [line for line in lines if line and line[0] != "#"]
+        if len(ids) == sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#")):
+            numbers = (n for n, line in enumerate(lines, 1) if line and line[0] != "#")
+            return list(zip(ids, numbers)), []
+    for n, line in enumerate(lines, 1):
         value = line.strip()
         if not value or value.startswith("#"):
             continue
@@ -653,6 +694,10 @@ def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
         else:
             out.append((value, n))
     return out, problems
+
+
+_PUBLISHED_LINE = re.compile(r"(?:(?:#[^\n]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|)\n)*"
+                             r"(?:#[^\n]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?")
 
 
 def check_published(root: Path, ids: set[str]) -> list[Problem]:

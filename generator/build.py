@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -63,8 +64,11 @@ def fingerprint(root: Path, names: tuple[str, ...] = _INPUTS, code: bool = True)
             st = path.stat()
         except OSError:
             continue
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-        if path.is_dir():
+        if stat.S_ISDIR(st.st_mode):  # a folder by its entries: its own times change when a file is replaced
+            digest.update(f"{path}\0dir\0".encode())
+        else:
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        if stat.S_ISDIR(st.st_mode):
             with os.scandir(path) as it:
                 stack.extend(sorted((Path(e.path) for e in it if e.name != "__pycache__" and e.name not in _NOT_INPUTS),
                                     reverse=True))

@@ -265,7 +265,7 @@ def test_award_page(awarded):
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
     assert "Valid badge" in english and "Add to LinkedIn" in english
     png_page = (out / "assertions" / A4 / "index.html").read_text()
-    assert f'<meta property="og:image" content="{BASE}badges/atelier-png.preview.jpg">' in png_page
+    assert re.search(rf'<meta property="og:image" content="{BASE}badges/atelier-png\.preview\.\w+">', png_page)  # previews.py
     # lean pages: there may be 100,000 of them (A1 has a narrative and evidence, A4 has not)
     assert len(page.encode()) < 8000 and len(png_page.encode()) < 7200, (len(page.encode()), len(png_page.encode()))
     assert (out / "static" / "award.js").is_file() and (out / "static" / "award.css").is_file()
@@ -410,3 +410,47 @@ def test_awards_listing(awarded):
     assert "Bob Secret (not published)" in out
     status, out, _ = run_cli("awards", "--site", str(root), "--status", "revoked")
     assert A3 in out and A1 not in out
+
+
+def test_award_pages_rendered_once_per_kind_equal_a_plain_render(awarded):
+    """Award pages are rendered once per kind of award, with markers for the award's values
+    (render/award_pages.py): the pages must be exactly what rendering each award gives."""
+    from generator.awards import render_narratives, today
+    from generator.loader import load_site
+    from generator.render import award_pages
+    from generator.render.base import Renderer
+
+    odd = f"""\
+- id: 5e8c6c00-0000-4000-8000-000000000001
+  badge: prise-de-parole
+  recipient: odd@example.org
+  name: "Zoé <b>&amp; \\"O'Neil\\""
+  consent: true
+  issued_on: 2024-02-01
+  narrative: "Un <script> & **gras** {{{{ x }}}}"
+  evidence:
+    - {{url: "https://example.org/a?b=1&c=2'", name: "Vidéo & \\"moi\\""}}
+    - {{narrative: "Seulement *un récit* & <i>"}}
+    - https://example.org/x
+  salt: {SALT}
+- id: 5e8c6c00-0000-4000-8000-000000000002
+  badge: atelier-png
+  recipient: odd2@example.org
+  issued_on: 2024-03-01
+  salt: {SALT}
+  revoked: {{date: 2024-04-01, reason: "Fraude <avérée> & \\"grave\\""}}
+"""
+    root = awarded({"awards/odd.yaml": odd})
+    site = load_site(root)
+    r = Renderer(site, root / ".vitrine-cache")
+    on = today()
+    seen = 0
+    for cat in site.catalogues.values():
+        for award in site.awards:
+            badge = cat.badges[award.badge]
+            fast = award_pages._page(r, cat, award, badge, on)
+            plain = award_pages.render(r, cat, render_narratives(award), badge, award.status(on))
+            assert fast == plain, (cat.lang, award.id)
+            assert b"\x00" not in fast
+            seen += 1
+    assert seen == 2 * 6 and len(r.__dict__["_award_frames"]) >= 8

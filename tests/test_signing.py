@@ -142,3 +142,16 @@ def test_signing_without_keys_or_with_exposed_keys_is_a_plain_error(signed_site)
     assert status == 1 and "Traceback" not in err
     assert "site.yaml: signing.ob2: keys folder static/keys/ is inside static/" in err
     assert not (root / "output").exists()
+
+
+def test_a_rotation_is_a_change_for_the_next_build(signed_site):
+    root = signed_site()
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    status, out, err = run_cli("build", "--site", str(root))
+    assert out.startswith("Nothing changed")
+    rotate_keys(root)
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and out.startswith("Built"), out + err
+    creator = json.loads((root / f"output/assertions/{A1}.json").read_text())["verification"]["creator"]
+    assert creator.endswith(f"/{load_keys(root).current_rsa.kid}.json")

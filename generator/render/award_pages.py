@@ -8,7 +8,12 @@ model holds nothing else); the e-mail address is never in the model, only its sa
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Any
 from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
 
 from ..awards import record_key, render_narratives, today
 from ..model import Award, Badge, Catalogue
@@ -44,14 +49,33 @@ def jobs(r: Renderer) -> list[Job]:
     return out
 
 
-def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
+def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on: date) -> bytes:
+    """One award page: its kind's frame (rendered once) with this award's values put in."""
     render_narratives(award)  # loaded without their HTML: made here, in the workers
-    page_url = r.url(cat, award.path)
     status = award.status(on)
+    values = _values(r, cat, award, badge)
+    if any(MARK in v for v in values.values()):  # a value that looks like a marker: no shortcut
+        return render(r, cat, award, badge, status)
+    shape = (cat.lang, badge.slug, status, award.name is not None, award.expires is not None,
+             bool(award.narrative_html), award.revoked is not None,
+             tuple((bool(e.url), bool(e.name), bool(e.narrative_html)) for e in award.evidence))
+    frames = r.__dict__.setdefault("_award_frames", {})
+    frame = frames.get(shape)
+    if frame is None:
+        if len(frames) > 512:  # awards come badge by badge: recent kinds are the ones seen again
+            frames.clear()
+        frame = frames[shape] = render(r, cat, _Stand(award), badge, status).decode("utf-8")
+    return _MARKER.sub(lambda m: values[m.group(1)], frame).encode("utf-8")
+
+
+def render(r: Renderer, cat: Catalogue, award: Any, badge: Badge, status: str) -> bytes:
+    """The page of an award (or of a stand-in whose values are markers: see _Stand)."""
+    page_url = r.url(cat, award.path)
     revoked = award.revoked is not None
     root = "../" * (cat.prefix + award.path).count("/")
     signed = r.config.signing.ob2 and not revoked
     ob3 = r.config.signing.ob3
+    t = r.t[cat.lang]
     return r.page(
         "assertion.html", cat, award.path, root=root,
         og_image=_og_image(r, cat, badge),
@@ -63,12 +87,99 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on) -> bytes:
         # Open Badges 3.0 (render/ob3.py): the signed credential, and the image it is baked into
         credential_path=ob3_credential.credential_path(award) if ob3 else None,
         ob3_baked_path=ob3_credential.baked_path(award, badge) if ob3 and not revoked else None,
-        linkedin=None if revoked else linkedin_url(award, badge, page_url),
+        linkedin=None if revoked else (award.linkedin if isinstance(award, _Stand) else linkedin_url(award, badge, page_url)),
         organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
                            if i.linkedin_organization_id), badge.issuer),
         qr_url=r.url(r.site.default, award.path),  # one code per award: its canonical address
         page_url=page_url,
+        when=lambda d: d.html if isinstance(d, _StandDate) else when(t, d),
     )
+
+
+def when(t: Any, d: date) -> Markup:
+    """A date in words, in a <time> element: "1er septembre 2024"."""
+    words = t("date.long", day=(t("date.first_day") if d.day == 1 else d.day), month=t(f"date.months.m{d.month}"),
+              year=d.year)
+    return Markup('<time datetime="{}">{}</time>').format(d.isoformat(), words)
+
+
+# -- one render per kind of award --------------------------------------------------------------
+# A catalogue may hold 100,000 awards, and a page costs about 0.6 ms to render with Jinja. Pages
+# of awards of the same kind (same badge, language and status; a name or not, an expiry or not,
+# a narrative or not, the same evidence items) differ only by the award's values: the page is
+# rendered once per kind with markers in their place (a stand-in award), and each award's page is
+# that text with its values put in, escaped as the template would escape them. test_awards
+# checks the result against a plain render of each award.
+
+MARK = "\x00"
+_MARKER = re.compile("\x00([a-z0-9_]+)\x00")
+
+
+def _m(name: str) -> str:
+    return f"{MARK}{name}{MARK}"
+
+
+class _StandDate:
+    def __init__(self, name: str):
+        self.name, self.html = name, Markup(_m(name + "_html"))
+
+    def isoformat(self) -> str:
+        return _m(self.name + "_iso")
+
+
+class _StandItem:
+    def __init__(self, i: int, e: Any):
+        self.url = _m(f"e{i}_url") if e.url else e.url
+        self.name = _m(f"e{i}_name") if e.name else e.name
+        self.narrative_html = _m(f"e{i}_html") if e.narrative_html else ""
+
+
+class _StandRevocation:
+    date = _StandDate("revoked")
+    reason = _m("reason")
+
+
+class _Stand:
+    """An award whose values are markers (what the template may test is real: set or not)."""
+
+    def __init__(self, award: Award):
+        self.id = _m("id")
+        self.badge = award.badge
+        self.path, self.json_path = f"assertions/{self.id}/", f"assertions/{self.id}.json"
+        self.identity, self.salt = _m("identity"), _m("salt")
+        self.name = _m("name") if award.name is not None else None
+        self.issued_on = _StandDate("issued")
+        self.expires = _StandDate("expires") if award.expires is not None else None
+        self.narrative_html = _m("narrative_html") if award.narrative_html else ""
+        self.evidence = [_StandItem(i, e) for i, e in enumerate(award.evidence)]
+        self.revoked = _StandRevocation() if award.revoked is not None else None
+        self.linkedin = _m("linkedin")
+
+
+def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str, str]:
+    """The text that replaces each marker of the frame, escaped as the template escapes it."""
+    t = r.t[cat.lang]
+    v = {"id": str(escape(award.id)), "identity": str(escape(award.identity)), "salt": str(escape(award.salt)),
+         "issued_iso": award.issued_on.isoformat(), "issued_html": str(when(t, award.issued_on))}
+    if award.name is not None:
+        v["name"] = str(escape(award.name))
+    if award.expires is not None:
+        v["expires_iso"], v["expires_html"] = award.expires.isoformat(), str(when(t, award.expires))
+    if award.narrative_html:
+        v["narrative_html"] = award.narrative_html  # |safe in the template
+    for i, e in enumerate(award.evidence):
+        if e.url:
+            v[f"e{i}_url"] = str(escape(e.url))
+        if e.name:
+            v[f"e{i}_name"] = str(escape(e.name))
+        if e.narrative_html:
+            v[f"e{i}_html"] = e.narrative_html
+    if award.revoked is not None:
+        v["reason"] = str(escape(award.revoked.reason))
+        v["revoked_iso"], v["revoked_html"] = award.revoked.date.isoformat(), str(when(t, award.revoked.date))
+    else:
+        v["linkedin"] = str(escape(linkedin_url(award, badge, r.url(cat, award.path))))
+    return v
 
 
 def _og_image(r: Renderer, cat: Catalogue, badge: Badge) -> str:
