@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,6 +125,15 @@ def test_no_page_template_has_inline_script_or_style(example):
     assert found == {}
 
 
+def _wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll an expression from outside the page: Playwright's wait_for_function compiles its
+    argument inside the page, which the policy under test forbids (no eval)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for: {expression}"
+        time.sleep(0.05)
+
+
 def test_catalogue_search_works_under_the_policy(example):
     root, url, chromium = example
     page = Watched(chromium)
@@ -133,7 +143,7 @@ def test_catalogue_search_works_under_the_policy(example):
     total = page.page.locator("#catalogue-cards > li").count()
     name = page.page.locator("#catalogue-cards > li h3").first.inner_text().strip()
     page.page.fill("#filter-q", name)
-    page.page.wait_for_function("document.getElementById('filter-status').textContent.trim() !== ''")
+    _wait_until(page.page, "document.getElementById('filter-status').textContent.trim() !== ''")
     shown = page.page.locator("#catalogue-cards > li:visible").count()
     assert 1 <= shown < total
     assert name in page.page.locator("#catalogue-cards > li:visible h3").first.inner_text()
@@ -163,11 +173,11 @@ def test_award_page_email_check_works_under_the_policy(example):
     result = page.page.locator(".award-check__result")
     page.page.fill("#check-email", "  " + email.upper() + " ")
     page.page.click(".award-check__form button[type=submit]")
-    page.page.wait_for_function("document.querySelector('.award-check__result').textContent.trim() !== ''")
+    _wait_until(page.page, "document.querySelector('.award-check__result').textContent.trim() !== ''")
     assert "award-check__result--yes" in result.get_attribute("class")
     page.page.fill("#check-email", "someone.else@example.org")
     page.page.click(".award-check__form button[type=submit]")
-    page.page.wait_for_function("document.querySelector('.award-check__result').className.includes('--no')")
+    _wait_until(page.page, "document.querySelector('.award-check__result').className.includes('--no')")
     page.assert_clean()
     page.close()
 
@@ -204,6 +214,6 @@ def test_hostile_texts_do_not_run_through_the_scripts(example, tmp_path, monkeyp
             page.goto(url + path)
         page.page.fill("#check-email", "alice@example.org")
         page.page.click(".award-check__form button[type=submit]")
-        page.page.wait_for_function("document.querySelector('.award-check__result').className.includes('--yes')")
+        _wait_until(page.page, "document.querySelector('.award-check__result').className.includes('--yes')")
         page.assert_clean()
         page.close()
