@@ -287,7 +287,7 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
                                     f"({', '.join(CSV_COLUMNS)}) or delete the column"))
             columns.append(None)
         elif name not in CSV_COLUMNS:
-            problems.append(Problem(shown, 1, col, f"column \"{cell.strip()}\"", "unknown column"
+            problems.append(Problem(shown, 1, col, f"column {_show(cell.strip())}", "unknown column"
                                     + did_you_mean(name, CSV_COLUMNS)))
             columns.append(None)
         elif name in columns:
@@ -322,6 +322,14 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     return ([] if problems else new), problems
 
 
+def _show(value: str) -> str:
+    """A cell's value in quotes for a message of one line: invisible characters written out."""
+    if len(value) > 80:
+        value = value[:77] + "..."
+    escapes = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return '"' + "".join(c if c.isprintable() else escapes.get(c, f"\\u{ord(c):04x}") for c in value) + '"'
+
+
 def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
              problems: list[Problem]) -> dict | None:
@@ -334,7 +342,7 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
     if not email:
         fail("email", "is empty: every row needs the recipient's address")
     elif not EMAIL_RE.match(email) or ".." in email:
-        fail("email", f'"{email}" is not a valid e-mail address (name@domain.org)')
+        fail("email", f"{_show(email)} is not a valid e-mail address (name@domain.org)")
     else:
         key = normalise_email(email)
         if key in seen:
@@ -353,19 +361,19 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
     consent_text = cells.get("consent", ("", 0))[0].lower()
     consent = consent_text in TRUE
     if consent_text not in TRUE | FALSE:
-        fail("consent", f'"{consent_text}" is not yes or no (oui/non, true/false, 1/0 are understood)')
+        fail("consent", f"{_show(consent_text)} is not yes or no (oui/non, true/false, 1/0 are understood)")
     elif consent and not name:
         fail("consent", "consent to publish a name, but the name is empty")
     evidence = cells.get("evidence", ("", 0))[0].split()
     for url in evidence:
         if not URL_RE.match(url):
-            fail("evidence", f'"{url}" is not an absolute http(s) URL (several URLs are separated by spaces)')
+            fail("evidence", f"{_show(url)} is not an absolute http(s) URL (several URLs are separated by spaces)")
     day = default_day
     day_text = cells.get("issued_on", ("", 0))[0]
     if day_text:
         parsed = _parse_day(day_text)
         if parsed is None:
-            fail("issued_on", f'"{day_text}" is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)')
+            fail("issued_on", f"{_show(day_text)} is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)")
         else:
             day = parsed
     if day > on:

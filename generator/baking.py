@@ -71,26 +71,91 @@ def bake_png(png: bytes, text: str, keyword: str = OB2_KEYWORD) -> bytes:
     return b"".join(parts)
 
 
+MAX_TEXT = 16 * 1024 * 1024  # a compressed text chunk is never inflated past this (zlib bombs)
+
+
+def _inflate(data: bytes) -> bytes:
+    stream = zlib.decompressobj()
+    try:
+        out = stream.decompress(data, MAX_TEXT + 1)
+    except zlib.error as exc:
+        raise BakingError(f"damaged compressed text chunk ({exc})") from None
+    if len(out) > MAX_TEXT or stream.unconsumed_tail:
+        raise BakingError(f"compressed text chunk too large (more than {MAX_TEXT // 1024 // 1024} MB inflated)")
+    return out
+
+
 def unbake_png(png: bytes, keyword: str = OB2_KEYWORD) -> str | None:
-    """The text baked under `keyword` (iTXt, compressed or not, or tEXt), or None."""
+    """The text baked under `keyword` (iTXt, compressed or not, or tEXt), or None.
+    Raises BakingError for a file that is not a PNG or whose chunk is damaged."""
     for kind, data, _, _ in _chunks(png):
         if _keyword(kind, data) != keyword:
             continue
-        if kind == b"tEXt":
-            return data.split(b"\0", 1)[1].decode("latin-1")
-        if kind == b"zTXt":
-            return zlib.decompress(data.split(b"\0", 1)[1][1:]).decode("latin-1")
-        rest = data.split(b"\0", 1)[1]
-        compressed, _method, rest = rest[0], rest[1], rest[2:]
-        _lang, rest = rest.split(b"\0", 1)
-        _translated, text = rest.split(b"\0", 1)
-        return (zlib.decompress(text) if compressed else text).decode("utf-8")
+        try:
+            rest = data.split(b"\0", 1)[1]
+            if kind == b"tEXt":
+                return rest.decode("latin-1")
+            if kind == b"zTXt":
+                return _inflate(rest[1:]).decode("latin-1")
+            compressed, rest = rest[0], rest[2:]  # flag, method
+            _lang, rest = rest.split(b"\0", 1)
+            _translated, text = rest.split(b"\0", 1)
+            return (_inflate(text) if compressed else text).decode("utf-8")
+        except (IndexError, ValueError) as exc:  # a missing separator, or not UTF-8
+            if isinstance(exc, BakingError):
+                raise
+            raise BakingError(f"damaged {kind.decode('latin-1')} chunk \"{keyword}\"") from None
     return None
 
 
 _SVG_START = re.compile(r"<svg\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
-_SVG_BAKED = re.compile(r"<openbadges:(assertion|credential)\b.*?(?:/>|</openbadges:\1>)\s*", re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _xml_unescape(text: str) -> str:
+    def one(m: re.Match) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+    return _ENTITY.sub(one, text)
+
+
+def _baked(svg: str, element: str, start: int = 0) -> tuple[int, int, str, str | None] | None:
+    """(start, end, attributes, inner text or None) of the first <openbadges:ELEMENT>, or None.
+    Scanned, not matched: a CDATA section is skipped whole, whatever it holds."""
+    opening = re.compile(rf"<openbadges:{element}\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>", re.S)
+    m = opening.search(svg, start)
+    if m is None:
+        return None
+    if m.group(2):
+        return m.start(), m.end(), m.group(1), None
+    pos, closing = m.end(), f"</openbadges:{element}"
+    while True:
+        end = svg.find(closing, pos)
+        if end < 0:
+            return None  # never closed: not a baked element
+        cdata = svg.find("<![CDATA[", pos, end)
+        if cdata < 0:
+            gt = svg.find(">", end)
+            return m.start(), (gt + 1 if gt >= 0 else len(svg)), m.group(1), svg[m.end():end]
+        stop = svg.find("]]>", cdata + 9)
+        if stop < 0:
+            return None
+        pos = stop + 3
+
+
+def _without_baked(svg: str) -> str:
+    """The SVG without any baked element (and the white space after each)."""
+    for element in ("assertion", "credential"):
+        while (found := _baked(svg, element)) is not None:
+            start, end = found[0], found[1]
+            while end < len(svg) and svg[end] in " \t\r\n":
+                end += 1
+            svg = svg[:start] + svg[end:]
+    return svg
 
 
 def _root_tag(svg: str) -> re.Match:
@@ -107,7 +172,7 @@ def bake_svg(svg: str, assertion_json: str, verify_url: str | None, element: str
     """The SVG with the openbadges namespace and one <openbadges:assertion> after the root tag.
 
     Open Badges 3.0: element "credential", namespace OB3_SVG_NAMESPACE, no verify URL."""
-    svg = _SVG_BAKED.sub("", svg)
+    svg = _without_baked(svg)
     match = _root_tag(svg)
     tag = svg[match.start(): match.end()]
     if "xmlns:openbadges=" not in tag:
@@ -125,13 +190,14 @@ def bake_svg(svg: str, assertion_json: str, verify_url: str | None, element: str
 
 def unbake_svg(svg: str, element: str = "assertion") -> str | None:
     """The JSON baked in an SVG's <openbadges:assertion>, else its verify URL, else None."""
-    match = re.search(rf"<openbadges:{element}\b([^>]*?)(/>|>(.*?)</openbadges:{element}>)", svg, re.S)
-    if match is None:
+    found = _baked(svg, element)
+    if found is None:
         return None
-    inner = match.group(3) or ""
+    _, _, attributes, inner = found
+    inner = inner or ""
     parts = _CDATA.findall(inner)
-    text = "".join(parts).strip() if parts else inner.strip()
+    text = "".join(parts).strip() if parts else _xml_unescape(inner.strip())
     if text:
         return text
-    verify = re.search(r'verify\s*=\s*"([^"]*)"', match.group(1))
-    return verify.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&amp;", "&") if verify else None
+    verify = re.search(r'verify\s*=\s*"([^"]*)"', attributes)
+    return _xml_unescape(verify.group(1)) if verify else None

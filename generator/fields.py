@@ -24,13 +24,17 @@ HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Control characters other than tab and line feed: YAML refuses them written as they are, but
 # accepts them escaped in double quotes ("\x1b", "\0"); in a page or a feed they are at best
 # invisible, and XML (feed.xml, sitemap.xml, SVG) forbids most of them.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# U+FFFE and U+FFFF are not characters at all, and XML refuses them too.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def control_problem(text: str) -> str | None:
-    """A message for a text holding a control character, or None."""
+    """A message for a text holding a control character (or a noncharacter), or None."""
     match = CONTROL_RE.search(text)
-    return f"contains the control character U+{ord(match.group()):04X}: remove it" if match else None
+    if match is None:
+        return None
+    what = "control character" if unicodedata.category(match.group()) == "Cc" else "noncharacter"
+    return f"contains the {what} U+{ord(match.group()):04X}: remove it"
 
 def tag_slug(name: str) -> str:
     """A URL-safe form of a free text: "Prise de parole" -> "prise-de-parole"."""

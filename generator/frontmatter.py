@@ -11,6 +11,7 @@ alias is then seen where it is written, not where its anchor is, and nothing is 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -146,25 +147,42 @@ _CONTEXTS = {  # libyaml's "while ..." context, said for an author, when its mar
 _SIMPLE_KEY_HINT = ' (a field is written "name: value")'
 
 
+class _Lines:
+    """A YAML mark's (line, column), 0-based, as the file counts them: only "\\n" ends a line.
+    YAML also ends lines at U+0085, U+2028 and U+2029, which a text may hold: then the mark's
+    character index is placed among the file's own lines."""
+
+    def __init__(self, text: str):
+        self.exact = not any(c in text for c in "\x85\u2028\u2029\r")
+        self.starts = [] if self.exact else [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        if self.exact:
+            return mark.line, mark.column
+        line = bisect.bisect_right(self.starts, mark.index) - 1
+        return line, mark.index - self.starts[line]
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Problem:
     message = (exc.problem or exc.context or "invalid YAML").rstrip()
+    locate = _Lines(text)
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    at = locate(mark) if mark is not None else None
     if exc.context == "while scanning a simple key" and context is not None:
-        mark = context  # the line that has no ":", not the line after it
+        mark, at = context, locate(context)  # the line that has no ":", not the line after it
         message += _SIMPLE_KEY_HINT
-    elif exc.problem and exc.context in _CONTEXTS and context is not None and (
-            mark is None or (context.line, context.column) != (mark.line, mark.column)):
-        where = {"line": context.line + 1 + line_offset, "col": context.column + 1}
+    elif exc.problem and exc.context in _CONTEXTS and context is not None and (mark is None or locate(context) != at):
+        where = {"line": locate(context)[0] + 1 + line_offset, "col": locate(context)[1] + 1}
         message += " (" + _CONTEXTS[exc.context].format(**where) + ")"
     lines = text.split("\n")
-    bad_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-    at_tab = mark is not None and mark.column < len(bad_line) and bad_line[mark.column] == "\t"
+    bad_line = lines[at[0]] if at is not None and at[0] < len(lines) else ""
+    at_tab = at is not None and at[1] < len(bad_line) and bad_line[at[1]] == "\t"
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
     if "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
         message += " (indent with spaces, not tabs)"
     elif "mapping values are not allowed" in message:
         message += ' (a text containing ": " must be put in quotes)'
-    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+    line, col = (at[0] + 1 + line_offset, at[1] + 1) if at is not None else (1 + line_offset, 1)
     return Problem(path, line, col, "", "invalid YAML: " + message)
 
 
@@ -183,8 +201,11 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
     def result(value: Any, problem: Problem | None = None) -> YAMLResult:
         return YAMLResult(value, marks, key_marks, raw, problem)
 
+    locate = _Lines(text)
+
     def pos(mark: Any) -> tuple[int, int]:
-        return (mark.line + 1 + line_offset, mark.column + 1)
+        line, col = locate(mark)
+        return (line + 1 + line_offset, col + 1)
 
     # Each open collection: [container, its key path, the pending mapping key or None].
     stack: list[list[Any]] = []
