@@ -43,6 +43,20 @@ def test_every_page_passes_axe_and_fits_320_px(served):
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
 
 
+@pytest.mark.parametrize("path", ["?q=parole", "badges/prise-de-parole-niveau-1/", "stats/", "en/issuers/bibliotheque-universitaire/"])
+def test_dark_colour_scheme_passes_axe_too(served, path):
+    from browser import axe_violations
+
+    url, chromium, _ = served
+    context = chromium.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(url + path)
+    if "?q=" in path:
+        _wait_results(page)
+    assert axe_violations(page) == []
+    context.close()
+
+
 def test_badge_page_shows_what_a_student_needs(served):
     url, chromium, output = served
     page = chromium.new_page()
