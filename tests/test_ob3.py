@@ -530,3 +530,21 @@ def test_an_endorsement_made_elsewhere_is_checked_at_build(ob3_site):
     status_, out, err = run_cli("build", "--site", str(root), "--force")
     assert status_ == 1 and "partenaire.json" in err and "not fetched at build time" in err
     assert "Traceback" not in err
+
+
+def test_an_incremental_build_renders_only_the_new_credential(ob3_site, tmp_path):
+    from generator.build import build as build_site
+    from test_incremental import NEW, tree
+
+    root = ob3_site()
+    first = build_site(root, root / "output", workers=2)
+    assert first.rendered == first.files
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW)
+    again = build_site(root, root / "output", workers=2)
+    full = build_site(root, tmp_path / "full", workers=2, force=True)
+    got, expected = tree(root / "output"), tree(full.out)
+    assert {k for k in got if k.split("/")[0] in ("credentials", "status", ".well-known", "endorsements")} == \
+        {k for k in expected if k.split("/")[0] in ("credentials", "status", ".well-known", "endorsements")}
+    assert all(got[k] == expected[k] for k in got if k.split("/")[0] in ("credentials", "status", ".well-known"))
+    assert again.rendered <= 14 + 3, again.rendered  # as without 3.0, plus its credential, image and the status list

@@ -25,6 +25,7 @@ from datetime import date
 from functools import lru_cache
 
 from .. import baking, designer
+from ..awards import record_key
 from ..errors import Problem, SiteError
 from ..keys import KeyProblem, load_keys
 from ..model import Award, Badge
@@ -177,9 +178,15 @@ def jobs(r: Renderer) -> list[Job]:
     _SIGNED.clear()
     _preflight(r)
     cat = r.site.default
-    out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r))),
+    # Keys (render.base.Job, incremental.py): the DID document and the endorsements depend on the
+    # content and the keys; a credential and its image on its award's record and status position
+    # too; the status list on every record (no key).
+    st = state(r)
+    keyset = "|".join([st.issuer.did, st.issuer.current.kid] + [k.kid for k in st.issuer.keys])
+    out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r)), key=keyset),
            Job(status.LIST_PATH, "ob3", lambda: (status_list(r) + "\n").encode("utf-8"))]
-    out += [Job(rel, "ob3", lambda text=text: (text + "\n").encode("utf-8")) for rel, text in state(r).endorsements.items()]
+    out += [Job(rel, "ob3", lambda text=text: (text + "\n").encode("utf-8"), key=keyset)
+            for rel, text in st.endorsements.items()]
 
     @lru_cache(maxsize=None)
     def image_bytes(slug: str) -> bytes:
@@ -220,9 +227,10 @@ def jobs(r: Renderer) -> list[Job]:
 
     for award in r.site.awards:
         badge = cat.badges[award.badge]
-        out.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b)))
+        key = f"{keyset}|{record_key(award)}|{st.indexes[award.id]}"
+        out.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b), key=key))
         if award.revoked is None:
-            out.append(Job(cred.baked_path(award, badge), "ob3", lambda a=award, b=badge: bake(a, b)))
+            out.append(Job(cred.baked_path(award, badge), "ob3", lambda a=award, b=badge: bake(a, b), key=key))
     return out
 
 

@@ -32,5 +32,5 @@ def jobs(r: Renderer) -> list[Job]:
         t = r.t[cat.lang]
         strings = {key: t(f"verify.js.{key}") for key in MESSAGES}
         out.append(Job(f"{cat.prefix}{PATH}index.html", "verify",
-                       lambda c=cat, s=strings: r.page("verify.html", c, PATH, strings=s)))
+                       lambda c=cat, s=strings: r.page("verify.html", c, PATH, strings=s), key=""))  # content only
     return out
