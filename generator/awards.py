@@ -351,7 +351,11 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
 
 
 def record_key(award: Award) -> str:
-    """A digest of everything an award's published files show of its record (incremental.py)."""
+    """A digest of everything an award's published files show of its record (incremental.py);
+    kept on the award by load_awards (its cache stores it)."""
+    known = award.__dict__.get("_key")
+    if known is not None:
+        return known
     parts = [award.id, award.badge, award.identity, award.salt, award.issued_on.isoformat(),
              award.expires.isoformat() if award.expires else "", award.name or "", award.narrative,
              repr([(e.url, e.name, e.narrative) for e in award.evidence]),
@@ -614,14 +618,17 @@ def _pack(result: tuple[list[Record], list[Problem]]) -> tuple:
             a.id, a.badge, a.identity, a.salt, a.issued_on, a.expires, a.name,
             tuple((e.url, e.name, e.narrative) for e in a.evidence), a.narrative,
             None if a.revoked is None else (a.revoked.date, a.revoked.reason), a.source, a.line)
-        packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at, award))
+        packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at,
+                       None if award is None else award + (record_key(a),)))
     return tuple(packed), tuple(tuple(p.__dict__.values()) for p in problems)
 
 
 def _award(a: tuple) -> Award:
     # positional: Award's field order (model.py)
-    return Award(a[0], a[1], a[2], a[3], a[4], a[5], a[6], [Evidence(u, n, t) for u, n, t in a[7]] if a[7] else [],
-                 a[8], "", None if a[9] is None else Revocation(*a[9]), a[10], a[11])
+    award = Award(a[0], a[1], a[2], a[3], a[4], a[5], a[6], [Evidence(u, n, t) for u, n, t in a[7]] if a[7] else [],
+                  a[8], "", None if a[9] is None else Revocation(*a[9]), a[10], a[11])
+    award._key = a[12]  # type: ignore[attr-defined] - record_key's, computed when the file was checked
+    return award
 
 
 _TASK: tuple = ()

@@ -135,7 +135,10 @@ class Plan:
     def __init__(self, out: Path, cache: Path, jobs: list[Job], static: str, dynamic: str, force: bool):
         self.out = out
         self.file = state_file(cache, out)
+        self.busy = self.file.with_suffix(".spare-busy")
         self.state = load_state(self.file) if not force else None
+        if self.state is not None and self.busy.exists():  # an earlier build stopped while writing the spare
+            self.state.spare, self.state.spare_id = None, None
         old = self.state
         live_ok = old is not None and out.is_dir() and old.live_id == _identity(out)
         spare = spare_dir_for(out)
@@ -174,10 +177,10 @@ class Plan:
     def prepare(self) -> None:
         """Make the target folder ready to be written into."""
         if self.reuse:
-            # from now on the spare is neither the old build nor the new one
-            if self.state is not None:
-                self.state.spare, self.state.spare_id = None, None
-                save_state(self.file, self.state)
+            # from now on the spare is neither the old build nor the new one: say so (a marker
+            # file, cheaper than writing the record again), until publish() writes the new record
+            self.busy.parent.mkdir(parents=True, exist_ok=True)
+            self.busy.touch()
         else:
             shutil.rmtree(self.target, ignore_errors=True)
             self.target.mkdir(parents=True)
@@ -238,6 +241,7 @@ class Plan:
         elif kept is not None:
             discard(spare, out)  # what it holds is unknown: of no use
         save_state(self.file, state)
+        self.busy.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """After a failure: a fresh folder is removed; a spare stays, untrusted."""

@@ -39,13 +39,13 @@ def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
 def jobs(r: Renderer) -> list[Job]:
     on = today()
     out = []
-    keys = {award.id: record_key(award) for award in r.site.awards}  # what the page shows of the record
+    # what a page shows of its award: the record and its status that day
+    keys = [f"{record_key(award)}:{award.status(on)}" for award in r.site.awards]
     for cat in r.site.catalogues.values():
-        for award in r.site.awards:
-            badge = cat.badges[award.badge]
-            out.append(Job(f"{cat.prefix}{award.path}index.html", "award_pages",
-                           lambda c=cat, a=award, b=badge: _page(r, c, a, b, on),
-                           key=f"{keys[award.id]}:{award.status(on)}"))
+        badges, prefix = cat.badges, cat.prefix
+        for award, key in zip(r.site.awards, keys):
+            out.append(Job(f"{prefix}assertions/{award.id}/index.html", "award_pages",
+                           lambda c=cat, a=award, b=badges[award.badge]: _page(r, c, a, b, on), key))
     return out
 
 
