@@ -13,7 +13,7 @@ forks worker processes (forked workers share most of their pages with the parent
 RSS, is the fair sum).
 
 Prints a table, the ratios and the targets for 10,000 badges, and writes bench/work/results.json.
-Run it with the repository's venv: /work/main/.venv/bin/python bench/build.py --badges 1000 10000
+Run it from the repository root with its venv: .venv/bin/python bench/build.py --badges 1000 10000
 """
 
 from __future__ import annotations
