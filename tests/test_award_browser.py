@@ -1,6 +1,7 @@
 """Award pages in headless Chromium: the badge baked by the page's script is byte for byte the one
 Python bakes (PNG and SVG, hosted and signed), the QR code is the one segno draws, the copy
-buttons and the e-mail check work, and the page passes axe-core."""
+buttons and the e-mail check work, and the page passes axe-core. Also /verify/'s script: it reads
+baked badges back exactly as Python wrote them."""
 
 from __future__ import annotations
 
@@ -105,3 +106,50 @@ def test_qr_code_copy_buttons_check_and_axe(sites):
                           version=version, mode="byte")
         assert with_segno_padding == ["".join("1" if b else "0" for b in row) for row in code.matrix]
         context.close()
+
+
+# Text whose characters matter in an SVG: the CDATA end (whole, split, doubled), what a regular
+# expression could take for the element's end, entities, non-ASCII.
+TRICKY = ('{"a":"]]>","b":"x < y & z &amp; &lt;","c":"é ✓ 😀","d":"]]]]>","e":"<![CDATA[ x ]]",'
+          '"f":"</openbadges:assertion>","g":"a/>b","h":"</openbadges:credential>"}')
+VERIFY_URL = 'https://x.example.org/a.json?b=1&c="2"<'
+READ = """async (b64) => {
+  const raw = atob(b64), bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return await window.vitrineVerify.extract(bytes);
+}"""
+
+
+def test_the_verify_page_reads_back_exactly_what_python_bakes(sites):
+    """verify.js unbakes PNG and SVG, Open Badges 2.0 and 3.0, as baking.py bakes and unbakes them;
+    award.js replaces an already baked element as baking.bake_svg does."""
+    from conftest import SQUARE_SVG
+    from generator import baking
+
+    ns = SQUARE_SVG.replace("<svg ", '<svg xmlns:openbadges="http://openbadges.org" ', 1)
+    svgs = {  # name -> (SVG, what the script must read)
+        "2.0": (baking.bake_svg(SQUARE_SVG, TRICKY, VERIFY_URL), TRICKY),
+        "3.0": (baking.bake_svg(SQUARE_SVG, TRICKY, None, "credential", baking.OB3_SVG_NAMESPACE), TRICKY),
+        # as other bakers write them: the URL alone, or entities in the text (no CDATA)
+        "verify only": (ns.replace(">", '><openbadges:assertion verify="https://x.example.org/a?b=1&amp;c=&#233;'
+                                        '&#x2713;&gt;&apos;&amp;lt;"/>', 1), "https://x.example.org/a?b=1&c=é✓>'&lt;"),
+        "entities": (ns.replace(">", '><openbadges:assertion>{"a":"x &lt; y &amp; z &gt; w &quot;"}'
+                                     '</openbadges:assertion>', 1), '{"a":"x < y & z > w ""}'),
+    }
+    images = {name: (svg.encode("utf-8"), text) for name, (svg, text) in svgs.items()}
+    images["2.0 PNG"] = (baking.bake_png(png_bytes(8), TRICKY), TRICKY)
+    images["3.0 PNG"] = (baking.bake_png(png_bytes(8), TRICKY, baking.OB3_KEYWORD), TRICKY)
+    for name, (svg, text) in svgs.items():  # the reference: what Python reads
+        assert [baking.unbake_svg(svg, "credential") or baking.unbake_svg(svg, "assertion")] == [text], name
+    output = sites(False)
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{url}verify/")
+        for name, (data, text) in images.items():
+            assert page.evaluate(READ, base64.b64encode(data).decode("ascii")) == [text], name
+        # baking again over a baked badge: the old element goes whole, whatever its CDATA holds
+        page.goto(f"{url}assertions/{A1}/")
+        for name in ("2.0", "3.0"):
+            got = page.evaluate("(a) => window.vitrineAward.bakeSvg(...a)", [svgs[name][0], "{}]]>", VERIFY_URL])
+            assert got == baking.bake_svg(svgs[name][0], "{}]]>", VERIFY_URL), name
+        page.close()

@@ -139,9 +139,36 @@
     return concat(parts);
   }
 
+  /* [start, end] of the first <openbadges:NAME> element, or null (baking._baked): its end is
+     searched past whole CDATA sections, since a baked JSON may hold "/>" or "</openbadges:NAME>". */
+  function bakedSpan(svg, name) {
+    var m = new RegExp("<openbadges:" + name + "\\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>").exec(svg);
+    if (!m) return null;
+    var pos = m.index + m[0].length, closing = "</openbadges:" + name;
+    if (m[2]) return [m.index, pos];
+    for (;;) {
+      var end = svg.indexOf(closing, pos);
+      if (end < 0) return null;  // never closed: not a baked element
+      var cdata = svg.indexOf("<![CDATA[", pos);
+      if (cdata < 0 || cdata >= end) {
+        var gt = svg.indexOf(">", end);
+        return [m.index, gt < 0 ? svg.length : gt + 1];
+      }
+      var stop = svg.indexOf("]]>", cdata + 9);
+      if (stop < 0) return null;
+      pos = stop + 3;
+    }
+  }
+
   /* The SVG with the openbadges namespace and one <openbadges:assertion> (baking.bake_svg). */
   function bakeSvg(svg, text, verify) {
-    svg = svg.replace(/<openbadges:(assertion|credential)\b[\s\S]*?(?:\/>|<\/openbadges:\1>)\s*/g, "");
+    ["assertion", "credential"].forEach(function (name) {  // baking._without_baked
+      for (var span; (span = bakedSpan(svg, name));) {
+        var end = span[1];
+        while (end < svg.length && " \t\r\n".indexOf(svg.charAt(end)) >= 0) end++;
+        svg = svg.slice(0, span[0]) + svg.slice(end);
+      }
+    });
     var blanked = svg.replace(/<!--[\s\S]*?-->/g, function (m) { return new Array(m.length + 1).join(" "); });
     var match = /<svg\b(?:[^>"']|"[^"]*"|'[^']*')*>/.exec(blanked);
     if (!match) throw new Error("no <svg> root element");

@@ -82,17 +82,49 @@
     });
   }
 
+  var ENTITY = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
+  var NAMED = {lt: "<", gt: ">", amp: "&", quot: '"', apos: "'"};
+
+  function xmlUnescape(text) {  // baking._xml_unescape: one pass, so "&amp;lt;" stays "&lt;"
+    return text.replace(ENTITY, function (all, dec, hx, name) {
+      if (name) return NAMED[name];
+      var code = dec ? parseInt(dec, 10) : parseInt(hx, 16);
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : all;
+    });
+  }
+
+  /* The attributes and inner text (null when self-closing) of the first <openbadges:NAME>, as
+     baking._baked finds it: its end is searched past whole CDATA sections, since the baked JSON
+     may hold "</openbadges:NAME>". */
+  function bakedElement(text, name) {
+    var m = new RegExp("<openbadges:" + name + "\\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>").exec(text);
+    if (!m) return null;
+    var start = m.index + m[0].length, pos = start, closing = "</openbadges:" + name;
+    if (m[2]) return {attributes: m[1], inner: null};
+    for (;;) {
+      var end = text.indexOf(closing, pos);
+      if (end < 0) return null;  // never closed: not a baked element
+      var cdata = text.indexOf("<![CDATA[", pos);
+      if (cdata < 0 || cdata >= end) return {attributes: m[1], inner: text.slice(start, end)};
+      var stop = text.indexOf("]]>", cdata + 9);
+      if (stop < 0) return null;
+      pos = stop + 3;
+    }
+  }
+
+  /* baking.unbake_svg: the CDATA sections joined (baking writes "]]>" as "]]]]><![CDATA[>"),
+     else the text with its entities read (other bakers), else the verify attribute. */
   function svgTexts(text) {
     var out = [];
     ["credential", "assertion"].forEach(function (name) {
-      var match = new RegExp("<openbadges:" + name + "\\b([^>]*?)(/>|>([\\s\\S]*?)</openbadges:" + name + ">)").exec(text);
-      if (!match) return;
-      var inner = match[3] || "", parts = [], cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/g, m;
+      var found = bakedElement(text, name);
+      if (!found) return;
+      var inner = found.inner || "", parts = [], cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/g, m;
       while ((m = cdata.exec(inner))) parts.push(m[1]);
-      var content = (parts.length ? parts.join("") : inner).trim();
+      var content = parts.length ? parts.join("").trim() : xmlUnescape(inner.trim());
       if (!content) {
-        var verify = /verify\s*=\s*"([^"]*)"/.exec(match[1]);
-        content = verify ? verify[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&amp;/g, "&") : "";
+        var verify = /verify\s*=\s*"([^"]*)"/.exec(found.attributes);
+        content = verify ? xmlUnescape(verify[1]) : "";
       }
       if (content) out.push(content);
     });
@@ -426,4 +458,6 @@
       show(r);
     });
   });
+
+  window.vitrineVerify = { extract: extract };  // for the tests
 })();
