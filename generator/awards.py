@@ -363,6 +363,47 @@ def record_key(award: Award) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+class Awards(list):
+    """The awards of a site in file order, with a digest per file of what its awards' files show
+    (see award_groups), kept in the cache with the file's records."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.digests: dict[str, str] = {}
+        self.on = today()
+
+
+def award_groups(awards: list[Award], on: date, memo: dict | None = None) -> list[tuple[str, list[Award], str]]:
+    """The awards by file, with a digest of what their files show (records and statuses that
+    day): render.base.JobGroup's key, so that a build after one award was added makes the jobs of
+    one file, not of 100,000 awards. `memo` (a dict kept by the caller) spares the work to the
+    next output module."""
+    if memo is not None and memo.get("on") == on and memo.get("awards") is awards:
+        return memo["groups"]
+    known = awards.digests if isinstance(awards, Awards) and awards.on == on else {}
+    groups: list[tuple[str, list[Award], str]] = []
+    current: list[Award] = []
+    for award in awards:
+        if current and award.source != current[0].source:
+            groups.append((current[0].source, current, ""))
+            current = []
+        current.append(award)
+    if current:
+        groups.append((current[0].source, current, ""))
+    seen: dict[str, int] = {}
+    done = []
+    for source, members, _ in groups:
+        n = seen[source] = seen.get(source, 0) + 1  # a file split in two (awards not in file order)
+        digest = known.get(source) if n == 1 else None
+        if digest is None:
+            digest = hashlib.blake2b("\n".join(f"{record_key(a)}:{a.status(on)}" for a in members).encode(),
+                                     digest_size=16).hexdigest()
+        done.append((source if n == 1 else f"{source}#{n}", members, digest))
+    if memo is not None:
+        memo.update(on=on, awards=awards, groups=done)
+    return done
+
+
 def render_narratives(award: Award) -> Award:
     """Fill in the narratives' HTML of an award loaded with lazy_html (once; returns it)."""
     if award.narrative and not award.narrative_html:
@@ -500,6 +541,20 @@ def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None
     added reads one file again, not all of them. Files to read are shared among worker processes
     when there are many.
     """
+    import gc
+
+    # 100,000 awards are some 500,000 objects: the cyclic collector, run again and again as they
+    # are made, would take most of the time (none of them can form a cycle)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_awards(root, badges, workers, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None, cache: bool) -> tuple[list, list[Problem]]:
     on = today()
     files = award_files(root)
     folder = root / CACHE_DIR / "awards"
@@ -523,14 +578,14 @@ def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None
         else:
             todo.append((rel, path, key))
     for (rel, path, key), result in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
-        results[rel] = packed = _pack(result)
+        results[rel] = packed = _pack(result, on)
         if cache:
             _cache_write(folder, rel, key, packed)
     # as cross_checks does, on the packed records
-    awards: list[Award] = []
+    awards = Awards()
     seen: dict[str, tuple[str, int]] = {}
     for rel in sorted(results):
-        packed_records, packed_problems = results[rel]
+        packed_records, packed_problems, awards.digests[rel] = results[rel]
         problems.extend(Problem(*p) for p in packed_problems)
         for path, start, end, indent, rid, id_at, a in packed_records:
             if rid is None:
@@ -579,7 +634,7 @@ def _cache_read(folder: Path, rel: str, key: tuple) -> tuple | None:
             stored_key, result = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError, TypeError):
         return None
-    if stored_key != key or not isinstance(result, tuple) or len(result) != 2:
+    if stored_key != key or not isinstance(result, tuple) or len(result) != 3:
         return None
     return result
 
@@ -609,9 +664,10 @@ def _lite(records: list[Record]) -> list[Record]:
 # Cache entries hold plain tuples, not objects: unpickling 100,000 dataclass instances costs
 # seconds, making them from tuples a tenth of that.
 
-def _pack(result: tuple[list[Record], list[Problem]]) -> tuple:
+def _pack(result: tuple[list[Record], list[Problem]], on: date) -> tuple:
     records, problems = result
     packed = []
+    shown = []  # award_groups' digest of the file
     for r in records:
         a = r.award
         award = None if a is None else (
@@ -620,7 +676,10 @@ def _pack(result: tuple[list[Record], list[Problem]]) -> tuple:
             None if a.revoked is None else (a.revoked.date, a.revoked.reason), a.source, a.line)
         packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at,
                        None if award is None else award + (record_key(a),)))
-    return tuple(packed), tuple(tuple(p.__dict__.values()) for p in problems)
+        if a is not None:
+            shown.append(f"{record_key(a)}:{a.status(on)}")
+    digest = hashlib.blake2b("\n".join(shown).encode(), digest_size=16).hexdigest()
+    return tuple(packed), tuple(tuple(p.__dict__.values()) for p in problems), digest
 
 
 def _award(a: tuple) -> Award:
@@ -677,7 +736,28 @@ def count_holders(catalogues: Iterable[Catalogue], awards: list) -> None:
 
 # -- published ids ---------------------------------------------------------------------------
 
+_PUBLISHED_READ: dict[Path, tuple[tuple, tuple[list[tuple[str, int]], list[Problem]]]] = {}
+
+
 def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
+    """The ids of awards/published.txt with their line numbers. A build reads it twice (to check
+    it, then to add to it): the second time, unless the file changed, from memory."""
+    file = root / AWARDS_DIR / PUBLISHED_FILE
+    try:
+        st = file.stat()
+    except OSError:
+        return [], []
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+    known = _PUBLISHED_READ.get(file)
+    if known is not None and known[0] == stamp:
+        return list(known[1][0]), list(known[1][1])
+    result = _read_published(root)
+    _PUBLISHED_READ.clear()
+    _PUBLISHED_READ[file] = (stamp, result)
+    return list(result[0]), list(result[1])
+
+
+def _read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     file = root / AWARDS_DIR / PUBLISHED_FILE
     rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
     if not file.is_file():

@@ -25,7 +25,7 @@ from .loader import load_site
 from .model import Site
 from .awards import remember_published
 from .render import award_pages, feed, hosting, images, ob2, ob3, pages, previews, search, sitemap, static, stats, verify_page
-from .render.base import Job, Renderer
+from .render.base import Job, JobGroup, Renderer
 from .writer import OutputTree, recover, looks_replaceable
 
 # The order output modules run in; each claims its paths before anything is written.
@@ -193,6 +193,26 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
 
     Incremental (incremental.py): only the jobs whose inputs changed are rendered, into the spare
     output folder, which then replaces the output in one atomic step. `force` renders all."""
+    import gc
+
+    # Loading and planning make a million long-lived objects (100,000 awards) and no garbage
+    # cycles: the cyclic collector, run again and again meanwhile, would cost a second. It is
+    # back on for rendering, with the model frozen out of its reach (and out of the workers':
+    # their pages of memory stay shared with this process).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(root, out, workers, force, progress, enabled)
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _build(root: Path, out: Path, workers: int | None, force: bool,
+           progress: Callable[[str, int, int], None] | None, collect: bool) -> BuildResult:
+    import gc
+
     from .incremental import Plan, leftover_trash
 
     started = time.perf_counter()
@@ -219,16 +239,27 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
     renderer = Renderer(site, root / CACHE)
     tree = OutputTree(out)  # claims paths; writes where the plan says
     jobs: list[Job] = []
+    groups: list[JobGroup] = []  # made by the plan only when their files must change
     for module in OUTPUTS:
         content_only = module in CONTENT_ONLY
         for job in module.jobs(renderer):
+            if isinstance(job, JobGroup):
+                groups.append(job)
+                continue
             tree.claim(job.path, job.owner)
             if content_only and job.key is None:
                 job.key = ""
             jobs.append(job)
+    plan = Plan(out, root / CACHE, jobs, static, dynamic, force, groups)
+    for job in plan.expanded:
+        tree.claim(job.path, job.owner)
+    for name, paths in plan.kept:
+        tree.claim_all(paths, name.split(":", 1)[0])
     lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
-    plan = Plan(out, root / CACHE, jobs, static, dynamic, force)
     tree.root, tree.replace = plan.target, plan.reuse
+    gc.freeze()
+    if collect:
+        gc.enable()
     try:
         plan.prepare()
         done = [0]
@@ -250,6 +281,6 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
         getattr(module, "after_build", lambda r: None)(renderer)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"fingerprint": current}))
-    pages_count = sum(1 for j in jobs if j.path.endswith(".html"))
-    return BuildResult(out, files=len(jobs), pages=pages_count, warnings=site.warnings,
+    pages_count = sum(1 for path in tree.owners if path.endswith(".html"))
+    return BuildResult(out, files=len(tree.owners), pages=pages_count, warnings=site.warnings,
                        seconds=time.perf_counter() - started, rendered=len(plan.render))

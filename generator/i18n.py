@@ -19,13 +19,16 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: ten times faster
+
+
 def load_catalogue(folders: list[Path], lang: str) -> dict[str, Any]:
     """Merge `<folder>/<lang>.yaml` from the most general folder to the most specific."""
     strings: dict[str, Any] = {}
     for folder in reversed(folders):
         file = folder / f"{lang}.yaml"
         if file.is_file():
-            strings.update(flatten(yaml.safe_load(file.read_text(encoding="utf-8")) or {}))
+            strings.update(flatten(yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER) or {}))
     return strings
 
 

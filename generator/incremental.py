@@ -2,7 +2,7 @@
 
 A catalogue with 100,000 awards has some 250,000 files. Rendering and writing them all again
 because one award was added would take minutes, and so would deleting the previous output after
-the swap (on a slow disk, deleting a file costs about as much as writing it). Three things keep a
+the swap (on a slow disk, deleting a file costs about as much as writing it). Five things keep a
 small change small:
 
 1. **Keys.** Every job has an effective key: a digest of what its file depends on. The static
@@ -11,17 +11,27 @@ small change small:
    counts. A job then adds its own `key` (render.base.Job): an award's page adds that award's
    record and status, a badge page its holders' count, a file that depends on nothing else adds
    "". A job without a key depends on everything: the award records and the day as well.
-2. **Two output folders.** `output/` is served; `.output.prev/` beside it holds the build before.
-   The next build updates that spare folder in place, writing only the files whose key differs
-   from what the spare holds (a file the live output already has with the right key is
-   hard-linked from it instead of rendered), removes the files that are gone, then exchanges the
-   two folders in one atomic step (renameat2). The previous output becomes the next spare: nothing
-   is deleted on the way. A file is never written in place (it is unlinked first), since the two
-   folders share the inodes of hard-linked files.
-3. **What each folder holds** is recorded in .vitrine-cache/output-*.pickle: path -> key for the
-   live and the spare folder, and their inode numbers. The record of the spare is dropped before
-   it is touched, and the new record written after the swap: an interrupted build leaves a spare
-   that is not trusted, and the next build writes a complete new folder.
+2. **Groups.** The files of the awards of one awards file come as a render.base.JobGroup with
+   one key (the file's records and statuses): a group whose key is unchanged is not even made
+   into jobs, its files' keys are taken from the record. One award added to 100,000 makes the
+   jobs of one file.
+3. **Two output folders.** `output/` is served; `.output.prev/` beside it holds the build before.
+   A build updates that spare folder in place, writing only the files whose key differs from
+   what the spare holds (a file the live output already has with the right key is hard-linked
+   from it instead of rendered), removes the files that are gone, then exchanges the two folders
+   in one atomic step (renameat2). The previous output becomes the next spare: nothing is deleted
+   on the way. A file is never written in place (it is unlinked first), since the two folders
+   share the inodes of hard-linked files.
+4. **Small changes in place.** When there is no spare, or it is far behind the output (after a
+   full build, it lacks everything), and the change is small (IN_PLACE_MAX files), the changed
+   files are rendered into a fresh folder beside the output and, once all are made, renamed
+   into it one by one; the files that are gone are removed. A failed render leaves the output
+   untouched, as with the swap; only the renames themselves (milliseconds) are not one step.
+5. **What each folder holds** is recorded in .vitrine-cache/output-*.pickle: path -> key for the
+   live and the spare folder, their groups, and their inode numbers. The record of a folder is
+   marked untrusted (a marker file) before it is touched, and the new record written after:
+   an interrupted build leaves a folder that is not trusted, and the next build writes a
+   complete new one.
 
 Without a record (first build, or after `rm -r output`), the build writes a complete new folder,
 as before. `vitrine build --force` renders everything again, and keeps the swap.
@@ -39,10 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .render.base import Job
+from .render.base import Job, JobGroup
 from .writer import _exchange, temp_dir_for
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def spare_dir_for(out: Path) -> Path:
@@ -65,12 +75,18 @@ def state_file(cache: Path, out: Path) -> Path:
     return cache / f"output-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
 
 
+# a JobGroup as a folder holds it: its effective key and its files' paths
+GroupRecord = tuple[bytes, tuple[str, ...]]
+
+
 @dataclass
 class State:
     live: dict[str, bytes] = field(default_factory=dict)
     live_id: tuple[int, int] | None = None
     spare: dict[str, bytes] | None = None
     spare_id: tuple[int, int] | None = None
+    live_groups: dict[str, GroupRecord] = field(default_factory=dict)
+    spare_groups: dict[str, GroupRecord] | None = None
 
 
 def load_state(file: Path) -> State | None:
@@ -129,16 +145,32 @@ def leftover_trash(out: Path) -> None:
             shutil.rmtree(discard_now, ignore_errors=True)
 
 
-class Plan:
-    """Where this build writes, and what it renders, links and deletes there."""
+IN_PLACE_MAX = 2000  # files: a change this small may be put straight into the live output
 
-    def __init__(self, out: Path, cache: Path, jobs: list[Job], static: str, dynamic: str, force: bool):
+
+class Plan:
+    """Where this build writes, and what it renders, links and deletes there.
+
+    Two ways to publish (see the module's docstring): into the spare folder, then swapped with
+    the output (the spare must first catch up with what changed since it was live); or, for a
+    small change, in place: the files are rendered into a fresh folder beside the output, and
+    only once all are made are they renamed into the output one by one (each rename is atomic),
+    with the files that are gone removed. The second is chosen when the spare would cost much
+    more (none yet, or far behind: after a full build): one award added to 100,000 changes a few
+    files, and linking 200,000 into the spare to publish them would take longer than the build.
+    """
+
+    def __init__(self, out: Path, cache: Path, jobs: list[Job], static: str, dynamic: str, force: bool,
+                 groups: list[JobGroup] = ()):  # type: ignore[assignment]
         self.out = out
         self.file = state_file(cache, out)
         self.busy = self.file.with_suffix(".spare-busy")
+        self.live_busy = self.file.with_suffix(".live-busy")
         self.state = load_state(self.file) if not force else None
         if self.state is not None and self.busy.exists():  # an earlier build stopped while writing the spare
-            self.state.spare, self.state.spare_id = None, None
+            self.state.spare, self.state.spare_id, self.state.spare_groups = None, None, None
+        if self.live_busy.exists():  # ... or while putting files into the output: it is not trusted
+            self.state = None
         old = self.state
         live_ok = old is not None and out.is_dir() and old.live_id == _identity(out)
         spare = spare_dir_for(out)
@@ -149,30 +181,72 @@ class Plan:
         if force and out.is_dir():
             # the live files are not trusted either: link nothing, render everything
             live_ok = False
-        self.live = old.live if (live_ok and old is not None) else {}
-        if spare_ok:
-            self.target, base, self.reuse = spare, old.spare, True  # type: ignore[union-attr]
-        else:
-            discard(spare, out)
-            self.target, base, self.reuse = temp_dir_for(out), {}, False
-        keys: dict[str, bytes] = {}
-        self.render: list[Job] = []
-        self.link: list[str] = []
+        live = self.live = old.live if (live_ok and old is not None) else {}
+        live_groups = old.live_groups if (live_ok and old is not None) else {}
+        base: dict[str, bytes] = old.spare if spare_ok else {}  # type: ignore[union-attr, assignment]
+        base_groups = (old.spare_groups or {}) if spare_ok else {}  # type: ignore[union-attr]
+
+        # Every job's effective key. A group whose key is what the live output (or, failing that,
+        # the spare) holds is not made: its files' keys are taken from there.
         static_b, dynamic_b = static.encode(), dynamic.encode()
         blake = hashlib.blake2b
-        live = self.live
-        for job in jobs:
+        keys: dict[str, bytes] = {}
+        self.groups: dict[str, GroupRecord] = {}
+        self.expanded: list[Job] = []  # the jobs of the groups that had to be made
+        self.kept: list[tuple[str, tuple[str, ...]]] = []  # (group, paths) not made: for the claims
+        from_spare: list[tuple[str, ...]] = []  # kept groups that the live output holds otherwise
+        for group in groups:
+            k = blake(static_b + b"\0" + group.key.encode() + b"\0" + group.name.encode(), digest_size=16).digest()
+            held = live_groups.get(group.name)
+            if held is not None and held[0] == k:
+                keys.update((path, live[path]) for path in held[1])
+            else:
+                held = base_groups.get(group.name)
+                if held is not None and held[0] == k:
+                    keys.update((path, base[path]) for path in held[1])
+                    from_spare.append(held[1])
+                else:
+                    made = group.make_jobs()
+                    self.expanded.extend(made)
+                    self.groups[group.name] = (k, tuple(job.path for job in made))
+                    continue
+            self.groups[group.name] = held
+            self.kept.append((group.name, held[1]))
+        listed = [*jobs, *self.expanded]
+        for job in listed:
             extra = dynamic_b if job.key is None else job.key.encode()
-            k = blake(static_b + b"\0" + extra + b"\0" + job.path.encode(), digest_size=16).digest()
-            keys[job.path] = k
+            keys[job.path] = blake(static_b + b"\0" + extra + b"\0" + job.path.encode(), digest_size=16).digest()
+        self.keys = keys
+
+        # In place: render what the live output does not hold as it should be.
+        changed = [job for job in listed if live.get(job.path) != keys[job.path]]
+        gone = [path for path in live if path not in keys]
+        in_place = live_ok and not from_spare and len(changed) + len(gone) <= IN_PLACE_MAX
+        if in_place and spare_ok:  # both would do: the spare, unless it is far behind
+            behind = sum(1 for path, k in keys.items() if base.get(path) != k)
+            in_place = behind > 10 * (len(changed) + len(gone)) + 100
+        self.in_place = in_place
+        if in_place:
+            self.target, self.reuse = temp_dir_for(out), False
+            self.render, self.link, self.delete = changed, [], gone
+            return
+        if not spare_ok:
+            discard(spare, out)
+            self.target, self.reuse, base = temp_dir_for(out), False, {}
+        else:
+            self.target, self.reuse = spare, True
+        self.render, self.link = [], []
+        for job in listed:
+            k = keys[job.path]
             if base.get(job.path) == k:
                 continue
             if live.get(job.path) == k:
                 self.link.append(job.path)
             else:
                 self.render.append(job)
+        for name, paths in self.kept:  # not listed as jobs: link what the target lacks
+            self.link.extend(path for path in paths if base.get(path) != keys[path])
         self.delete = [path for path in base if path not in keys]
-        self.keys = keys
 
     def prepare(self) -> None:
         """Make the target folder ready to be written into."""
@@ -186,7 +260,11 @@ class Plan:
             self.target.mkdir(parents=True)
 
     def apply(self) -> None:
-        """Hard-link the files taken from the live output; remove the ones that are gone."""
+        """In place: move the new files into the output and remove the ones that are gone.
+        Otherwise: hard-link the files taken from the live output; remove the ones that are gone."""
+        if self.in_place:
+            self._apply_in_place()
+            return
         made: set[Path] = set()
         for path in self.link:
             dest = self.target / path
@@ -202,46 +280,58 @@ class Plan:
                 os.link(self.out / path, dest)
             except OSError:
                 shutil.copyfile(self.out / path, dest)
-        for path in self.delete:
-            dest = self.target / path
-            try:
-                dest.unlink()
-            except FileNotFoundError:
-                continue
-            parent = dest.parent
-            while parent != self.target:
-                try:
-                    parent.rmdir()
-                except OSError:
-                    break
-                parent = parent.parent
+        _remove(self.target, self.delete)
+
+    def _apply_in_place(self) -> None:
+        # until the new record is written, the output is neither the old build nor the new one
+        self.live_busy.parent.mkdir(parents=True, exist_ok=True)
+        self.live_busy.touch()
+        made: set[Path] = set()
+        for job in self.render:
+            dest = self.out / job.path
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            os.replace(self.target / job.path, dest)  # a new inode: the spare's link is untouched
+        _remove(self.out, self.delete)
+        shutil.rmtree(self.target, ignore_errors=True)
 
     def publish(self) -> None:
         """Put the target in place of the output; the output becomes the spare."""
+        if self.in_place:  # the output is the new build already; the spare is as it was
+            old = self.state
+            assert old is not None
+            state = State(live=self.keys, live_id=old.live_id, live_groups=self.groups, spare=old.spare,
+                          spare_id=old.spare_id, spare_groups=old.spare_groups)
+            save_state(self.file, state)
+            self.live_busy.unlink(missing_ok=True)
+            return
         out, spare = self.out, spare_dir_for(self.out)
         previous_live = self.live if self.state is not None else None
+        previous_groups = self.state.live_groups if self.state is not None else None
         if not out.exists():
             os.rename(self.target, out)
             kept = None
         elif _exchange(self.target, out):
             kept = self.target  # the previous output
         else:
-            old = out.parent / f".{out.name}.old"
-            os.rename(out, old)
+            old_out = out.parent / f".{out.name}.old"
+            os.rename(out, old_out)
             os.rename(self.target, out)
-            kept = old
+            kept = old_out
         if kept is not None and kept != spare:
             if spare.exists():
                 discard(spare, out)
             os.rename(kept, spare)
             kept = spare
-        state = State(live=self.keys, live_id=_identity(out))
+        state = State(live=self.keys, live_id=_identity(out), live_groups=self.groups)
         if kept is not None and previous_live is not None:
-            state.spare, state.spare_id = previous_live, _identity(spare)
+            state.spare, state.spare_id, state.spare_groups = previous_live, _identity(spare), previous_groups
         elif kept is not None:
             discard(spare, out)  # what it holds is unknown: of no use
         save_state(self.file, state)
         self.busy.unlink(missing_ok=True)
+        self.live_busy.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """After a failure: a fresh folder is removed; a spare stays, untrusted."""
@@ -249,6 +339,25 @@ class Plan:
             discard(self.target, self.out)
 
 
+def _remove(folder: Path, paths: list[str]) -> None:
+    """Delete files, and the folders they leave empty."""
+    for path in paths:
+        dest = folder / path
+        try:
+            dest.unlink()
+        except FileNotFoundError:
+            continue
+        parent = dest.parent
+        while parent != folder:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+
+
 def summary(plan: Plan) -> dict[str, Any]:  # for tests and benchmarks
     return {"rendered": len(plan.render), "linked": len(plan.link), "deleted": len(plan.delete),
-            "kept": len(plan.keys) - len(plan.render) - len(plan.link), "reused_spare": plan.reuse}
+            "kept": len(plan.keys) - len(plan.render) - len(plan.link), "reused_spare": plan.reuse,
+            "in_place": plan.in_place,
+            "groups_made": len(plan.groups) - len(plan.kept)}

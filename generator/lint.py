@@ -332,12 +332,12 @@ class _Linter:
 def output_paths(site: Site) -> set[str]:
     """Every file a build of this site writes (the output modules' claims; nothing is rendered)."""
     from .build import CACHE, OUTPUTS  # build imports lint: import at call time
-    from .render.base import Renderer
+    from .render.base import Renderer, expand
 
     renderer = Renderer(site, site.config.root / CACHE)
     paths: set[str] = set()
     for module in OUTPUTS:
-        paths.update(job.path for job in module.jobs(renderer))
+        paths.update(job.path for job in expand(module.jobs(renderer)))
     return paths
 
 

@@ -44,7 +44,7 @@ from .config import load_config
 from .errors import Problem, SiteError
 from .loader import load_site
 from .model import Site
-from .render.base import Job, Renderer
+from .render.base import Job, Renderer, expand
 from .templating import BUILTIN_THEMES
 from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
 
@@ -469,7 +469,7 @@ class DevServer:
             claims = OutputTree(self.out)
             jobs: dict[str, Job] = {}
             for module in OUTPUTS:
-                for job in module.jobs(renderer):
+                for job in expand(module.jobs(renderer)):
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
         except SiteError as exc:

@@ -34,6 +34,14 @@ class OutputTree:
             raise DuplicateOutput(f'"{path}" would be written twice: by {self.owners[path]} and by {owner}')
         self.owners[path] = owner
 
+    def claim_all(self, paths: tuple[str, ...], owner: str) -> None:
+        """claim() for many paths at once (the files of a job group kept as they were)."""
+        clash = self.owners.keys() & set(paths)
+        if clash or len(set(paths)) != len(paths):
+            path = min(clash) if clash else next(p for p in paths if paths.count(p) > 1)
+            raise DuplicateOutput(f'"{path}" would be written twice: by {self.owners.get(path, owner)} and by {owner}')
+        self.owners.update(dict.fromkeys(paths, owner))
+
     def write(self, path: str, data: bytes) -> None:
         file = self.root / path
         if file.parent not in self.made:

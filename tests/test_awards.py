@@ -440,17 +440,46 @@ def test_award_pages_rendered_once_per_kind_equal_a_plain_render(awarded):
   salt: {SALT}
   revoked: {{date: 2024-04-01, reason: "Fraude <avérée> & \\"grave\\""}}
 """
-    root = awarded({"awards/odd.yaml": odd})
-    site = load_site(root)
-    r = Renderer(site, root / ".vitrine-cache")
-    on = today()
-    seen = 0
-    for cat in site.catalogues.values():
-        for award in site.awards:
-            badge = cat.badges[award.badge]
-            fast = award_pages._page(r, cat, award, badge, on)
-            plain = award_pages.render(r, cat, render_narratives(award), badge, award.status(on))
-            assert fast == plain, (cat.lang, award.id)
-            assert b"\x00" not in fast
-            seen += 1
-    assert seen == 2 * 6 and len(r.__dict__["_award_frames"]) >= 8
+    odd_badge = PNG_BADGE.replace("name: Atelier PNG", "name: \"Atelier <PNG> & \\\"co\\\"\"").replace(
+        "description: Un badge avec une image PNG.", "description: \"Décrit avec <b>, & et 'guillemets'\"").replace(
+        "image_alt: Un carré bleu", "image_alt: \"Un <carré> & rien\"")
+    odd += f"""\
+- id: 5e8c6c00-0000-4000-8000-000000000003
+  badge: atelier-bizarre
+  recipient: odd3@example.org
+  issued_on: 2024-03-02
+  salt: {SALT}
+- id: 5e8c6c00-0000-4000-8000-000000000004
+  badge: atelier-png
+  recipient: odd4@example.org
+  issued_on: 2024-03-03
+  salt: {SALT}
+"""
+
+    def check(root: Path) -> dict:
+        site = load_site(root)
+        r = Renderer(site, root / ".vitrine-cache")
+        on = today()
+        seen = 0
+        for cat in site.catalogues.values():
+            for award in site.awards:
+                badge = cat.badges[award.badge]
+                fast = award_pages._page(r, cat, award, badge, on)
+                plain = award_pages.render(r, cat, render_narratives(award), badge, award.status(on))
+                assert fast == plain, (cat.lang, award.id)
+                assert b"\x00" not in fast
+                seen += 1
+        assert seen == 2 * 8
+        return r.__dict__
+
+    state = check(awarded({"awards/odd.yaml": odd, "content/badges/atelier-bizarre.md": odd_badge}))
+    # the default template reads nothing of a badge that a marker does not stand for: one frame
+    # per kind of award, shared by the badges
+    assert not state.get("_award_frames_per_badge")
+    assert len(state["_award_frames"]) == 2 * 7  # the last two awards share theirs
+    # a site's own template that reads more of the badge gets frames per badge, still exact
+    own = (Path(award_pages.__file__).parent.parent / "themes/default/templates/assertion.html").read_text()
+    own = own.replace("</main>", '<p class="cat">{{ badge.category }} {{ badge.issuer.slug }}</p></main>')
+    state = check(awarded({"awards/odd.yaml": odd, "content/badges/atelier-bizarre.md": odd_badge,
+                           "templates/assertion.html": own}))
+    assert state.get("_award_frames_per_badge")

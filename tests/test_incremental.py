@@ -59,7 +59,14 @@ def check_same_as_full(root: Path, tmp_path: Path, n: int) -> int:
     return result.rendered
 
 
-def test_every_change_gives_the_full_build(root, tmp_path, monkeypatch):
+@pytest.mark.parametrize("in_place", [True, False, "mixed"], ids=["in-place", "spare", "mixed"])
+def test_every_change_gives_the_full_build(root, tmp_path, monkeypatch, in_place):
+    from generator import incremental
+
+    if not in_place:  # every change published through the spare folder and a swap
+        monkeypatch.setattr(incremental, "IN_PLACE_MAX", -1)
+    elif in_place == "mixed":  # the small changes in place, the others through the spare
+        monkeypatch.setattr(incremental, "IN_PLACE_MAX", 12)
     first = build(root, root / "output", workers=2)
     assert first.rendered == first.files
     before = inodes(root / "output")
@@ -68,9 +75,17 @@ def test_every_change_gives_the_full_build(root, tmp_path, monkeypatch):
         f.write(NEW)
     rendered = check_same_as_full(root, tmp_path, 1)
     assert rendered <= 14, rendered  # + the stats (2 pages, 4 CSV) and /verify/ (2), which depend on all records
-    # the previous output, now the spare, was not written into while it was live
-    after = {k: v for k, v in inodes(root / ".output.prev").items() if k in before}
-    assert after == before
+    if in_place is True:
+        # a change this small went straight into the output (incremental.Plan), by renames: no
+        # file was written into (it may share its inode with the spare)
+        after = inodes(root / "output")
+        rewritten = [k for k in before if k in after and after[k][0] == before[k][0] and after[k] != before[k]]
+        assert not rewritten and any(after[k][0] != before[k][0] for k in before if k in after)
+        assert not (root / ".output.prev").exists()
+    elif in_place is False:
+        # the previous output, now the spare, was not written into while it was live
+        after = {k: v for k, v in inodes(root / ".output.prev").items() if k in before}
+        assert after == before
     # a revocation
     text = (root / "awards/prise-de-parole.yaml").read_text()
     (root / "awards/prise-de-parole.yaml").write_text(text + "  revoked: {date: 2024-12-01, reason: Erreur}\n")
@@ -129,3 +144,40 @@ def test_output_removed_or_forced(root, tmp_path):
     result = build(root, root / "output", workers=2, force=True)
     assert result.rendered == result.files
     assert not any(name.startswith(".output.tmp") for name in os.listdir(root))
+
+
+OTHER = f"""\
+- id: 7a7b7c7d-1111-4222-8333-944455556666
+  badge: atelier-png
+  recipient: yann@example.org
+  issued_on: 2024-10-02
+  salt: {SALT}
+"""
+
+
+def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypatch):
+    """The jobs of an awards file come in groups (render.base.JobGroup): after one award was
+    added, only the groups of its file are made; the others' files are kept or linked."""
+    from generator import incremental
+
+    (root / "awards/atelier-png.yaml").write_text(OTHER)
+    plans = []
+
+    class Spy(incremental.Plan):
+        def __init__(self, out, *args, **kwargs):
+            super().__init__(out, *args, **kwargs)
+            plans.append((out, self))
+
+    monkeypatch.setattr(incremental, "Plan", Spy)
+    build(root, root / "output", workers=2)
+    first = plans[-1][1]
+    assert first.expanded and not first.kept
+    per_file = len(first.groups) // 2  # award pages per language, OB 2.0 assertions...
+    for n, (file, record) in enumerate([("prise-de-parole", NEW), ("atelier-png", NEW.replace("9a9b9c9d", "6a6b6c6d")),
+                                        ("atelier-png", NEW.replace("9a9b9c9d", "5a5b5c5d"))], 1):
+        with open(root / f"awards/{file}.yaml", "a", encoding="utf-8") as f:
+            f.write(record)
+        check_same_as_full(root, tmp_path, n)
+        plan = next(p for out, p in reversed(plans) if out == (root / "output").resolve())
+        assert len(plan.groups) - len(plan.kept) == per_file, n
+        assert {job.path for job in plan.expanded} >= {f"assertions/{record[6:42]}.json"}

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..build import run_jobs
     from ..loader import load_site
     from ..render import ob3
-    from ..render.base import Renderer
+    from ..render.base import Renderer, expand
     from ..writer import OutputTree
 
     cache = Path(args.site) / ".vitrine-cache"  # the file system builds write to (/tmp may be slower)
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             cpu_before = os.times()
             renderer = Renderer(site, work / "cache")
-            jobs = ob3.jobs(renderer)
+            jobs = list(expand(ob3.jobs(renderer)))
             if args.no_bake:
                 jobs = [j for j in jobs if not j.path.endswith((".png", ".svg"))]
             listed = time.perf_counter()

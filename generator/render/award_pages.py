@@ -15,38 +15,59 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from ..awards import record_key, render_narratives, today
+from ..awards import award_groups, record_key, render_narratives, today
 from ..model import Award, Badge, Catalogue
 from ..ob3 import credential as ob3_credential
 from . import ob2
-from .base import Job, Renderer
+from .base import Job, JobGroup, Renderer
 
 
 def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
     """LinkedIn "add to profile" (DESIGN §5): organizationId of the issuer or its nearest ancestor
     that has one, else organizationName."""
+    params: list[tuple[str, str]] = [("issueYear", str(award.issued_on.year)), ("issueMonth", str(award.issued_on.month))]
+    if award.expires is not None:
+        params += [("expirationYear", str(award.expires.year)), ("expirationMonth", str(award.expires.month))]
+    params += [("certUrl", cert_url), ("certId", award.id)]
+    return _linkedin_start(badge) + "&" + urlencode(params, quote_via=quote)
+
+
+_LINKEDIN_STARTS: dict[int, tuple[Badge, str]] = {}
+
+
+def _linkedin_start(badge: Badge) -> str:
+    """The address up to the badge's part, once per badge (urlencode costs)."""
+    known = _LINKEDIN_STARTS.get(id(badge))
+    if known is not None and known[0] is badge:
+        return known[1]
     params: list[tuple[str, str]] = [("startTask", "CERTIFICATION_NAME"), ("name", badge.name)]
     org_id = next((i.linkedin_organization_id for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
                    if i.linkedin_organization_id), None)
     params.append(("organizationId", org_id) if org_id else ("organizationName", badge.issuer.name))
-    params += [("issueYear", str(award.issued_on.year)), ("issueMonth", str(award.issued_on.month))]
-    if award.expires is not None:
-        params += [("expirationYear", str(award.expires.year)), ("expirationMonth", str(award.expires.month))]
-    params += [("certUrl", cert_url), ("certId", award.id)]
-    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+    start = "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+    if len(_LINKEDIN_STARTS) > 4096:
+        _LINKEDIN_STARTS.clear()
+    _LINKEDIN_STARTS[id(badge)] = (badge, start)
+    return start
 
 
-def jobs(r: Renderer) -> list[Job]:
+def jobs(r: Renderer) -> list[JobGroup]:
     on = today()
     out = []
-    # what a page shows of its award: the record and its status that day
-    keys = [f"{record_key(award)}:{award.status(on)}" for award in r.site.awards]
+    # one group per awards file (incremental.py); what a page shows of its award: the record and
+    # its status that day
     for cat in r.site.catalogues.values():
-        badges, prefix = cat.badges, cat.prefix
-        for award, key in zip(r.site.awards, keys):
-            out.append(Job(f"{prefix}assertions/{award.id}/index.html", "award_pages",
-                           lambda c=cat, a=award, b=badges[award.badge]: _page(r, c, a, b, on), key))
+        for source, awards, digest in award_groups(r.site.awards, on, r.__dict__.setdefault("_award_groups", {})):
+            out.append(JobGroup(f"award_pages:{cat.prefix}:{source}", digest,
+                                lambda c=cat, group=awards: _group_jobs(r, c, group, on)))
     return out
+
+
+def _group_jobs(r: Renderer, cat: Catalogue, awards: list[Award], on: date) -> list[Job]:
+    badges, prefix = cat.badges, cat.prefix
+    return [Job(f"{prefix}assertions/{award.id}/index.html", "award_pages",
+                lambda a=award, b=badges[award.badge]: _page(r, cat, a, b, on), f"{record_key(award)}:{award.status(on)}")
+            for award in awards]
 
 
 def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on: date) -> bytes:
@@ -56,16 +77,39 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on: date) -> 
     values = _values(r, cat, award, badge)
     if any(MARK in v for v in values.values()):  # a value that looks like a marker: no shortcut
         return render(r, cat, award, badge, status)
-    shape = (cat.lang, badge.slug, status, award.name is not None, award.expires is not None,
+    organization = _organization(badge)
+    shape = (cat.lang, status, award.name is not None, award.expires is not None,
              bool(award.narrative_html), award.revoked is not None,
-             tuple((bool(e.url), bool(e.name), bool(e.narrative_html)) for e in award.evidence))
+             tuple((bool(e.url), bool(e.name), bool(e.narrative_html)) for e in award.evidence),
+             badge.translated, badge.image.kind, bool(badge.image_alt), organization is badge.issuer)
     frames = r.__dict__.setdefault("_award_frames", {})
-    frame = frames.get(shape)
+    # A frame is shared by the badges (their values are markers too) unless the template read
+    # something of the badge that _StandBadge does not stand in for (a site's own assertion.html
+    # may): then every frame is made per badge, as it must.
+    per_badge = r.__dict__.get("_award_frames_per_badge", False)
+    key = shape + (badge.slug,) if per_badge else shape
+    frame = frames.get(key)
     if frame is None:
         if len(frames) > 512:  # awards come badge by badge: recent kinds are the ones seen again
             frames.clear()
-        frame = frames[shape] = render(r, cat, _Stand(award), badge, status).decode("utf-8")
+        if per_badge:
+            frame = render(r, cat, _Stand(award), badge, status).decode("utf-8")
+        else:
+            stand = _StandBadge(badge, organization)
+            frame = render(r, cat, _Stand(award), stand, status).decode("utf-8")
+            if stand.read_real():
+                r.__dict__["_award_frames_per_badge"] = True
+                frames.clear()
+                key = shape + (badge.slug,)
+                frame = render(r, cat, _Stand(award), badge, status).decode("utf-8")
+        frames[key] = frame
     return _MARKER.sub(lambda m: values[m.group(1)], frame).encode("utf-8")
+
+
+def _organization(badge: Any) -> Any:
+    """The issuer named to LinkedIn: the badge's issuer or its nearest ancestor with an id."""
+    return next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)] if i.linkedin_organization_id),
+                badge.issuer)
 
 
 def render(r: Renderer, cat: Catalogue, award: Any, badge: Badge, status: str) -> bytes:
@@ -78,7 +122,7 @@ def render(r: Renderer, cat: Catalogue, award: Any, badge: Badge, status: str) -
     t = r.t[cat.lang]
     return r.page(
         "assertion.html", cat, award.path, root=root,
-        og_image=_og_image(r, cat, badge),
+        og_image=_m("b_og") if isinstance(badge, _StandBadge) else _og_image(r, cat, badge),
         award=award, badge=badge, status=status,
         image_url=root + badge.image.path,
         bake_src=None if revoked else root + (ob2.jws_path(award) if signed else award.json_path),
@@ -88,8 +132,7 @@ def render(r: Renderer, cat: Catalogue, award: Any, badge: Badge, status: str) -
         credential_path=ob3_credential.credential_path(award) if ob3 else None,
         ob3_baked_path=ob3_credential.baked_path(award, badge) if ob3 and not revoked else None,
         linkedin=None if revoked else (award.linkedin if isinstance(award, _Stand) else linkedin_url(award, badge, page_url)),
-        organization=next((i for i in [badge.issuer, *reversed(badge.issuer.ancestors)]
-                           if i.linkedin_organization_id), badge.issuer),
+        organization=badge.organization if isinstance(badge, _StandBadge) else _organization(badge),
         qr_url=r.url(r.site.default, award.path),  # one code per award: its canonical address
         page_url=page_url,
         when=lambda d: d.html if isinstance(d, _StandDate) else when(t, d),
@@ -104,12 +147,13 @@ def when(t: Any, d: date) -> Markup:
 
 
 # -- one render per kind of award --------------------------------------------------------------
-# A catalogue may hold 100,000 awards, and a page costs about 0.6 ms to render with Jinja. Pages
-# of awards of the same kind (same badge, language and status; a name or not, an expiry or not,
-# a narrative or not, the same evidence items) differ only by the award's values: the page is
-# rendered once per kind with markers in their place (a stand-in award), and each award's page is
-# that text with its values put in, escaped as the template would escape them. test_awards
-# checks the result against a plain render of each award.
+# A catalogue may hold 100,000 awards, and a page costs about 1 ms to render with Jinja. Pages of
+# awards of the same kind (same language and status; a name or not, an expiry or not, a narrative
+# or not, the same evidence items; the same image kind and translation state of the badge) differ
+# only by values: the page is rendered once per kind with markers in their place (a stand-in
+# award and a stand-in badge), and each award's page is that text with its values put in, escaped
+# as the template would escape them. About 40 renders for 100,000 awards, not one per badge and
+# kind (15,000). test_awards checks the result against a plain render of each award.
 
 MARK = "\x00"
 _MARKER = re.compile("\x00([a-z0-9_]+)\x00")
@@ -144,7 +188,7 @@ class _Stand:
 
     def __init__(self, award: Award):
         self.id = _m("id")
-        self.badge = award.badge
+        self.badge = _m("b_slug")  # frames are shared by badges (see _StandBadge)
         self.path, self.json_path = f"assertions/{self.id}/", f"assertions/{self.id}.json"
         self.identity, self.salt = _m("identity"), _m("salt")
         self.name = _m("name") if award.name is not None else None
@@ -154,6 +198,39 @@ class _Stand:
         self.evidence = [_StandItem(i, e) for i, e in enumerate(award.evidence)]
         self.revoked = _StandRevocation() if award.revoked is not None else None
         self.linkedin = _m("linkedin")
+
+
+class _Watched:
+    """Stands in for a badge, its issuer or its image in a frame shared by badges: the
+    attributes given are markers (or real values that are part of the frame's kind); reading any
+    other one gives the real value and is noted (see read_real)."""
+
+    def __init__(self, real: Any, given: dict[str, Any], reads: list[str]):
+        self.__dict__.update(given)
+        self.__dict__["_real"], self.__dict__["_reads"] = real, reads
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._reads.append(name)
+        return getattr(self._real, name)
+
+
+class _StandBadge(_Watched):
+    def __init__(self, badge: Badge, organization: Any):
+        reads: list[str] = []
+        issuer = _Watched(badge.issuer, {"name": _m("i_name"), "path": _m("i_path")}, reads)
+        image = _Watched(badge.image, {"kind": badge.image.kind, "path": _m("b_image")}, reads)
+        super().__init__(badge, {
+            "name": _m("b_name"), "description": _m("b_description"), "image_alt": _m("b_alt") if badge.image_alt else "",
+            "path": _m("b_path"), "json_path": _m("b_json"), "slug": _m("b_slug"), "translated": badge.translated,
+            "issuer": issuer, "image": image,
+            "organization": issuer if organization is badge.issuer else _Watched(organization, {"name": _m("o_name")}, reads),
+        }, reads)
+
+    def read_real(self) -> list[str]:
+        """What the template read of the real badge (nothing, for a frame that can be shared)."""
+        return self._reads
 
 
 def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str, str]:
@@ -174,11 +251,26 @@ def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str
             v[f"e{i}_name"] = str(escape(e.name))
         if e.narrative_html:
             v[f"e{i}_html"] = e.narrative_html
+    v.update(_badge_values(r, cat, badge))
     if award.revoked is not None:
         v["reason"] = str(escape(award.revoked.reason))
         v["revoked_iso"], v["revoked_html"] = award.revoked.date.isoformat(), str(when(t, award.revoked.date))
     else:
         v["linkedin"] = str(escape(linkedin_url(award, badge, r.url(cat, award.path))))
+    return v
+
+
+def _badge_values(r: Renderer, cat: Catalogue, badge: Badge) -> dict[str, str]:
+    """The badge's values of a frame shared by badges (see _StandBadge), once per badge."""
+    known = r.__dict__.setdefault("_award_badge_values", {})
+    v = known.get((cat.lang, badge.slug))
+    if v is None:
+        organization = _organization(badge)
+        v = {"b_name": badge.name, "b_description": badge.description, "b_alt": badge.image_alt, "b_path": badge.path,
+             "b_json": badge.json_path, "b_slug": badge.slug, "b_image": badge.image.path,
+             "b_og": _og_image(r, cat, badge), "i_name": badge.issuer.name, "i_path": badge.issuer.path,
+             "o_name": organization.name}
+        v = known[(cat.lang, badge.slug)] = {k: str(escape(x)) for k, x in v.items()}
     return v
 
 

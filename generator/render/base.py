@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +26,27 @@ class Job:
     key: str | None = None
 
 
+@dataclass
+class JobGroup:
+    """Jobs whose keys change together, made only when needed: the files of the awards of one
+    awards file. A build that finds the group's `key` as it was takes its files as they are,
+    without making its jobs (incremental.py); so the key must cover whatever decides the jobs'
+    paths and keys, as a Job's key does (the name may add what is fixed, a language's prefix)."""
+
+    name: str
+    key: str
+    make_jobs: Callable[[], list[Job]]
+
+
+def expand(items: Iterable[Job | JobGroup]) -> Iterator[Job]:
+    """Every job of an output module's list, its groups' jobs included."""
+    for item in items:
+        if isinstance(item, JobGroup):
+            yield from item.make_jobs()
+        else:
+            yield item
+
+
 class Renderer:
     """Holds the model, the templates and the interface strings of a build."""
 
@@ -33,7 +54,8 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.cache_dir = cache_dir
-        self.env = make_environment(site.config.root, site.config.theme)
+        # compiled templates kept in the cache folder of a build (not made by `vitrine check`)
+        self.env = make_environment(site.config.root, site.config.theme, cache_dir if cache_dir.is_dir() else None)
         folders = theme_folders(site.config.root, site.config.theme, "i18n")
         strings = {lang: load_catalogue(folders, lang) for lang in site.config.languages}
         english = load_catalogue(folders, "en")

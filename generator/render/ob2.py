@@ -33,11 +33,11 @@ from datetime import date
 from typing import Any
 
 from .. import baking, designer, jws
-from ..awards import record_key
+from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
 from ..keys import KeyInfo, KeyProblem, load_keys
 from ..model import Award, Badge, Issuer
-from .base import Job, Renderer
+from .base import Job, JobGroup, Renderer
 from .images import _cached
 
 CONTEXT = "https://w3id.org/openbadges/v2"
@@ -249,11 +249,20 @@ def jobs(r: Renderer) -> list[Job]:
             out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k)), key="") for k in sign.keys]
             out.append(Job(revocations_path(i), "ob2", lambda i=i: dumps(revocation_list(r, i))))
 
-    for award in r.site.awards:
-        badge = cat.badges[award.badge]
+    on = today()
+    for source, awards, digest in award_groups(r.site.awards, on, r.__dict__.setdefault("_award_groups", {})):
+        out.append(JobGroup(f"ob2:{source}", digest, lambda group=awards: _assertion_jobs(r, group, sign is not None)))
+    return out
+
+
+def _assertion_jobs(r: Renderer, awards: list[Award], sign: bool) -> list[Job]:
+    """The hosted assertions of a group of awards (one awards file), and their JWS."""
+    badges = r.site.default.badges
+    out = []
+    for award in awards:
+        badge = badges[award.badge]
         key = record_key(award)
         out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b)), key=key))
-        if award.revoked is None:
-            if sign is not None:
-                out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii"), key=key))
+        if award.revoked is None and sign:
+            out.append(Job(jws_path(award), "ob2", lambda a=award, b=badge: signed(r, a, b).encode("ascii"), key=key))
     return out

@@ -25,7 +25,7 @@ from datetime import date
 from functools import lru_cache
 
 from .. import baking, designer
-from ..awards import record_key
+from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
 from ..keys import KeyProblem, load_keys
 from ..model import Award, Badge
@@ -35,7 +35,7 @@ from ..ob3 import endorsement
 from ..ob3 import status
 from ..ob3.canon import CanonError, UndefinedTerm
 from ..ob3.issue import CACHE_DIR, Issuer, ProofCache, dumps
-from .base import Job, Renderer
+from .base import Job, JobGroup, Renderer
 from .images import _cached
 
 
@@ -225,12 +225,20 @@ def jobs(r: Renderer) -> list[Job]:
             _SIGNED.pop(award.id, None)
         return data
 
-    for award in r.site.awards:
-        badge = cat.badges[award.badge]
-        key = f"{keyset}|{record_key(award)}|{st.indexes[award.id]}"
-        out.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b), key=key))
-        if award.revoked is None:
-            out.append(Job(cred.baked_path(award, badge), "ob3", lambda a=award, b=badge: bake(a, b), key=key))
+    def group_jobs(awards: list[Award]) -> list[Job]:
+        jobs = []
+        for award in awards:
+            badge = cat.badges[award.badge]
+            key = f"{keyset}|{record_key(award)}|{st.indexes[award.id]}"
+            jobs.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b), key=key))
+            if award.revoked is None:
+                jobs.append(Job(cred.baked_path(award, badge), "ob3", lambda a=award, b=badge: bake(a, b), key=key))
+        return jobs
+
+    # one group per awards file (incremental.py): its key adds the keys and the status positions
+    for source, awards, digest in award_groups(r.site.awards, today(), r.__dict__.setdefault("_award_groups", {})):
+        positions = ",".join(str(st.indexes[a.id]) for a in awards)
+        out.append(JobGroup(f"ob3:{source}", f"{keyset}|{digest}|{positions}", lambda group=awards: group_jobs(group)))
     return out
 
 

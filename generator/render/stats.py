@@ -61,19 +61,37 @@ class Figures:
     top_year: int = 1
 
 
-def figures(r: Renderer, cat: Catalogue) -> Figures:
+def _counts(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, list[int]]]:
+    """(awarded, revoked, valid) per badge slug and [awarded, revoked] per year: one pass over
+    the awards per build, shared by the pages and the CSV files."""
+    known = r.__dict__.get("_stats_counts")
+    if known is not None:
+        return known
     on = today()
-    per_badge = {slug: Count() for slug in cat.badges}
+    per_badge: dict[str, list[int]] = {}
     years: dict[int, list[int]] = {}
     for award in r.site.awards:
-        c = per_badge[award.badge]
-        c.awarded += 1
+        c = per_badge.get(award.badge)
+        if c is None:
+            c = per_badge[award.badge] = [0, 0, 0]
+        c[0] += 1
         years.setdefault(award.issued_on.year, [0, 0])[0] += 1
         if award.revoked is not None:
-            c.revoked += 1
+            c[1] += 1
             years.setdefault(award.revoked.date.year, [0, 0])[1] += 1
-        elif award.status(on) == "valid":
-            c.valid += 1
+        elif award.expires is None or award.expires > on:  # Award.status(on) == "valid"
+            c[2] += 1
+    known = r.__dict__["_stats_counts"] = ({slug: tuple(c) for slug, c in per_badge.items()}, years)  # type: ignore[misc]
+    return known  # type: ignore[return-value]
+
+
+def figures(r: Renderer, cat: Catalogue) -> Figures:
+    counts, years = _counts(r)
+    per_badge = {slug: Count() for slug in cat.badges}
+    for slug, (awarded, revoked, valid) in counts.items():
+        c = per_badge.get(slug)
+        if c is not None:
+            c.awarded, c.revoked, c.valid = awarded, revoked, valid
     published = cat.published_badges
     badge_rows = sorted(((b, per_badge[b.slug]) for b in published),
                         key=lambda bc: (-bc[1].awarded, sort_key(bc[0].name)))
