@@ -324,7 +324,7 @@ class DevServer:
         print(text, file=self.stderr, flush=True)
 
     # lifecycle
-    def start(self) -> str:
+    def start(self, announce: bool = False) -> str:
         config, _ = load_config(self.root)
         self.base_path = config.base_path if config else "/"
         handler = type("BoundHandler", (Handler,), {"state": self.state, "base_path": self.base_path})
@@ -338,6 +338,8 @@ class DevServer:
         parse_cache.activate()
         self.rebuild(initial=True)  # before any thread: the first parse may use worker processes
         self.watch()
+        if announce:  # said before the first request can be answered
+            self.say(f"Serving {self.root.name or self.root} at {self.url} — edits reload the page (Ctrl+C to stop)")
         for target in (self.httpd.serve_forever, self.rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -349,9 +351,8 @@ class DevServer:
         return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     def run(self) -> int:
-        url = self.start()
-        self.say(f"Serving {self.root.name or self.root} at {url} — edits reload the page (Ctrl+C to stop)")
-        try:
+        try:  # Ctrl+C as soon as the page answers (inside start) is a normal stop too
+            self.start(announce=True)
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:

@@ -24,7 +24,7 @@ class OutputTree:
     def __init__(self, root: Path, replace: bool = False):
         self.root = root
         self.owners: dict[str, str] = {}
-        self.made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
+        self.made: set[str] = set()  # folders known to exist: one mkdir per folder, not per file
         # writing into a folder that shares files (hard links) with the live output: unlink a
         # file before writing it, never write into it (see incremental.py)
         self.replace = replace
@@ -43,12 +43,15 @@ class OutputTree:
         self.owners.update(dict.fromkeys(paths, owner))
 
     def write(self, path: str, data: bytes) -> None:
-        file = self.root / path
-        if file.parent not in self.made:
-            if not self.root.is_dir():  # removed under us (a newer build cleaned up): stop
+        # strings, not Path objects: 200,000 files are written by a large build
+        root = str(self.root)
+        file = root + "/" + path
+        folder = file.rpartition("/")[0]
+        if folder not in self.made:
+            if not os.path.isdir(root):  # removed under us (a newer build cleaned up): stop
                 raise FileNotFoundError(f"{self.root} is gone")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(file.parent)
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
         if self.replace:
             try:
                 os.unlink(file)

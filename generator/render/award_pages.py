@@ -237,11 +237,11 @@ def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str
     """The text that replaces each marker of the frame, escaped as the template escapes it."""
     t = r.t[cat.lang]
     v = {"id": str(escape(award.id)), "identity": str(escape(award.identity)), "salt": str(escape(award.salt)),
-         "issued_iso": award.issued_on.isoformat(), "issued_html": str(when(t, award.issued_on))}
+         "issued_iso": award.issued_on.isoformat(), "issued_html": _when_html(r, t, award.issued_on)}
     if award.name is not None:
         v["name"] = str(escape(award.name))
     if award.expires is not None:
-        v["expires_iso"], v["expires_html"] = award.expires.isoformat(), str(when(t, award.expires))
+        v["expires_iso"], v["expires_html"] = award.expires.isoformat(), _when_html(r, t, award.expires)
     if award.narrative_html:
         v["narrative_html"] = award.narrative_html  # |safe in the template
     for i, e in enumerate(award.evidence):
@@ -254,10 +254,19 @@ def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str
     v.update(_badge_values(r, cat, badge))
     if award.revoked is not None:
         v["reason"] = str(escape(award.revoked.reason))
-        v["revoked_iso"], v["revoked_html"] = award.revoked.date.isoformat(), str(when(t, award.revoked.date))
+        v["revoked_iso"], v["revoked_html"] = award.revoked.date.isoformat(), _when_html(r, t, award.revoked.date)
     else:
         v["linkedin"] = str(escape(linkedin_url(award, badge, r.url(cat, award.path))))
     return v
+
+
+def _when_html(r: Renderer, t: Any, d: date) -> str:
+    """when() as text, once per language and day (100,000 awards share a few thousand days)."""
+    known = r.__dict__.setdefault("_award_dates", {})
+    html = known.get((t.lang, d))
+    if html is None:
+        html = known[(t.lang, d)] = str(when(t, d))
+    return html
 
 
 def _badge_values(r: Renderer, cat: Catalogue, badge: Badge) -> dict[str, str]:
