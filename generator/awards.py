@@ -767,11 +767,8 @@ def _read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
         return [], [problem]
     out, problems = [], []
     lines = text.split("\n")
-    if _PUBLISHED_LINE.fullmatch(text):  # the usual file (ids and comments): one pass in C
-        ids = [line for line in lines if line and line[0] != "#"]
-        if len(ids) == sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#")):
-            numbers = (n for n, line in enumerate(lines, 1) if line and line[0] != "#")
-            return list(zip(ids, numbers)), []
+    if _PUBLISHED_LINE.fullmatch(text):  # the usual file (ids, comments, empty lines): checked in C
+        return [(line, n) for n, line in enumerate(lines, 1) if line and line[0] != "#"], []
     for n, line in enumerate(lines, 1):
         value = line.strip()
         if not value or value.startswith("#"):

@@ -52,7 +52,7 @@ from typing import Any
 from .render.base import Job, JobGroup
 from .writer import _exchange, temp_dir_for
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 def spare_dir_for(out: Path) -> Path:
@@ -75,12 +75,29 @@ def state_file(cache: Path, out: Path) -> Path:
     return cache / f"output-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
 
 
-# a JobGroup as a folder holds it: its effective key and its files' paths
-GroupRecord = tuple[bytes, tuple[str, ...]]
+# A JobGroup as a folder holds it: its effective key, its files' paths ("\n"-joined) and their
+# keys (KEY_SIZE bytes each, in the same order). Two blobs, not 200 objects: the record of
+# 100,000 awards is written and read in a few milliseconds.
+GroupRecord = tuple[bytes, str, bytes]
+KEY_SIZE = 16
+
+
+def _record(k: bytes, paths: list[str], keys: list[bytes]) -> GroupRecord:
+    return (k, "\n".join(paths), b"".join(keys))
+
+
+def _paths(record: GroupRecord) -> list[str]:
+    return record[1].split("\n") if record[1] else []
+
+
+def _unpack(record: GroupRecord) -> dict[str, bytes]:
+    keys = record[2]
+    return {path: keys[i * KEY_SIZE:(i + 1) * KEY_SIZE] for i, path in enumerate(_paths(record))}
 
 
 @dataclass
 class State:
+    # path -> key of the files that are not in a group; the groups' records
     live: dict[str, bytes] = field(default_factory=dict)
     live_id: tuple[int, int] | None = None
     spare: dict[str, bytes] | None = None
@@ -187,43 +204,66 @@ class Plan:
         base_groups = (old.spare_groups or {}) if spare_ok else {}  # type: ignore[union-attr]
 
         # Every job's effective key. A group whose key is what the live output (or, failing that,
-        # the spare) holds is not made: its files' keys are taken from there.
+        # the spare) holds is not made: its record says what its files are.
         static_b, dynamic_b = static.encode(), dynamic.encode()
         blake = hashlib.blake2b
-        keys: dict[str, bytes] = {}
         self.groups: dict[str, GroupRecord] = {}
         self.expanded: list[Job] = []  # the jobs of the groups that had to be made
-        self.kept: list[tuple[str, tuple[str, ...]]] = []  # (group, paths) not made: for the claims
-        from_spare: list[tuple[str, ...]] = []  # kept groups that the live output holds otherwise
+        self.kept: list[tuple[str, list[str]]] = []  # (group, paths) not made: for the claims
+        kept_live: list[str] = []  # kept groups, as the live output holds them
+        from_spare = False  # a kept group that only the spare holds as it should be
+        live_all, base_all = dict(live), dict(base)  # + the files of the groups made, as they were
+        made_groups: list[tuple[str, bytes, list[Job]]] = []
         for group in groups:
             k = blake(static_b + b"\0" + group.key.encode() + b"\0" + group.name.encode(), digest_size=16).digest()
             held = live_groups.get(group.name)
             if held is not None and held[0] == k:
-                keys.update((path, live[path]) for path in held[1])
+                kept_live.append(group.name)
             else:
                 held = base_groups.get(group.name)
                 if held is not None and held[0] == k:
-                    keys.update((path, base[path]) for path in held[1])
-                    from_spare.append(held[1])
+                    from_spare = True
                 else:
                     made = group.make_jobs()
                     self.expanded.extend(made)
-                    self.groups[group.name] = (k, tuple(job.path for job in made))
+                    made_groups.append((group.name, k, made))
+                    for before, into in ((live_groups, live_all), (base_groups, base_all)):
+                        if group.name in before:  # its files as the folder holds them, to compare
+                            into.update(_unpack(before[group.name]))
                     continue
             self.groups[group.name] = held
-            self.kept.append((group.name, held[1]))
-        listed = [*jobs, *self.expanded]
-        for job in listed:
+            self.kept.append((group.name, _paths(held)))
+        keys: dict[str, bytes] = {}  # of the files not in a group
+        for job in jobs:
             extra = dynamic_b if job.key is None else job.key.encode()
             keys[job.path] = blake(static_b + b"\0" + extra + b"\0" + job.path.encode(), digest_size=16).digest()
+        for name, k, made in made_groups:
+            group_keys = [blake(static_b + b"\0" + job.key.encode() + b"\0" + job.path.encode(),  # type: ignore[union-attr]
+                                digest_size=16).digest() for job in made]
+            self.groups[name] = _record(k, [job.path for job in made], group_keys)
+            for job, key in zip(made, group_keys):
+                keys[job.path] = key
         self.keys = keys
+        listed = [*jobs, *self.expanded]
 
+        def gone_from(files: dict[str, bytes], old_groups: dict[str, GroupRecord]) -> list[str]:
+            """What a folder holds that this build does not make: files, and groups' files."""
+            gone = [path for path in files if path not in keys]
+            for name, record in old_groups.items():
+                if self.groups.get(name) == record:
+                    continue  # kept as it is
+                gone.extend(path for path in _paths(record) if path not in keys and not self._kept_path(path))
+            return gone
+
+        self._kept_paths: set[str] | None = None
         # In place: render what the live output does not hold as it should be.
-        changed = [job for job in listed if live.get(job.path) != keys[job.path]]
-        gone = [path for path in live if path not in keys]
+        changed = [job for job in listed if live_all.get(job.path) != keys[job.path]]
+        gone = gone_from(live, live_groups)
         in_place = live_ok and not from_spare and len(changed) + len(gone) <= IN_PLACE_MAX
         if in_place and spare_ok:  # both would do: the spare, unless it is far behind
-            behind = sum(1 for path, k in keys.items() if base.get(path) != k)
+            behind = sum(1 for path, k in keys.items() if base_all.get(path) != k)
+            behind += sum(len(self.groups[name][2]) // KEY_SIZE for name in kept_live
+                          if base_groups.get(name) != self.groups[name])
             in_place = behind > 10 * (len(changed) + len(gone)) + 100
         self.in_place = in_place
         if in_place:
@@ -232,21 +272,32 @@ class Plan:
             return
         if not spare_ok:
             discard(spare, out)
-            self.target, self.reuse, base = temp_dir_for(out), False, {}
+            self.target, self.reuse, base, base_all, base_groups = temp_dir_for(out), False, {}, {}, {}
         else:
             self.target, self.reuse = spare, True
         self.render, self.link = [], []
         for job in listed:
             k = keys[job.path]
-            if base.get(job.path) == k:
+            if base_all.get(job.path) == k:
                 continue
-            if live.get(job.path) == k:
+            if live_all.get(job.path) == k:
                 self.link.append(job.path)
             else:
                 self.render.append(job)
-        for name, paths in self.kept:  # not listed as jobs: link what the target lacks
-            self.link.extend(path for path in paths if base.get(path) != keys[path])
-        self.delete = [path for path in base if path not in keys]
+        for name in kept_live:  # not listed as jobs: link what the target lacks of them
+            record = self.groups[name]
+            old = base_groups.get(name)
+            if old == record:
+                continue
+            old_keys = _unpack(old) if old is not None else {}
+            self.link.extend(path for path, k in _unpack(record).items() if old_keys.get(path) != k)
+        self.delete = gone_from(base, base_groups)
+
+    def _kept_path(self, path: str) -> bool:
+        """Whether a kept group holds this path (a file moved from one group to another)."""
+        if self._kept_paths is None:
+            self._kept_paths = {p for _, paths in self.kept for p in paths}
+        return path in self._kept_paths
 
     def prepare(self) -> None:
         """Make the target folder ready to be written into."""
@@ -301,7 +352,7 @@ class Plan:
         if self.in_place:  # the output is the new build already; the spare is as it was
             old = self.state
             assert old is not None
-            state = State(live=self.keys, live_id=old.live_id, live_groups=self.groups, spare=old.spare,
+            state = State(live=self.nongroup_keys(), live_id=old.live_id, live_groups=self.groups, spare=old.spare,
                           spare_id=old.spare_id, spare_groups=old.spare_groups)
             save_state(self.file, state)
             self.live_busy.unlink(missing_ok=True)
@@ -324,7 +375,7 @@ class Plan:
                 discard(spare, out)
             os.rename(kept, spare)
             kept = spare
-        state = State(live=self.keys, live_id=_identity(out), live_groups=self.groups)
+        state = State(live=self.nongroup_keys(), live_id=_identity(out), live_groups=self.groups)
         if kept is not None and previous_live is not None:
             state.spare, state.spare_id, state.spare_groups = previous_live, _identity(spare), previous_groups
         elif kept is not None:
@@ -332,6 +383,10 @@ class Plan:
         save_state(self.file, state)
         self.busy.unlink(missing_ok=True)
         self.live_busy.unlink(missing_ok=True)
+
+    def nongroup_keys(self) -> dict[str, bytes]:
+        in_groups = {job.path for job in self.expanded}
+        return {path: k for path, k in self.keys.items() if path not in in_groups} if in_groups else self.keys
 
     def abandon(self) -> None:
         """After a failure: a fresh folder is removed; a spare stays, untrusted."""
@@ -357,7 +412,8 @@ def _remove(folder: Path, paths: list[str]) -> None:
 
 
 def summary(plan: Plan) -> dict[str, Any]:  # for tests and benchmarks
+    files = len(plan.keys) + sum(len(paths) for _, paths in plan.kept)
     return {"rendered": len(plan.render), "linked": len(plan.link), "deleted": len(plan.delete),
-            "kept": len(plan.keys) - len(plan.render) - len(plan.link), "reused_spare": plan.reuse,
+            "kept": files - len(plan.render) - len(plan.link), "reused_spare": plan.reuse,
             "in_place": plan.in_place,
             "groups_made": len(plan.groups) - len(plan.kept)}

@@ -155,10 +155,14 @@ OTHER = f"""\
 """
 
 
-def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypatch):
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "spare"])
+def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypatch, in_place):
     """The jobs of an awards file come in groups (render.base.JobGroup): after one award was
     added, only the groups of its file are made; the others' files are kept or linked."""
     from generator import incremental
+
+    if not in_place:
+        monkeypatch.setattr(incremental, "IN_PLACE_MAX", -1)
 
     (root / "awards/atelier-png.yaml").write_text(OTHER)
     plans = []
@@ -181,3 +185,18 @@ def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypat
         plan = next(p for out, p in reversed(plans) if out == (root / "output").resolve())
         assert len(plan.groups) - len(plan.kept) == per_file, n
         assert {job.path for job in plan.expanded} >= {f"assertions/{record[6:42]}.json"}
+
+    # an awards file removed, its records moved into another file: the files move between groups
+    moved = (root / "awards/atelier-png.yaml").read_text()
+    (root / "awards/atelier-png.yaml").unlink()
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(moved)
+    check_same_as_full(root, tmp_path, 4)
+    # and back
+    text = (root / "awards/prise-de-parole.yaml").read_text()
+    (root / "awards/prise-de-parole.yaml").write_text(text.replace(moved, ""))
+    (root / "awards/atelier-png.yaml").write_text(moved)
+    check_same_as_full(root, tmp_path, 5)
+    # one removed for good (published, so revoked instead): still the full build
+    (root / "awards/atelier-png.yaml").write_text(moved + "  revoked: {date: 2024-12-01, reason: Erreur}\n")
+    check_same_as_full(root, tmp_path, 6)
