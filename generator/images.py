@@ -8,6 +8,7 @@ import os
 import re
 import warnings
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from PIL import Image as PILImage
@@ -23,6 +24,12 @@ _SVG_NS = "{http://www.w3.org/2000/svg}"
 _LENGTH_RE = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 
 
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    """content/ without links: the same for every image of a load (a thousand badges)."""
+    return folder.resolve()
+
+
 def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path | None:
     """The file an image path names: beside the content file, then in content/images/."""
     def fail(message: str) -> None:
@@ -32,10 +39,10 @@ def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path 
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or "://" in value:
         fail(f'"{value}" must be a path relative to the content file or to content/images/')
         return None
-    content = content_dir.resolve()
-    here_abs = (content_dir.parent / ref.path).parent.resolve()
-    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
+    content = _resolved(content_dir)
+    if ".." in value and ".." in PurePosixPath(value.replace("\\", "/")).parts:
         # "../images/x.png" is fine as long as it stays inside content/
+        here_abs = (content_dir.parent / ref.path).parent.resolve()
         inside = [os.path.normpath(base / value) for base in (here_abs, content / "images")]
         if not any(Path(p).is_relative_to(content) for p in inside):
             fail(f'"{value}" leaves content/: images must be inside content/')

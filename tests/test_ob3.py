@@ -548,3 +548,13 @@ def test_an_incremental_build_renders_only_the_new_credential(ob3_site, tmp_path
         {k for k in expected if k.split("/")[0] in ("credentials", "status", ".well-known", "endorsements")}
     assert all(got[k] == expected[k] for k in got if k.split("/")[0] in ("credentials", "status", ".well-known"))
     assert again.rendered <= 14 + 3, again.rendered  # as without 3.0, plus its credential, image and the status list
+
+
+def test_pyld_default_base_is_the_one_canon_refuses():
+    """canon refuses IRIs made relative to pyld's default base; it names that base itself, so
+    that pyld is imported only when a credential is made."""
+    from pyld import jsonld
+
+    from generator.ob3 import canon
+
+    assert canon._PYLD_DEFAULT_BASE == getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")

@@ -26,8 +26,6 @@ import json
 import re
 from typing import Any, Callable
 
-from pyld import jsonld
-
 from . import rdfc
 from .documents import STATIC_LOADER
 
@@ -40,7 +38,7 @@ _SLOT = "urn:vitrine-slot-4c1f:"  # placeholder prefix: an absolute IRI that no 
 _SLOT_MARK = "\x00"
 _ABSOLUTE = re.compile(r"^(?:https?|did|urn):[^\s<>\"{}|\\^`]*$")
 _PYLD_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
-_PYLD_DEFAULT_BASE = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
+_PYLD_DEFAULT_BASE = "http://example.org/base/"  # pyld's jsonld.DEFAULT_BASE_IRI (checked in test_ob3)
 
 
 class UndefinedTerm(ValueError):
@@ -92,25 +90,38 @@ def _check_expanded(node: Any, path: str = "") -> None:
         _check_expanded(value, f"{path} > {key}" if path else key)
 
 
-class _Processor(jsonld.JsonLdProcessor):
-    """pyld's processor, keeping what it expanded (to check it) and the properties it dropped."""
+_PROCESSOR: Any = None
 
-    def __init__(self) -> None:
-        self.dropped: list[Any] = []
-        super().__init__(on_property_dropped=self.dropped.append)
-        self.expanded: Any = None
 
-    def expand(self, input_, options):  # noqa: ANN001 - pyld's signature
-        self.expanded = super().expand(input_, options)
-        return self.expanded
+def _processor() -> Any:
+    """pyld's processor, keeping what it expanded (to check it) and the properties it dropped.
+    pyld (and the asyncio it pulls in) is imported on first use: a build without Open Badges
+    3.0 never needs it."""
+    global _PROCESSOR
+    if _PROCESSOR is None:
+        from pyld import jsonld
+
+        class Processor(jsonld.JsonLdProcessor):
+            def __init__(self) -> None:
+                self.dropped: list[Any] = []
+                super().__init__(on_property_dropped=self.dropped.append)
+                self.expanded: Any = None
+
+            def expand(self, input_, options):  # noqa: ANN001 - pyld's signature
+                self.expanded = super().expand(input_, options)
+                return self.expanded
+
+        Processor.error = jsonld.JsonLdError  # type: ignore[attr-defined]
+        _PROCESSOR = Processor
+    return _PROCESSOR()
 
 
 def to_quads(doc: dict, loader: Callable = STATIC_LOADER) -> list[Quad]:
     """The RDF of a JSON-LD document, through pyld, refusing undefined terms."""
-    processor = _Processor()
+    processor = _processor()
     try:
         dataset = processor.to_rdf(doc, _pyld_options(loader))
-    except jsonld.JsonLdError as exc:
+    except processor.error as exc:
         raise CanonError(_jsonld_message(exc)) from exc
     if processor.dropped:
         raise UndefinedTerm(f'the property "{processor.dropped[0]}"')
