@@ -177,6 +177,8 @@ def run_build(site: Path, jobs: int | None, label: str) -> dict:
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0"}
+    # as installed Python code runs: compiled once (pip compiles at install), not at every start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

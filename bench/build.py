@@ -93,7 +93,7 @@ def _measure(spec: dict) -> dict:
     busy_before = _busy_s()
     start = time.perf_counter()
     proc = subprocess.Popen(spec["cmd"], cwd=spec.get("cwd"), stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, **spec.get("env", {})})
+                            env=_without_bytecode_ban({**os.environ, **spec.get("env", {})}))
 
     def sample() -> None:
         nonlocal peak_tree
@@ -421,6 +421,14 @@ def targets(r: dict) -> list[dict]:
          "verdict": verdict(max(mem) if mem else None, lambda x: x < TARGET_MEMORY_MB)},
     ]
     return out
+
+
+
+def _without_bytecode_ban(env: dict) -> dict:
+    """Each tool runs as installed code does: Python modules compiled once, not at every start
+    (PYTHONDONTWRITEBYTECODE, set in some shells, would add its compile time to every run)."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def main(argv: list[str] | None = None) -> int:
