@@ -86,6 +86,14 @@ def _counts(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, lis
 
 
 def figures(r: Renderer, cat: Catalogue) -> Figures:
+    """The figures of a language's catalogue (once per build: its page and the CSV files share them)."""
+    known = r.__dict__.setdefault("_stats_figures", {})
+    if cat.lang not in known:
+        known[cat.lang] = _figures(r, cat)
+    return known[cat.lang]
+
+
+def _figures(r: Renderer, cat: Catalogue) -> Figures:
     counts, years = _counts(r)
     per_badge = {slug: Count() for slug in cat.badges}
     for slug, (awarded, revoked, valid) in counts.items():
