@@ -164,7 +164,14 @@ def _root_tag(svg: str) -> re.Match:
     match = _SVG_START.search(stripped)
     if match is None:
         raise BakingError("no <svg> root element")
+    # before the root, XML allows a declaration, processing instructions, a doctype and comments:
+    # an element or a CDATA section there means the "<svg" found is not the root (it may be text)
+    if _NOT_PROLOG.search(stripped, 0, match.start()):
+        raise BakingError("not an SVG document: something other than a prolog before the <svg> root element")
     return match
+
+
+_NOT_PROLOG = re.compile(r"<(?:[A-Za-z_:]|!\[CDATA\[)")
 
 
 def bake_svg(svg: str, assertion_json: str, verify_url: str | None, element: str = "assertion",
