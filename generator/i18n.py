@@ -38,6 +38,9 @@ class Translator:
     def __init__(self, strings: dict[str, Any], fallback: dict[str, Any], lang: str):
         self.strings, self.fallback, self.lang = strings, fallback, lang
 
+    def __fingerprint__(self) -> str:  # tracking.py: a change of the strings renders everything
+        return self.lang
+
     def __call__(self, key: str, **values: Any) -> str:
         text = self.strings.get(key, self.fallback.get(key))
         if text is None:

@@ -9,9 +9,12 @@ How it stays fast on large sites:
 - parsed files are kept between rebuilds (parse_cache.py): a save re-parses that file only;
 - pages are rendered when they are asked for, from the freshly loaded model, and kept; the
   page being looked at is ready long before the whole site could be rendered;
-- then, in the background, every file is rendered (so a template mistake on any page is
-  reported) and `output/` is replaced atomically, as `vitrine build` would (without the
-  preview's script). A newer save cancels that work.
+- then, in the background, the files are made: those whose reads did not change since the last
+  good rebuild (what each read of the model and which templates: tracking.py) are kept as they
+  were, the others rendered again (so a template mistake on any page they use is reported), and
+  `output/` is replaced atomically, as `vitrine build` would (without the preview's script). A
+  newer save cancels that work. A change to settings, translations or static files, which
+  tracking does not follow, renders every file again.
 
 Reloading: HTML responses of the dev server (never the files in output/) get a small script
 that listens to Server-Sent Events at /__vitrine/events and reloads the page when a rebuild
@@ -33,17 +36,18 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import lint, parse_cache
-from .awards import remember_published
+from . import lint, parse_cache, tracking
+from .awards import remember_published, render_narratives, today
 from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
 from .errors import Problem, SiteError
 from .loader import load_site
-from .model import Site
+from .model import Award, Site
 from .render.base import Job, Renderer, expand
 from .templating import BUILTIN_THEMES
 from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
@@ -55,6 +59,7 @@ MAX_BURST = 1.0  # seconds: a never-ending burst still rebuilds this often
 BACKGROUND_DELAY = 0.4  # seconds left to the browser to fetch the reloaded page first
 EVENTS_PATH = "/__vitrine/events"
 KEEPALIVE = 15.0  # seconds between two comments on an idle event stream
+_NOT_INPUTS = ("awards/published.txt", "awards/notified.txt")  # written by Vitrine, read by no page
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
@@ -84,6 +89,15 @@ class Snapshot:
     renderer: Renderer
     jobs: dict[str, Job]
     rendered: dict[str, bytes] = field(default_factory=dict)
+    reads: dict[str, tracking.Reads] = field(default_factory=dict)  # what each rendered file read
+    digests: tracking.Digests | None = None
+    day: date = field(default_factory=today)  # award statuses are those of a day
+
+    def __post_init__(self) -> None:
+        env = self.renderer.env
+        self.registry = tracking.Registry(self.site)
+        self.digests = tracking.Digests(self.registry, lambda name: env.loader.get_source(env, name)[0],  # type: ignore[union-attr]
+                                        {Award: render_narratives})  # award narratives are made lazily
 
 
 class State:
@@ -117,11 +131,32 @@ class State:
 
 
 def render(snapshot: Snapshot, path: str) -> bytes:
-    """A file of the site, rendered once per snapshot (requests and the background share it)."""
+    """A file of the site, rendered once per snapshot (requests and the background share it),
+    with what it read (tracking.py)."""
     data = snapshot.rendered.get(path)
     if data is None:
-        data = snapshot.rendered[path] = snapshot.jobs[path].make()
+        job = snapshot.jobs[path]
+        with tracking.recording() as seen:
+            data = job.make()
+        snapshot.reads[path] = tracking.reads_of(seen, snapshot.registry, snapshot.digests.value(job.make))  # type: ignore[union-attr]
+        snapshot.rendered[path] = data
     return data
+
+
+def reuse(before: Snapshot, now: Snapshot) -> set[str]:
+    """Take from `before` every file whose reads did not change (tracking.py); returns their
+    paths."""
+    kept = set()
+    for path, job in now.jobs.items():
+        if path in now.rendered:
+            continue
+        reads, data = before.reads.get(path), before.rendered.get(path)
+        if reads is not None and data is not None and tracking.unchanged(
+                reads, before.digests, now.digests, now.digests.value(job.make)):  # type: ignore[arg-type, union-attr]
+            now.rendered.setdefault(path, data)
+            now.reads.setdefault(path, reads)
+            kept.add(path)
+    return kept
 
 
 # -- what the dev server adds to HTML responses ------------------------------------------------
@@ -281,6 +316,13 @@ class _Server(http.server.ThreadingHTTPServer):
 # -- watching and rebuilding --------------------------------------------------------------------
 
 
+def _trackable(path: str) -> bool:
+    """Whether tracking (tracking.py) follows what a change of this file touches: content,
+    award records and templates; not settings, translations nor static files."""
+    return (path in ("content", "awards", "templates") or path.startswith(("content/", "awards/", "templates/"))
+            or "/templates/" in path or path.endswith("/templates"))
+
+
 def _ignored(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913" or "__pycache__" in path
@@ -314,6 +356,12 @@ class DevServer:
         self.last_rebuild_cpu = 0.0
         self.output_generation = 0  # the generation last written to output/
         self.env = None  # the last Jinja environment (see rebuild)
+        # A change tracking cannot follow (settings, translations, static files) since the last
+        # good rebuild: the next one renders every file again (see tracking.py)
+        self.untracked_change = False
+        self.last_rendered: list[str] = []  # the files the last good rebuild rendered (not kept)
+        self.last_background = (0, 0, 0.0)  # (files rendered again, files, seconds) of that work
+        self.tracking = False
         self.output_lock = threading.Lock()
 
     # terminal
@@ -336,6 +384,8 @@ class DevServer:
         self.httpd.report_render_error = self.report_render_error
         self.port = self.httpd.server_address[1]
         parse_cache.activate()
+        tracking.install()
+        self.tracking = True
         self.rebuild(initial=True)  # before any thread: the first parse may use worker processes
         self.watch()
         if announce:  # said before the first request can be answered
@@ -375,6 +425,9 @@ class DevServer:
         for thread in self.threads:
             thread.join(timeout=5)
         parse_cache.deactivate()
+        if self.tracking:
+            tracking.uninstall()
+            self.tracking = False
 
     # watching
     def watch(self) -> None:
@@ -417,12 +470,14 @@ class DevServer:
             top = rel.split("/", 1)[0]
             if "/" not in rel:  # the site's own folder: site.yaml, or a watched folder appearing
                 if top in WATCHED and is_directory:
+                    if file in self.watched and file.is_dir():
+                        return  # its entries changed: their own events say which
                     self.watch_folder(file)
                 elif top not in ROOT_FILES and top not in WATCHED:
                     return
             elif top not in WATCHED:
                 return
-        if _ignored(rel) or (is_directory and "/" in rel):
+        if _ignored(rel) or (is_directory and "/" in rel) or rel in _NOT_INPUTS:
             return
         if self.out in file.parents or file == self.out or (self.root / CACHE) in file.parents:
             return
@@ -459,6 +514,8 @@ class DevServer:
     # building
     def rebuild(self, initial: bool = False, changed: list[str] | None = None) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
+        if changed and not all(_trackable(c) for c in changed):
+            self.untracked_change = True
         try:
             site = load_site(self.root, None if initial else 1)  # no worker processes once threads run
             renderer = Renderer(site, self.root / CACHE)
@@ -467,6 +524,7 @@ class DevServer:
             if self.env is not None and changed and all(c.startswith(("content/", "awards/")) for c in changed):
                 renderer.env = self.env
             self.env = renderer.env
+            tracking.track_templates(renderer.env)
             claims = OutputTree(self.out)
             jobs: dict[str, Job] = {}
             for module in OUTPUTS:
@@ -488,6 +546,10 @@ class DevServer:
             self.shout(lines[0])
             return
         snapshot = Snapshot(site, renderer, jobs)
+        previous = self.state.snapshot
+        if initial or self.untracked_change or previous is None or previous.day != snapshot.day:
+            previous = None  # everything is rendered again
+        self.untracked_change = False
         generation = self.state.swap(snapshot)
         self.rebuilds += 1
         self.last_rebuild_seconds = time.perf_counter() - started
@@ -495,7 +557,8 @@ class DevServer:
         if not initial:
             what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed or []) > 3 else "")
             self.say(f"{what or 'files'} changed: reloaded in {self.last_rebuild_seconds:.2f} s")
-        worker = threading.Thread(target=self.finish, args=(generation, snapshot, initial), daemon=True)
+        worker = threading.Thread(target=self.finish, args=(generation, snapshot, initial, previous, changed),
+                                  daemon=True)
         worker.start()
 
     def current(self, generation: int) -> bool:
@@ -503,14 +566,20 @@ class DevServer:
         pending (it would slow the rebuild that the author is waiting for)."""
         return self.state.generation == generation and not self.pending and not self.stopping
 
-    def finish(self, generation: int, snapshot: Snapshot, initial: bool) -> None:
-        """Background work after a good rebuild: warnings, every file rendered, output/ written."""
+    def finish(self, generation: int, snapshot: Snapshot, initial: bool, previous: Snapshot | None = None,
+               changed: list[str] | None = None) -> None:
+        """Background work after a good rebuild: warnings, every file rendered (or kept from the
+        previous snapshot when nothing it read changed), output/ written."""
         if not initial:
             deadline = time.monotonic() + BACKGROUND_DELAY
-            while time.monotonic() < deadline:
-                if not self.current(generation):
-                    return
+            while time.monotonic() < deadline and self.current(generation):
                 time.sleep(0.05)
+        # Even when a newer save is waiting: the next rebuild takes its files from this snapshot,
+        # which must hold what was kept (quick: digests are compared, nothing is rendered)
+        kept = reuse(previous, snapshot) if previous is not None else set()
+        del previous  # its pages are no longer needed: let them go before rendering
+        if not self.current(generation):
+            return
         started = time.perf_counter()
         warnings = [str(p) for p in sorted(set(snapshot.site.warnings) | set(lint.lint(snapshot.site, set(snapshot.jobs))))]
         if warnings != self.last_warnings and self.current(generation):
@@ -525,6 +594,11 @@ class DevServer:
             except Exception as exc:  # noqa: BLE001
                 self.report_render_error(generation, _describe(exc).splitlines())
                 return
+        self.last_rendered = [path for path in snapshot.jobs if path not in kept]
+        self.last_background = (len(self.last_rendered), len(snapshot.jobs), time.perf_counter() - started)
+        if not initial:
+            self.say(f"  {len(self.last_rendered)} of {len(snapshot.jobs)} files rendered again "
+                     f"({len(kept)} unchanged) in {time.perf_counter() - started:.2f} s")
         if not self.write_output or not self.current(generation):
             return
         if not looks_replaceable(self.out):

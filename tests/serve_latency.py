@@ -8,7 +8,8 @@ Chromium (Debian's, through Playwright), then for each round: appends a word to 
 saves, and waits until the page shows it. The clock starts right after the file is written
 and stops when the reloaded page shows the new name. Rounds are a few seconds apart, as an
 author's saves are (the background render of the previous save has finished, or not: both are
-reported). The badge file is restored at the end.
+reported), and how many files the background work rendered again (the others were kept, since
+nothing they read changed: generator/tracking.py). The badge file is restored at the end.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def main() -> int:
         print(f"first complete build (every file rendered, output/ written) after {time.perf_counter() - started:.2f} s")
     else:
         print("measuring while the first complete build still runs in the background")
-    times, rebuilds, cpus = [], [], []
+    times, rebuilds, cpus, rendered = [], [], [], []
     try:
         with browser() as chromium:
             page = chromium.new_page()
@@ -74,6 +75,14 @@ def main() -> int:
                 print(f"  save {i}: page reloaded after {times[-1] * 1000:.0f} ms "
                       f"(reloading the model: {rebuilds[-1] * 1000:.0f} ms, {cpus[-1] * 1000:.0f} ms of CPU)")
                 time.sleep(args.pause)
+                waited = time.monotonic() + 60
+                while server.output_generation != server.state.generation and time.monotonic() < waited:
+                    time.sleep(0.05)
+                again, files, seconds = server.last_background
+                if server.output_generation == server.state.generation:
+                    print(f"          then in the background: {again} of {files} files rendered again "
+                          f"(the others kept: nothing they read changed), output/ written, in {seconds:.2f} s")
+                    rendered.append(again)
     finally:
         badge.write_text(original, encoding="utf-8")
         server.stop()
@@ -82,6 +91,8 @@ def main() -> int:
           f"(of which reloading the model: median {statistics.median(rebuilds) * 1000:.0f} ms, "
           f"{statistics.median(cpus) * 1000:.0f} ms of CPU; debounce 100 ms); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if rendered:
+        print(f"files rendered again per save: median {statistics.median(rendered):.0f} of {server.last_background[1]}")
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Iterator
 import jinja2
 from markupsafe import Markup
 
+from .. import tracking
 from ..i18n import Translator, load_catalogue
 from ..model import Catalogue, Site
 from ..templating import make_environment, theme_folders
@@ -61,9 +62,15 @@ class Renderer:
         english = load_catalogue(folders, "en")
         self.t = {lang: Translator(strings[lang], english, lang) for lang in site.config.languages}
         self._templates: dict[str, jinja2.Template] = {}
-        self._cards: dict[tuple, str] = {}
+        self._cards: dict[tuple, tuple] = {}  # (lang, slug) -> (html, what it read): tracking.remember
+
+    def __fingerprint__(self) -> str:
+        # what a job is made with (tracking.py): the model it reads is tracked read by read,
+        # the templates by name; settings and translations make the preview render everything
+        return "renderer"
 
     def template(self, name: str) -> jinja2.Template:
+        tracking.note_template(name)
         if name not in self._templates:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
@@ -108,11 +115,8 @@ class Renderer:
         """A badge card. Listing pages repeat the same cards many times, and rendering them is
         most of a listing's cost: each card is rendered once per language, with placeholders
         for what differs between pages (the relative root and the heading level)."""
-        key = (context["lang"], badge.slug)
-        html = self._cards.get(key)
-        if html is None:
-            html = self._cards[key] = self.template("partials/card.html").render(
-                {**context, "root": _ROOT, "home": _ROOT + context["cat"].prefix, "badge": badge, "card_heading": _LEVEL})
+        html = tracking.remember(self._cards, (context["lang"], badge.slug), lambda: self.template("partials/card.html").render(
+            {**context, "root": _ROOT, "home": _ROOT + context["cat"].prefix, "badge": badge, "card_heading": _LEVEL}))
         return Markup(html.replace(_ROOT, context["root"]).replace(_LEVEL, str(level)))
 
 

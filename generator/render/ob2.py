@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import baking, designer, jws
+from .. import baking, designer, jws, tracking
 from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
 from ..keys import KeyInfo, KeyProblem, load_keys
@@ -244,7 +244,7 @@ _SIGNED: dict[str, str] = {}  # award id -> JWS, within one process (the .jws an
 
 def signed(r: Renderer, award: Award, badge: Badge) -> str:
     """The assertion as a compact JWS RS256, signed with the current key."""
-    token = _SIGNED.get(award.id)
+    token = _SIGNED.get(award.id) if not tracking.active() else None  # (tracking: see ob3.signed)
     if token is None:
         if len(_SIGNED) > 256:
             _SIGNED.clear()
@@ -255,13 +255,11 @@ def signed(r: Renderer, award: Award, badge: Badge) -> str:
 
 def badge_image(r: Renderer, badge: Badge) -> bytes:
     """The badge's image as published (drawn ones drawn at 512 px), read once per build."""
-    cache = r.__dict__.setdefault("_ob2_images", {})
-    if badge.slug not in cache:
+    def read() -> bytes:
         if badge.image.drawn:
-            cache[badge.slug] = _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
-        else:
-            cache[badge.slug] = badge.image.source.read_bytes()  # type: ignore[union-attr]
-    return cache[badge.slug]
+            return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
+        return badge.image.source.read_bytes()  # type: ignore[union-attr]
+    return tracking.remember(r.__dict__.setdefault("_ob2_images", {}), badge.slug, read)
 
 
 def baked_image(r: Renderer, award: Award, badge: Badge) -> bytes:

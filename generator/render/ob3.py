@@ -22,9 +22,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from .. import baking, designer
+from .. import baking, designer, tracking
 from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
 from ..keys import KeyProblem, load_keys
@@ -58,9 +57,13 @@ def _fail(field: str, message: str, path: str = "site.yaml") -> SiteError:
 
 
 def state(r: Renderer) -> State:
-    """Keys, DID, status indexes and shared parts, once per build (SiteError when unusable)."""
-    if "_ob3" in r.__dict__:
-        return r.__dict__["_ob3"]
+    """Keys, DID, status indexes and shared parts, once per build (SiteError when unusable).
+    For the preview's tracking, every credential reads what these read: all badges, issuers and
+    award ids of the catalogue (coarse, but a credential embeds its badge's achievement)."""
+    return tracking.remember(r.__dict__.setdefault("_ob3_memo", {}), "state", lambda: _make_state(r))
+
+
+def _make_state(r: Renderer) -> State:
     keys_dir = r.config.signing.keys
     try:
         keys = load_keys(r.config.root, keys_dir)
@@ -132,7 +135,9 @@ _SIGNED: dict[str, str] = {}  # award id -> signed credential (compact JSON), wi
 
 def signed(r: Renderer, award: Award, badge: Badge) -> str:
     """The signed credential as compact JSON: the same text is published and baked."""
-    text = _SIGNED.get(award.id)
+    # (the preview's tracking notes what each file reads: a text signed for another file is
+    # not taken, it would hide what signing it read)
+    text = _SIGNED.get(award.id) if not tracking.active() else None
     if text is None:
         if len(_SIGNED) > 256:
             _SIGNED.clear()
@@ -188,15 +193,22 @@ def jobs(r: Renderer) -> list[Job]:
     out += [Job(rel, "ob3", lambda text=text: (text + "\n").encode("utf-8"), key=keyset)
             for rel, text in st.endorsements.items()]
 
-    @lru_cache(maxsize=None)
+    images: dict[str, tuple] = {}
+    around: dict[str, tuple] = {}
+
     def image_bytes(slug: str) -> bytes:
+        return tracking.remember(images, slug, lambda: _image_bytes(slug))
+
+    def _image_bytes(slug: str) -> bytes:
         badge = cat.badges[slug]
         if badge.image.drawn:
             return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
         return badge.image.source.read_bytes()  # type: ignore[union-attr]
 
-    @lru_cache(maxsize=None)
     def baked_around(slug: str) -> tuple[bytes, bytes]:
+        return tracking.remember(around, slug, lambda: _baked_around(slug))
+
+    def _baked_around(slug: str) -> tuple[bytes, bytes]:
         """What comes before and after the baked credential in this badge's image: baking is the
         same for every award of a badge but the text, so it is done once (with a marker)."""
         badge = cat.badges[slug]

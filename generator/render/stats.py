@@ -17,6 +17,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from .. import tracking
 from ..awards import today
 from ..model import Catalogue, Issuer
 from .base import Job, Renderer
@@ -64,9 +65,10 @@ class Figures:
 def _counts(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, list[int]]]:
     """(awarded, revoked, valid) per badge slug and [awarded, revoked] per year: one pass over
     the awards per build, shared by the pages and the CSV files."""
-    known = r.__dict__.get("_stats_counts")
-    if known is not None:
-        return known
+    return tracking.remember(r.__dict__.setdefault("_stats_memo", {}), "counts", lambda: _count(r))
+
+
+def _count(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, list[int]]]:
     on = today()
     per_badge: dict[str, list[int]] = {}
     years: dict[int, list[int]] = {}
@@ -81,16 +83,12 @@ def _counts(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, lis
             years.setdefault(award.revoked.date.year, [0, 0])[1] += 1
         elif award.expires is None or award.expires > on:  # Award.status(on) == "valid"
             c[2] += 1
-    known = r.__dict__["_stats_counts"] = ({slug: tuple(c) for slug, c in per_badge.items()}, years)  # type: ignore[misc]
-    return known  # type: ignore[return-value]
+    return {slug: tuple(c) for slug, c in per_badge.items()}, years  # type: ignore[return-value]
 
 
 def figures(r: Renderer, cat: Catalogue) -> Figures:
     """The figures of a language's catalogue (once per build: its page and the CSV files share them)."""
-    known = r.__dict__.setdefault("_stats_figures", {})
-    if cat.lang not in known:
-        known[cat.lang] = _figures(r, cat)
-    return known[cat.lang]
+    return tracking.remember(r.__dict__.setdefault("_stats_figures", {}), cat.lang, lambda: _figures(r, cat))
 
 
 def _figures(r: Renderer, cat: Catalogue) -> Figures:
