@@ -20,7 +20,8 @@ import pytest
 from browser import CHROMIUM, browser
 from conftest import MINIMAL, REPO, run_cli
 from generator import parse_cache
-from generator.serve import DevServer, content_type, free_port
+from generator.serve import DevServer, free_port
+from generator.serve_http import content_type
 
 BADGE = "content/badges/prise-de-parole.md"
 
