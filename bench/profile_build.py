@@ -21,7 +21,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import runpy
 import shutil
 import sys
 import time
@@ -43,13 +42,15 @@ def main() -> int:
     started = time.process_time()
     profiler.enable()
     try:
-        runpy.run_module("generator", run_name="__main__", alter_sys=True)
-    except SystemExit as exc:
-        if exc.code:
-            print(f"build failed (exit {exc.code})", file=sys.stderr)
-            return 1
+        # cli.main, not `python -m generator` (whose cli.run ends the process with os._exit, which
+        # would leave no profile behind)
+        from generator import cli
+        code = cli.main(sys.argv[1:])
     finally:
         profiler.disable()
+    if code:
+        print(f"build failed (exit {code})", file=sys.stderr)
+        return 1
     print(f"CPU time of the build under the profiler: {time.process_time() - started:.1f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     profiler.dump_stats(str(args.out))

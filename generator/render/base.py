@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -37,6 +38,19 @@ class JobGroup:
     name: str
     key: str
     make_jobs: Callable[[], list[Job]]
+
+
+def disk_cached(file: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes kept in `file` (a cache folder, named by a digest of what they are made from),
+    else made and kept there (written beside, then renamed: workers may race for it)."""
+    if file.is_file():
+        return file.read_bytes()
+    data = make()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".tmp{os.getpid()}-{id(data)}")
+    tmp.write_bytes(data)
+    tmp.replace(file)
+    return data
 
 
 def expand(items: Iterable[Job | JobGroup]) -> Iterator[Job]:

@@ -7,13 +7,12 @@ rebuild does not resize or draw again.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from PIL import Image as PILImage
 
 from .. import designer
 from ..model import Image
-from .base import Job, Renderer
+from .base import Job, Renderer, disk_cached
 
 THUMB_SIZE = 256  # cards show 128 CSS pixels: 256 keeps them sharp on dense screens
 
@@ -34,15 +33,7 @@ def jobs(r: Renderer) -> list[Job]:
 
 
 def _cached(r: Renderer, digest: str, variant: str, make) -> bytes:
-    file = r.cache_dir / "images" / f"{digest}-{variant}.png"
-    if file.is_file():
-        return file.read_bytes()
-    data = make()
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(f".tmp{id(data)}")
-    tmp.write_bytes(data)
-    tmp.replace(file)
-    return data
+    return disk_cached(r.cache_dir / "images" / f"{digest}-{variant}.png", make)
 
 
 def _thumbnail(r: Renderer, image: Image, design) -> bytes:

@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..model import Badge, Catalogue, Site
 from ..rasterize import FONTS, Unsupported, svg_to_image
-from .base import Job, Renderer
+from .base import Job, Renderer, disk_cached
 
 WIDTH, HEIGHT = 1200, 630
 VERSION = "4"  # change when the drawing changes: cached images are then drawn again
@@ -72,15 +72,7 @@ def _site_text(cat: Catalogue) -> tuple:
 
 def _cached(r: Renderer, key: tuple, make) -> bytes:
     digest = hashlib.sha256(repr((VERSION, *key)).encode("utf-8")).hexdigest()
-    file = r.cache_dir / "previews" / f"{digest}.png"
-    if file.is_file():
-        return file.read_bytes()
-    data = make()
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(f".tmp{id(data)}")
-    tmp.write_bytes(data)
-    tmp.replace(file)
-    return data
+    return disk_cached(r.cache_dir / "previews" / f"{digest}.png", make)
 
 
 @lru_cache(maxsize=64)
