@@ -185,6 +185,7 @@ class Registry:
             names[id(award)] = name = ("award", award.id)
             objects[name] = award
         self.names, self.objects = names, objects
+        self.keys: dict[tuple, tuple] = {}  # (name, attribute) pairs, one object each: files share them
 
 
 class Digests:
@@ -325,7 +326,7 @@ class Reads:
 
 
 def reads_of(seen: Seen, registry: Registry, made_with: bytes) -> Reads:
-    names = registry.names
+    names, keys = registry.names, registry.keys
     attributes = set()
     volatile = made_with == b"?"
     for item in seen.reads:
@@ -336,7 +337,8 @@ def reads_of(seen: Seen, registry: Registry, made_with: bytes) -> Reads:
         if name is None:  # an entity of no load we know (made on the fly): cannot be compared
             volatile = True
             continue
-        attributes.add((name, item[1]))
+        key = (name, item[1])
+        attributes.add(keys.setdefault(key, key))
     return Reads(frozenset(attributes), frozenset(seen.templates), made_with, volatile)
 
 
