@@ -38,8 +38,9 @@ class ParseCache:
             return None
         return (task.kind, task.lang, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
-    def parse_all(self, tasks: Sequence[Any], parse: Callable[[list], list]) -> list:
-        """Results for `tasks` in order; `parse(tasks)` does the work for the ones not cached."""
+    def parse_all(self, tasks: Sequence[Any], parse: Callable[[list], list[bytes]]) -> list:
+        """Results for `tasks` in order; `parse(tasks)` does the work for the ones not cached,
+        and gives each result pickled (as it is kept)."""
         with self.lock:
             results: list = [None] * len(tasks)
             keys = [self.key(t) for t in tasks]
@@ -52,10 +53,10 @@ class ParseCache:
                     todo.append(i)
             self.hits += len(tasks) - len(todo)
             self.misses += len(todo)
-            for i, result in zip(todo, parse([tasks[i] for i in todo]) if todo else []):
-                results[i] = result
+            for i, blob in zip(todo, parse([tasks[i] for i in todo]) if todo else []):
+                results[i] = pickle.loads(blob)
                 if keys[i] is not None:
-                    self.entries[tasks[i].rel] = (keys[i], pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+                    self.entries[tasks[i].rel] = (keys[i], blob)
             known = {t.rel for t in tasks}
             for rel in [r for r in self.entries if r not in known]:  # deleted or renamed files
                 del self.entries[rel]
