@@ -57,6 +57,13 @@ class OutputTree:
                 os.unlink(file)
             except FileNotFoundError:
                 pass
+        kept_in = getattr(data, "kept_in", None)  # render.base.Kept: the same bytes in a cache file
+        if kept_in is not None:
+            try:
+                os.link(kept_in, file)
+                return
+            except OSError:  # another file system, no hard links, the cache file gone: write
+                pass
         with open(file, "wb") as handle:
             handle.write(data)
 

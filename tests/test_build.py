@@ -207,3 +207,39 @@ def test_python_dash_m_and_exit_status(tmp_path: Path):
     assert "site.yaml:1:1: no site.yaml" in status.stderr
     assert "Traceback" not in status.stderr
     assert os.path.exists(REPO / "pyproject.toml")
+
+
+def test_cached_images_are_linked_not_copied_and_never_written_through(site):
+    """Share previews come from .vitrine-cache as hard links (writer.OutputTree, render.base.Kept);
+    a rebuild replaces the output's name, never the bytes the cache holds."""
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    preview = root / "output/badges/prise-de-parole.preview.png"
+    kept = [f for f in (root / ".vitrine-cache/previews").glob("*.png") if f.samefile(preview)]
+    assert len(kept) == 1 and preview.stat().st_nlink == 2
+    before = {f: f.read_bytes() for f in (root / ".vitrine-cache/previews").glob("*.png")}
+    badge = root / "content/badges/prise-de-parole.md"
+    badge.write_text(re.sub(r"(?m)^name: .*$", "name: Prendre la parole en public", badge.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    assert run_cli("build", "--site", str(root))[0] == 0
+    assert not (root / "output/badges/prise-de-parole.preview.png").samefile(kept[0])
+    assert all(f.read_bytes() == data for f, data in before.items())
+
+
+def test_the_writer_writes_when_it_cannot_link(tmp_path: Path, monkeypatch):
+    from generator.render.base import disk_cached
+    from generator.writer import OutputTree
+
+    data = disk_cached(tmp_path / "cache/a.png", lambda: b"made once")
+    assert disk_cached(tmp_path / "cache/a.png", lambda: b"made again") == b"made once"
+    (tmp_path / "out").mkdir()
+    tree = OutputTree(tmp_path / "out")
+    tree.write("x/linked.png", data)
+    assert (tmp_path / "out/x/linked.png").samefile(tmp_path / "cache/a.png")
+
+    def no_link(*args):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", no_link)
+    tree.write("x/copied.png", data)
+    assert (tmp_path / "out/x/copied.png").read_bytes() == b"made once"
+    assert (tmp_path / "out/x/copied.png").stat().st_nlink == 1

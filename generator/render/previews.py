@@ -93,8 +93,10 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> li
     return out
 
 
-def _fit(text: str, sizes: list[int], width: int, lines: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size at which `text` fits; at the smallest, cut with an ellipsis."""
+@lru_cache(maxsize=1024)
+def _fit(text: str, sizes: tuple[int, ...], width: int, lines: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size at which `text` fits; at the smallest, cut with an ellipsis. Cached:
+    issuers' names come back on preview after preview (callers must not change the list)."""
     for size in sizes:
         font = _font(size, bold)
         wrapped = _wrap(text, font, width, lines)
@@ -186,39 +188,58 @@ def _picture(rgba: Image.Image) -> tuple[Image.Image, list[int]]:
 
 
 # Coverage of a letter's pixel (0-255) -> the shade's index; which pixels are covered at all.
-_SHADES = {at: [0] + [at + min(RAMP - 1, v * RAMP // 256) for v in range(1, 256)] for at in (TEXT_AT, MUTED_AT)}
-_COVERED = [0] * (256 // (2 * RAMP)) + [255] * (256 - 256 // (2 * RAMP))
+# Applied with bytes.translate (Image.point rounds every entry of its table at each call).
+_SHADES = {at: bytes([0] + [at + min(RAMP - 1, v * RAMP // 256) for v in range(1, 256)]) for at in (TEXT_AT, MUTED_AT)}
+_COVERED = bytes([0] * (256 // (2 * RAMP)) + [255] * (256 - 256 // (2 * RAMP)))
+
+
+def _line(text: str, font: ImageFont.FreeTypeFont, colour: int) -> tuple[Image.Image, Image.Image, int, int]:
+    """One line of text in palette shades, the mask of its covered pixels, and where its box sits
+    from the baseline's left end."""
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    coverage = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor="ls")
+    pixels = coverage.tobytes()
+    return (Image.frombytes("L", coverage.size, pixels.translate(_SHADES[colour])),
+            Image.frombytes("L", coverage.size, pixels.translate(_COVERED)), left, top)
+
+
+# Lines come back from preview to preview: an issuer's name, its parent's and the host name, kept
+# for the whole process; the lines of badges' names, often shared by neighbours in slug order
+# ("Prise de parole", "niveau 2"), only for a while (about 80 KB each).
+_common_line = lru_cache(maxsize=256)(_line)
+_name_line = lru_cache(maxsize=64)(_line)
+
+
+@lru_cache(maxsize=8)
+def _blank(accent: int) -> Image.Image:
+    img = Image.new("L", (WIDTH, HEIGHT), 0)
+    ImageDraw.Draw(img).rectangle([0, 0, WIDTH, 14], fill=accent)
+    return img
 
 
 class _Card:
     def __init__(self, accent: str):
-        self.img = Image.new("L", (WIDTH, HEIGHT), 0)
-        ImageDraw.Draw(self.img).rectangle([0, 0, WIDTH, 14], fill=ACCENT_AT)
+        self.img = _blank(ACCENT_AT).copy()
         self.palette = [*_rgb(BACKGROUND), *_ramp(TEXT), *_ramp(MUTED), *_rgb(accent)]
-        self.layers = {TEXT_AT: Image.new("L", (WIDTH, HEIGHT), 0), MUTED_AT: Image.new("L", (WIDTH, HEIGHT), 0)}
 
     def picture(self, picture: tuple[Image.Image, list[int]], xy: tuple[int, int]) -> None:
         indices, palette = picture
         self.img.paste(indices, xy)
         self.palette += palette
 
-    def lines(self, x: int, y: int, lines: list[str], font, colour: int, gap: float = 1.2) -> int:
-        """Draw lines from `y` (top of the first line's ascent); returns the y below the last."""
-        draw = ImageDraw.Draw(self.layers[colour])
+    def lines(self, x: int, y: int, lines: list[str], font, colour: int, gap: float = 1.2, common: bool = True) -> int:
+        """Draw lines from `y` (top of the first line's ascent); returns the y below the last.
+        `common`: lines many other previews show too (see _common_line)."""
         ascent, descent = font.getmetrics()
         step = round(font.size * gap)
         for line in lines:
-            draw.text((x, y + ascent), line, font=font, fill=255, anchor="ls")
+            shaded, covered, left, top = (_common_line if common else _name_line)(line, font, colour)
+            self.img.paste(shaded, (x + left, y + ascent + top), covered)
             y += step
         return y - step + ascent + descent
 
     def png(self) -> bytes:
-        for at, layer in self.layers.items():
-            box = layer.getbbox()
-            if not box:
-                continue
-            part = layer.crop(box)
-            self.img.paste(part.point(_SHADES[at]), box[:2], part.point(_COVERED))
         self.img.putpalette(self.palette + [0] * (768 - len(self.palette)))
         buffer = io.BytesIO()
         self.img.save(buffer, "PNG", compress_level=3)
@@ -236,14 +257,14 @@ def badge_card(r: Renderer, badge: Badge, host: str) -> bytes:
     width, height = picture[0].size
     card.picture(picture, (70 + (BADGE_SIZE - width) // 2, top + (BADGE_SIZE - height) // 2))
     x, width = 560, WIDTH - 560 - 70
-    name_font, name_lines = _fit(badge.name, [64, 58, 52, 46, 40], width, 3, True)
-    issuer_font, issuer_lines = _fit(badge.issuer.name, [34, 30], width, 2, False)
+    name_font, name_lines = _fit(badge.name, (64, 58, 52, 46, 40), width, 3, True)
+    issuer_font, issuer_lines = _fit(badge.issuer.name, (34, 30), width, 2, False)
     parent = badge.issuer.ancestors[0].name if badge.issuer.ancestors else ""
-    parent_font, parent_lines = _fit(parent, [26], width, 1, False) if parent else (None, [])
+    parent_font, parent_lines = _fit(parent, (26,), width, 1, False) if parent else (None, [])
     block = (len(name_lines) * round(name_font.size * 1.2) + 28 + len(issuer_lines) * round(issuer_font.size * 1.25)
              + (len(parent_lines) * 36 + 6 if parent_lines else 0))
     y = max(70, (HEIGHT - block) // 2)
-    y = card.lines(x, y, name_lines, name_font, TEXT_AT) + 28
+    y = card.lines(x, y, name_lines, name_font, TEXT_AT, common=False) + 28
     y = card.lines(x, y, issuer_lines, issuer_font, MUTED_AT, 1.25) + 8
     if parent_lines:
         card.lines(x, y, parent_lines, parent_font, MUTED_AT)
@@ -267,8 +288,8 @@ def site_card(cat: Catalogue, host: str) -> bytes:
     rad = mark[0].size[0] // 2
     card.picture(mark, (70 + BADGE_SIZE // 2 - rad, HEIGHT // 2 + 7 - rad))
     x, width = 560, WIDTH - 560 - 70
-    title_font, title_lines = _fit(cat.title, [64, 56, 48, 42], width, 4, True)
-    desc_font, desc_lines = _fit(cat.description, [30, 26], width, 5, False) if cat.description else (None, [])
+    title_font, title_lines = _fit(cat.title, (64, 56, 48, 42), width, 4, True)
+    desc_font, desc_lines = _fit(cat.description, (30, 26), width, 5, False) if cat.description else (None, [])
     block = len(title_lines) * round(title_font.size * 1.2) + (28 + len(desc_lines) * round(desc_font.size * 1.3) if desc_lines else 0)
     y = max(60, (HEIGHT - block) // 2)
     y = card.lines(x, y, title_lines, title_font, TEXT_AT) + 28
