@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from .errors import Problem, did_you_mean
@@ -36,6 +37,7 @@ def control_problem(text: str) -> str | None:
     what = "control character" if unicodedata.category(match.group()) == "Cc" else "noncharacter"
     return f"contains the {what} U+{ord(match.group()):04X}: remove it"
 
+@lru_cache(maxsize=4096)  # a few dozen tags, named again by thousands of badges
 def tag_slug(name: str) -> str:
     """A URL-safe form of a free text: "Prise de parole" -> "prise-de-parole"."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

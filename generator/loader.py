@@ -113,11 +113,11 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
         if not base.is_dir():
             continue
         outside = base.is_symlink()  # a linked folder: each of its files is checked
-        for file in sorted(base.iterdir()):
-            if file.suffix != ".md" or not file.is_file():
-                continue
-            rel = file.relative_to(config.root).as_posix()
-            if (outside or file.is_symlink()) and not file.resolve().is_relative_to(content_real):
+        with os.scandir(base) as listing:  # the entries' types come with the names: no stat each
+            entries = sorted((e for e in listing if os.path.splitext(e.name)[1] == ".md" and e.is_file()), key=lambda e: e.name)
+        for entry in entries:
+            file, rel = base / entry.name, f"content/{folder}/{entry.name}"
+            if (outside or entry.is_symlink()) and not file.resolve().is_relative_to(content_real):
                 where = (f"content/{folder}/ is a link to a folder outside content/" if outside
                          else f'"{file.name}" is a link to a file outside content/')
                 problems.append(Problem(rel, 1, 1, "", f"{where}: content files must be inside content/"))
@@ -183,6 +183,8 @@ class _Resolver:
         self.links = _Links()
         self.image_cache: dict[tuple[Path, bool], Image | None] = {}
         self.image_failures: dict[tuple[Path, bool], list[Problem]] = {}
+        self.image_files: dict[tuple[str, str], tuple[Path | None, list[Problem]]] = {}
+        self.sizes: dict[Path, int] = {}
 
     def fail(self, ref: Ref, message: str) -> None:
         self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
@@ -195,8 +197,14 @@ class _Resolver:
         return None
 
     def image(self, kind: str, slug: str, ref: Ref, square: bool) -> None:
-        content = self.config.root / "content"
-        file = resolve_image(ref, content, self.problems)
+        # The same name from the same folder finds the same file: resolved once (a thousand
+        # badges often share a few images), its problems given again at each ref's position.
+        where = (ref.path.rpartition("/")[0], ref.value)
+        if where not in self.image_files:
+            found: list[Problem] = []
+            self.image_files[where] = (resolve_image(ref, self.config.root / "content", found), found)
+        file, found = self.image_files[where]
+        self.problems.extend(Problem(ref.path, ref.line, ref.col, ref.field, p.message) for p in found)
         if file is None:
             return
         before = len(self.problems)
@@ -212,11 +220,16 @@ class _Resolver:
             return
         folder = "badges" if kind == "badge" else "issuers"
         # A small file is light enough for cards as it is: a thumbnail only for heavy PNGs.
-        light = image.kind == "svg" or file.stat().st_size <= THUMBNAIL_FROM_BYTES
+        light = image.kind == "svg" or self.file_size(file) <= THUMBNAIL_FROM_BYTES
         image = replace(image, path=f"{folder}/{slug}.{image.kind}",
                         thumb_path=f"{folder}/{slug}.{image.kind}" if light else f"{folder}/{slug}.thumb.png")
         if len(self.problems) == before:
             self.links.images[(kind, slug)] = image
+
+    def file_size(self, file: Path) -> int:
+        if file not in self.sizes:
+            self.sizes[file] = file.stat().st_size
+        return self.sizes[file]
 
     def resolve(self) -> None:
         issuers, badges = self.parsed["issuer"], self.parsed["badge"]
@@ -262,7 +275,7 @@ class _Resolver:
         for p in self.parsed["badge"].values():
             for ref in p.refs.get("tags", []):
                 seen = first.setdefault(tag_slug(ref.value), ref)
-                if _tag_fold(seen.value) != _tag_fold(ref.value):
+                if seen.value != ref.value and _tag_fold(seen.value) != _tag_fold(ref.value):
                     self.fail(ref, f'"{ref.value}" and "{seen.value}" ({seen.path}:{seen.line}:{seen.col}) would share '
                                    f"the page tags/{tag_slug(ref.value)}/: write them the same way, or make them "
                                    "differ by a letter or digit")
