@@ -14,6 +14,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable
 
 from .workers import can_fork, pool as workers_pool
 from . import designer, keys, markup, parse_cache
@@ -141,11 +142,16 @@ def parse_all(tasks: list[Task], jobs: int | None = None, cached: bool = True) -
     cache = parse_cache.active() if cached else None
     if cache is not None:  # only changed files are parsed again (parse_cache.py)
         return cache.parse_all(tasks, lambda todo: parse_pickled(todo, jobs))
+    return _map(_parse, tasks, jobs)
+
+
+def _map(parse: Callable[[Task], Any], tasks: list[Task], jobs: int | None) -> list:
+    """`parse` over the tasks, on several cores when there are many."""
     jobs = jobs or os.cpu_count() or 1
     if len(tasks) < PARALLEL_FROM or jobs < 2 or not can_fork():
-        return [_parse(t) for t in tasks]
+        return [parse(t) for t in tasks]
     with workers_pool(jobs) as pool:
-        return pool.map(_parse, tasks, chunksize=64)
+        return pool.map(parse, tasks, chunksize=64)
 
 
 def _parse_pickled(task: Task) -> bytes:
@@ -156,11 +162,7 @@ def parse_pickled(tasks: list[Task], jobs: int | None = None) -> list[bytes]:
     """parse_all's results pickled, as the parse cache keeps them: the workers pickle them
     anyway to send them, so the parent does not pickle them again (at 10,000 badges, pickling
     in the parent cost a second and 160 MB of peak memory)."""
-    jobs = jobs or os.cpu_count() or 1
-    if len(tasks) < PARALLEL_FROM or jobs < 2 or not can_fork():
-        return [_parse_pickled(t) for t in tasks]
-    with workers_pool(jobs) as pool:
-        return pool.map(_parse_pickled, tasks, chunksize=64)
+    return _map(_parse_pickled, tasks, jobs)
 
 
 @dataclass
