@@ -318,6 +318,12 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
     except _Fail as exc:
         return result(None, Problem(path, exc.line, exc.col, label(exc.key), exc.message))
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):
+            # PyYAML >= 6.0.4 stops at 1,000 levels while scanning ahead of the events, so a
+            # deeper file fails there before our own limit is reached: same message, same field.
+            line, col = pos(exc.problem_mark) if exc.problem_mark else (1 + line_offset, 1)
+            key = top_field() or _top_key_before(text, line - line_offset)
+            return result(None, Problem(path, line, col, label(key), f"YAML nested too deeply (at most {MAX_DEPTH} levels)"))
         return result(None, _syntax_problem(exc, text, path, line_offset))
     except yaml.reader.ReaderError as exc:
         return result(None, _reader_problem(exc, text, path, line_offset))
@@ -326,6 +332,18 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
     finally:
         loader.dispose()
     return result(root[0] if root else {})
+
+
+_TOP_KEY_RE = re.compile(r"^([^\s#\-\[\]{}'\"][^:]*):")
+
+
+def _top_key_before(text: str, line: int) -> tuple:
+    """The top-level key written at or above 1-based `line` of `text`, as a key path."""
+    for row in reversed(text.split("\n")[:line]):
+        found = _TOP_KEY_RE.match(row)
+        if found:
+            return (found.group(1).strip(),)
+    return ()
 
 
 def _reader_problem(exc: Any, text: str, path: str, line_offset: int) -> Problem:

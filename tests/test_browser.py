@@ -233,7 +233,9 @@ def test_copy_link_button(served):
     button.click()
     page.wait_for_function("document.querySelector('.share button[data-copy]').textContent === 'Lien copié'")
     assert page.evaluate("navigator.clipboard.readText()") == "https://badges.example.org/badges/prise-de-parole-niveau-1/"
-    assert page.locator("p[role=status]").last.inner_text() == "Lien copié"
+    # The live region is filled 50 ms after the button (so screen readers hear the change):
+    # wait for it rather than read it at once, which failed on a loaded machine.
+    page.wait_for_function("Array.from(document.querySelectorAll('p[role=status]')).some(p => p.textContent === 'Lien copié')")
     context.close()
 
 
