@@ -21,6 +21,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -75,8 +76,10 @@ def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((normalise_email(email) + salt).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
-    """Markdown of an award record, with raw HTML shown as text (records may come from a CSV)."""
+    """Markdown of an award record, with raw HTML shown as text (records may come from a CSV).
+    Remembered: the awards of one campaign often share their narrative, written once in the CSV."""
     return markup.to_html(text.replace("<", "&lt;"))
 
 
@@ -577,8 +580,8 @@ def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | Non
             results[rel] = entry
         else:
             todo.append((rel, path, key))
-    for (rel, path, key), result in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
-        results[rel] = packed = _pack(result, on)
+    for (rel, path, key), packed in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
+        results[rel] = packed
         if cache:
             _cache_write(folder, rel, key, packed)
     # as cross_checks does, on the packed records
@@ -670,14 +673,14 @@ def _pack(result: tuple[list[Record], list[Problem]], on: date) -> tuple:
     shown = []  # award_groups' digest of the file
     for r in records:
         a = r.award
-        award = None if a is None else (
-            a.id, a.badge, a.identity, a.salt, a.issued_on, a.expires, a.name,
-            tuple((e.url, e.name, e.narrative) for e in a.evidence), a.narrative,
-            None if a.revoked is None else (a.revoked.date, a.revoked.reason), a.source, a.line)
-        packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at,
-                       None if award is None else award + (record_key(a),)))
+        award = None
         if a is not None:
-            shown.append(f"{record_key(a)}:{a.status(on)}")
+            key = record_key(a)
+            award = (a.id, a.badge, a.identity, a.salt, a.issued_on, a.expires, a.name,
+                     tuple((e.url, e.name, e.narrative) for e in a.evidence), a.narrative,
+                     None if a.revoked is None else (a.revoked.date, a.revoked.reason), a.source, a.line, key)
+            shown.append(f"{key}:{a.status(on)}")
+        packed.append((r.path, r.start, r.end, r.indent, r.id, r.id_at, award))
     digest = hashlib.blake2b("\n".join(shown).encode(), digest_size=16).hexdigest()
     return tuple(packed), tuple(tuple(p.__dict__.values()) for p in problems), digest
 
@@ -693,17 +696,19 @@ def _award(a: tuple) -> Award:
 _TASK: tuple = ()
 
 
-def _check_one(i: int) -> tuple[list[Record], list[Problem]]:
+def _check_one(i: int) -> tuple:
+    """One file's records and problems, packed (see _pack) where they are checked: plain tuples
+    cost a worker little to send and the parent little to receive, Record objects a lot."""
     (rel, path), badges, on = _TASK[0][i], _TASK[1], _TASK[2]
     text, problem = decode(path.read_bytes(), rel)
     if problem:
-        return [], [problem]
+        return _pack(([], [problem]), on)
     records, problems = check_file(text, rel, badges, on, lazy_html=True)
-    return _lite(records), problems
+    return _pack((_lite(records), problems), on)
 
 
 def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None) -> list:
-    """check_file of each file, in worker processes (fork) when there is much to read."""
+    """check_file of each file, packed, in worker processes (fork) when there is much to read."""
     global _TASK
 
     workers = workers or os.cpu_count() or 1
@@ -736,59 +741,69 @@ def count_holders(catalogues: Iterable[Catalogue], awards: list) -> None:
 
 # -- published ids ---------------------------------------------------------------------------
 
-_PUBLISHED_READ: dict[Path, tuple[tuple, tuple[list[tuple[str, int]], list[Problem]]]] = {}
+_PUBLISHED_READ: dict[Path, tuple[tuple, tuple[list[str], frozenset[str], list[Problem]]]] = {}
 
 
-def read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
-    """The ids of awards/published.txt with their line numbers. A build reads it twice (to check
-    it, then to add to it): the second time, unless the file changed, from memory."""
+def _published(root: Path) -> tuple[list[str], frozenset[str], list[Problem]]:
+    """awards/published.txt as its lines (stripped), the set of them, and a problem reading it. A
+    build reads it twice (to check it, then to add to it): the second time, unless the file
+    changed, from memory."""
     file = root / AWARDS_DIR / PUBLISHED_FILE
     try:
         st = file.stat()
     except OSError:
-        return [], []
+        return [], frozenset(), []
     stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
     known = _PUBLISHED_READ.get(file)
     if known is not None and known[0] == stamp:
-        return list(known[1][0]), list(known[1][1])
-    result = _read_published(root)
+        return known[1]
+    text, problem = decode(file.read_bytes(), f"{AWARDS_DIR}/{PUBLISHED_FILE}")
+    lines = [] if problem else [line.strip() for line in text.split("\n")]  # an id with spaces around it counts
+    result = (lines, frozenset(lines), [problem] if problem else [])
     _PUBLISHED_READ.clear()
     _PUBLISHED_READ[file] = (stamp, result)
-    return list(result[0]), list(result[1])
+    return result
 
 
-def _read_published(root: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
-    file = root / AWARDS_DIR / PUBLISHED_FILE
+def read_published(root: Path, known: Iterable[str] = ()) -> tuple[list[tuple[str, int]], list[Problem]]:
+    """The ids of awards/published.txt with their line numbers, and the lines that are not ids.
+    Lines found in `known` (ids already checked, such as the records') are ids without a look."""
+    lines, unique, problems = _published(root)
     rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
-    if not file.is_file():
-        return [], []
-    text, problem = decode(file.read_bytes(), rel)
-    if problem:
-        return [], [problem]
-    out, problems = [], []
-    lines = text.split("\n")
-    if _PUBLISHED_LINE.fullmatch(text):  # the usual file (ids, comments, empty lines): checked in C
-        return [(line, n) for n, line in enumerate(lines, 1) if line and line[0] != "#"], []
+    # 100,000 lines: only those not already known as ids are looked at one by one
+    other = unique.difference(known)
+    out, problems = [], list(problems)
     for n, line in enumerate(lines, 1):
+        if line in other:
+            value = line.strip()
+            if not value or value.startswith("#"):
+                continue
+            if not UUID_RE.match(value):
+                problems.append(Problem(rel, n, 1, "", f'"{value}" is not an award id (one lowercase UUID per line)'))
+                continue
+            out.append((value, n))
+        else:
+            out.append((line, n))
+    return out, problems
+
+
+def check_published(root: Path, ids: set[str]) -> list[Problem]:
+    """A problem for each line of published.txt that is not an id of `ids` (the records')."""
+    lines, unique, problems = _published(root)
+    other = unique.difference(ids)
+    if not other and not problems:
+        return []
+    rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
+    problems = list(problems)
+    for n, line in enumerate(lines, 1):
+        if line not in other:
+            continue
         value = line.strip()
         if not value or value.startswith("#"):
             continue
         if not UUID_RE.match(value):
             problems.append(Problem(rel, n, 1, "", f'"{value}" is not an award id (one lowercase UUID per line)'))
-        else:
-            out.append((value, n))
-    return out, problems
-
-
-_PUBLISHED_LINE = re.compile(r"(?:(?:#[^\n]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|)\n)*"
-                             r"(?:#[^\n]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?")
-
-
-def check_published(root: Path, ids: set[str]) -> list[Problem]:
-    published, problems = read_published(root)
-    rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
-    for value, n in published:
-        if value not in ids:
+        elif value not in ids:
             problems.append(Problem(rel, n, 1, "", f"award {value} was published but is no longer in awards/*.yaml: "
                                     "its URL must keep answering. Restore its record (revoke it with `vitrine revoke "
                                     f"{value} --reason ...` if it should no longer count)"))
@@ -797,8 +812,7 @@ def check_published(root: Path, ids: set[str]) -> list[Problem]:
 
 def remember_published(root: Path, awards: list) -> int:
     """Append the ids not yet listed in awards/published.txt; the number added."""
-    published, _ = read_published(root)
-    known = {value for value, _ in published}
+    _, known, _ = _published(root)
     new = [a.id for a in awards if a.id not in known]
     if not new:
         return 0

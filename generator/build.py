@@ -179,7 +179,7 @@ def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[
                 if on_done:
                     on_done(min(i + step, len(jobs)) - i)
         else:
-            step = max(1, len(jobs) // (workers * 8))
+            step = max(1, len(jobs) // (workers * 32))
             slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
             with workers_pool(workers) as pool:
                 failures = []

@@ -30,7 +30,27 @@ def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
     if award.expires is not None:
         params += [("expirationYear", str(award.expires.year)), ("expirationMonth", str(award.expires.month))]
     params += [("certUrl", cert_url), ("certId", award.id)]
-    return _linkedin_start(badge) + "&" + urlencode(params, quote_via=quote)
+    return _linkedin_start(badge) + "&" + "&".join(f"{name}={_quote(value)}" for name, value in params)
+
+
+_SAFE_RE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote() leaves as it is
+_QUOTED: dict[str, str] = {}
+
+
+def _quote(value: str) -> str:
+    """urlencode's quote_via=quote for one value, faster for 100,000 awards: most values (dates,
+    ids) need nothing; an award page's address is the site's, quoted once, plus its id."""
+    if _SAFE_RE.fullmatch(value):
+        return value
+    head, sep, tail = value.rpartition("/assertions/")
+    if sep and _SAFE_RE.fullmatch(tail.rstrip("/")):
+        start = _QUOTED.get(head)
+        if start is None:
+            if len(_QUOTED) > 64:
+                _QUOTED.clear()
+            start = _QUOTED[head] = quote(head + sep, safe="")
+        return start + quote(tail, safe="")
+    return quote(value, safe="")
 
 
 _LINKEDIN_STARTS: dict[int, tuple[Badge, str]] = {}
