@@ -125,8 +125,10 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on: date) -> 
                 frames.clear()
                 key = shape + (badge.slug,)
                 frame = render(r, cat, _Stand(award), badge, status).decode("utf-8")
-        frames[key] = frame
-    return _MARKER.sub(lambda m: values[m.group(1)], frame).encode("utf-8")
+        frame = frames[key] = _MARKER.split(frame)  # text, name, text, name, ..., text
+    page = frame.copy()
+    page[1::2] = [values[name] for name in frame[1::2]]
+    return "".join(page).encode("utf-8")
 
 
 def _organization(badge: Any) -> Any:
