@@ -145,7 +145,10 @@ class DevServer:
         try:  # Ctrl+C as soon as the page answers (inside start) is a normal stop too
             self.start(announce=True)
             while True:
-                time.sleep(3600)
+                # Short naps: Ctrl+C may be delivered to another thread (the kernel picks any),
+                # and this thread only runs Python's handler once its sleep ends (a 3600 s sleep
+                # left a loaded machine's preview running after Ctrl+C).
+                time.sleep(0.2)
         except KeyboardInterrupt:
             self.say("")
         finally:
