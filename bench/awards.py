@@ -197,17 +197,19 @@ def run_build(site: Path, jobs: int | None, label: str) -> dict:
         out, err = proc.communicate()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    cpu = user + system
     (WORK / "logs").mkdir(exist_ok=True)
     (WORK / "logs" / f"awards-{label.replace(' ', '-').replace(',', '').replace('(', '').replace(')', '')}.log").write_text(
         out + err, encoding="utf-8")
     if proc.returncode != 0:
         sys.exit(f"{label}: build failed ({proc.returncode}):\n{err[-3000:]}")
-    result = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "loadavg_before": round(load_before, 2),
+    result = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "user_seconds": round(user, 2),
+              "system_seconds": round(system, 2), "loadavg_before": round(load_before, 2),
               "sync_before_s": round(synced, 2),
               "peak_pss_mb": round(memory.peak_pss / 1024, 1),
               "peak_rss_mb": round(memory.peak_rss / 1024, 1), "said": out.strip().splitlines()[-1] if out.strip() else ""}
-    print(f"  {label:<28} {seconds:7.2f} s (CPU {cpu:6.1f} s, load before {load_before:.1f}, sync before {synced:.1f} s)   peak PSS {result['peak_pss_mb']:7.1f} MB "
+    print(f"  {label:<28} {seconds:7.2f} s (CPU {cpu:6.1f} s: {system:.1f} s system, load before {load_before:.1f}, sync before {synced:.1f} s)   peak PSS {result['peak_pss_mb']:7.1f} MB "
           f"(largest RSS {result['peak_rss_mb']:.1f} MB)   {result['said']}", flush=True)
     return result
 
