@@ -23,7 +23,7 @@ sampled every 20 ms (the largest RSS of any one process is shown too), and the C
 build and its workers (user + system): on a shared machine, the wall-clock time depends on what
 else runs, and the load average before each step is shown for that reason. Before each build,
 the files still waiting to be written to disk are flushed (os.sync, not measured, its time shown):
-after a cold build, 870 MB of them slowed the next steps' builds by up to half a second. Results go to
+after a cold build, 870 MB of them slowed the next steps' builds by up to 0.9 s. Results go to
 bench/work/awards-results.json, each build's output in bench/work/logs/. SOURCE_DATE_EPOCH is fixed
 (2025-07-01), as in a reproducible build, so that "today" does not move between runs. The builds
 run a copy of generator/ made at the start (bench/work/snapshot-awards/), so that the code
