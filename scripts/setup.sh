@@ -14,7 +14,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # the Nu Html Checker (npm vnu-jar)
@@ -36,5 +36,5 @@ if [ "$want_test" = 1 ]; then
     [ -f "$extra" ] && bash "$extra"
   done
 else
-  .venv/bin/python -m pip install --quiet -e .
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e .
 fi
