@@ -277,7 +277,8 @@ def _read_retired(folder: Path) -> dict[str, tuple[date, str]]:
     shown = f"{folder.name}/{RETIRED_FILE}"
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        # every value as text: a key id of 16 decimal digits (one in 2,000) would read as a number
+        data = yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f":{where.line + 1}" if where is not None else ""
@@ -286,12 +287,18 @@ def _read_retired(folder: Path) -> dict[str, tuple[date, str]]:
         raise KeyProblem(f"{shown}: expected lines `KID: YYYY-MM-DD`")
     comments = {}
     for line in text.splitlines():
-        m = re.match(r"^\s*([0-9a-f]{16})\s*:[^#]*#\s*(.*?)\s*$", line)
+        m = re.match(r"^\s*[\"']?([0-9a-f]{16})[\"']?\s*:[^#]*#\s*(.*?)\s*$", line)
         if m:
             comments[m.group(1)] = m.group(2)
     out = {}
-    for kid, day in data.items():
-        if not (isinstance(kid, str) and re.fullmatch(r"[0-9a-f]{16}", kid)) or not isinstance(day, date):
+    for kid, written in data.items():
+        day = None
+        if isinstance(written, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):
+            try:
+                day = date.fromisoformat(written)
+            except ValueError:
+                pass
+        if not (isinstance(kid, str) and re.fullmatch(r"[0-9a-f]{16}", kid)) or day is None:
             raise KeyProblem(f"{shown}: {kid}: expected a key id (16 hex digits) and a date YYYY-MM-DD")
         out[kid] = (day, comments.get(kid, ""))
     return out
@@ -301,7 +308,7 @@ def _write_retired(folder: Path, retired: dict[str, tuple[date, str]]) -> None:
     lines = ["# Keys retired by `vitrine keys rotate`: no longer used to sign, still published",
              "# so that what they signed still verifies. key id: day it was retired  # where it was"]
     for kid, (day, source) in sorted(retired.items(), key=lambda kv: (kv[1][0], kv[0])):
-        lines.append(f"{kid}: {day.isoformat()}" + (f"  # {source}" if source else ""))
+        lines.append(f'"{kid}": {day.isoformat()}' + (f"  # {source}" if source else ""))  # quoted: see _read_retired
     tmp = folder / f".{RETIRED_FILE}.tmp"
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(tmp, 0o600)

@@ -126,3 +126,27 @@ def test_cli(root):
     (root / "site.yaml").write_text("title: T\nbase_url: https://badges.example.org/\nsigning: {keys: content}\n")
     status, out, err = run_cli("keys", "init", "--site", str(root))
     assert status == 1 and err.startswith("vitrine: keys folder content/ is inside content/") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("written", ['4548442717486087: 2025-06-20', '0123456789012345: 2025-06-20  # keys/old.pem',
+                                     '"4548442717486087": 2025-06-20', "'abcdef0123456789': 2025-06-20"])
+def test_retired_key_ids_of_digits_stay_text(tmp_path, written):
+    """A key id of 16 decimal digits (one in 2,000 ids) is a number to YAML: it must still read as
+    the id it is, whether written quoted (as rotate does now) or not (as it did before). CI met one."""
+    from generator.keys import _read_retired, _write_retired
+
+    (tmp_path / "retired.yaml").write_text(f"# retired keys\n{written}\n", encoding="utf-8")
+    kid = written.split(":")[0].strip("\"'")
+    (got_day, got_source), = _read_retired(tmp_path).values()
+    assert list(_read_retired(tmp_path)) == [kid] and got_day == date(2025, 6, 20)
+    assert got_source == ("keys/old.pem" if "#" in written else "")
+    _write_retired(tmp_path, {kid: (got_day, "keys/x.pem")})
+    assert _read_retired(tmp_path) == {kid: (date(2025, 6, 20), "keys/x.pem")}
+
+
+def test_retired_file_with_a_bad_date_is_named(tmp_path):
+    from generator.keys import _read_retired
+
+    (tmp_path / "retired.yaml").write_text('"abcdef0123456789": 2025-13-40\n', encoding="utf-8")
+    with pytest.raises(KeyProblem, match="abcdef0123456789: expected a key id"):
+        _read_retired(tmp_path)
