@@ -24,6 +24,7 @@ page (the last good version of the site stays underneath); the next good save cl
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import socket
@@ -372,6 +373,11 @@ class DevServer:
             self.output_generation = generation
         if initial:
             self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")
+        if self.current(generation):
+            # Collect the garbage of this rebuild now, while the author reads: else the cyclic
+            # collector's first full pass falls on the next save (the first save after start-up
+            # took 0.3 s more than the others).
+            gc.collect()
 
     def report_render_error(self, generation: int, lines: list[str]) -> None:
         """A page failed to render: in the terminal once, and over every page."""

@@ -62,6 +62,10 @@ def main() -> int:
         with browser() as chromium:
             page = chromium.new_page()
             page.goto(url + f"badges/{badge.stem}/")
+            # the first save too comes a few seconds after the page is open, as an author's would:
+            # not while Chromium is still starting and fetching the page's images
+            page.wait_for_load_state("networkidle")
+            time.sleep(args.pause)
             for i in range(1, args.rounds + 1):
                 marker = f"edit{i}"
                 text = original.replace(f"name: {name}", f"name: {name} {marker}", 1)
