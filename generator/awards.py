@@ -656,14 +656,6 @@ def _cache_write(folder: Path, rel: str, key: tuple, packed: tuple) -> None:
         pass  # a cache: a build without it is only slower
 
 
-def _lite(records: list[Record]) -> list[Record]:
-    """Records as the build needs them: no e-mail address, no raw data beyond the id."""
-    for r in records:
-        r.email = None
-        r.data = {"id": r.data["id"]} if isinstance(r.data.get("id"), str) else {}
-    return records
-
-
 # Cache entries hold plain tuples, not objects: unpickling 100,000 dataclass instances costs
 # seconds, making them from tuples a tenth of that.
 
@@ -704,7 +696,7 @@ def _check_one(i: int) -> tuple:
     if problem:
         return _pack(([], [problem]), on)
     records, problems = check_file(text, rel, badges, on, lazy_html=True)
-    return _pack((_lite(records), problems), on)
+    return _pack((records, problems), on)  # no e-mail address leaves: _pack keeps none
 
 
 def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None) -> list:
@@ -765,26 +757,9 @@ def _published(root: Path) -> tuple[list[str], frozenset[str], list[Problem]]:
     return result
 
 
-def read_published(root: Path, known: Iterable[str] = ()) -> tuple[list[tuple[str, int]], list[Problem]]:
-    """The ids of awards/published.txt with their line numbers, and the lines that are not ids.
-    Lines found in `known` (ids already checked, such as the records') are ids without a look."""
-    lines, unique, problems = _published(root)
-    rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
-    # 100,000 lines: only those not already known as ids are looked at one by one
-    other = unique.difference(known)
-    out, problems = [], list(problems)
-    for n, line in enumerate(lines, 1):
-        if line in other:
-            value = line.strip()
-            if not value or value.startswith("#"):
-                continue
-            if not UUID_RE.match(value):
-                problems.append(Problem(rel, n, 1, "", f'"{value}" is not an award id (one lowercase UUID per line)'))
-                continue
-            out.append((value, n))
-        else:
-            out.append((line, n))
-    return out, problems
+def published_ids(root: Path) -> frozenset[str]:
+    """The lines of awards/published.txt, stripped: every published id is among them."""
+    return _published(root)[1]
 
 
 def check_published(root: Path, ids: set[str]) -> list[Problem]:
@@ -795,15 +770,12 @@ def check_published(root: Path, ids: set[str]) -> list[Problem]:
         return []
     rel = f"{AWARDS_DIR}/{PUBLISHED_FILE}"
     problems = list(problems)
-    for n, line in enumerate(lines, 1):
-        if line not in other:
-            continue
-        value = line.strip()
-        if not value or value.startswith("#"):
+    for n, value in enumerate(lines, 1):  # lines come stripped
+        if value not in other or not value or value.startswith("#"):
             continue
         if not UUID_RE.match(value):
             problems.append(Problem(rel, n, 1, "", f'"{value}" is not an award id (one lowercase UUID per line)'))
-        elif value not in ids:
+        else:
             problems.append(Problem(rel, n, 1, "", f"award {value} was published but is no longer in awards/*.yaml: "
                                     "its URL must keep answering. Restore its record (revoke it with `vitrine revoke "
                                     f"{value} --reason ...` if it should no longer count)"))
@@ -812,7 +784,7 @@ def check_published(root: Path, ids: set[str]) -> list[Problem]:
 
 def remember_published(root: Path, awards: list) -> int:
     """Append the ids not yet listed in awards/published.txt; the number added."""
-    _, known, _ = _published(root)
+    known = published_ids(root)
     new = [a.id for a in awards if a.id not in known]
     if not new:
         return 0

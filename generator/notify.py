@@ -35,7 +35,7 @@ from typing import Any
 
 import jinja2
 
-from .awards import AWARDS_DIR, Record, load_records, read_published, today
+from .awards import AWARDS_DIR, Record, load_records, published_ids, today
 from .errors import SiteError
 from .fields import EMAIL_RE
 from .model import Site, Smtp
@@ -93,7 +93,7 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
-    published = {value for value, _ in read_published(root)[0]}
+    published = published_ids(root)
     told = read_notified(root)
     out, skipped = [], {"already told": 0, "not yet published": 0, "revoked": 0, "expired": 0}
     for record in records:
