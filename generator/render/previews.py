@@ -28,9 +28,10 @@ from PIL import Image, ImageDraw, ImageFont
 from ..model import Badge, Catalogue, Site
 from ..rasterize import FONTS, Unsupported, svg_to_image
 from .base import Job, Renderer, disk_cached
+from .png import palette_png
 
 WIDTH, HEIGHT = 1200, 630
-VERSION = "4"  # change when the drawing changes: cached images are then drawn again
+VERSION = "5"  # change when the drawing changes: cached images are then drawn again
 BACKGROUND, TEXT, MUTED = "#f4f6f9", "#1a1f2b", "#4a5568"
 CATEGORY_COLOURS = {"participation": "#075985", "transversal": "#5b21b6", "technical": "#166534", "network": "#9a3412"}
 BADGE_SIZE = 420
@@ -240,10 +241,7 @@ class _Card:
         return y - step + ascent + descent
 
     def png(self) -> bytes:
-        self.img.putpalette(self.palette + [0] * (768 - len(self.palette)))
-        buffer = io.BytesIO()
-        self.img.save(buffer, "PNG", compress_level=3)
-        return buffer.getvalue()
+        return palette_png(self.img, self.palette + [0] * (768 - len(self.palette)))
 
 
 def badge_card(r: Renderer, badge: Badge, host: str) -> bytes:
