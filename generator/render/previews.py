@@ -83,15 +83,30 @@ def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str] | None:
     """Greedy line breaking; None when it takes more than `lines` lines."""
+    # A line's length is its words' lengths (measured once) plus its spaces: kerning across a
+    # space is nil in DejaVu, but a line that comes within `slack` of the width is measured whole.
+    space, slack = _length(font, " "), font.size / 8
     out: list[str] = []
+    length = 0.0
     for word in text.split():
-        if out and font.getlength(out[-1] + " " + word) <= width:
+        size = _length(font, word)
+        guess = length + space + size
+        if out and width - slack < guess <= width + slack:
+            guess = font.getlength(out[-1] + " " + word)
+        if out and guess <= width:
             out[-1] += " " + word
+            length = guess
         else:
             out.append(word)
-        if len(out) > lines or font.getlength(out[-1]) > width:
+            length = size
+        if len(out) > lines or length > width:
             return None
     return out
+
+
+@lru_cache(maxsize=16384)
+def _length(font: ImageFont.FreeTypeFont, word: str) -> float:
+    return font.getlength(word)
 
 
 @lru_cache(maxsize=1024)
