@@ -20,7 +20,7 @@ from .workers import can_fork, pool as workers_pool
 from . import designer, keys, markup, parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
-from .content import PARSERS, Parsed, Ref, parse_translation
+from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
 from .fields import SLUG_RE, tag_slug
 from .frontmatter import decode
@@ -326,6 +326,8 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
     def fields_for(kind: str, slug: str, obj) -> dict:
         tr = {} if default else translations.get((kind, slug))
         out = {"lang": lang, "translated": default or tr is not None}
+        if not default and tr is not None:
+            out["fallback"] = frozenset(name for name in (*TRANSLATABLE[kind], "body_html") if name not in tr)
         for name, value in (tr or {}).items():
             if name == "request":
                 base = obj.own_request if kind == "badge" else obj.request

@@ -99,6 +99,8 @@ class Issuer:
     source: str = ""  # content file, site-relative
     lang: str = ""
     translated: bool = True  # False when this language fell back to the original text
+    # fields a translation leaves out, shown in the default language ("description", "body_html"...)
+    fallback: frozenset[str] = frozenset()
     children: list[Issuer] = field(default_factory=list)
     badges: list[Badge] = field(default_factory=list)  # published badges (active, retired)
     endorsements: list[Endorsement] = field(default_factory=list)
@@ -142,6 +144,7 @@ class Competency:
     source: str = ""
     lang: str = ""
     translated: bool = True
+    fallback: frozenset[str] = frozenset()  # as Issuer.fallback
     badges: list[Badge] = field(default_factory=list)  # published badges that develop it
 
     @property
@@ -176,6 +179,7 @@ class Badge:
     source: str = ""
     lang: str = ""
     translated: bool = True
+    fallback: frozenset[str] = frozenset()  # as Issuer.fallback
     holders: int = 0  # filled from award records
     retired_on: date | None = None  # with status retired: awards issued after it are refused
 
@@ -226,6 +230,7 @@ class Page:
     source: str = ""
     lang: str = ""
     translated: bool = True
+    fallback: frozenset[str] = frozenset()  # as Issuer.fallback
 
     @property
     def path(self) -> str:

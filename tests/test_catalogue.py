@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import BADGE_CRITERIA, REPO, copy_site, run_cli
+from conftest import BADGE_CRITERIA, MINIMAL, REPO, copy_site, run_cli, write_site
 from generator.i18n import flatten
 from generator.render import pages, search
 
@@ -209,6 +209,30 @@ def test_a_missing_translation_falls_back_visibly_on_every_kind_of_page(example:
         assert '<html lang="en">' in text
         for french in ("Rechercher", "Compétences développées", "Comment l’obtenir", "Le programme en chiffres"):
             assert french not in text, (page, french)
+
+
+def test_what_a_translation_leaves_out_is_marked_as_the_default_language(tmp_path: Path):
+    """A translation that gives the name and the criteria only: the description, the evidence
+    and the request shown in French carry lang="fr", the translated text does not."""
+    root = write_site(tmp_path / "site", {
+        "content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
+            "        date: 2024-09-01\n", "        date: 2024-09-01\n        evidence: [Une vidéo de l'exposé]\n"
+            "        request:\n          url: https://bu.example.org/demande\n          instructions: Remplissez le formulaire.\n"),
+        "content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\nGive a talk of *ten minutes*.\n",
+    })
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    page = (root / "output/en/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 id="page-title">Public speaking</h1>', page)
+    assert re.search(r'<p class="lead" lang="fr">Présenter un exposé', page)
+    assert re.search(r'<div class="prose">\s*<p>Give a talk', page)
+    assert re.search(r'<div class="prose" lang="fr">\s*<p>Remplissez le formulaire', page)
+    assert re.search(r'<ul class="evidence" lang="fr">\s*<li>Une vidéo', page)
+    card = (root / "output/en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'badges/prise-de-parole/">Public speaking</a>', card)
+    assert re.search(r'<p class="card__description" lang="fr">Présenter', card)
+    french = (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert 'lang="fr"' not in french.split("<main", 1)[1]
 
 
 # ---- Applying ----------------------------------------------------------------------------
