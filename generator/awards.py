@@ -438,7 +438,7 @@ def _evidence(f: Fields, lazy_html: bool = False) -> list[Evidence]:
                 out.append(Evidence(url=url, name=name, narrative=narrative,
                                     narrative_html="" if lazy_html else markdown_html(narrative)))
         else:
-            f.fail(("evidence", i), f"expected a URL, or a mapping of url, name and narrative; found {type_name(item)}")
+            f.fail(("evidence", i), f"expected a URL, or a mapping of url, name and narrative; found {f.found(('evidence', i), item)}")
     return out
 
 

@@ -170,7 +170,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
         a.done()
         if a_name and a_url:
             alignments.append(Alignment(a_name, a_url, framework, code))
-    tags = f.texts("tags", max_len=60, slugged=True)
+    tags = f.texts("tags", max_len=60, slugged=True, one=False)  # "tags: a, b" is not one tag
     tag_refs = _tag_refs(f, tags)
     level = f.integer("level", minimum=1, maximum=99)
     status = f.choice("status", STATUSES, default="active") or "active"
@@ -264,7 +264,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         if name == "request":
             out["request"] = _request(f, only_instructions=True)
         elif name in ("evidence", "tags"):
-            out[name] = f.texts(name, slugged=name == "tags")
+            out[name] = f.texts(name, slugged=name == "tags", one=name != "tags")
         elif name == "description" and kind != "issuer":
             out[name] = f.text(name, required=True, max_len=1000)
         else:

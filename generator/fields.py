@@ -21,6 +21,11 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0
 URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?://localhost[^\s<>\"]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+# Any ISO 8601 duration (time part, decimal fractions), to tell "not supported" from "not a duration".
+ISO_DURATION_RE = re.compile(r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?"
+                             r"(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?"
+                             r"(?:\d+(?:[.,]\d+)?S)?)?$")
+DURATION_EXPECTED = "expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D"
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Control characters other than tab and line feed: YAML refuses them written as they are, but
 # accepts them escaped in double quotes ("\x1b", "\0"); in a page or a feed they are at best
@@ -128,6 +133,14 @@ class Fields:
                 return str(value)
         return value
 
+    def found(self, name: str | int | tuple, value: Any) -> str:
+        """What a message says was found: a number or true/false as written (`found 1.5`,
+        `found yes`: "found a number" reads like what was expected), else its kind (`found text`)."""
+        if isinstance(value, (bool, int, float)):
+            written = self.doc.raw.get(self._key(name))
+            return written if written is not None else str(value).lower()
+        return type_name(value)
+
     # -- typed accessors ---------------------------------------------------------------------
     def text(self, name: str, required: bool = False, oneline: bool = False, max_len: int | None = None,
              default: str | None = None) -> str | None:
@@ -202,17 +215,21 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(name, f"expected a list, found {type_name(value)}")
+            self.fail(name, f"expected a list, found {self.found(name, value)}")
             return []
         return list(enumerate(value))
 
-    def texts(self, name: str, max_len: int | None = None, slugged: bool = False) -> list[str]:
-        """A text, or a list of texts."""
+    def texts(self, name: str, max_len: int | None = None, slugged: bool = False, one: bool = True) -> list[str]:
+        """A text, or a list of texts; with `one=False`, a list only (`tags: théâtre, oral` is
+        a mistake for [théâtre, oral], not one tag "théâtre, oral")."""
         value = self.raw(name)
         if value is None:
             return []
         if isinstance(value, list):
             items = [((name, i), self.source((name, i), item)) for i, item in enumerate(value)]
+        elif not one:
+            self.fail(name, f"expected a list, found {self.found(name, value)}")
+            return []
         else:
             items = [(name, self.source(name, value))]
             if not isinstance(items[0][1], str):
@@ -220,7 +237,9 @@ class Fields:
                 return []
         out = []
         for where, item in items:
-            if not isinstance(item, str) or not item.strip():
+            if isinstance(item, str) and not item.strip():
+                self.fail(where, "is empty: write a text, or remove it")
+            elif not isinstance(item, str):
                 self.fail(where, f"expected text, found {type_name(item)}")
             elif max_len and len(item) > max_len:
                 self.fail(where, f"is {len(item)} characters long; at most {max_len} expected")
@@ -237,7 +256,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"expected a whole number, found {type_name(value)}")
+            self.fail(name, f"expected a whole number, found {self.found(name, value)}")
             return None
         if minimum is not None and value < minimum:
             self.fail(name, f"{value} is too small: at least {minimum} expected")
@@ -252,7 +271,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, found {type_name(value)}")
+            self.fail(name, f"expected true or false, found {self.found(name, value)}")
             return default
         return value
 
@@ -282,7 +301,7 @@ class Fields:
                     pass
             self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
         else:
-            self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {type_name(value)}")
+            self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {self.found(name, value)}")
         return None
 
     def duration(self, name: str) -> Duration | None:
@@ -291,7 +310,11 @@ class Fields:
             return None
         match = DURATION_RE.match(value)
         if not match:
-            self.fail(name, f'"{value}" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D')
+            if ISO_DURATION_RE.match(value):  # P1DT12H, P1.5Y: ISO 8601, but not what a validity takes
+                what = "hours, minutes and seconds are" if "T" in value else "fractions are"
+                self.fail(name, f'"{value}": {what} not supported; {DURATION_EXPECTED}')
+            else:
+                self.fail(name, f'"{value}" is not an ISO 8601 duration: {DURATION_EXPECTED}')
             return None
         years, months, weeks, days = (int(g or 0) for g in match.groups())
         if years + months + weeks + days == 0:
@@ -311,7 +334,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.fail(name, f"expected a mapping of fields, found {type_name(value)}")
+            self.fail(name, f"expected a mapping of fields, found {self.found(name, value)}")
             return None
         return Fields(self.doc, self.problems, self.key + (name,), value)
 
@@ -319,7 +342,7 @@ class Fields:
         out = []
         for i, item in self.items(name):
             if not isinstance(item, dict):
-                self.fail((name, i), f"expected a mapping of fields, found {type_name(item)}")
+                self.fail((name, i), f"expected a mapping of fields, found {self.found((name, i), item)}")
                 continue
             out.append(Fields(self.doc, self.problems, self.key + (name, i), item))
         return out

@@ -140,7 +140,7 @@ def test_records_are_checked_with_exact_positions(awarded):
         "awards/prise-de-parole.yaml:11:9: salt: expected 16 to 128 lowercase hexadecimal digits (`vitrine award` assigns salts)",
         'awards/prise-de-parole.yaml:12:14: evidence[0]: "ftp://example.org/x" is not an absolute http(s) URL (https://...)',
         'awards/prise-de-parole.yaml:12:35: evidence[1]: expected "url" (where to see the work) or "narrative" (what was done)',
-        "awards/prise-de-parole.yaml:12:53: evidence[2]: expected a URL, or a mapping of url, name and narrative; found a whole number",
+        "awards/prise-de-parole.yaml:12:53: evidence[2]: expected a URL, or a mapping of url, name and narrative; found 3",
         "awards/prise-de-parole.yaml:13:12: revoked.reason: missing required field",
         "awards/prise-de-parole.yaml:13:19: revoked.date: 2023-01-01 is before issued_on (2024-01-01)",
         "awards/prise-de-parole.yaml:14:3: colour: unknown field (expected one of: badge, consent, evidence, expires, id, "

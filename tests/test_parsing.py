@@ -251,10 +251,14 @@ def test_duration_valid(written, expected):
 
 
 @pytest.mark.parametrize("written, message", [
-    ("P2X", '"P2X" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
-    ("P", '"P" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
-    ("PT24H", '"PT24H" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
-    ("2Y", '"2Y" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D'),
+    ("P2X", '"P2X" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("P", '"P" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("PT", '"PT" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("2Y", '"2Y" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    # ISO 8601 durations all the same: what is not supported is said
+    ("PT24H", '"PT24H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("P1Y2M3DT4H", '"P1Y2M3DT4H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("P1.5Y", '"P1.5Y": fractions are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("P0Y0M", '"P0Y0M" is a zero duration: an award would never be valid'),
     ("[P2Y]", "expected text, found a list"),
 ])
@@ -374,8 +378,11 @@ def test_text_checks_one_line_and_length():
 
 @pytest.mark.parametrize("written, message", [
     ("'deux'", "expected a whole number, found text"),
-    ("true", "expected a whole number, found true or false"),
-    ("1.5", "expected a whole number, found a number"),
+    ("true", "expected a whole number, found true"),
+    ("yes", "expected a whole number, found yes"),
+    ("1.5", "expected a whole number, found 1.5"),
+    ("1.50", "expected a whole number, found 1.50"),
+    ("[1]", "expected a whole number, found a list"),
     ("0", "0 is too small: at least 1 expected"),
     ("100", "100 is too large: at most 99 expected"),
 ])
@@ -427,6 +434,28 @@ def test_texts_refuses_mappings_and_nested_lists():
     assert lines(problems) == ["x.md:2:4: a: expected text or a list of texts, found a mapping",
                                "x.md:3:8: d[1]: expected text, found a list",
                                "x.md:3:13: d[2]: expected text, found a mapping"]
+
+
+def test_texts_that_must_be_a_list_refuse_one_text():
+    """`tags: théâtre, oral` is not the one tag "théâtre, oral" (it would make /tags/theatre-oral/)."""
+    f, problems = fields("tags: théâtre, oral\nother: 12\nok: [a, '', b]\n")
+    assert f.texts("tags", one=False) == []
+    assert f.texts("other", one=False) == []
+    assert f.texts("ok", one=False) == ["a", "b"]
+    assert lines(problems) == ["x.md:2:7: tags: expected a list, found text",
+                               "x.md:3:8: other: expected a list, found 12",
+                               "x.md:4:9: ok[1]: is empty: write a text, or remove it"]
+
+
+@pytest.mark.parametrize("kind, source", [
+    ("badge", "tags: théâtre, oral\n"),
+    ("translation", "tags: théâtre, oral\n"),
+])
+def test_badge_tags_must_be_a_list(kind, source):
+    text_ = "---\nname: Prise de parole\n" + source + "---\n"
+    parsed = (parse_translation(text_, BADGE, "prise-de-parole", "badge") if kind == "translation"
+              else parse_badge(text_, BADGE, "prise-de-parole"))
+    assert f"{BADGE}:3:7: tags: expected a list, found text" in lines(parsed.problems)
 
 
 def test_problems_about_a_block_mapping_or_list_point_at_its_key():
@@ -602,7 +631,7 @@ def test_parse_badge_reports_every_problem_of_the_file():
         'b.md:5:11: category: "transversale" is not allowed (did you mean "transversal"?)',
         'b.md:6:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
         "b.md:7:8: level: expected a whole number, found text",
-        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected P2Y, P6M, P1Y6M or P90D',
+        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D',
         'b.md:9:51: request.email: give either "url" (a form) or "email", not both',
     ]
 
