@@ -12,7 +12,7 @@ from typing import Any
 
 from . import markup
 from .errors import Problem, did_you_mean
-from .fields import Fields
+from .fields import CONTROL_RE, Fields, control_problem
 from .frontmatter import Document, parse_frontmatter
 from .model import CATEGORIES, STATUSES, Alignment, Badge, Competency, Design, Issuer, Page, Request
 
@@ -55,7 +55,24 @@ def _start(text: str, path: str, kind: str, slug: str) -> tuple[Parsed, Document
     doc, problem = parse_frontmatter(text, path)
     if problem:
         parsed.problems.append(problem)
+    elif doc is not None:
+        parsed.problems.extend(_body_problems(doc))
     return parsed, doc
+
+
+def _body_problems(doc: Document) -> list[Problem]:
+    """A control character in the body (a NUL, an escape...), as the frontmatter's text fields
+    refuse them: invisible at best on a page, and copied into the published JSON (criteria).
+    Tab and line ends are allowed (decode made every line end a "\n")."""
+    match = CONTROL_RE.search(doc.body)
+    if match is None:
+        return []
+    before = doc.body[: match.start()]
+    line = doc.body_line + before.count("\n")
+    col = match.start() - (before.rfind("\n") + 1) + 1
+    more = len(CONTROL_RE.findall(doc.body, match.end()))
+    return [Problem(doc.path, line, col, "body", (control_problem(match.group()) or "")
+                    + (f" (and {more} more below)" if more else ""))]
 
 
 def _request(f: Fields, only_instructions: bool = False) -> Request | None:

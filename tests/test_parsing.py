@@ -651,6 +651,27 @@ def test_parse_badge_unreadable_frontmatter_gives_no_object():
     assert len(p.problems) == 1 and p.problems[0].message.startswith("invalid YAML: ")
 
 
+@pytest.mark.parametrize("body, where, char", [
+    ("Critères : abc\0def.\n", "5:15", "control character U+0000"),
+    ("## Critères\n\n\tindenté\n\nFin \x1b[31m rouge.\n", "9:5", "control character U+001B"),
+    ("Un\u0085retour.\n", "5:3", "control character U+0085"),
+    ("Texte \uffff.\n", "5:7", "noncharacter U+FFFF"),
+])
+def test_a_control_character_in_a_body_is_refused_where_it_is(body, where, char):
+    """A NUL in the criteria would reach the badge's JSON (criteria.narrative)."""
+    source = "---\nname: Prise de parole\nissuer: bu\n---\n" + body
+    for parsed in (parse_badge(source, "b.md", "b"), parse_page(source, "b.md", "b"),
+                   parse_translation(source, "b.en.md", "b", "badge")):
+        problems = [str(p) for p in parsed.problems if p.field == "body"]
+        assert problems == [f"{parsed.path}:{where}: body: contains the {char}: remove it"]
+
+
+def test_tabs_and_line_ends_in_a_body_are_fine():
+    text_, problem = decode(b"---\ntitle: T\n---\nUne\ttabulation,\r\ndes fins de ligne\rWindows et Mac.\n", "p.md")
+    assert problem is None
+    assert parse_page(text_, "p.md", "p").problems == []
+
+
 # -- parse_issuer, parse_competency, parse_page --------------------------------------------------
 
 def test_parse_issuer():
