@@ -86,9 +86,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     if base_url is not None and ("?" in base_url or "#" in base_url):
         f.fail("base_url", "must not have a query (?...) or fragment (#...)")
         base_url = None
-    language = "fr"
+    language, stated = "fr", None  # stated: the code written as `language`, when it is one
     if f.raw("language") is not None:
-        language = _language_code(f, "language", data["language"]) or "fr"
+        stated = _language_code(f, "language", data["language"])
+        language = stated or "fr"
     elif isinstance(data.get("languages"), list) and data["languages"] and isinstance(data["languages"][0], str):
         language = data["languages"][0]  # DESIGN: "the first is the default"
     languages = [language]
@@ -103,8 +104,15 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
             listed.append(code)
             if code != language:
                 languages.append(code)
-    if isinstance(data.get("languages"), list) and not unreadable and language not in listed:
-        f.fail("languages", f'must include the default language "{language}"')
+    if isinstance(data.get("languages"), list) and not unreadable:
+        if not listed:
+            f.fail("languages", "is empty: list the site's languages, the default first (such as [fr, en])")
+        elif stated is not None and listed[0] != stated:  # DESIGN: "the first is the default"
+            said = (f'starts with "{listed[0]}", but the default language is "{stated}"' if stated in listed
+                    else f'does not include "{stated}", the default language')
+            expected = "[" + ", ".join([stated] + [code for code in listed if code != stated]) + "]"
+            f.fail("languages", f"{said} (language: {stated}): the first of languages is the default; expected "
+                                f'{expected}, or no language line to make "{listed[0]}" the default')
     title = _per_language(f, "title", languages, required=True)
     description = _per_language(f, "description", languages, required=False)
     theme = f.slug("theme") or "default"

@@ -38,7 +38,11 @@ def _site_language(root: Path) -> str:
         data = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return "fr"
-    lang = data.get("language", "fr") if isinstance(data, dict) else "fr"
+    if not isinstance(data, dict):
+        return "fr"
+    listed = data.get("languages")
+    first = listed[0] if isinstance(listed, list) and listed else "fr"  # DESIGN: "the first is the default"
+    lang = data.get("language", first)
     return "fr" if lang == "fr" or not isinstance(lang, str) else "en"
 
 

@@ -913,7 +913,18 @@ def test_parse_config_title_needs_the_default_language(tmp_path: Path):
     ("language: no\n", 'site.yaml:3:11: language: YAML reads no as false: put the language code in quotes ("no")'),
     ("languages: [fr, en, fr]\n", 'site.yaml:3:21: languages[2]: "fr" is listed twice'),
     ("languages: [fr, [en]]\n", "site.yaml:3:17: languages[1]: expected a language code such as fr or en, found a list"),
-    ("language: fr\nlanguages: [en, de]\n", 'site.yaml:4:12: languages: must include the default language "fr"'),
+    ("language: fr\nlanguages: [en, de]\n", 'site.yaml:4:12: languages: does not include "fr", the default language '
+     '(language: fr): the first of languages is the default; expected [fr, en, de], or no language line to make '
+     '"en" the default'),
+    # DESIGN: "the first is the default": with both, language must be the first of languages
+    ("language: fr\nlanguages: [en, fr]\n", 'site.yaml:4:12: languages: starts with "en", but the default language '
+     'is "fr" (language: fr): the first of languages is the default; expected [fr, en], or no language line to '
+     'make "en" the default'),
+    ("languages:\n  - en\n  - fr\nlanguage: fr\n", 'site.yaml:3:1: languages: starts with "en", but the default '
+     'language is "fr" (language: fr): the first of languages is the default; expected [fr, en], or no language '
+     'line to make "en" the default'),
+    ("languages: []\n", "site.yaml:3:12: languages: is empty: list the site's languages, the default first "
+     "(such as [fr, en])"),
 ])
 def test_parse_config_language_problems_stop_at_site_yaml(tmp_path: Path, source, expected):
     config, problems = parse_config("title: B\nbase_url: https://b.example.org/\n" + source, tmp_path)
@@ -1034,6 +1045,15 @@ def test_first_of_languages_is_the_default_when_language_is_not_given(tmp_path):
     config, problems = parse_config("title: T\nbase_url: https://e.org/\nlanguages: [en, fr]\n", tmp_path)
     assert problems == []
     assert (config.language, config.languages) == ("en", ["en", "fr"])
+    config, problems = parse_config("title: T\nbase_url: https://e.org/\nlanguage: en\nlanguages: [en, fr]\n", tmp_path)
+    assert problems == [] and (config.language, config.languages) == ("en", ["en", "fr"])
+
+
+def test_new_files_are_written_in_the_first_of_languages_when_language_is_not_given(site):
+    root = site({"site.yaml": "title: T\nbase_url: https://badges.example.org/\nlanguages: [en, fr]\n"})
+    status, out, err = run_cli("new", "page", "contact", "--site", str(root))
+    assert status == 0, err
+    assert "TO FILL IN" in (root / "content/pages/contact.md").read_text()
 
 
 def test_an_image_path_may_go_up_while_staying_inside_content(site):
