@@ -180,6 +180,26 @@ def svg_danger(root: ET.Element, instructions: list[str] = ()) -> str | None:  #
     return None
 
 
+GOOD_PNG_SIZE = 512  # what to resize a too large image to (lint.py warns under it)
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height as the PNG's header (IHDR) declares them."""
+    if len(data) >= 24 and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return None
+
+
+def _too_large(size: tuple[int, int] | None, square: bool, min_size: int) -> str:
+    """Why a PNG is refused for its size, and what size to make it instead."""
+    shown = f"is {size[0]}×{size[1]} pixels: too large" if size else "is too large"
+    side = int(math.isqrt(MAX_PIXELS))
+    advice = (f"resize it, to {GOOD_PNG_SIZE}×{GOOD_PNG_SIZE} for example (a badge needs at least {min_size}×{min_size})"
+              if square else f"resize it, to {GOOD_PNG_SIZE} pixels wide for example (at least {min_size} pixels "
+                             "on its shorter side)")
+    return f"{shown} to decode safely (at most {side}×{side}, {MAX_PIXELS:,} pixels in all): {advice}"
+
+
 def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], min_size: int = MIN_PNG_SIZE,
                 square: bool = True) -> Image | None:
     """Read an image and check it is a real, square, big enough PNG or a safe square SVG."""
@@ -203,13 +223,13 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
                 with PILImage.open(file) as img:
                     width, height = img.size
                     if width * height > MAX_PIXELS:
-                        fail(f"is {width}×{height} pixels: too large (at most {MAX_PIXELS} pixels)")
+                        fail(_too_large((width, height), square, min_size))
                         return None
                     img.verify()
                 with PILImage.open(file) as img:  # verify() checks chunks; decoding finds damaged data
                     img.load()
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-            fail("is too large to decode safely (a decompression bomb?)")
+            fail(_too_large(_png_size(data), square, min_size))
             return None
         except ValueError as exc:
             if "too large" not in str(exc):  # Pillow bounds text chunks (MAX_TEXT_CHUNK)

@@ -128,8 +128,10 @@ BUILD_CASES = [
      [f"{PAGE}:1:1: not valid UTF-8 text (byte 0xFF); save the file as UTF-8"]),
     ("badge-many-values", lambda tmp: {BADGE: badge_with(tags="[" + ", ".join(f"t{i}" for i in range(10_001)) + "]")},
      [f"{BADGE}:9:68772: tags: too many YAML values (more than 10000)"]),
-    image_case("declared.png", declared_bomb(), "is too large to decode safely (a decompression bomb?)"),
-    image_case("inflating.png", inflating_bomb(), "is 8192×8192 pixels: too large (at most 16777216 pixels)"),
+    image_case("declared.png", declared_bomb(), "is 100000×100000 pixels: too large to decode safely (at most "
+               "4096×4096, 16,777,216 pixels in all): resize it, to 512×512 for example (a badge needs at least 256×256)"),
+    image_case("inflating.png", inflating_bomb(), "is 8192×8192 pixels: too large to decode safely (at most "
+               "4096×4096, 16,777,216 pixels in all): resize it, to 512×512 for example (a badge needs at least 256×256)"),
     image_case("text-chunk.png", text_chunk_bomb(),
                "has a compressed text chunk too large to decode safely (a decompression bomb?)"),
     image_case("huge.svg", SQUARE_SVG.replace("<circle", "<!--" + "x" * 11 * MB + "--><circle").encode(),
