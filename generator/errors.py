@@ -19,7 +19,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # line 0: about a name
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # line 0: about a folder
         what = f"{self.field}: {self.message}" if self.field else self.message
         return f"{where}: {'warning: ' if self.warning else ''}{what}"
 

@@ -192,7 +192,7 @@ def hygiene(root: Path, keys_dir: str = "keys") -> list:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             rel = f"{keys_dir}/{path.name}"
-            out.append(Problem(rel, 0, 0, "", f"other users may read this private key (mode {mode:04o}): "
+            out.append(Problem(rel, 1, 1, "", f"other users may read this private key (mode {mode:04o}): "
                                               f"run `chmod 600 {rel}`", warning=True))
     return out
 

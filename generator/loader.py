@@ -69,7 +69,8 @@ _MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 def misplaced_content(root: Path, problems: list[Problem]) -> None:
     """Files that would silently not be read: unknown folders, .MD or .markdown names, Markdown
-    in subfolders. Reported without a line (line 0): they are about names, not text."""
+    in subfolders. A file is reported at 1:1, as every problem about a whole file; a folder has no
+    line, so it is reported without one (line 0)."""
     content = root / "content"
     folders = (*KINDS, "images", "endorsements")  # endorsements: signed JSON files, read by ob3/endorsement.py
     for entry in sorted(content.iterdir()):
@@ -79,9 +80,9 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
         if entry.is_dir() and entry.name not in folders:
             near = [f for f in folders if entry.name.lower() in (f, f[:-1], f[:-3] + "y")]  # Badge, competency
             hint = f' (did you mean "{near[0]}"?)' if near else did_you_mean(entry.name, folders)
-            problems.append(Problem(rel, 0, 0, "", "unknown folder" + hint))
+            problems.append(Problem(rel + "/", 0, 0, "", "unknown folder" + hint))
         elif entry.is_file() and entry.suffix.lower() in _MD_SUFFIXES:
-            problems.append(Problem(rel, 0, 0, "", "not read: content files go in content/issuers/, content/badges/, "
+            problems.append(Problem(rel, 1, 1, "", "not read: content files go in content/issuers/, content/badges/, "
                                                    "content/competencies/ or content/pages/"))
     for folder in KINDS:
         for dirpath, dirnames, filenames in os.walk(content / folder):
@@ -94,9 +95,9 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
                 rel = (here / name).relative_to(root).as_posix()
                 target = name[: -len(suffix)] + ".md"
                 if here != content / folder:
-                    problems.append(Problem(rel, 0, 0, "", f"subfolders are not read: move {target} to content/{folder}/"))
+                    problems.append(Problem(rel, 1, 1, "", f"subfolders are not read: move {target} to content/{folder}/"))
                 elif suffix != ".md":
-                    problems.append(Problem(rel, 0, 0, "", f'not read: a content file\'s name ends in ".md" '
+                    problems.append(Problem(rel, 1, 1, "", f'not read: a content file\'s name ends in ".md" '
                                                            f'(rename it "{target}")'))
 
 
@@ -105,7 +106,7 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
     content = config.root / "content"
     tasks = []
     if not content.is_dir():
-        problems.append(Problem("content", 1, 1, "", "no content/ folder: create content/badges/, content/issuers/..."))
+        problems.append(Problem("content/", 0, 0, "", "no such folder: create content/badges/, content/issuers/..."))
         return tasks
     misplaced_content(config.root, problems)
     content_real = content.resolve()

@@ -113,7 +113,7 @@ def test_key_files_are_private_and_a_readable_one_is_a_warning(site):
     assert status == 0 and "warning" not in err
     made[2].chmod(0o644)
     status, _, err = run_cli("check", "--site", str(root))
-    assert (f"keys/{made[2].name}: warning: other users may read this private key (mode 0644): "
+    assert (f"keys/{made[2].name}:1:1: warning: other users may read this private key (mode 0644): "
             f"run `chmod 600 keys/{made[2].name}`") in err.splitlines()
 
 
