@@ -59,12 +59,15 @@ class SiteError(Exception):
         self.problems = problems
 
 
-def did_you_mean(word: str, choices: Iterable[str], what: str = "") -> str:
-    """' (did you mean "x"?)' for a near match, else the list of choices when it is short."""
+def did_you_mean(word: str, choices: Iterable[str], what: str = "", near_only: bool = False) -> str:
+    """' (did you mean "x"?)' for a near match, else the list of choices when it is short (unless
+    `near_only`: then nothing)."""
     choices = sorted(set(choices))
     near = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     if near:
         return " (did you mean " + " or ".join(f'"{n}"' for n in near) + "?)"
+    if near_only:
+        return ""
     if not choices:
         return f" (there are no {what})" if what else ""
     if len(choices) <= 12:

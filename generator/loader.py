@@ -131,8 +131,16 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                                                      "takes lowercase letters, digits and hyphens"))
                 continue
             if lang is not None and lang not in config.languages[1:]:
-                problems.append(Problem(rel, 1, 1, "", f'"{lang}" is not one of the site\'s other languages '
-                                        f'({", ".join(config.languages[1:]) or "none: see languages in site.yaml"})'))
+                others = ", ".join(config.languages[1:]) or "none: see languages in site.yaml"
+                if lang != config.language:
+                    message = f'"{lang}" is not one of the site\'s other languages ({others})'
+                elif (base / f"{slug}.md").is_file():
+                    message = (f'"{lang}" is the site\'s default language, whose text is in {slug}.md: '
+                               f"a translation is for another language ({others})")
+                else:
+                    message = (f'"{lang}" is the site\'s default language: rename this file {slug}.md '
+                               f"(a translation is for another language: {others})")
+                problems.append(Problem(rel, 1, 1, "language", message))
                 continue
             tasks.append(Task(kind, file, rel, slug, lang))
     return tasks
@@ -398,7 +406,10 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
             parsed[task.kind][task.slug] = result  # keep the slug known: no cascade of "no badge x"
     for task in tasks:
         if task.lang and task.slug not in parsed[task.kind]:
-            problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'))
+            near = did_you_mean(f"{task.slug}.{task.lang}.md", (f"{s}.{task.lang}.md" for s in parsed[task.kind]),
+                                near_only=True)
+            problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
+                                    + near))
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
     awards, award_problems = load_awards(config.root, {slug: p.obj for slug, p in parsed["badge"].items()})

@@ -1004,7 +1004,7 @@ def test_every_problem_of_a_run_is_reported_sorted(site):
         "content/issuers/univ.md:1:1: email: missing required field",
         'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (https://...)',
         "content/pages/a-propos.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter",
-        "content/pages/faq.de.md:1:1: \"de\" is not one of the site's other languages (en)",
+        "content/pages/faq.de.md:1:1: language: \"de\" is not one of the site's other languages (en)",
         "vitrine: 6 problems found; output/ was left as it was.",
     ]
     assert not (root / "output").exists()
