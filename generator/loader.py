@@ -268,6 +268,10 @@ class _Resolver:
                     self.fail(ref, f'a badge cannot be related to itself')
                 elif self.find(ref, "badge", "badge") and ref.value not in related:
                     related.append(ref.value)
+                    other = badges[ref.value].obj
+                    if other is not None and other.status == "draft" and p.obj is not None and p.obj.status != "draft":
+                        self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f'"{ref.value}" is a draft: '
+                                                     "not published, so not linked", warning=True))
             self.links.related[slug] = related
             ends = []
             for ref, (comment, when) in zip(p.refs.get("endorsements", []), p.extra.get("endorsements", [])):

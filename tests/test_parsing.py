@@ -1056,6 +1056,24 @@ def test_new_files_are_written_in_the_first_of_languages_when_language_is_not_gi
     assert "TO FILL IN" in (root / "content/pages/contact.md").read_text()
 
 
+def test_a_related_draft_is_a_warning_at_its_item(site):
+    """A draft is not published: linking it was dropped without a word."""
+    badge = MINIMAL["content/badges/prise-de-parole.md"]
+    draft = badge.replace("name: Prise de parole", "name: Brouillon\n        status: draft").replace(
+        "level: 1", "level: 1\n        related: [prise-de-parole, autre-brouillon]")
+    root = site({"content/badges/prise-de-parole.md": badge.replace("level: 1", "level: 1\n        related: [brouillon]"),
+                 "content/badges/brouillon.md": draft,
+                 "content/badges/autre-brouillon.md": draft.replace("related: [prise-de-parole, autre-brouillon]",
+                                                                    "related: [brouillon]")})
+    status, out, err = run_cli("check", "--site", str(root))
+    assert status == 0, err
+    found = [line for line in err.splitlines() if "related" in line]
+    assert found == ['content/badges/prise-de-parole.md:11:11: warning: related: "brouillon" is a draft: '
+                     "not published, so not linked"]  # a draft linking a draft: nothing to say yet
+    status, out, err = run_cli("check", "--site", str(root), "--strict")
+    assert status == 1
+
+
 def test_an_image_path_may_go_up_while_staying_inside_content(site):
     root = site({"content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
         "image: badge.svg", "image: ../images/badge.svg")})
