@@ -287,12 +287,17 @@ def parse_file(text: str, path: str, fast: bool = False) -> tuple[list[tuple[Doc
     return out, problems
 
 
+MADE_BY_THE_TOOL = " (records are made with `vitrine award`, which sets id and salt)"
+
+
 def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
                  problems: list[Problem], lazy_html: bool = False) -> tuple[Award | None, str | None]:
     """Check one record's fields; the award (None if it has problems) and the e-mail address."""
     before = len(problems)
     f = Fields(doc, problems)
-    award_id = f.text("id", required=True, oneline=True)
+    award_id = f.text("id", required=f.has("id"), oneline=True)
+    if not f.has("id"):
+        f.missing("id", MADE_BY_THE_TOOL)
     if award_id is not None and not UUID_RE.match(award_id):
         f.fail("id", f'"{award_id}" is not a lowercase UUID such as 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b '
                      "(`vitrine award` assigns ids)")
@@ -326,7 +331,9 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
                             "a retired badge is no longer awarded")
     evidence = _evidence(f, lazy_html)
     narrative = f.text("narrative", max_len=5000) or ""
-    salt = f.text("salt", required=True, oneline=True)
+    salt = f.text("salt", required=f.has("salt"), oneline=True)
+    if not f.has("salt"):
+        f.missing("salt", MADE_BY_THE_TOOL)
     if salt is not None and not SALT_RE.match(salt):
         f.fail("salt", "expected 16 to 128 lowercase hexadecimal digits (`vitrine award` assigns salts)")
     revoked = None
