@@ -19,10 +19,18 @@ def _report(problems: list[Problem], out: Path | None = None) -> int:
         print(problem, file=sys.stderr)
     if errors:
         n = len(errors)
-        tail = f"; {out.name}/ was left as it was" if out is not None else ""
+        tail = f"; {_folder(out)} was left as it was" if out is not None else ""
         print(f"vitrine: {n} problem{'s' if n > 1 else ''} found{tail}.", file=sys.stderr)
         return 1
     return 0
+
+
+def _folder(out: Path) -> str:
+    """The output folder as messages name it: "output/", or its absolute path when its name says
+    nothing (`--out .` or `--out ..`)."""
+    if out.name in ("", "..", "."):
+        return str(out.resolve()).rstrip("/") + "/"
+    return out.name + "/"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -37,7 +45,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (RenderError, DuplicateOutput) as exc:
         progress.fail()
         print(f"vitrine: {exc}", file=sys.stderr)
-        print(f"vitrine: the build failed; {out.name}/ was left as it was.", file=sys.stderr)
+        print(f"vitrine: the build failed; {_folder(out)} was left as it was.", file=sys.stderr)
         return 1
     if result.skipped:
         print(f"Nothing changed since the last build: {_shown(out)} is up to date ({result.seconds:.2f} s).")

@@ -987,6 +987,21 @@ def test_bom_and_crlf_do_not_shift_positions(site):
                    "vitrine: 1 problem found.\n")
 
 
+@pytest.mark.parametrize("out, shown", [("public", "public/"), (".", "{here}/"), ("..", "{parent}/")])
+def test_the_summary_names_the_output_folder_as_given(site, tmp_path, monkeypatch, out, shown):
+    """`--out .` ended with "/ was left as it was"."""
+    root = site({"content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
+        "category: transversal", "category: oral")})
+    here = tmp_path / "elsewhere" / "here"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    status, _, err = run_cli("build", "--site", str(root), "--out", out)
+    assert status == 1
+    assert err.splitlines()[-1] == ("vitrine: 1 problem found; "
+                                    + shown.format(here=here, parent=here.parent) + " was left as it was.")
+    assert sorted(p.name for p in here.iterdir()) == []
+
+
 def test_every_problem_of_a_run_is_reported_sorted(site):
     root = site({
         BADGE: text(MINIMAL[BADGE]).replace("issuer: bu", "issuer: bux").replace("level: 1", "level: 0"),
