@@ -340,7 +340,7 @@ def cmd_new(args) -> int:
         file = create(root, args.kind, args.slug)
     except ScaffoldError as exc:
         print(f"vitrine: {exc}", file=sys.stderr)
-        return 1
+        return 2 if not SLUG_RE.match(args.slug) else 1  # a bad slug is a wrong command line (README: 2)
     lang = _site_language(root)
     rel = file.relative_to(root).as_posix()
     if lang == "fr":

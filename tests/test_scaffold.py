@@ -109,7 +109,7 @@ def test_refuses_an_existing_file(site):
 def test_refuses_an_invalid_slug(site, slug: str, hint: str):
     root = site()
     status, out, err = run_cli("new", "competency", slug, "--site", str(root))
-    assert (status, out) == (1, "")
+    assert (status, out) == (2, "")  # a wrong command line, as README says
     assert err == f'vitrine: "{slug}" is not a valid slug: use lowercase letters, digits and hyphens{hint}\n'
     assert sorted(p.name for p in (root / "content/competencies").iterdir()) == ["oral.md"]
 
