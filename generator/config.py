@@ -165,6 +165,19 @@ def _smtp(f: Fields) -> Smtp:
     return Smtp(host=host, port=port, starttls=starttls and not ssl, ssl=ssl, username=username, sender=sender)
 
 
+def position(root: Path, key: tuple) -> tuple[int, int]:
+    """Where a setting is written in site.yaml, for problems found after loading (signing keys):
+    a block mapping at its key, a flow one at its "{"; 1:1 when it cannot be told."""
+    try:
+        text, problem = decode((root / CONFIG_FILE).read_bytes(), CONFIG_FILE)
+    except OSError:
+        return (1, 1)
+    r = read_yaml(text or "", CONFIG_FILE)
+    if problem or r.problem or not isinstance(r.value, dict):
+        return (1, 1)
+    return Document(CONFIG_FILE, r.value, "", 1, r.marks, r.key_marks, r.raw).where_whole(key)
+
+
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
     file = root / CONFIG_FILE
     if not file.is_file():

@@ -197,6 +197,35 @@ def hygiene(root: Path, keys_dir: str = "keys") -> list:
     return out
 
 
+def signing_problems(config: Any) -> list:
+    """What keeps the signing that site.yaml turns on from working, as problems at its `signing`
+    setting: an unusable keys folder or key, or a missing key for each format that needs one (both
+    named when both are missing). Empty when signing can go ahead."""
+    from .config import CONFIG_FILE, position
+    from .errors import Problem
+
+    wanted = [name for name, on in (("ob2", config.signing.ob2), ("ob3", config.signing.ob3)) if on]
+    if not wanted:
+        return []
+    line, col = position(config.root, ("signing",))
+    keys_dir = config.signing.keys
+    try:
+        keys = load_keys(config.root, keys_dir)
+    except KeyProblem as exc:
+        return [Problem(CONFIG_FILE, line, col, "signing" + (f".{wanted[0]}" if len(wanted) == 1 else ""), str(exc))]
+    out = []
+    if config.signing.ob2 and keys.current_rsa is None:
+        why = "every RSA key is retired" if keys.rsa else f"no RSA key in {keys_dir}/ nor in ${ENV['rsa']}"
+        out.append(Problem(CONFIG_FILE, line, col, "signing.ob2", f"signed Open Badges 2.0 assertions need a key, "
+                                                                  f"and {why}: run `vitrine keys init` (or `vitrine keys rotate`)"))
+    if config.signing.ob3 and keys.current_ed25519 is None:
+        why = ("every Ed25519 key is retired" if keys.ed25519
+               else f"no Ed25519 key in {keys_dir}/ nor in ${ENV['ed25519']}")
+        out.append(Problem(CONFIG_FILE, line, col, "signing.ob3", f"Open Badges 3.0 credentials need a key, and {why}: "
+                                                                  "run `vitrine keys init` (or `vitrine keys rotate`)"))
+    return out
+
+
 # ---------------------------------------------------------------- making keys
 
 def _new_key(kind: str) -> Any:

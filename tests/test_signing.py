@@ -130,8 +130,10 @@ def test_signing_without_keys_or_with_exposed_keys_is_a_plain_error(signed_site)
     root = signed_site(keys=False)
     status, out, err = run_cli("build", "--site", str(root), "--force")
     assert status == 1 and "Traceback" not in err
-    assert err.splitlines()[0] == ("site.yaml: signing.ob2: signed Open Badges 2.0 assertions need a key, and no RSA "
-                                   "key in keys/ nor in $VITRINE_OB2_KEY: run `vitrine keys init` (or `vitrine keys rotate`)")
+    line = (root / "site.yaml").read_text().splitlines().index(SIGNING.strip()) + 1
+    assert err.splitlines()[0] == (f"site.yaml:{line}:10: signing.ob2: signed Open Badges 2.0 assertions need a key, "
+                                   "and no RSA key in keys/ nor in $VITRINE_OB2_KEY: run `vitrine keys init` "
+                                   "(or `vitrine keys rotate`)")
     assert not (root / "output").exists()
     text = (root / "site.yaml").read_text().replace(SIGNING, "signing: {ob2: true, keys: static/keys}\n")
     (root / "site.yaml").write_text(text)
@@ -140,8 +142,25 @@ def test_signing_without_keys_or_with_exposed_keys_is_a_plain_error(signed_site)
     (root / "keys").rename(root / "static/keys")  # keys/ would be copied into the site
     status, out, err = run_cli("build", "--site", str(root), "--force")
     assert status == 1 and "Traceback" not in err
-    assert "site.yaml: signing.ob2: keys folder static/keys/ is inside static/" in err
+    assert f"site.yaml:{line}:10: signing.ob2: keys folder static/keys/ is inside static/" in err
     assert not (root / "output").exists()
+
+
+def test_both_formats_without_keys_are_both_named_at_the_signing_setting(signed_site):
+    """Only the 2.0 key was named: the 3.0 one was missing too, found after the next try."""
+    root = signed_site(keys=False)
+    text = (root / "site.yaml").read_text().replace(SIGNING, "signing:\n  ob2: true\n  ob3: true\n")
+    (root / "site.yaml").write_text(text)
+    line = text.splitlines().index("signing:") + 1
+    status, out, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 1 and "Traceback" not in err
+    assert err.splitlines() == [
+        f"site.yaml:{line}:1: signing.ob2: signed Open Badges 2.0 assertions need a key, and no RSA key in keys/ "
+        "nor in $VITRINE_OB2_KEY: run `vitrine keys init` (or `vitrine keys rotate`)",
+        f"site.yaml:{line}:1: signing.ob3: Open Badges 3.0 credentials need a key, and no Ed25519 key in keys/ "
+        "nor in $VITRINE_OB3_KEY: run `vitrine keys init` (or `vitrine keys rotate`)",
+        "vitrine: 2 problems found; output/ was left as it was.",
+    ]
 
 
 def test_a_rotation_is_a_change_for_the_next_build(signed_site):

@@ -35,7 +35,7 @@ from typing import Any
 from .. import baking, designer, jws, tracking
 from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
-from ..keys import KeyInfo, KeyProblem, load_keys
+from ..keys import KeyInfo, KeyProblem, load_keys, signing_problems
 from ..model import Award, Badge, Issuer
 from .base import Job, JobGroup, Renderer
 from .images import _cached
@@ -135,12 +135,10 @@ def signing(r: Renderer) -> Signing | None:
         keys_dir = r.config.signing.keys
         try:
             keys = load_keys(r.config.root, keys_dir)
-        except KeyProblem as exc:
-            raise SiteError([Problem("site.yaml", 0, 0, "signing.ob2", str(exc))]) from None
-        if keys.current_rsa is None:
-            why = "every RSA key is retired" if keys.rsa else f"no RSA key in {keys_dir}/ nor in $VITRINE_OB2_KEY"
-            raise SiteError([Problem("site.yaml", 0, 0, "signing.ob2", f"signed Open Badges 2.0 assertions need a key, "
-                                     f"and {why}: run `vitrine keys init` (or `vitrine keys rotate`)")])
+        except KeyProblem:
+            raise SiteError(signing_problems(r.config)) from None
+        if keys.current_rsa is None:  # every format's missing key named at once, at site.yaml's signing
+            raise SiteError(signing_problems(r.config))
         r.__dict__["_ob2_signing"] = Signing(keys.rsa, keys.current_rsa)
     return r.__dict__["_ob2_signing"]
 

@@ -26,7 +26,7 @@ from datetime import date
 from .. import baking, designer, tracking
 from ..awards import award_groups, record_key, today
 from ..errors import Problem, SiteError
-from ..keys import KeyProblem, load_keys
+from ..keys import KeyProblem, load_keys, signing_problems
 from ..model import Award, Badge
 from ..ob3 import credential as cred
 from ..ob3 import did as didweb
@@ -67,12 +67,10 @@ def _make_state(r: Renderer) -> State:
     keys_dir = r.config.signing.keys
     try:
         keys = load_keys(r.config.root, keys_dir)
-    except KeyProblem as exc:
-        raise _fail("signing.ob3", str(exc)) from None
-    if keys.current_ed25519 is None:
-        why = "every Ed25519 key is retired" if keys.ed25519 else f"no Ed25519 key in {keys_dir}/ nor in $VITRINE_OB3_KEY"
-        raise _fail("signing.ob3", f"Open Badges 3.0 credentials need a key, and {why}: "
-                                   "run `vitrine keys init` (or `vitrine keys rotate`)")
+    except KeyProblem:
+        raise SiteError(signing_problems(r.config)) from None
+    if keys.current_ed25519 is None:  # every format's missing key named at once, at site.yaml's signing
+        raise SiteError(signing_problems(r.config))
     known, problems = status.read_indexes(r.config.root)
     if problems:
         raise SiteError(problems)
