@@ -34,7 +34,7 @@ from typing import Any
 
 from .. import baking, designer, jws, tracking
 from ..awards import award_groups, record_key, today
-from ..errors import Problem, SiteError
+from ..errors import SiteError
 from ..keys import KeyInfo, KeyProblem, load_keys, signing_problems
 from ..model import Award, Badge, Issuer
 from .base import Job, JobGroup, Renderer
