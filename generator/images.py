@@ -1,4 +1,5 @@
-"""Find and check the images content refers to (PNG or SVG, square, big enough, safe)."""
+"""Find and check the images content refers to: badge images and logos (PNG or SVG, square, big
+enough, safe), and the images of Markdown bodies (PNG, JPEG, GIF, WebP or SVG: check_picture)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import warnings
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from PIL import Image as PILImage
 
-from .content import Ref
 from .errors import Problem
 from .model import Image
+
+if TYPE_CHECKING:  # content imports bodies, which imports this module
+    from .content import Ref
 
 MIN_PNG_SIZE = 256
 MAX_PIXELS = 4096 * 4096  # past this, a PNG is refused as a possible decompression bomb
@@ -190,14 +194,87 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _too_large(size: tuple[int, int] | None, square: bool, min_size: int) -> str:
-    """Why a PNG is refused for its size, and what size to make it instead."""
+def _too_large(size: tuple[int, int] | None, square: bool | None, min_size: int) -> str:
+    """Why an image is refused for its size, and what size to make it instead (a badge when
+    `square`, a logo when False, another picture when None)."""
     shown = f"is {size[0]}×{size[1]} pixels: too large" if size else "is too large"
     side = int(math.isqrt(MAX_PIXELS))
-    advice = (f"resize it, to {GOOD_PNG_SIZE}×{GOOD_PNG_SIZE} for example (a badge needs at least {min_size}×{min_size})"
+    advice = ("resize it" if square is None else
+              f"resize it, to {GOOD_PNG_SIZE}×{GOOD_PNG_SIZE} for example (a badge needs at least {min_size}×{min_size})"
               if square else f"resize it, to {GOOD_PNG_SIZE} pixels wide for example (at least {min_size} pixels "
                              "on its shorter side)")
     return f"{shown} to decode safely (at most {side}×{side}, {MAX_PIXELS:,} pixels in all): {advice}"
+
+
+def _decode(file: Path, fail, name: str, fmt: str, square: bool | None = None,
+            min_size: int = 0) -> tuple[int, int] | None:
+    """Width and height of a raster image that Pillow reads as `fmt` and decodes whole, safely.
+    `square` and `min_size`: what a badge (True) or a logo (False) needs, said when it is too large."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(file) as img:
+                if img.format != fmt:
+                    fail(f"is not a {name} image (its content is not {name} data)")
+                    return None
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    fail(_too_large((width, height), square, min_size))
+                    return None
+                img.verify()
+            with PILImage.open(file) as img:  # verify() checks chunks; decoding finds damaged data
+                img.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        with open(file, "rb") as handle:  # the size its header declares (a PNG's), to say it
+            fail(_too_large(_png_size(handle.read(24)), square, min_size))
+        return None
+    except ValueError as exc:
+        if "too large" not in str(exc):  # Pillow bounds text chunks (MAX_TEXT_CHUNK)
+            fail(f"is a damaged {name} image (cannot be decoded)")
+        else:
+            fail("has a compressed text chunk too large to decode safely (a decompression bomb?)")
+        return None
+    except Exception:  # Pillow raises many kinds for broken files
+        fail(f"is a damaged {name} image (cannot be decoded)")
+        return None
+    return width, height
+
+
+def _safe_svg(data: bytes, fail) -> ET.Element | None:
+    """The root of an SVG that is safe to publish as it is, or None (the reason given to `fail`)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail("is not UTF-8 text: save the SVG as UTF-8")
+        return None
+    if "<!ENTITY" in text or "<!DOCTYPE" in text:
+        fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
+        return None
+    try:
+        root, instructions = parse_svg(text.lstrip("\ufeff"))
+    except (ET.ParseError, ValueError) as exc:
+        fail(f"is not a readable SVG image ({exc})")
+        return None
+    if root.tag not in (_SVG_NS + "svg", "svg"):
+        fail("is not an SVG image (its root element is not <svg>)")
+        return None
+    danger = svg_danger(root, instructions)
+    if danger:
+        fail(f"is refused: it {danger}")
+        return None
+    return root
+
+
+def _read(file: Path, fail) -> bytes | None:
+    data = file.read_bytes()
+    if len(data) > MAX_BYTES:
+        fail(f"is {math.ceil(len(data) / 100_000) / 10:g} MB: at most {MAX_BYTES // 1_000_000} MB expected")
+        return None
+    return data
+
+
+def _rel(file: Path, site_root: Path) -> str:
+    return file.relative_to(site_root.resolve()).as_posix() if file.is_relative_to(site_root.resolve()) else file.name
 
 
 def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], min_size: int = MIN_PNG_SIZE,
@@ -206,40 +283,20 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
     def fail(message: str) -> None:
         problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f'"{ref.value}" {message}'))
 
-    data = file.read_bytes()
-    rel = file.relative_to(site_root.resolve()).as_posix() if file.is_relative_to(site_root.resolve()) else file.name
-    if len(data) > MAX_BYTES:
-        fail(f"is {math.ceil(len(data) / 100_000) / 10:g} MB: at most {MAX_BYTES // 1_000_000} MB expected")
+    data = _read(file, fail)
+    if data is None:
         return None
+    rel = _rel(file, site_root)
     digest = hashlib.sha256(data).hexdigest()
     suffix = file.suffix.lower()
     if suffix == ".png":
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
             fail("is not a PNG image (its content is not PNG data)")
             return None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-                with PILImage.open(file) as img:
-                    width, height = img.size
-                    if width * height > MAX_PIXELS:
-                        fail(_too_large((width, height), square, min_size))
-                        return None
-                    img.verify()
-                with PILImage.open(file) as img:  # verify() checks chunks; decoding finds damaged data
-                    img.load()
-        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-            fail(_too_large(_png_size(data), square, min_size))
+        size = _decode(file, fail, "PNG", "PNG", square, min_size)
+        if size is None:
             return None
-        except ValueError as exc:
-            if "too large" not in str(exc):  # Pillow bounds text chunks (MAX_TEXT_CHUNK)
-                fail("is a damaged PNG image (cannot be decoded)")
-            else:
-                fail("has a compressed text chunk too large to decode safely (a decompression bomb?)")
-            return None
-        except Exception:  # Pillow raises many kinds for broken files
-            fail("is a damaged PNG image (cannot be decoded)")
-            return None
+        width, height = size
         if square and width != height:
             fail(f"is {width}×{height} pixels: a badge image must be square")
             return None
@@ -248,25 +305,8 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
             return None
         return Image(source=file, rel=rel, kind="png", width=width, height=height, digest=digest)
     if suffix == ".svg":
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            fail("is not UTF-8 text: save the SVG as UTF-8")
-            return None
-        if "<!ENTITY" in text or "<!DOCTYPE" in text:
-            fail("has a DOCTYPE or entity declarations: not allowed in an SVG image")
-            return None
-        try:
-            root, instructions = parse_svg(text.lstrip("\ufeff"))
-        except (ET.ParseError, ValueError) as exc:
-            fail(f"is not a readable SVG image ({exc})")
-            return None
-        if root.tag not in (_SVG_NS + "svg", "svg"):
-            fail("is not an SVG image (its root element is not <svg>)")
-            return None
-        danger = svg_danger(root, instructions)
-        if danger:
-            fail(f"is refused: it {danger}")
+        root = _safe_svg(data, fail)
+        if root is None:
             return None
         size = _svg_size(root)
         if size is None:
@@ -278,3 +318,35 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
         return Image(source=file, rel=rel, kind="svg", width=int(size[0]), height=int(size[1]), digest=digest)
     fail("is not a PNG or SVG file (by its name)")
     return None
+
+
+# What a Markdown body may show, by the file's name: kind, and the format Pillow must read.
+PICTURES = {".png": ("png", "PNG"), ".jpg": ("jpeg", "JPEG"), ".jpeg": ("jpeg", "JPEG"), ".gif": ("gif", "GIF"),
+            ".webp": ("webp", "WEBP"), ".svg": ("svg", "SVG")}
+
+
+def check_picture(file: Path, ref: Ref, site_root: Path, problems: list[Problem]) -> Image | None:
+    """An image of a Markdown body: a PNG, JPEG, GIF or WebP that decodes whole (and is not a
+    decompression bomb), or an SVG as safe as a badge's; any size or shape."""
+    def fail(message: str) -> None:
+        problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f'"{ref.value}" {message}'))
+
+    kind, fmt = PICTURES.get(file.suffix.lower(), (None, None))
+    if kind is None:
+        fail("is not an image a page can show: PNG, JPEG, GIF, WebP or SVG expected (by its name)")
+        return None
+    data = _read(file, fail)
+    if data is None:
+        return None
+    if kind == "svg":
+        root = _safe_svg(data, fail)
+        if root is None:
+            return None
+        width, height = _svg_size(root) or (0, 0)
+    else:
+        size = _decode(file, fail, kind.upper() if kind != "webp" else "WebP", fmt)
+        if size is None:
+            return None
+        width, height = size
+    return Image(source=file, rel=_rel(file, site_root), kind=kind, width=int(width), height=int(height),
+                 digest=hashlib.sha256(data).hexdigest())
