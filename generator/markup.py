@@ -58,7 +58,9 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # Extension objects, not names: a name is looked up among installed packages' entry points,
 # which costs every command a twentieth of a second of start-up.
-_MD = markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _ShiftHeadingsExtension()], output_format="html")
+# Tables align their cells with the `align` attribute, which the sanitizer keeps (not a style).
+_MD = markdown.Markdown(extensions=[ExtraExtension(tables={"use_align_attribute": True}), SaneListExtension(),
+                                    _ShiftHeadingsExtension()], output_format="html")
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -98,15 +100,21 @@ def _time_budget(seconds: float):
 
 
 def to_html(text: str, top_heading: int = 2) -> str:
-    """Render Markdown; one converter is reused (creating one costs more than a small body).
-    Raises TooSlow for a text that would take too long (see RENDER_SECONDS)."""
+    """Render Markdown, sanitized. Raises TooSlow for a text that would take too long (see
+    RENDER_SECONDS). Content bodies go through bodies.render, which also says what the
+    sanitizer removed."""
+    return sanitize(convert(text, top_heading))
+
+
+def convert(text: str, top_heading: int = 2) -> str:
+    """Markdown to HTML, not yet sanitized; one converter is reused (creating one costs more
+    than a small body). Raises TooSlow (see RENDER_SECONDS)."""
     if not text.strip():
         return ""
     with _time_budget(RENDER_SECONDS):
         _MD.reset()
         _MD.top_heading = top_heading  # type: ignore[attr-defined]
-        converted = _MD.convert(text)
-    return sanitize(converted)
+        return _MD.convert(text)
 
 
 def sanitize(markup: str) -> str:
