@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import markup
+from . import bodies, markup
 from .errors import Problem, did_you_mean
 from .fields import CONTROL_RE, Fields, control_problem
 from .frontmatter import Document, parse_frontmatter
@@ -144,7 +144,7 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     parsed.refs = {"parent": [parent] if parent else [], "image": [image] if image else []}
     parsed.obj = Issuer(slug=slug, name=name or slug, url=url or "", email=email or "", description=description,
                         image_alt=image_alt or (name or slug), linkedin_organization_id=linkedin, request=request,
-                        body_html=markup.to_html(doc.body), source=path)
+                        body_html=bodies.render(doc, parsed), source=path)
     return parsed
 
 
@@ -209,15 +209,15 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     if retired_on is not None and status != "retired":
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
-    body_html = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING)
-    parsed.refs = {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
+    body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
+    parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
                    "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs}
-    parsed.extra = {"endorsements": comments, "tags": tags}
+    parsed.extra |= {"endorsements": comments, "tags": tags}
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]
                        design=design, alignments=alignments, level=level, status=status, validity=validity,
                        own_request=request, evidence=evidence, date=when, retired_on=retired_on,
-                       body_markdown=doc.body.strip(), body_html=body_html,
+                       body_markdown=bodies.narrative(doc, parsed), body_html=body_html,
                        body_text=markup.to_text(body_html), source=path)
     return parsed
 
@@ -233,7 +233,7 @@ def parse_competency(text: str, path: str, slug: str) -> Parsed:
                      code=f.text("code", oneline=True, max_len=40), url=f.url("url"),
                      group=f.text("group", oneline=True, max_len=200), source=path)
     f.done()
-    obj.body_html = markup.to_html(doc.body)
+    obj.body_html = bodies.render(doc, parsed)
     parsed.obj = obj
     return parsed
 
@@ -246,7 +246,7 @@ def parse_page(text: str, path: str, slug: str) -> Parsed:
     title = f.text("title", required=True, oneline=True, max_len=200)
     menu = f.integer("menu", minimum=0)
     f.done()
-    parsed.obj = Page(slug=slug, title=title or slug, menu=menu, body_html=markup.to_html(doc.body), source=path)
+    parsed.obj = Page(slug=slug, title=title or slug, menu=menu, body_html=bodies.render(doc, parsed), source=path)
     return parsed
 
 
@@ -295,7 +295,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         else:
             f.fail(name, "unknown field" + did_you_mean(name, TRANSLATABLE[kind]), on_key=True)
     if doc.body.strip():
-        out["body_html"] = markup.to_html(doc.body, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
+        out["body_html"] = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
     parsed.translation = out
     return parsed
 

@@ -1,9 +1,10 @@
 """Authoring checks on a loaded site: warnings, not errors (`vitrine check --strict` fails on them).
 
 The loader accepts a site that builds; these checks say where it could serve its readers better:
-images without alternative text, criteria too short to be useful, a badge with no competency,
-images too small or not square, links in Markdown bodies that lead nowhere or are malformed, a
-badge nobody can apply for, placeholders left by `vitrine new`.
+criteria too short to be useful, a badge with no competency, images too small or not square,
+links in Markdown bodies that lead nowhere or are malformed (images of bodies are checked by the
+loader: bodies.py, which also warns of images without alternative text and of HTML the sanitizer
+removed), a badge nobody can apply for, placeholders left by `vitrine new`.
 
 They read the `Site` model. Positions are found only for what is reported: the file is read
 again (its frontmatter for a field's position, its text for a link), so a clean site costs
@@ -18,9 +19,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from . import designer
+from . import designer, rawhtml
+from .bodies import same_body
 from .errors import Problem, did_you_mean
 from .fields import URL_RE
 from .frontmatter import Document, decode, parse_frontmatter
@@ -30,9 +32,9 @@ from .scaffold import PLACEHOLDER_RE
 MIN_CRITERIA_WORDS = 40
 MIN_PNG_PX = 512
 MIN_CONTRAST = 4.5  # WCAG AA for text
-_LINK_RE = re.compile(r'<(a|img)\b[^>]*?\b(href|src)="([^"]*)"', re.I)
-_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
-_ALT_RE = re.compile(r'\balt="([^"]*)"', re.I)
+_URL_TAG_RE = re.compile(r"<(a|img)\b([^>]*)>")  # the sanitizer writes lowercase names, "quoted" values
+_URL_ATTR_RE = re.compile(r'\s(href|src)="([^"]*)"')
+_ALT_RE = re.compile(r'\salt="([^"]*)"')
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # A relative link whose first part looks like a host name: a web address without https://.
 _BARE_HOST_RE = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2}|com|org|net|edu|gouv|info|eu)(?:/|$))", re.I)
@@ -87,25 +89,22 @@ class _Source:
         self.load()
         return self._doc.body_line if self._doc is not None else 1
 
-    def find_in_body(self, needle: str, whole_file: bool = False) -> tuple[int, int]:
-        """Line and column of `needle` in the body (or the whole file), written as a Markdown link
-        target if it is one (`](needle)`), else anywhere; the body's start when not found."""
-        text = self.text
-        lines = text.split("\n")
-        start = 0 if whole_file else self.body_line - 1
-        offset = sum(len(line) + 1 for line in lines[:start])
-        at = -1
-        if needle:
-            for before, after in (("](", ")"), ("](", " "), ("<", ">"), ('"', '"'), ("(", ""), ("", "")):
-                at = text.find(before + needle + after, offset)
-                if at >= 0:
-                    at += len(before)
-                    break
-        if at < 0:
-            return (self.body_line, 1)
-        line = text.count("\n", 0, at) + 1
-        col = at - (text.rfind("\n", 0, at) + 1) + 1
-        return (line, col)
+    def written(self, whole_file: bool = False) -> rawhtml.Written:
+        """Where the URLs of the body (or of the whole file: Markdown in a frontmatter field) were
+        written; a position not found is the body's start."""
+        key = "_whole" if whole_file else "_body"
+        if key not in self.__dict__:
+            text = self.text
+            start = 0 if whole_file else sum(len(line) + 1 for line in text.split("\n")[:self.body_line - 1])
+            self.__dict__[key] = rawhtml.Written(text, 1, min(start, len(text)))
+        return self.__dict__[key]
+
+    def find_url(self, url: str, nth: int = 0, whole_file: bool = False) -> tuple[int, int]:
+        """Line and column of the nth (from 0) time `url` was written as a link or image target,
+        or an href / src attribute (quoted or not); the body's start when it cannot be found."""
+        if url and self.written(whole_file).offset(("url", url), nth) is not None:
+            return self.written(whole_file).position(("url", url), nth)
+        return (self.body_line, 1)
 
 
 @dataclass
@@ -157,18 +156,18 @@ class _Linter:
             return
         whole = field_name != "body"  # Markdown in a frontmatter field (request.instructions)
         self.prefix = next((c.prefix for c in self.site.catalogues.values() if c.prefix and page_path.startswith(c.prefix)), "")
-        for tag in _IMG_RE.findall(body_html):
-            alt = _ALT_RE.search(tag)
-            if alt is None or not alt.group(1).strip():
-                src = re.search(r'\bsrc="([^"]*)"', tag)
-                where = self.source(rel).find_in_body(html.unescape(src.group(1)) if src else "<img", whole)
-                self.warn(rel, where, field_name, "an image without alternative text: say what it shows "
-                                                  "between the brackets, ![a blue microphone](image.png)")
-        for _tag, _attr, raw in _LINK_RE.findall(body_html):
-            href = html.unescape(raw).strip()
-            message = self.link_problem(page_path, href)
+        counts: dict[str, int] = {}  # the nth time a URL is used is the nth time it was written
+        for tag, attrs in _URL_TAG_RE.findall(body_html):
+            attr = _URL_ATTR_RE.search(attrs)
+            href = html.unescape(attr.group(2)) if attr else ""
+            nth = counts[href] = counts.get(href, -1) + 1
+            alt = _ALT_RE.search(attrs)
+            if whole and tag == "img" and (alt is None or not alt.group(1).strip()):  # bodies: bodies.py
+                self.warn(rel, self.source(rel).find_url(href, nth, whole), field_name, "an image without alternative "
+                          "text: say what it shows between the brackets, ![a blue microphone](image.png)")
+            message = self.link_problem(page_path, href.strip()) if attr else None
             if message:
-                self.warn(rel, self.source(rel).find_in_body(href, whole), field_name, message)
+                self.warn(rel, self.source(rel).find_url(href, nth, whole), field_name, message)
 
     def link_problem(self, page_path: str, href: str) -> str | None:
         if not href or href.startswith(("#", "//")):
@@ -204,7 +203,7 @@ class _Linter:
             if target == ".." or target.startswith("../"):
                 return f'"{href}" leads outside the site'
             target = "" if target == "." else target + ("/" if path.endswith("/") else "")
-        if self.exists(target):
+        if self.exists(unquote(target)):  # files are named as written: "mon image.png" is mon%20image.png
             return None
         if path.endswith(".md"):
             suggestion = self.page_for_source(page_path, path)
@@ -325,7 +324,7 @@ class _Linter:
                     continue
                 texts = [getattr(obj, n, None) for n in ("name", "title", "description", "image_alt", "group")]
                 self.placeholders(rel, [t for t in texts if isinstance(t, str)] + [obj.body_html])
-                if obj.body_html != original.body_html:
+                if not same_body(obj.body_html, original.body_html):
                     self.body(rel, cat.prefix + obj.path, obj.body_html)
 
 
@@ -343,7 +342,10 @@ def output_paths(site: Site) -> set[str]:
 
 def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
     """Every authoring warning of a loaded site, sorted."""
-    linter = _Linter(site, output_paths(site) if targets is None else targets)
+    known = output_paths(site) if targets is None else targets
+    if any(not image.shown for image in site.media):  # a draft's images: checked, so its links to them are good
+        known = known | {image.path for image in site.media}
+    linter = _Linter(site, known)
     cat = site.default
     for issuer in cat.issuers.values():
         linter.issuer(cat, issuer)

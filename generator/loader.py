@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .workers import can_fork, pool as workers_pool
-from . import designer, keys, markup, parse_cache
+from . import bodies, designer, keys, markup, parse_cache
 from .awards import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
@@ -398,8 +398,10 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     parsed: dict[str, dict[str, Parsed]] = {k: {} for k in KINDS.values()}
     translations: dict[tuple[str, str], dict] = {}
     per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
+    media = bodies.Media(config, problems)  # the images of Markdown bodies
     for task, result in zip(tasks, parse_all(tasks, jobs)):
         problems.extend(result.problems)
+        media.add(task.lang or config.language, result)
         if task.lang:
             if result.translation is not None:
                 per_lang[task.lang][(task.kind, task.slug)] = result.translation
@@ -421,5 +423,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))
     catalogues = {lang: _assemble(config, lang, parsed, resolver.links, per_lang[lang]) for lang in config.languages}
+    media.place(catalogues)
     count_holders(catalogues.values(), awards)
-    return Site(config=config, catalogues=catalogues, warnings=sorted(set(problems)), awards=awards)
+    return Site(config=config, catalogues=catalogues, warnings=sorted(set(problems)), awards=awards,
+                media=media.published())

@@ -34,13 +34,14 @@ class Image:
 
     source: Path | None  # absolute path of the file read (None when drawn)
     rel: str  # path relative to the site root, for messages
-    kind: str  # "png" or "svg"
+    kind: str  # "png" or "svg"; the images of bodies also "jpeg", "gif", "webp"
     width: int
     height: int
     digest: str  # sha256 hex of the bytes: cache key for derived images
     path: str = ""  # where it is published, site-relative ("badges/x.png")
     thumb_path: str = ""  # card thumbnail, site-relative (same as path for SVG)
     drawn: bool = False  # drawn from a `design` block rather than read from a file
+    shown: bool = True  # an image of a body: False when only drafts show it (checked, not published)
 
 
 @dataclass
@@ -388,6 +389,7 @@ class Site:
     catalogues: dict[str, Catalogue]  # default language first
     warnings: list = field(default_factory=list)  # errors.Problem with warning=True
     awards: list[Award] = field(default_factory=list)  # in file order; see awards.py
+    media: list[Image] = field(default_factory=list)  # the images of Markdown bodies, by path (bodies.py)
 
     @property
     def default(self) -> Catalogue:

@@ -205,3 +205,24 @@ def test_signed_assertions(site, tmp_path, monkeypatch):
     assert not report["valid"] and report["errors"] == [
         f"Assertion {BASE}assertions/{ids[0]}.json has been revoked in RevocationList {BASE}revocations/bu.json "
         "with reason: Erreur"], report
+
+
+def test_a_badge_whose_criteria_hold_html_images_and_relative_links(site, tmp_path):
+    """The BadgeClass's criteria narrative: Markdown without what the page's sanitizer removes,
+    with absolute links and images (bodies.py); the validator still accepts the award."""
+    from test_bodies import HOSTILE, picture
+    from test_lint import badge
+
+    root = site({"content/badges/prise-de-parole.md": badge(HOSTILE), "content/badges/impro.png": picture("PNG"),
+                 "awards/test.yaml": RECORDS.split("- id: 6a9d7d0f")[0]})
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    output = root / "output"
+    narrative = json.loads((output / "badges/prise-de-parole.json").read_text())["criteria"]["narrative"]
+    assert "javascript" not in narrative.lower() and "<script" not in narrative
+    assert f"![Un masque violet]({BASE}media/badges/impro.png)" in narrative
+    award = "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f"
+    reports = validate(output, [{"input": f"{BASE}assertions/{award}.json", "email": "alice.martin@example.org"},
+                                {"file": bake_to(tmp_path, output, award)}])
+    for report in reports:
+        assert report["valid"] and not report["errors"], report

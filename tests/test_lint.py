@@ -73,7 +73,7 @@ def test_no_way_to_apply(site):
 
 
 def test_image_without_alt_in_a_body(site):
-    body = BADGE_CRITERIA + "\n![](../prise-de-parole.svg)\n\n![Un disque](../prise-de-parole.svg)\n"
+    body = BADGE_CRITERIA + "\n![](badge.svg)\n\n![Un disque](badge.svg)\n"
     root = site({BADGE: badge(body)})
     assert warnings(root) == [
         f"{BADGE}:20:5: warning: body: an image without alternative text: say what it shows between the "

@@ -1,4 +1,5 @@
-"""Badge images and issuer logos: originals copied, PNG card thumbnails, designed badges drawn.
+"""Badge images and issuer logos: originals copied, PNG card thumbnails, designed badges drawn;
+the images of Markdown bodies copied once, to `media/<path under content/>` (bodies.py).
 
 Derived images are cached by the digest of their source in the site's cache folder, so a
 rebuild does not resize or draw again.
@@ -29,6 +30,7 @@ def jobs(r: Renderer) -> list[Job]:
             out.append(Job(image.path, "images", lambda i=image: i.source.read_bytes()))
         if image.thumb_path != image.path:
             out.append(Job(image.thumb_path, "images", lambda i=image, d=design: _thumbnail(r, i, d)))
+    out += [Job(image.path, "images", lambda i=image: i.source.read_bytes()) for image in r.site.media if image.shown]
     return out
 
 
