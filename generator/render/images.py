@@ -1,6 +1,9 @@
 """Badge images and issuer logos: originals copied, PNG card thumbnails, designed badges drawn;
 the images of Markdown bodies copied once, to `media/<path under content/>` (bodies.py).
 
+Images from content/ are published without their metadata (strip.py: EXIF, text chunks,
+comments...), stripped once per build (`published`), also for the baked badges made from them.
+
 Derived images are cached by the digest of their source in the site's cache folder, so a
 rebuild does not resize or draw again.
 """
@@ -11,7 +14,8 @@ import io
 
 from PIL import Image as PILImage
 
-from .. import designer
+from .. import designer, tracking
+from ..strip import strip
 from ..model import Image
 from .base import Job, Renderer, disk_cached
 
@@ -27,11 +31,18 @@ def jobs(r: Renderer) -> list[Job]:
         if image.drawn:
             out.append(Job(image.path, "images", lambda i=image, d=design: _cached(r, i.digest, "512", lambda: designer.draw(d, 512))))
         else:
-            out.append(Job(image.path, "images", lambda i=image: i.source.read_bytes()))
+            out.append(Job(image.path, "images", lambda i=image: published(r, i)))
         if image.thumb_path != image.path:
             out.append(Job(image.thumb_path, "images", lambda i=image, d=design: _thumbnail(r, i, d)))
-    out += [Job(image.path, "images", lambda i=image: i.source.read_bytes()) for image in r.site.media if image.shown]
+    out += [Job(image.path, "images", lambda i=image: published(r, i)) for image in r.site.media if image.shown]
     return out
+
+
+def published(r: Renderer, image: Image) -> bytes:
+    """The bytes of an image from content/ as published: without metadata, stripped once per
+    build (a badge's image is also the base of its baked images; one file may serve twice)."""
+    return tracking.remember(r.__dict__.setdefault("_published_images", {}), (image.digest, image.kind),
+                             lambda: strip(image.source.read_bytes(), image.kind))  # type: ignore[union-attr]
 
 
 def _cached(r: Renderer, digest: str, variant: str, make) -> bytes:

@@ -38,7 +38,7 @@ from ..errors import SiteError
 from ..keys import KeyInfo, KeyProblem, load_keys, signing_problems
 from ..model import Award, Badge, Issuer
 from .base import Job, JobGroup, Renderer
-from .images import _cached
+from .images import _cached, published
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
@@ -256,7 +256,7 @@ def badge_image(r: Renderer, badge: Badge) -> bytes:
     def read() -> bytes:
         if badge.image.drawn:
             return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
-        return badge.image.source.read_bytes()  # type: ignore[union-attr]
+        return published(r, badge.image)
     return tracking.remember(r.__dict__.setdefault("_ob2_images", {}), badge.slug, read)
 
 

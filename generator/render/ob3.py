@@ -35,7 +35,7 @@ from ..ob3 import status
 from ..ob3.canon import CanonError, UndefinedTerm
 from ..ob3.issue import CACHE_DIR, Issuer, ProofCache, dumps
 from .base import Job, JobGroup, Renderer
-from .images import _cached
+from .images import _cached, published
 
 
 @dataclass
@@ -201,7 +201,7 @@ def jobs(r: Renderer) -> list[Job]:
         badge = cat.badges[slug]
         if badge.image.drawn:
             return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
-        return badge.image.source.read_bytes()  # type: ignore[union-attr]
+        return published(r, badge.image)
 
     def baked_around(slug: str) -> tuple[bytes, bytes]:
         return tracking.remember(around, slug, lambda: _baked_around(slug))
