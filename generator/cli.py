@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, award_cli, scaffold
-from .build import RenderError, build
+from .build import RenderError, StrictFailure, build
 from .errors import Problem, SiteError
 from .progress import Progress
 from .writer import DuplicateOutput
@@ -38,22 +38,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else site / "output"
     progress = Progress()  # a bar on a terminal, plain lines in CI (progress.py)
     try:
-        result = build(site, out, workers=args.jobs, force=args.force, progress=progress)
+        result = build(site, out, workers=args.jobs, force=args.force, progress=progress, strict=args.strict)
     except SiteError as exc:
         progress.fail()
         return _report(exc.problems, out)
+    except StrictFailure as exc:  # warnings count as errors: nothing was written
+        progress.fail()
+        _report(exc.warnings)
+        n = len(exc.warnings)
+        print(f"vitrine: {n} warning{'s' if n > 1 else ''} and --strict: failing; {_folder(out)} was left as it was.",
+              file=sys.stderr)
+        return 1
     except (RenderError, DuplicateOutput) as exc:
         progress.fail()
         print(f"vitrine: {exc}", file=sys.stderr)
         print(f"vitrine: the build failed; {_folder(out)} was left as it was.", file=sys.stderr)
         return 1
+    _report(result.warnings)  # the last build's, if this one was skipped: they are still there
     if result.skipped:
         print(f"Nothing changed since the last build: {_shown(out)} is up to date ({result.seconds:.2f} s).")
         return 0
-    _report(result.warnings)
-    if args.strict and result.warnings:
-        print(f"vitrine: {len(result.warnings)} warning(s) and --strict: failing (the site was built).", file=sys.stderr)
-        return 1
+    if result.repaired:
+        n = result.repaired
+        print(f"{n} file{'s' if n > 1 else ''} of {_folder(out)} {'were' if n > 1 else 'was'} removed or changed "
+              "since the last build: made again.")
     print(f"Built {result.pages} pages ({result.files} files) into {_shown(out)} in {result.seconds:.2f} s.")
     return 0
 

@@ -32,6 +32,13 @@ small change small:
    marked untrusted (a marker file) before it is touched, and the new record written after:
    an interrupted build leaves a folder that is not trusted, and the next build writes a
    complete new one.
+6. **What the output holds now.** The record also keeps each live file's size, time and inode
+   as the build left it (kept whole for a group left as it was); every build, even one whose
+   inputs have not changed, compares them with output/ (check_output: one stat per file, no
+   folder listing; 0.15 s for 43,000 files, shared with a forked process, or taken by it while
+   the site loads) and a file removed or written into by hand since is made again, in output/
+   and in the spare, which may share its inode. Files added by hand are not looked for: they
+   stay until a build swaps the folders. The spare is not checked: nothing but builds uses it.
 
 Without a record (first build, or after `rm -r output`), the build writes a complete new folder,
 as before. `vitrine build --force` renders everything again, and keeps the swap.
@@ -45,14 +52,17 @@ import pickle
 import shutil
 import subprocess
 import sys
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .render.base import Job, JobGroup
 from .writer import _exchange, temp_dir_for
 
-STATE_VERSION = 4
+if TYPE_CHECKING:  # not imported at run time: a build that finds nothing changed needs no renderer
+    from .render.base import Job, JobGroup
+
+STATE_VERSION = 5
 
 
 def spare_dir_for(out: Path) -> Path:
@@ -104,6 +114,10 @@ class State:
     spare_id: tuple[int, int] | None = None
     live_groups: dict[str, GroupRecord] = field(default_factory=dict)
     spare_groups: dict[str, GroupRecord] | None = None
+    # Stats: (size, mtime_ns, inode) of each file (see check_output), as the groups' keys are
+    # kept: "" -> those of the files out of groups, in order, and group -> those of its files.
+    live_stats: dict[str, bytes] = field(default_factory=dict)
+    spare_stats: dict[str, bytes] | None = None
 
 
 def load_state(file: Path) -> State | None:
@@ -124,6 +138,165 @@ def save_state(file: Path, state: State | None) -> None:
     with open(tmp, "wb") as f:
         pickle.dump((STATE_VERSION, state), f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, file)
+
+
+def _segments(files: dict[str, bytes], groups: dict[str, GroupRecord]) -> list[tuple[str, list[str]]]:
+    """The files a folder holds by its record, as its stats are kept: ("", the files out of
+    groups), then (group, its files) for each group."""
+    return [("", list(files))] + [(name, _paths(record)) for name, record in groups.items()]
+
+
+MISSING = (-1, -1, -1)
+_INODE_BITS = (1 << 63) - 1  # an array of signed 64-bit numbers holds them
+
+
+def stat_files(folder: Path, paths: list[str]) -> array:
+    """(size, mtime_ns, inode) of each file, three numbers a file; MISSING for one not there.
+    A stat per file, by its name: listing 13,000 folders would cost twice as much."""
+    values = array("q")
+    add = values.extend
+    root = str(folder) + os.sep
+    for path in paths:
+        try:
+            st = os.stat(root + path)
+        except OSError:
+            add(MISSING)
+            continue
+        add((st.st_size, st.st_mtime_ns, st.st_ino & _INODE_BITS))
+    return values
+
+
+def _stats_by_path(paths: list[str], values: bytes) -> dict[str, bytes]:
+    size = 3 * array("q").itemsize
+    return {path: values[i * size:(i + 1) * size] for i, path in enumerate(paths)}
+
+
+class _ForkedStats:
+    """stat_files() in a forked process while this one goes on; join() waits for the stats (or
+    takes them itself where there is no fork, or if that process failed)."""
+
+    def __init__(self, folder: Path, paths: list[str]):
+        self.folder, self.paths, self.pid, self.pipe = folder, paths, 0, -1
+        if not paths or not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its stats into the pipe, then out at once (no cleanup, no flush)
+            try:
+                os.close(read)
+                data = memoryview(stat_files(folder, paths).tobytes())
+                while data:
+                    data = data[os.write(write, data):]
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+
+    def join(self) -> array:
+        if not self.pid:
+            return stat_files(self.folder, self.paths)
+        with os.fdopen(self.pipe, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        values = array("q", data[:len(data) - len(data) % 8])
+        return values if len(values) == 3 * len(self.paths) else stat_files(self.folder, self.paths)
+
+
+@dataclass
+class OutputCheck:
+    """The trusted record of the live output, and the files of it that are not as the last build
+    left them (removed, or written since: another size, time or inode)."""
+
+    state: State
+    now: dict[str, bytes]  # the stats found, kept as State.live_stats
+    damaged: set[str]
+
+
+Segments = list[tuple[str, list[str]]]  # _segments()
+
+
+@dataclass
+class PendingCheck:
+    """check_output() under way, its stats taken by a forked process (start_check)."""
+
+    state: State | None = None  # None: no record to trust
+    segments: Segments = field(default_factory=list)
+    stats: _ForkedStats | None = None
+
+    def result(self) -> OutputCheck | None:
+        if self.state is None or self.stats is None:
+            return None
+        return _compare(self.state, self.segments, self.stats.join())
+
+
+SPLIT_FROM = 20_000  # files: the stats of more are taken by two processes (0.8 s for 200,000 files)
+
+
+def check_output(cache: Path, out: Path) -> OutputCheck | None:
+    """Compare output/ with its record; None when there is no record to trust (first build,
+    an interrupted one, output/ replaced by something else): everything is rendered then."""
+    state, segments = _trusted_record(cache, out)
+    if state is None:
+        return None
+    paths = [path for _, part in segments for path in part]
+    half = len(paths) // 2 if len(paths) >= SPLIT_FROM else len(paths)
+    second = _ForkedStats(out, paths[half:])
+    found = stat_files(out, paths[:half])
+    found.extend(second.join())
+    return _compare(state, segments, found)
+
+
+def start_check(cache: Path, out: Path) -> PendingCheck:
+    """check_output(), with the stats taken by a forked process while this one goes on (loading
+    the site, for a build whose inputs changed); PendingCheck.result() gives the OutputCheck."""
+    state, segments = _trusted_record(cache, out)
+    if state is None:
+        return PendingCheck()
+    return PendingCheck(state, segments, _ForkedStats(out, [path for _, part in segments for path in part]))
+
+
+def _trusted_record(cache: Path, out: Path) -> tuple[State | None, Segments]:
+    file = state_file(cache, out)
+    state = load_state(file)
+    if state is None or file.with_suffix(".live-busy").exists() or state.live_id != _identity(out):
+        return None, []
+    segments = _segments(state.live, state.live_groups)
+    size = 3 * array("q").itemsize
+    if any(len(state.live_stats.get(name, b"")) != size * len(part) for name, part in segments):
+        return None, []
+    return state, segments
+
+
+def _compare(state: State, segments: Segments, found: array) -> OutputCheck:
+    recorded = array("q", b"".join(state.live_stats[name] for name, _ in segments))
+    now, start = {}, 0
+    for name, part in segments:
+        now[name] = found[3 * start:3 * (start + len(part))].tobytes()
+        start += len(part)
+    if found == recorded:  # compared in C: the no-change build of 43,000 files is mostly the stats
+        return OutputCheck(state, now, set())
+    paths = [path for _, part in segments for path in part]
+    damaged = {paths[i] for i in range(len(paths)) if found[i * 3:i * 3 + 3] != recorded[i * 3:i * 3 + 3]}
+    return OutputCheck(state, now, damaged)
+
+
+DAMAGED = bytes(KEY_SIZE)  # the key of a file removed or changed by hand: no job has it
+
+
+def _distrust(files: dict[str, bytes], groups: dict[str, GroupRecord],
+              damaged: set[str]) -> tuple[dict[str, bytes], dict[str, GroupRecord]]:
+    """A folder's record with the damaged files' keys replaced by DAMAGED: they are made again
+    (or deleted), and a group that holds one is made into jobs again."""
+    files = {path: DAMAGED if path in damaged else k for path, k in files.items()}
+    kept: dict[str, GroupRecord] = {}
+    for name, record in groups.items():
+        paths = _paths(record)
+        if damaged.isdisjoint(paths):
+            kept[name] = record
+            continue
+        keys = _unpack(record)
+        kept[name] = _record(DAMAGED, paths, [DAMAGED if path in damaged else keys[path] for path in paths])
+    return files, kept
 
 
 def discard(folder: Path, out: Path) -> None:
@@ -177,31 +350,35 @@ class Plan:
     files, and linking 200,000 into the spare to publish them would take longer than the build.
     """
 
-    def __init__(self, out: Path, cache: Path, jobs: list[Job], static: str, dynamic: str, force: bool,
-                 groups: list[JobGroup] = ()):  # type: ignore[assignment]
+    def __init__(self, out: Path, cache: Path, jobs: list[Job], static: str, dynamic: str,
+                 check: OutputCheck | None, groups: list[JobGroup] = ()):  # type: ignore[assignment]
+        """`check` is check_output()'s; None trusts nothing of output/: every file is rendered
+        (--force, a first build, an interrupted one)."""
         self.out = out
         self.file = state_file(cache, out)
         self.busy = self.file.with_suffix(".spare-busy")
         self.live_busy = self.file.with_suffix(".live-busy")
-        self.state = load_state(self.file) if not force else None
+        self.check = check
+        self.state = check.state if check is not None else None
         if self.state is not None and self.busy.exists():  # an earlier build stopped while writing the spare
             self.state.spare, self.state.spare_id, self.state.spare_groups = None, None, None
-        if self.live_busy.exists():  # ... or while putting files into the output: it is not trusted
-            self.state = None
         old = self.state
-        live_ok = old is not None and out.is_dir() and old.live_id == _identity(out)
+        live_ok = old is not None and out.is_dir()  # check_output compared the folder's identity
         spare = spare_dir_for(out)
         spare_ok = (live_ok and old is not None and old.spare is not None and old.spare_id is not None
-                    and old.spare_id == _identity(spare))
+                    and old.spare_id == _identity(spare) and old.spare_stats is not None)
         if not live_ok:
             self.state = None
-        if force and out.is_dir():
-            # the live files are not trusted either: link nothing, render everything
-            live_ok = False
-        live = self.live = old.live if (live_ok and old is not None) else {}
+        live = old.live if (live_ok and old is not None) else {}
         live_groups = old.live_groups if (live_ok and old is not None) else {}
         base: dict[str, bytes] = old.spare if spare_ok else {}  # type: ignore[union-attr, assignment]
         base_groups = (old.spare_groups or {}) if spare_ok else {}  # type: ignore[union-attr]
+        damaged = check.damaged if (live_ok and check is not None) else set()
+        if damaged:  # made again, in the spare too: it may share their inodes
+            live, live_groups = _distrust(live, live_groups, damaged)
+            base, base_groups = _distrust(base, base_groups, damaged)
+        self.live, self.live_groups, self.spare_ok = live, live_groups, spare_ok
+        self.base, self.base_groups = base, base_groups
 
         # Every job's effective key. A group whose key is what the live output (or, failing that,
         # the spare) holds is not made: its record says what its files are.
@@ -270,8 +447,7 @@ class Plan:
             self.target, self.reuse = temp_dir_for(out), False
             self.render, self.link, self.delete = changed, [], gone
             return
-        if not spare_ok:
-            discard(spare, out)
+        if not spare_ok:  # a spare of no use is discarded by prepare()
             self.target, self.reuse, base, base_all, base_groups = temp_dir_for(out), False, {}, {}, {}
         else:
             self.target, self.reuse = spare, True
@@ -307,6 +483,8 @@ class Plan:
             self.busy.parent.mkdir(parents=True, exist_ok=True)
             self.busy.touch()
         else:
+            if not self.in_place and not self.spare_ok:
+                discard(spare_dir_for(self.out), self.out)
             shutil.rmtree(self.target, ignore_errors=True)
             self.target.mkdir(parents=True)
 
@@ -352,14 +530,17 @@ class Plan:
         if self.in_place:  # the output is the new build already; the spare is as it was
             old = self.state
             assert old is not None
-            state = State(live=self.nongroup_keys(), live_id=old.live_id, live_groups=self.groups, spare=old.spare,
-                          spare_id=old.spare_id, spare_groups=old.spare_groups)
+            state = State(live=self.nongroup_keys(), live_id=old.live_id, live_groups=self.groups)
+            if self.spare_ok:
+                state.spare, state.spare_id, state.spare_groups = self.base, old.spare_id, self.base_groups
+                state.spare_stats = old.spare_stats
+            state.live_stats = self._new_stats(state)
             save_state(self.file, state)
             self.live_busy.unlink(missing_ok=True)
             return
         out, spare = self.out, spare_dir_for(self.out)
         previous_live = self.live if self.state is not None else None
-        previous_groups = self.state.live_groups if self.state is not None else None
+        previous_groups = self.live_groups if self.state is not None else None
         if not out.exists():
             os.rename(self.target, out)
             kept = None
@@ -376,13 +557,53 @@ class Plan:
             os.rename(kept, spare)
             kept = spare
         state = State(live=self.nongroup_keys(), live_id=_identity(out), live_groups=self.groups)
-        if kept is not None and previous_live is not None:
+        state.live_stats = self._new_stats(state)
+        if kept is not None and previous_live is not None and self.check is not None:
             state.spare, state.spare_id, state.spare_groups = previous_live, _identity(spare), previous_groups
+            state.spare_stats = self.check.now  # its files as found before this build
         elif kept is not None:
             discard(spare, out)  # what it holds is unknown: of no use
         save_state(self.file, state)
         self.busy.unlink(missing_ok=True)
         self.live_busy.unlink(missing_ok=True)
+
+    def _new_stats(self, state: State) -> dict[str, bytes]:
+        """The stats of the new live output's files (see check_output). A group left as it was in
+        the folder published keeps its stats whole: as the check found them in the output (in
+        place, or linked from it into a new folder), or as the spare's record has them; the files
+        of a group that changed are looked at now."""
+        found = self.check.now if self.check is not None and self.state is not None else {}
+        if self.reuse:
+            assert self.state is not None and self.state.spare_stats is not None
+            source, source_groups = self.state.spare_stats, self.base_groups
+        else:
+            source, source_groups = found, self.live_groups
+        stats = {"": self._nongroup_stats(state, found)}
+        for name, record in state.live_groups.items():
+            if source_groups.get(name) == record and name in source:
+                stats[name] = source[name]
+            else:
+                stats[name] = stat_files(self.out, _paths(record)).tobytes()
+        return stats
+
+    def _nongroup_stats(self, state: State, found: dict[str, bytes]) -> bytes:
+        """The files out of groups one by one: as the check found them in the output, or, when
+        the spare is published, as its record has them unless linked from the output; the files
+        rendered now are looked at now."""
+        known = _stats_by_path(list(self.live), found.get("", b""))
+        if self.reuse:
+            assert self.state is not None and self.state.spare_stats is not None
+            linked, known = known, _stats_by_path(list(self.base), self.state.spare_stats.get("", b""))
+            for path in self.link:
+                if path in linked:
+                    known[path] = linked[path]
+                else:
+                    known.pop(path, None)
+        paths = list(state.live)
+        rendered = {job.path for job in self.render}
+        todo = [path for path in paths if path in rendered or path not in known]
+        known.update(_stats_by_path(todo, stat_files(self.out, todo).tobytes()))
+        return b"".join(known[path] for path in paths)
 
     def nongroup_keys(self) -> dict[str, bytes]:
         in_groups = {job.path for job in self.expanded}

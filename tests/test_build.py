@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO, copy_site, run_cli, write_site
 from test_invalid_sites import tree_digest
+from test_lint import badge
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +124,53 @@ def test_nothing_changed_skips_the_build(site):
     assert status == 0 and "Built" in out
     assert "quatre" in (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
 
+
+def test_a_file_removed_or_changed_in_the_output_is_made_again(site):
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    before = tree_digest(root / "output")
+    (root / "output/badges/prise-de-parole/index.html").unlink()
+    with open(root / "output/index.html", "ab") as f:
+        f.write(b"\n")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert (status, err) == (0, "") and "Nothing changed" not in out
+    assert "2 files of output/ were removed or changed since the last build: made again." in out
+    assert tree_digest(root / "output") == before
+    assert "Nothing changed" in run_cli("build", "--site", str(root))[1]
+
+
+def test_warnings_are_shown_again_when_nothing_changed_and_strict_fails_on_them(site):
+    root = site({"content/badges/prise-de-parole.md": badge("Court.\n")})
+    status, _, err = run_cli("build", "--site", str(root))
+    warning = next(line for line in err.splitlines() if "criteria are 1 words long" in line)
+    assert status == 0 and warning.startswith("content/badges/prise-de-parole.md:12:1: warning: body: ")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert (status, err.splitlines()) == (0, [warning]) and "Nothing changed" in out
+    before = tree_digest(root / "output")
+    status, out, err = run_cli("build", "--strict", "--site", str(root))
+    assert status == 1 and "Nothing changed" not in out
+    assert err.splitlines() == [warning, "vitrine: 1 warning and --strict: failing; output/ was left as it was."]
+    assert tree_digest(root / "output") == before
+    assert run_cli("check", "--strict", "--site", str(root))[0] == 1
+
+
+def test_a_strict_build_with_warnings_writes_nothing(site, tmp_path: Path):
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    before = tree_digest(root / "output")
+    page = root / "content/pages/a-propos.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nVoir [la FAQ](../faq/).\n", encoding="utf-8")
+    status, out, err = run_cli("build", "--strict", "--site", str(root))
+    assert status == 1 and out == ""
+    assert err.splitlines()[-1] == "vitrine: 1 warning and --strict: failing; output/ was left as it was."
+    assert "content/pages/a-propos.md:" in err and "leads nowhere" in err
+    assert tree_digest(root / "output") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".output")]
+    # the records still describe output/: the next build makes what a full build makes
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and "Built" in out and "leads nowhere" in err
+    assert run_cli("build", "--site", str(root), "--out", str(tmp_path / "full"), "--force")[0] == 0
+    assert tree_digest(root / "output") == tree_digest(tmp_path / "full")
 
 def test_site_templates_and_static_override_the_theme(site):
     root = site({

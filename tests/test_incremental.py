@@ -10,6 +10,7 @@ import pytest
 
 from conftest import png_bytes
 from generator.build import build
+from generator.incremental import check_output
 from test_awards import AWARDS, PNG_BADGE, SALT
 from test_awards import fixed_today  # noqa: F401 - fixture
 
@@ -46,6 +47,8 @@ def check_same_as_full(root: Path, tmp_path: Path, n: int) -> int:
     files rendered by the incremental build."""
     result = build(root, root / "output", workers=2)
     assert not result.skipped
+    check = check_output(root / ".vitrine-cache", (root / "output").resolve())
+    assert check is not None and not check.damaged  # the record says what output/ holds now
     full = build(root, tmp_path / f"full-{n}", workers=2, force=True)
     got, expected = tree(root / "output"), tree(full.out)
     if got != expected:
@@ -144,6 +147,37 @@ def test_output_removed_or_forced(root, tmp_path):
     result = build(root, root / "output", workers=2, force=True)
     assert result.rendered == result.files
     assert not any(name.startswith(".output.tmp") for name in os.listdir(root))
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "spare"])
+def test_files_removed_or_changed_in_the_output_are_made_again(root, tmp_path, monkeypatch, in_place):
+    """Each build compares output/ with what the last one left there (every file's size, time and
+    inode): a file removed or changed by hand is made again, even when no input changed, and the
+    spare, which shares the changed files' inodes, is not trusted for them either."""
+    from generator import incremental
+
+    if not in_place:
+        monkeypatch.setattr(incremental, "IN_PLACE_MAX", -1)
+    monkeypatch.setattr(incremental, "SPLIT_FROM", 2)  # stats taken by two processes, as for a large site
+    build(root, root / "output", workers=2)
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW)
+    build(root, root / "output", workers=2)  # through the spare: output/ and the spare share inodes
+    out = root / "output"
+    (out / "badges/prise-de-parole/index.html").unlink()
+    with open(out / "index.html", "ab") as f:
+        f.write(b"<!-- added by hand -->")
+    award = out / f"assertions/{NEW[6:42]}.json"  # a file of a job group (the awards of one file)
+    award.write_bytes(award.read_bytes().replace(b"{", b"{ ", 1))  # written into: the same inode
+    assert check_same_as_full(root, tmp_path, 1) == 3
+    assert build(root, root / "output", workers=2).skipped
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW.replace("9a9b9c9d", "8a8b8c8d"))
+    check_same_as_full(root, tmp_path, 2)  # the folder that was live with the changed files, if reused
+    (out / "index.html").unlink()  # and with a change of the inputs too
+    with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW.replace("9a9b9c9d", "7a7b7c7d"))
+    check_same_as_full(root, tmp_path, 3)
 
 
 OTHER = f"""\
