@@ -22,7 +22,7 @@ from conftest import SQUARE_SVG, png_bytes, run_cli, write_site
 from generator import baking
 
 SCRIPT = "</script><script>alert(1)</script>"
-ATTR = '"><img src=x onerror=alert(1)>'
+ATTR = '"><img src=badge.svg onerror=alert(1)>'  # an image of the site: a relative one must exist
 SINGLE = "'><svg onload=alert(1)>"
 TEMPLATE = "{{ 7*7 }}{% if true %}x{% endif %}"
 COMMENT = "<!-- --!><script>alert(2)</script>"
@@ -61,7 +61,7 @@ def hostile_files() -> dict:
             {ALL}
 
             <script>alert('body')</script> <a href="javascript:alert(1)" onclick="alert(1)">x</a>
-            [lien](javascript:alert(1)) <img src=x onerror=alert(1)> {TEMPLATE}
+            [lien](javascript:alert(1)) <img src=badge.svg onerror=alert(1)> {TEMPLATE}
         """,
         "content/issuers/bu.md": f"""
             ---

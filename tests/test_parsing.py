@@ -681,7 +681,7 @@ def test_parse_issuer():
     assert (i.slug, i.name, i.url, i.email) == ("bu", "Bibliothèque universitaire", "https://bu.example.org/", "bu@univ.example.org")
     assert i.request == Request(url=None, email="badges-bu@univ.example.org", instructions_html="<p>Écrivez-nous.</p>")
     assert i.body_html == "<p>La bibliothèque.</p>"
-    assert p.refs == {"parent": [Ref("univ", "content/issuers/bu.md", 5, 9, "parent")], "image": []}
+    assert p.refs == {"parent": [Ref("univ", "content/issuers/bu.md", 5, 9, "parent")], "image": [], "body_images": []}
 
 
 def test_parse_issuer_problems():
