@@ -151,9 +151,10 @@ def test_output_removed_or_forced(root, tmp_path):
 
 @pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "spare"])
 def test_files_removed_or_changed_in_the_output_are_made_again(root, tmp_path, monkeypatch, in_place):
-    """Each build compares output/ with what the last one left there (every file's size, time and
-    inode): a file removed or changed by hand is made again, even when no input changed, and the
-    spare, which shares the changed files' inodes, is not trusted for them either."""
+    """Builds compare output/ with what the last one left there (every file's size, time and
+    inode; a build whose inputs changed, the files out of award groups): a file removed or changed
+    by hand is made again, even when no input changed, and the spare, which shares the changed
+    files' inodes, is not trusted for them either."""
     from generator import incremental
 
     if not in_place:
