@@ -2,7 +2,7 @@
 
 The output folder is replaced only by a complete build (see writer). A build whose inputs have
 not changed since the last one into the same folder, and whose output is as that build left it
-(incremental.check_output), is skipped; the warnings of the last build are shown again. With
+(output_check.check_output), is skipped; the warnings of the last build are shown again. With
 `strict`, warnings fail the build before anything is written.
 """
 
@@ -271,7 +271,8 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
            progress: Callable[[str, int, int], None] | None, collect: bool, strict: bool) -> BuildResult:
     import gc
 
-    from .incremental import PendingCheck, Plan, check_output, leftover_trash, start_check
+    from .incremental import Plan, leftover_trash
+    from .output_check import PendingCheck, check_output, start_check
 
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
@@ -281,7 +282,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
     leftover_trash(out)
     stamp = _stamp_file(root, out)
     static, dynamic, current = digests(root)
-    # Is output/ as the last build left it (incremental.check_output: a stat per file)? Asked now
+    # Is output/ as the last build left it (output_check.check_output: a stat per file)? Asked now
     # if the inputs are the last build's; else while the site loads, by a forked process.
     warnings = None if force else _unchanged_warnings(stamp, current)
     check, pending = None, PendingCheck()

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import png_bytes
 from generator.build import build
-from generator.incremental import check_output
+from generator.output_check import check_output
 from test_awards import AWARDS, PNG_BADGE, SALT
 from test_awards import fixed_today  # noqa: F401 - fixture
 
@@ -155,11 +155,11 @@ def test_files_removed_or_changed_in_the_output_are_made_again(root, tmp_path, m
     inode; a build whose inputs changed, the files out of award groups): a file removed or changed
     by hand is made again, even when no input changed, and the spare, which shares the changed
     files' inodes, is not trusted for them either."""
-    from generator import incremental
+    from generator import incremental, output_check
 
     if not in_place:
         monkeypatch.setattr(incremental, "IN_PLACE_MAX", -1)
-    monkeypatch.setattr(incremental, "SPLIT_FROM", 2)  # stats taken by two processes, as for a large site
+    monkeypatch.setattr(output_check, "SPLIT_FROM", 2)  # stats taken by two processes, as for a large site
     build(root, root / "output", workers=2)
     with open(root / "awards/prise-de-parole.yaml", "a", encoding="utf-8") as f:
         f.write(NEW)
