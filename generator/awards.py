@@ -330,7 +330,7 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
         f.fail("issued_on", f'{issued} is after the badge "{slug}" was retired ({badge.retired_on}): '
                             "a retired badge is no longer awarded")
     evidence = _evidence(f, lazy_html)
-    narrative = f.text("narrative", max_len=5000) or ""
+    narrative = published_markdown(f.text("narrative", max_len=5000) or "")
     salt = f.text("salt", required=f.has("salt"), oneline=True)
     if not f.has("salt"):
         f.missing("salt", MADE_BY_THE_TOOL)
@@ -414,6 +414,16 @@ def award_groups(awards: list[Award], on: date, memo: dict | None = None) -> lis
     return done
 
 
+def published_markdown(text: str) -> str:
+    """A narrative as the JSON publishes it (Markdown, which backpacks render): without the raw
+    HTML and links that the pages' sanitizer removes (rawhtml.clean_markdown). Most narratives
+    hold none: they are returned at once."""
+    if "<" in text or "](" in text or "]:" in text:
+        from .rawhtml import clean_markdown
+        return clean_markdown(text)
+    return text
+
+
 def render_narratives(award: Award) -> Award:
     """Fill in the narratives' HTML of an award loaded with lazy_html (once; returns it)."""
     if award.narrative and not award.narrative_html:
@@ -437,7 +447,7 @@ def _evidence(f: Fields, lazy_html: bool = False) -> list[Evidence]:
             sub = Fields(f.doc, f.problems, ("evidence", i), item)
             url = sub.url("url")
             name = sub.text("name", oneline=True, max_len=200)
-            narrative = sub.text("narrative", max_len=5000) or ""
+            narrative = published_markdown(sub.text("narrative", max_len=5000) or "")
             if not sub.has("url") and not sub.has("narrative"):
                 sub.fail(None, 'expected "url" (where to see the work) or "narrative" (what was done)')
             sub.done()

@@ -209,6 +209,22 @@ def test_hosted_assertion_badge_class_and_issuer(awarded):
                       "email": "bu@univ.example.org"}
 
 
+def test_narratives_reach_the_json_without_what_pages_would_not_show(awarded):
+    """Award and evidence narratives are Markdown in the JSON, which backpacks render: the raw
+    HTML, event handlers and javascript: links the pages' sanitizer removes are not there either."""
+    hostile = ('narrative: "Bravo <script>alert(1)</script> **bien** [lien](javascript:alert(2)) '
+               '<img src=x onerror=alert(3)> [site](https://example.org/)"')
+    records = AWARDS.replace("narrative: A animé **trois** ateliers.", hostile).replace(
+        "narrative: Dix minutes devant 40 personnes.", 'narrative: "<iframe src=https://evil.example/></iframe>Dix minutes."')
+    out = build(awarded({"awards/prise-de-parole.yaml": records}))
+    assertion = json.loads((out / f"assertions/{A1}.json").read_text(encoding="utf-8"))
+    text = json.dumps(assertion)
+    for refused in ("<script", "alert(1)", "javascript:", "onerror", "<iframe", "evil.example"):
+        assert refused not in text, refused
+    assert "**bien**" in assertion["narrative"] and "[site](https://example.org/)" in assertion["narrative"]
+    assert assertion["evidence"][1]["narrative"].endswith("Dix minutes.")
+
+
 def test_revoked_assertion_is_stripped(awarded):
     out = build(awarded())
     assert json.loads((out / "assertions" / f"{A3}.json").read_text()) == {
