@@ -41,6 +41,8 @@ _BARE_HOST_RE = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2}|
 _KEY_LINE_RE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _QUICK = ("COMPLÉTER", "FILL IN", "a-completer", "to-fill-in")  # substrings first: plain `in` is fast
 _FOLDERS = {"badges": "badge", "issuers": "issuer", "competencies": "competency", "pages": "page"}
+# Markdown in a field shown as plain text (a name, a description): strong, a link, code, a heading
+_MARKDOWN_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)|`[^`\n]+`|^#{1,6}\s")
 
 
 @dataclass
@@ -147,6 +149,17 @@ class _Linter:
                     shown = shown[:57] + "..."
                 self.warn(rel, (number, match.start() + 1), "body" if in_body else key,
                           f'still holds a placeholder ("{shown}"): replace it with your text')
+
+    def plain(self, rel: str, obj, *names: str) -> None:
+        """Fields shown as written (names, descriptions; Open Badges want plain text there too):
+        Markdown in them would show its marks."""
+        for name in names:
+            value = getattr(obj, name, None)
+            if value and any(c in value for c in "*_`]#"):
+                m = _MARKDOWN_RE.search(value)
+                if m:
+                    self.warn(rel, self.source(rel).key(name), name, f'is plain text, shown as written: '
+                              f'"{m.group().strip()}" keeps its marks (Markdown goes in the body)')
 
     # -- bodies: links and images --------------------------------------------------------------
 
@@ -263,6 +276,7 @@ class _Linter:
                       'no way to apply: give a "request" (a form url or an email, and instructions) to this badge '
                       f'or to its issuer ({", ".join(i.slug for i in chain)})')
         self.image_size(rel, "badge", badge.image, square=False)
+        self.plain(rel, badge, "name", "description")
         if badge.design is not None:
             self.design(rel, badge.design)
         request = badge.own_request
@@ -293,6 +307,7 @@ class _Linter:
     def issuer(self, cat: Catalogue, issuer: Issuer) -> None:
         rel = issuer.source
         self.image_size(rel, "issuer", issuer.image, square=True)
+        self.plain(rel, issuer, "name", "description")
         request = issuer.request
         self.placeholders(rel, [issuer.name, issuer.url, issuer.email, issuer.description, issuer.body_html,
                                 issuer.image_alt, request.url if request else None, request.email if request else None,
@@ -303,6 +318,7 @@ class _Linter:
 
     def competency(self, cat: Catalogue, comp: Competency) -> None:
         self.placeholders(comp.source, [comp.name, comp.description, comp.framework, comp.body_html, comp.group])
+        self.plain(comp.source, comp, "name", "description")
         self.body(comp.source, cat.prefix + comp.path, comp.body_html)
 
     def page(self, cat: Catalogue, page: Page) -> None:

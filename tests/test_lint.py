@@ -49,6 +49,16 @@ def test_criteria_too_short_and_badge_without_competency(site):
     ]
 
 
+def test_markdown_in_a_plain_text_field(site):
+    root = site({BADGE: badge(description="Présenter un exposé **vraiment** court, voir [le guide](https://bu.example.org/).")})
+    assert warnings(root) == [
+        f'{BADGE}:4:1: warning: description: is plain text, shown as written: "**vraiment**" keeps its marks '
+        "(Markdown goes in the body)",
+    ]
+    root = site({BADGE: badge(name="\"C# et C++ : les_bases\"")})  # a sharp and underscores alone are text
+    assert warnings(root) == []
+
+
 def test_empty_criteria(site):
     root = site({BADGE: badge("")})
     assert warnings(root) == [
