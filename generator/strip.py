@@ -3,7 +3,8 @@
 Why: a file from content/ can carry personal data besides its pixels: a JPEG's EXIF (GPS
 position, camera owner, "Artist"), XMP, IPTC and comments; a PNG's text chunks (Author,
 Comment, even an `openbadges` assertion baked with a recipient), eXIf and tIME; a WebP's EXIF
-and XMP; a GIF's comments and XMP; an SVG's <metadata>. Vitrine promises that no e-mail address
+and XMP; a GIF's comments and XMP; an SVG's <metadata>, and what editors leave outside it (Inkscape's
+export paths, Illustrator's private data, comments, layer names). Vitrine promises that no e-mail address
 or unconsented name reaches output/, so every image of content/ is published through `strip`.
 
 How: at the byte level, keeping only what affects rendering: no pixel is decoded or encoded
@@ -16,6 +17,7 @@ The files were checked before (images.py): a damaged one raises ValueError here.
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import zlib
@@ -189,7 +191,91 @@ _SVG_METADATA_RE = re.compile(r"<(?:[\w.-]+:)?metadata\b[^>]*?(?:/>|>.*?</(?:[\w
 
 
 def strip_svg(data: bytes) -> bytes:
-    """The SVG without its <metadata> elements nor a baked Open Badges assertion or credential."""
+    """The SVG without its <metadata> elements nor a baked Open Badges assertion or credential, nor
+    comments, processing instructions (but the XML declaration) and editors' elements and attributes."""
     text = data.decode("utf-8")
     stripped = _without_baked(_SVG_METADATA_RE.sub("", text))
+    stripped = _without_editor_data(stripped, stripped != text)
     return data if stripped == text else stripped.encode("utf-8")
+
+
+# Inkscape's export paths and window layout, Illustrator's private data, Sketch's and Affinity's
+# layer names... (and RDF, Dublin Core and Creative Commons outside <metadata>): nothing in these
+# namespaces affects rendering. SVG, XLink, xml: and the Open Badges namespaces are always kept.
+_EDITOR_NS = ("http://www.inkscape.org/namespaces/", "http://sodipodi.sourceforge.net/DTD/sodipodi-",
+              "http://inkscape.sourceforge.net/DTD/sodipodi-", "http://ns.adobe.com/", "adobe:ns:meta",
+              "http://www.bohemiancoding.com/sketch/ns", "http://www.serif.com/", "http://www.corel.com/coreldraw/",
+              "http://vectornator.io", "https://boxy-svg.com", "http://krita.org/namespaces/",
+              "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/", "http://creativecommons.org/ns#",
+              "http://web.resource.org/cc/")
+_KEPT_NS = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", "http://www.w3.org/XML/1998/namespace",
+            "http://openbadges.org", "https://purl.imsglobal.org/ob/")
+_DROPPED_ATTRIBUTES = {"data-name"}  # Illustrator's layer and object names
+# The file is well-formed XML without DOCTYPE (images.py parsed it): these tokens are all it holds.
+_SVG_TOKEN_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+                           r"|<(/?)([^\s/>]+)((?:\s+[^\s=]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)(\s*)(/?)>", re.S)
+_SVG_ATTRIBUTE_RE = re.compile(r"(\s+)([^\s=]+)(\s*=\s*)(\"[^\"]*\"|'[^']*')")
+
+
+def _without_editor_data(svg: str, tidy: bool = False) -> str:
+    """The SVG without comments, processing instructions but the XML declaration, elements and
+    attributes of editors' namespaces; when anything was dropped (or `tidy`), without the
+    declarations of namespaces no name uses any more either. A dropped token's indentation goes
+    with it (not inside <text>, where white space shows). Nothing dropped: `svg` itself."""
+    out: list = []  # strings, and (prefix, text) for a namespace declaration kept if the prefix is used
+    scopes = [({"xml": "http://www.w3.org/XML/1998/namespace"}, False)]  # (prefixes, inside <text>)
+    used, skip, changed, pos = set(), 0, tidy, 0
+
+    def drop() -> None:
+        nonlocal changed
+        changed = True
+        if not scopes[-1][1] and out and isinstance(out[-1], str) and not out[-1].strip() and "\n" in out[-1]:
+            out.pop()
+
+    for m in _SVG_TOKEN_RE.finditer(svg):
+        if not skip and m.start() > pos:
+            out.append(svg[pos: m.start()])
+        pos, token = m.end(), m.group()
+        closing, name, attributes, space, empty = m.groups()
+        if skip:
+            skip += 0 if empty or not name else -1 if closing else 1
+        elif token.startswith("<!--") or (token.startswith("<?") and not re.match(r"<\?xml\s", token)):
+            drop()
+        elif not name:  # CDATA, the XML declaration
+            out.append(token)
+        elif closing:
+            scopes.pop()
+            out.append(token)
+        else:
+            prefixes = dict(scopes[-1][0])
+            found = _SVG_ATTRIBUTE_RE.findall(attributes)
+            for _, attribute, _, value in found:
+                if attribute == "xmlns" or attribute.startswith("xmlns:"):
+                    prefixes[attribute[6:]] = html.unescape(value[1:-1])
+            prefix, _, local = name.rpartition(":")
+            if prefixes.get(prefix, "").startswith(_EDITOR_NS):
+                drop()
+                skip = 0 if empty else 1
+                continue
+            used.add(prefix)
+            kept = [f"<{name}"]
+            for white, attribute, equal, value in found:
+                piece = white + attribute + equal + value
+                declared = attribute == "xmlns" or attribute.startswith("xmlns:")
+                attr_prefix = attribute.rpartition(":")[0]
+                uri = prefixes[attribute[6:]] if declared else prefixes.get(attr_prefix, "") if attr_prefix else ""
+                if uri.startswith(_EDITOR_NS) or attribute in _DROPPED_ATTRIBUTES:
+                    changed = True
+                elif declared and attr_prefix and not uri.startswith(_KEPT_NS):
+                    kept.append((attribute[6:], piece))
+                else:
+                    used.add(attr_prefix)
+                    kept.append(piece)
+            out.extend(kept + [space + empty + ">"])
+            if not empty:
+                scopes.append((prefixes, scopes[-1][1] or local == "text"))
+    if not changed:
+        return svg
+    out.append(svg[pos:])
+    text = "".join(p if isinstance(p, str) else p[1] if p[0] in used else "" for p in out)
+    return text if svg[:1].isspace() else text.lstrip(" \t\r\n")  # no comment's line break first

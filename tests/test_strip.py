@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from conftest import MINIMAL, SQUARE_SVG, run_cli
 from generator import baking, strip
+from generator.rasterize import svg_to_image
 from test_awards import A4, AWARDS, PNG_BADGE, baked
 
 PAGE = "content/pages/a-propos.md"
@@ -76,12 +78,58 @@ SVG = SQUARE_SVG.replace("<circle", '<metadata><rdf:RDF xmlns:rdf="http://www.w3
                          "<dc:creator xmlns:dc=\"http://purl.org/dc/elements/1.1/\">Alice Martin</dc:creator>"
                          "</rdf:RDF></metadata>\n<circle")
 
+INKSCAPE_SVG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) by Marie Dupont -->
+
+<svg
+   width="512"
+   height="512"
+   viewBox="0 0 512 512"
+   version="1.1"
+   id="svg5"
+   inkscape:version="1.2.2 (b0a8486541, 2022-12-01)"
+   sodipodi:docname="atelier-marie.svg"
+   inkscape:export-filename="/home/marie.dupont/badges/atelier.png"
+   inkscape:export-xdpi="96"
+   inkscape:export-ydpi="96"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns:xlink="http://www.w3.org/1999/xlink"
+   xmlns="http://www.w3.org/2000/svg"
+   xmlns:svg="http://www.w3.org/2000/svg">
+  <sodipodi:namedview
+     id="namedview7"
+     pagecolor="#ffffff"
+     inkscape:window-width="1920"
+     inkscape:window-height="1016"
+     inkscape:current-layer="layer1">
+    <inkscape:page x="0" y="0" width="512" height="512" id="page9" />
+  </sodipodi:namedview>
+  <defs
+     id="defs2" />
+  <g
+     inkscape:label="Calque de marie.dupont"
+     inkscape:groupmode="layer"
+     id="layer1">
+    <!-- couleur choisie par Marie Dupont -->
+    <circle id="disc" cx="256" cy="256" r="240" fill="#1f5fa8" />
+    <rect x="156" y="156" width="200" height="200" style="fill:#f0c020" sodipodi:nodetypes="cccc" />
+  </g>
+</svg>
+"""
+CLEAN_SVG = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+             'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 512 512">\n  <style><![CDATA[rect{fill:red}]]></style>\n'
+             '  <rect id="r" x="10" y="10" width="100" height="100"/>\n  <use xlink:href="#r" x="200"/>\n</svg>\n')
+EDITOR_SECRETS = [b"marie", b"Marie", b"inkscape", b"sodipodi", b"namedview", b"export", b"<!--"]
+
 FILES = {
     "content/pages/a.png": png(),
     "content/pages/b.jpg": saved("JPEG", exif=exif(), comment=b"Secret comment", quality=90),
     "content/pages/c.webp": saved("WEBP", exif=exif(), xmp=XMP, lossless=True),
     "content/pages/d.gif": gif(),
     "content/pages/e.svg": SVG,
+    "content/pages/f.svg": INKSCAPE_SVG,
+    "content/pages/g.svg": CLEAN_SVG,
 }
 BADGE_PNG = png((256, 256))
 
@@ -121,6 +169,53 @@ def test_svg_metadata_is_dropped(built):
     assert b"Alice Martin" not in published and b"<metadata" not in published
     assert b'<circle cx="256"' in published
     assert (first / "media/pages/e.svg").read_bytes() == published
+
+
+def _tree(data: bytes) -> list:
+    return [(el.tag, sorted(el.attrib.items()), (el.text or "").strip(), (el.tail or "").strip())
+            for el in ET.fromstring(data).iter()]
+
+
+def test_svg_editor_data_is_dropped(built):
+    root, first = built
+    source = (root / "content/pages/f.svg").read_bytes()
+    published = (root / "output/media/pages/f.svg").read_bytes()
+    assert all(secret in source for secret in EDITOR_SECRETS)
+    for secret in EDITOR_SECRETS:
+        assert secret not in published, secret
+    assert published.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n')
+    assert b'<svg\n   width="512"\n   height="512"\n   viewBox="0 0 512 512"\n   version="1.1"\n   id="svg5"\n   xmlns' in published
+    assert b'\n  <defs\n' in published and b'\n    <circle id="disc"' in published  # indentation kept
+    image = svg_to_image(published, 64)
+    assert image.tobytes() == svg_to_image(source, 64).tobytes()
+    assert image.getpixel((32, 32))[:3] == (240, 192, 32) and image.getpixel((32, 6))[:3] == (31, 95, 168)
+    kept = [(tag, attrs, text, tail) for tag, attrs, text, tail in _tree(source)
+            if "inkscape" not in tag and "sodipodi" not in tag]
+    kept = [(tag, [(k, v) for k, v in attrs if "inkscape" not in k and "sodipodi" not in k], text, tail)
+            for tag, attrs, text, tail in kept]
+    assert _tree(published) == kept
+    assert (first / "media/pages/f.svg").read_bytes() == published
+    assert (root / "output/media/pages/g.svg").read_bytes() == CLEAN_SVG.encode()
+
+
+def test_illustrator_svg_private_data_is_dropped():
+    source = ('<?xml version="1.0" encoding="utf-8"?>\n'
+              '<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->\n'
+              '<svg version="1.1" id="Calque_1" xmlns="http://www.w3.org/2000/svg" xmlns:x="adobe:ns:meta/" '
+              'xmlns:i="http://ns.adobe.com/AdobeIllustrator/10.0/" xmlns:sketch="http://www.bohemiancoding.com/sketch/ns" '
+              'xmlns:serif="http://www.serif.com/" x="0px" y="0px" viewBox="0 0 512 512" xml:space="preserve" '
+              'i:viewOrigin="0 0" x:xmptk="Adobe XMP">\n'
+              '<g id="Fond" data-name="Fond de Marie" i:layer="yes" serif:id="Marie" sketch:type="MSLayerGroup">\n'
+              '\t<circle cx="256" cy="256" r="240" fill="#1F5FA8"/>\n'
+              '\t<i:pgf id="adobe_illustrator_pgf"><![CDATA[ Marie Dupont ]]></i:pgf>\n</g>\n</svg>\n')
+    published = strip.strip_svg(source.encode())
+    for secret in (b"Marie", b"Adobe", b"adobe", b"data-name", b"serif", b"sketch", b"i:", b"x:", b"<!--"):
+        assert secret not in published, secret
+    assert published == strip.strip_svg(source.encode()) == strip.strip_svg(published)
+    assert published == (b'<?xml version="1.0" encoding="utf-8"?>\n<svg version="1.1" id="Calque_1" '
+                         b'xmlns="http://www.w3.org/2000/svg" x="0px" y="0px" viewBox="0 0 512 512" '
+                         b'xml:space="preserve">\n<g id="Fond">\n\t<circle cx="256" cy="256" r="240" '
+                         b'fill="#1F5FA8"/>\n</g>\n</svg>\n')
 
 
 def test_badge_images_and_baked_images_are_made_from_the_stripped_image(built):
