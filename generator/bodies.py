@@ -35,9 +35,10 @@ from .errors import Problem
 from .images import check_picture, resolve_image
 from .model import Config, Image
 
-_URL_TAG_RE = re.compile(r"<(a|img)\b([^>]*)>")
-_URL_ATTR_RE = re.compile(r'\s(href|src)="([^"]*)"')
-_ALT_RE = re.compile(r'\salt="([^"]*)"')
+# In sanitized HTML (nh3 writes lowercase names and "quoted" values); lint.py reads them too
+URL_TAG_RE = re.compile(r"<(a|img)\b([^>]*)>")
+URL_ATTR_RE = re.compile(r'\s(href|src)="([^"]*)"')
+ALT_RE = re.compile(r'\salt="([^"]*)"')
 _SRC_RE = re.compile(r'(\ssrc=")([^"]*)(")')
 _IMG_RE = re.compile(r"<img\b[^>]*>")
 _PLACED_RE = re.compile(r'(<img\b[^>]*?\ssrc=")(?:\.\./)*media/')
@@ -45,6 +46,7 @@ _PLACED_RE = re.compile(r'(<img\b[^>]*?\ssrc=")(?:\.\./)*media/')
 _RUNNING = {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
             "button", "select", "textarea", "link", "meta", "base", "svg", "math", "template", "noscript"}
 MEDIA = "media/"
+NO_ALT = "an image without alternative text: say what it shows between the brackets, ![a blue microphone](image.png)"
 
 
 def _maybe_refused(text: str) -> bool:
@@ -96,8 +98,8 @@ def render(doc: Any, parsed: Any, top_heading: int = 2) -> str:
             warn(written.position(removal.key, nth), _removed(removal))
     counts: dict[str, int] = {}
     images = parsed.refs.setdefault("body_images", [])
-    for tag in _URL_TAG_RE.finditer(out):
-        attr = _URL_ATTR_RE.search(tag.group(2))
+    for tag in URL_TAG_RE.finditer(out):
+        attr = URL_ATTR_RE.search(tag.group(2))
         value, nth = "", 0
         if attr:
             value = html.unescape(attr.group(2))
@@ -105,10 +107,9 @@ def render(doc: Any, parsed: Any, top_heading: int = 2) -> str:
         if tag.group(1) != "img":
             continue
         where = written.position(("url", value), nth) if attr else written.position(("tag", "img"))
-        alt = _ALT_RE.search(tag.group(2))
+        alt = ALT_RE.search(tag.group(2))
         if alt is None or not alt.group(1).strip():
-            warn(where, "an image without alternative text: say what it shows between the brackets, "
-                        "![a blue microphone](image.png)")
+            warn(where, NO_ALT)
         if attr and _relative(value):
             images.append(Ref(value, parsed.path, where[0], where[1], "body"))
     return out

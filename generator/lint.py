@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import designer, rawhtml
-from .bodies import same_body
+from .bodies import ALT_RE, NO_ALT, URL_ATTR_RE, URL_TAG_RE, same_body
 from .errors import Problem, did_you_mean
 from .fields import URL_RE
 from .frontmatter import Document, decode, parse_frontmatter
@@ -32,9 +32,6 @@ from .scaffold import PLACEHOLDER_RE
 MIN_CRITERIA_WORDS = 40
 MIN_PNG_PX = 512
 MIN_CONTRAST = 4.5  # WCAG AA for text
-_URL_TAG_RE = re.compile(r"<(a|img)\b([^>]*)>")  # the sanitizer writes lowercase names, "quoted" values
-_URL_ATTR_RE = re.compile(r'\s(href|src)="([^"]*)"')
-_ALT_RE = re.compile(r'\salt="([^"]*)"')
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # A relative link whose first part looks like a host name: a web address without https://.
 _BARE_HOST_RE = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:[a-z]{2}|com|org|net|edu|gouv|info|eu)(?:/|$))", re.I)
@@ -170,14 +167,13 @@ class _Linter:
         whole = field_name != "body"  # Markdown in a frontmatter field (request.instructions)
         self.prefix = next((c.prefix for c in self.site.catalogues.values() if c.prefix and page_path.startswith(c.prefix)), "")
         counts: dict[str, int] = {}  # the nth time a URL is used is the nth time it was written
-        for tag, attrs in _URL_TAG_RE.findall(body_html):
-            attr = _URL_ATTR_RE.search(attrs)
+        for tag, attrs in URL_TAG_RE.findall(body_html):
+            attr = URL_ATTR_RE.search(attrs)
             href = html.unescape(attr.group(2)) if attr else ""
             nth = counts[href] = counts.get(href, -1) + 1
-            alt = _ALT_RE.search(attrs)
+            alt = ALT_RE.search(attrs)
             if whole and tag == "img" and (alt is None or not alt.group(1).strip()):  # bodies: bodies.py
-                self.warn(rel, self.source(rel).find_url(href, nth, whole), field_name, "an image without alternative "
-                          "text: say what it shows between the brackets, ![a blue microphone](image.png)")
+                self.warn(rel, self.source(rel).find_url(href, nth, whole), field_name, NO_ALT)
             message = self.link_problem(page_path, href.strip()) if attr else None
             if message:
                 self.warn(rel, self.source(rel).find_url(href, nth, whole), field_name, message)
