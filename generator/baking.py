@@ -52,11 +52,14 @@ def _keyword(kind: bytes, data: bytes) -> str:
     return data.split(b"\0", 1)[0].decode("latin-1")
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def itxt_chunk(keyword: str, text: str) -> bytes:
     """An uncompressed iTXt chunk: keyword, flag 0, method 0, no language, no translated keyword."""
-    data = keyword.encode("latin-1") + b"\0\0\0" + b"\0" + b"\0" + text.encode("utf-8")
-    body = b"iTXt" + data
-    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    return png_chunk(b"iTXt", keyword.encode("latin-1") + b"\0\0\0" + b"\0" + b"\0" + text.encode("utf-8"))
 
 
 def bake_png(png: bytes, text: str, keyword: str = OB2_KEYWORD) -> bytes:

@@ -22,9 +22,8 @@ import re
 import struct
 import zlib
 
-from .baking import _without_baked
+from .baking import PNG_SIGNATURE, _chunks, _without_baked, png_chunk
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP",
             b"sBIT", b"pHYs", b"bKGD", b"acTL", b"fcTL", b"fdAT"}
 WEBP_KEPT = {b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
@@ -63,29 +62,17 @@ def orientation_tiff(value: int) -> bytes:
     return b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHIHH", 0x0112, 3, 1, value, 0) + b"\0\0\0\0"
 
 
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
 def strip_png(data: bytes) -> bytes:
     """Critical and rendering chunks kept (APNG's too), eXIf reduced to its orientation, the rest dropped."""
-    if not data.startswith(PNG_SIGNATURE):
-        raise ValueError("not a PNG file")
-    out, pos = [PNG_SIGNATURE], len(PNG_SIGNATURE)
-    while True:
-        if pos + 12 > len(data):
-            raise ValueError("truncated PNG chunk")
-        length, kind = struct.unpack(">I4s", data[pos: pos + 8])
-        end = pos + 12 + length
-        if end > len(data) or zlib.crc32(data[pos + 4: end - 4]) != struct.unpack(">I", data[end - 4: end])[0]:
+    out = [PNG_SIGNATURE]
+    for kind, body, start, end in _chunks(data):  # up to IEND: anything after it is dropped too
+        if zlib.crc32(data[start + 4: end - 4]) != struct.unpack(">I", data[end - 4: end])[0]:
             raise ValueError(f"damaged PNG chunk {kind!r}")
         if kind in PNG_KEPT:
-            out.append(data[pos:end])
-        elif kind == b"eXIf" and (value := orientation(data[pos + 8: end - 4])) != 1:
-            out.append(_png_chunk(b"eXIf", orientation_tiff(value)))
-        pos = end
-        if kind == b"IEND":
-            return b"".join(out)  # anything after IEND is dropped too
+            out.append(data[start:end])
+        elif kind == b"eXIf" and (value := orientation(body)) != 1:
+            out.append(png_chunk(b"eXIf", orientation_tiff(value)))
+    return b"".join(out)
 
 
 def strip_jpeg(data: bytes) -> bytes:

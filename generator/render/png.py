@@ -10,17 +10,13 @@ PLTE, one IDAT (rows with filter type 0: flat palette images gain nothing from f
 from __future__ import annotations
 
 import struct
-import zlib
 
 from isal import isal_zlib
 from PIL import Image
 
-SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from ..baking import PNG_SIGNATURE, png_chunk
+
 LEVEL = 1  # isal's levels 1 and 2 compress these images alike; 3 is ten times slower
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def palette_png(indices: Image.Image, palette: list[int]) -> bytes:
@@ -38,5 +34,5 @@ def palette_png(indices: Image.Image, palette: list[int]) -> bytes:
         indices = Image.frombytes("L", indices.size, indices.tobytes())
     rows.paste(indices, (1, 0))
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, palette colour
-    return b"".join((SIGNATURE, _chunk(b"IHDR", header), _chunk(b"PLTE", bytes(palette)),
-                     _chunk(b"IDAT", isal_zlib.compress(rows.tobytes(), LEVEL)), _chunk(b"IEND", b"")))
+    return b"".join((PNG_SIGNATURE, png_chunk(b"IHDR", header), png_chunk(b"PLTE", bytes(palette)),
+                     png_chunk(b"IDAT", isal_zlib.compress(rows.tobytes(), LEVEL)), png_chunk(b"IEND", b"")))
