@@ -123,11 +123,25 @@ def load_state(file: Path) -> State | None:
     return state if version == STATE_VERSION and isinstance(state, State) else None
 
 
+def _share(state: State) -> None:
+    """The spare's group records and stats that equal the live output's made the same objects:
+    pickle writes an object once, so a group both folders hold as it is (nearly all of them, at
+    100,000 awards) is stored, and read back, once (40 MB -> 20 MB)."""
+    for spare, live in ((state.spare_groups, state.live_groups), (state.spare_stats, state.live_stats)):
+        if not spare:
+            continue
+        for name, value in spare.items():
+            twin = live.get(name)  # type: ignore[attr-defined]
+            if twin is not None and twin is not value and twin == value:
+                spare[name] = twin
+
+
 def save_state(file: Path, state: State | None) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     if state is None:
         file.unlink(missing_ok=True)
         return
+    _share(state)
     tmp = file.with_name(f".{file.name}.{os.getpid()}")
     with open(tmp, "wb") as f:
         pickle.dump((STATE_VERSION, state), f, protocol=pickle.HIGHEST_PROTOCOL)
