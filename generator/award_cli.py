@@ -18,14 +18,16 @@ import sys
 import uuid
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from .awards import AWARDS_DIR, Record, load_records, normalise_email, today
 from .errors import Problem, SiteError, did_you_mean
-from .fields import EMAIL_RE, URL_RE, control_problem
-from .model import Badge, Site
+
+if TYPE_CHECKING:
+    from .awards import Record
+    from .model import Badge, Site
+
+# The award checks, YAML and the field rules are imported by the functions that use them: every
+# `vitrine` command builds this parser, and a build with nothing to do needs none of them.
 
 CSV_COLUMNS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
 CSV_ALIASES = {"e-mail": "email", "mail": "email", "courriel": "email", "recipient": "email", "nom": "name",
@@ -79,6 +81,7 @@ def _fail(problems: list[Problem] | list[str], tail: str) -> int:
 
 def _load(root: Path) -> tuple[Site | None, list[Record], int]:
     from .loader import load_site
+    from .awards import load_records
 
     try:
         site = load_site(root)
@@ -121,6 +124,8 @@ def _parse_day(value: str) -> date | None:
 
 
 def _record_yaml(record: dict[str, Any]) -> str:
+    import yaml
+
     return yaml.safe_dump([record], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
 
@@ -142,6 +147,8 @@ def _append_text(existing: str, rel: str, badge: Badge, records: list[dict]) -> 
 
 def _holders(records: list[Record], badge: str, on: date) -> dict[str, Record]:
     """E-mail -> record, for people holding `badge` on a day (not revoked, not expired)."""
+    from .awards import normalise_email
+
     out = {}
     for record in records:
         award = record.award
@@ -166,6 +173,8 @@ def _check_badge(site: Site, slug: str) -> str | None:
 
 def _save(root: Path, site: Site, badge: Badge, rel: str, new: list[dict]) -> int:
     """Append `new` records to `rel` after checking the result with every record of the site."""
+    from .awards import load_records
+
     file = root / rel
     existing, newline, bom = _read(file)
     text, why = _append_text(existing, rel, badge, new)
@@ -197,6 +206,10 @@ def _new_record(badge: str, email: str, name: str | None, consent: bool, evidenc
 # -- vitrine award -----------------------------------------------------------------------------
 
 def cmd_award(args: argparse.Namespace) -> int:
+    from .awards import AWARDS_DIR, normalise_email
+    from .clock import today
+    from .fields import EMAIL_RE, URL_RE
+
     root = Path(args.site)
     site, records, status = _load(root)
     if site is None:
@@ -333,6 +346,9 @@ def _show(value: str) -> str:
 def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
              problems: list[Problem]) -> dict | None:
+    from .awards import normalise_email
+    from .fields import EMAIL_RE, URL_RE, control_problem
+
     before = len(problems)
 
     def fail(column: str, message: str) -> None:
@@ -389,6 +405,9 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
 # -- vitrine revoke ----------------------------------------------------------------------------
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from .awards import load_records
+    from .clock import today
+
     root = Path(args.site)
     site, records, status = _load(root)
     if site is None:
@@ -440,6 +459,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 # -- vitrine awards ----------------------------------------------------------------------------
 
 def cmd_awards(args: argparse.Namespace) -> int:
+    from .clock import today
+
     root = Path(args.site)
     site, records, status = _load(root)
     if site is None:

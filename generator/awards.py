@@ -20,7 +20,7 @@ import os
 import re
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,6 +29,7 @@ import yaml
 
 from .workers import can_fork, pool as workers_pool
 from . import markup
+from .clock import today
 from .errors import Problem, did_you_mean
 from .fields import URL_RE, Fields, type_name
 from .frontmatter import Document, decode, parse_yaml
@@ -48,14 +49,6 @@ PUBLISHED_HEADER = """\
 # be (`vitrine revoke ID --reason ...`), because its URL answers for ever. Delete a line only for
 # an award that was never put online.
 """
-
-
-def today() -> date:
-    """The day the checks and statuses refer to: SOURCE_DATE_EPOCH (reproducible builds) or today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
-    return date.today()
 
 
 def add_duration(start: date, duration: Duration) -> date:

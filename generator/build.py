@@ -94,7 +94,7 @@ def digests(root: Path) -> tuple[str, str, str]:
     """(static, dynamic, whole) digests of the inputs (see incremental.py): static is everything
     but the award records and the day (the signing keys included, from keys/ or the environment);
     dynamic adds the records and the day; whole is what decides that nothing changed at all."""
-    from .awards import today
+    from .clock import today
 
     static = hashlib.sha256()
     static.update(fingerprint(root, tuple(n for n in _INPUTS if n != "awards") + ("keys",)).encode())

@@ -35,8 +35,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+# cryptography is imported by the functions that use it: every `vitrine` command builds the parser
+# this module's register() adds to.
 
 RETIRED_FILE = "retired.yaml"
 ENV = {"rsa": "VITRINE_OB2_KEY", "ed25519": "VITRINE_OB3_KEY"}
@@ -64,6 +64,8 @@ class KeyInfo:
     @property
     def public_pem(self) -> str:
         """The public key as SubjectPublicKeyInfo PEM (what OB 2.0's CryptographicKey publishes)."""
+        from cryptography.hazmat.primitives import serialization
+
         return self.public_key.public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
@@ -99,6 +101,9 @@ def _current(keys: list[KeyInfo]) -> KeyInfo | None:
 
 
 def public_bytes(public_key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
     if isinstance(public_key, ed25519.Ed25519PublicKey):
         return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -229,12 +234,16 @@ def signing_problems(config: Any) -> list:
 # ---------------------------------------------------------------- making keys
 
 def _new_key(kind: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
     if kind == "rsa":
         return rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return ed25519.Ed25519PrivateKey.generate()
 
 
 def _pem(private_key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                      serialization.NoEncryption())
 
@@ -345,6 +354,9 @@ def _write_retired(folder: Path, retired: dict[str, tuple[date, str]]) -> None:
 
 
 def _private(pem: bytes, kind: str, where: str) -> Any:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except TypeError:

@@ -22,23 +22,24 @@ from __future__ import annotations
 
 import argparse
 import os
-import smtplib
-import socket
-import ssl
 import sys
 from dataclasses import dataclass, replace
 from datetime import date
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from .awards import AWARDS_DIR, Record, load_records, published_ids, today
 from .errors import SiteError
-from .fields import EMAIL_RE
-from .model import Site, Smtp
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    import jinja2
+
+    from .awards import Record
+    from .model import Site, Smtp
+
+# smtplib, ssl, e-mail, Jinja and the award checks are imported where they are used: every
+# `vitrine` command builds the parser this module's register() adds to.
 
 NOTIFIED_FILE = "notified.txt"  # in awards/
 NOTIFIED_HEADER = """\
@@ -64,6 +65,8 @@ class Letter:
 # -- who ---------------------------------------------------------------------------------------
 
 def read_notified(root: Path) -> set[str]:
+    from .awards import AWARDS_DIR
+
     file = root / AWARDS_DIR / NOTIFIED_FILE
     if not file.is_file():
         return set()
@@ -77,6 +80,8 @@ def read_notified(root: Path) -> set[str]:
 
 def record_notified(root: Path, award_id: str, on: date) -> None:
     """Append one id (and the day) to awards/notified.txt, at once: a crash loses nothing."""
+    from .awards import AWARDS_DIR
+
     file = root / AWARDS_DIR / NOTIFIED_FILE
     new = not file.is_file()
     with open(file, "a", encoding="utf-8") as f:
@@ -89,6 +94,8 @@ def record_notified(root: Path, award_id: str, on: date) -> None:
 
 def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[Record], dict[str, int]]:
     """The records to notify, and how many were left aside, by reason."""
+    from .awards import load_records, published_ids
+
     records, problems = load_records(root, dict(site.default.badges), on)
     errors = [p for p in problems if not p.warning]
     if errors:
@@ -116,6 +123,8 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
 # -- what --------------------------------------------------------------------------------------
 
 def _template(site: Site, lang: str) -> jinja2.Template:
+    import jinja2
+
     from .templating import make_environment
 
     env = make_environment(site.config.root, site.config.theme)
@@ -127,6 +136,9 @@ def _template(site: Site, lang: str) -> jinja2.Template:
 
 def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | None,
             template: jinja2.Template) -> Letter:
+    from email.message import EmailMessage
+    from email.utils import formataddr, formatdate, make_msgid, parseaddr
+
     from .render import ob2
 
     award = record.award
@@ -163,6 +175,10 @@ def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | 
 
 def smtp_settings(config_smtp: Smtp) -> Smtp:
     """site.yaml's smtp, with the environment's VITRINE_SMTP_* on top."""
+    from email.utils import parseaddr
+
+    from .fields import EMAIL_RE
+
     env = os.environ
     smtp = replace(config_smtp)
     if env.get("VITRINE_SMTP_HOST"):
@@ -194,6 +210,9 @@ class Mailer:
     """One SMTP connection for a whole run."""
 
     def __init__(self, smtp: Smtp):
+        import smtplib
+        import ssl
+
         if not smtp.host:
             raise NotifyProblem("no SMTP server: set smtp.host in site.yaml or VITRINE_SMTP_HOST "
                                 "(or try --dry-run, which writes .eml files)")
@@ -223,6 +242,8 @@ class Mailer:
 
     def send(self, letter: Letter) -> str | None:
         """None when the server took the message, else why not (this message only)."""
+        import smtplib
+
         try:
             refused = self.client.send_message(letter.message)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -234,6 +255,8 @@ class Mailer:
         return None
 
     def close(self) -> None:
+        import smtplib
+
         try:
             self.client.quit()
         except (OSError, smtplib.SMTPException):
@@ -241,6 +264,9 @@ class Mailer:
 
 
 def _reply(exc: Any) -> str:
+    import smtplib
+    import socket
+
     if isinstance(exc, tuple) and len(exc) == 2:
         code, text = exc
         return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
@@ -279,6 +305,12 @@ def cmd_notify(args: argparse.Namespace) -> int:
     from .build import CACHE
     from .loader import load_site
     from .render.base import Renderer
+
+    import jinja2
+    import smtplib
+
+    from .awards import AWARDS_DIR
+    from .clock import today
 
     root = Path(args.site).resolve()
     try:
@@ -364,6 +396,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def _template_message(exc: BaseException) -> str:
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: e-mail template: {exc.message}"
     if isinstance(exc, jinja2.TemplateError):

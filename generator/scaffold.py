@@ -16,9 +16,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from .fields import SLUG_RE, tag_slug
+# YAML and the field rules are imported where they are used: every `vitrine` command builds the
+# parser this module's register() adds to.
 
 KINDS = {"badge": "badges", "issuer": "issuers", "competency": "competencies", "page": "pages"}
 # Placeholders: written in capitals so that ordinary text never looks like one (lint.py finds them).
@@ -34,6 +33,8 @@ class ScaffoldError(Exception):
 
 def _site_language(root: Path) -> str:
     """The site's default language, read leniently: a broken site.yaml still gets a file."""
+    import yaml
+
     try:
         data = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
@@ -47,6 +48,8 @@ def _site_language(root: Path) -> str:
 
 
 def _slugs(root: Path, folder: str) -> list[str]:
+    from .fields import SLUG_RE
+
     base = root / "content" / folder
     if not base.is_dir():
         return []
@@ -314,6 +317,8 @@ TEMPLATES = {"badge": _badge, "issuer": _issuer, "competency": _competency, "pag
 
 def create(root: Path, kind: str, slug: str) -> Path:
     """Write content/<kind>s/<slug>.md; raise ScaffoldError with a one-line reason."""
+    from .fields import SLUG_RE, tag_slug
+
     if not SLUG_RE.match(slug):
         hint = tag_slug(slug)
         suggestion = f' (for example "{hint}")' if hint and SLUG_RE.match(hint) else ""
@@ -335,6 +340,8 @@ def create(root: Path, kind: str, slug: str) -> Path:
 
 
 def cmd_new(args) -> int:
+    from .fields import SLUG_RE
+
     root = Path(args.site)
     try:
         file = create(root, args.kind, args.slug)

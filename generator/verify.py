@@ -22,8 +22,6 @@ import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,6 +49,9 @@ class Fetcher:
         self.fetched: list[str] = []
 
     def get(self, url: str) -> bytes:
+        import urllib.error
+        import urllib.request
+
         url = url.split("#", 1)[0]
         for base, folder in self.offline:
             if url.startswith(base):

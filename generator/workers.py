@@ -8,7 +8,6 @@ orphans writing into a temporary folder that the next build has already cleaned 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import multiprocessing
 import multiprocessing.pool
 import signal
@@ -17,12 +16,10 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    name = ctypes.util.find_library("c")
-    if name:
-        try:
-            ctypes.CDLL(name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (AttributeError, OSError):  # not Linux: orphans finish their slice and exit
-            pass
+    try:  # the process's own symbols, libc's among them (find_library would run ldconfig)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError, TypeError):  # not Linux: orphans finish their slice and exit
+        pass
 
 
 def can_fork() -> bool:
