@@ -150,9 +150,12 @@ def parse_svg(text: str) -> tuple[ET.Element, list[str]]:
 
 def svg_danger(root: ET.Element, instructions: list[str] = ()) -> str | None:  # type: ignore[assignment]
     """Why an SVG is unsafe to publish (scripts, handlers, links or loads outside the file), or None."""
-    for text in instructions:  # <?xml-stylesheet href=...?> loads a style sheet
+    for text in instructions:
+        # <?xml-stylesheet href=...?> loads a style sheet; the others do nothing in a browser
+        # (Illustrator's <?xpacket ...?> around its XMP) and are not published (strip.py)
         target = text.split(None, 1)[0] if text.strip() else ""
-        return f"has a processing instruction (<?{target} ...?>): not allowed in an SVG image"
+        if target.lower() == "xml-stylesheet":
+            return f"has a processing instruction (<?{target} ...?>): not allowed in an SVG image"
     for el in root.iter():
         if not isinstance(el.tag, str):  # pragma: no cover - comments are not kept
             continue

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.images import css_danger, parse_svg, svg_danger
+from generator.strip import strip_svg
 
 OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 512 512">'
 
@@ -85,10 +86,22 @@ def test_a_css_comment_does_not_hide_a_url():
 @pytest.mark.parametrize("prolog, reason", [
     ('<?xml version="1.0"?>\n<?xml-stylesheet href="https://evil.example/a.css"?>\n',
      "has a processing instruction (<?xml-stylesheet ...?>): not allowed in an SVG image"),
-    ("<?php echo 1 ?>", "has a processing instruction (<?php ...?>): not allowed in an SVG image"),
+    ('<?XML-STYLESHEET type="text/css" href="a.css"?>', "has a processing instruction (<?XML-STYLESHEET ...?>): not allowed in an SVG image"),
 ])
-def test_processing_instructions_are_refused(prolog, reason):
+def test_style_sheet_instructions_are_refused(prolog, reason):
     assert danger("<circle r='1'/>", prolog) == reason
+
+
+def test_other_instructions_pass_and_are_not_published():
+    """Illustrator wraps its XMP in <?xpacket?>: inert in a browser, and stripped (strip.py)."""
+    svg = ('<?xml version="1.0"?>\n<?adobe-xap-filters esc="CRLF"?>\n' + OPEN +
+           '<metadata><?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+           '<?xpacket end="w"?></metadata><circle r="1"/></svg>')
+    root, instructions = parse_svg(svg)
+    assert len(instructions) == 3 and svg_danger(root, instructions) is None
+    published = strip_svg(svg.encode()).decode()
+    assert "<?xpacket" not in published and "adobe-xap" not in published and "<metadata" not in published
+    assert published.startswith('<?xml version="1.0"?>') and '<circle r="1"/>' in published
 
 
 def test_an_instruction_inside_the_svg_is_refused_too():
