@@ -120,6 +120,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # which costs every command a twentieth of a second of start-up.
 # Tables align their cells with the `align` attribute, which the sanitizer keeps (not a style).
 def converter() -> markdown.Markdown:
+    """A converter for bodies (the module keeps one; tests make their own to compare)."""
     return markdown.Markdown(extensions=[ExtraExtension(tables={"use_align_attribute": True}), SaneListExtension(),
                                          _BodyExtension()], output_format="html")
 
