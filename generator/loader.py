@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache
-from .awards import count_holders, load_awards
+from .award_loading import count_holders, load_awards
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
