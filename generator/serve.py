@@ -337,7 +337,7 @@ class DevServer:
             try:
                 render(snapshot, path)
             except Exception as exc:  # noqa: BLE001
-                self.report_render_error(generation, _describe(exc).splitlines())
+                self.report_render_error(generation, _describe(exc, self.root).splitlines())
                 return
         self.last_rendered = [path for path in snapshot.jobs if path not in kept]
         self.last_background = (len(self.last_rendered), len(snapshot.jobs), time.perf_counter() - started)

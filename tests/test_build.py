@@ -108,9 +108,13 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ nope.x }}{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert "page.html:1:1: template:" in err and "nope" in err
+    assert err.startswith("vitrine: templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
     assert "Traceback" not in err
     assert tree_digest(root / "output") == before
+    write_site(root, {"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}'}, base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1
+    assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
 
 
 def test_nothing_changed_skips_the_build(site):
