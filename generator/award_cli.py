@@ -13,6 +13,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import secrets
 import sys
 import uuid
@@ -281,6 +282,9 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
         return [], [Problem(shown, line, 1, "", "not UTF-8 text: save the spreadsheet as CSV UTF-8")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
     first = text.split("\n", 1)[0]
+    if re.fullmatch(r"(?i)\s*\"?sep=.?\"?[;,\t]*\s*", first):  # Excel's hint line, before the header
+        return [], [Problem(shown, 1, 1, "", 'the first line is a "sep=" hint for Excel, not the header row: '
+                                             "delete it (the separator is read from the header)")]
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []

@@ -402,6 +402,22 @@ def test_award_from_csv_all_or_nothing(awarded, tmp_path):
     assert len(list((built / "assertions").glob("*.json"))) == 233
 
 
+def test_award_from_csv_with_excel_sep_line(awarded, tmp_path):
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    for first in ("sep=;", '"sep=;"', "sep=,;"):
+        csv_file = tmp_path / "excel.csv"
+        csv_file.write_bytes(f"\ufeff{first}\r\nemail;name\r\ne1@example.org;Eve One\r\n".encode())
+        status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(csv_file))
+        assert status == 1
+        assert err.splitlines() == [
+            f'{csv_file}:1:1: the first line is a "sep=" hint for Excel, not the header row: delete it '
+            "(the separator is read from the header)",
+            f"vitrine: 1 problem in {csv_file}: no award was made.",
+        ]
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
+
+
 def test_revoke(awarded):
     root = awarded()
     status, out, err = run_cli("revoke", A1[:8], "--site", str(root), "--reason", "Fraude: travail copié")
