@@ -470,7 +470,9 @@ def cmd_awards(args: argparse.Namespace) -> int:
     if site is None:
         return status
     if args.badge and args.badge not in site.default.badges:
-        return _fail([f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges")], "")
+        print(f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),
+              file=sys.stderr)  # one line: there is nothing more to say (it ended with an empty "vitrine: ")
+        return 1
     on = today()
     rows = []
     counts = {"valid": 0, "expired": 0, "revoked": 0}

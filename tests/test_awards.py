@@ -442,6 +442,9 @@ def test_awards_listing(awarded):
     assert "Bob Secret (not published)" in out
     status, out, _ = run_cli("awards", "--site", str(root), "--status", "revoked")
     assert A3 in out and A1 not in out
+    status, out, err = run_cli("awards", "--site", str(root), "--badge", "prise-de-parol")
+    assert status == 1 and out == ""
+    assert err == 'vitrine awards: no badge "prise-de-parol" (did you mean "prise-de-parole"?)\n'
 
 
 def test_award_pages_rendered_once_per_kind_equal_a_plain_render(awarded):
