@@ -420,6 +420,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     matches = [r for r in records if r.id and (r.id == wanted or (len(wanted) >= 8 and r.id.startswith(wanted)))]
     if len(matches) != 1:
         why = "matches several awards: give more of it" if matches else "is not the id of any award (see `vitrine awards`)"
+        if not matches and wanted and any(r.id and r.id.startswith(wanted) for r in records):
+            why = "is too short: give the id's first 8 characters or more"
         return _fail([f'vitrine revoke: "{args.id}" {why}'], "nothing was written.")
     record = matches[0]
     award = record.award

@@ -428,6 +428,8 @@ def test_revoke(awarded):
     assert status == 1 and "was already revoked on 2025-01-01" in err
     status, _, err = run_cli("revoke", "ffffffff", "--site", str(root), "--reason", "x")
     assert status == 1 and "is not the id of any award" in err
+    status, _, err = run_cli("revoke", A1[:4], "--site", str(root), "--reason", "x")  # an id's start, too short
+    assert status == 1 and f'vitrine revoke: "{A1[:4]}" is too short: give the id\'s first 8 characters or more\n' in err
     out_dir = build(root)
     assert json.loads((out_dir / "assertions" / f"{A1}.json").read_text())["revocationReason"] == "Fraude: travail copié"
 
