@@ -242,6 +242,12 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
 
     global _ROOT
     _ROOT = str(root.resolve()) + os.sep
+    site_dir, target = root.resolve(), out.resolve()
+    inputs = [site_dir / name for name in ("content", "static", "templates", "themes", "awards", "keys", CACHE)]
+    if site_dir.is_relative_to(target) or any(target.is_relative_to(folder) for folder in inputs):
+        # the site's own files: the next build would read the output as content, templates or static files
+        raise SiteError([Problem(str(out), 1, 1, "", "this folder holds the site's own files: refusing to build into "
+                                                     "it (choose another --out, such as output/)")])
 
     # Loading and planning make a million long-lived objects (100,000 awards) and no garbage
     # cycles: the cyclic collector, run again and again meanwhile, would cost a second. It is

@@ -251,6 +251,19 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(site, tmp_path: Path):
     assert (precious / "notes.txt").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("inside", ["static", "templates/built", "content/out", "awards", "themes", "."])
+def test_refuses_to_build_into_the_sites_own_files(site, inside: str):
+    """A build into static/ or templates/ (empty or not there yet) would be read back by the next
+    build as static files or templates; one into content/ would stop it (an unknown folder)."""
+    root = site()
+    status, out, err = run_cli("build", "--site", str(root), "--out", str(root / inside))
+    assert status == 1 and out == ""
+    assert err.splitlines()[0] == (f"{root / inside}:1:1: this folder holds the site's own files: refusing to build "
+                                   "into it (choose another --out, such as output/)")
+    assert not (root / inside / "index.html").exists()
+    assert run_cli("build", "--site", str(root))[0] == 0
+
+
 def test_python_dash_m_and_exit_status(tmp_path: Path):
     from conftest import vitrine_subprocess
 
