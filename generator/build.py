@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # badges, a third of it).
 PARALLEL_FROM = 300  # jobs
 CACHE = ".vitrine-cache"
-_INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")
+_INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes", "i18n")
 
 
 @dataclass

@@ -129,6 +129,16 @@ def test_nothing_changed_skips_the_build(site):
     assert "quatre" in (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
 
 
+def test_a_change_of_the_sites_interface_strings_is_built(site):
+    """i18n/<lang>.yaml of the site is an input: a build after its change is not skipped."""
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    write_site(root, {"i18n/fr.yaml": "nav:\n  catalogue: Tous les badges\n"}, base={})
+    status, out, _ = run_cli("build", "--site", str(root))
+    assert status == 0 and "Built" in out
+    assert "Tous les badges" in (root / "output/index.html").read_text(encoding="utf-8")
+
+
 def test_a_file_removed_or_changed_in_the_output_is_made_again(site):
     root = site()
     assert run_cli("build", "--site", str(root))[0] == 0
