@@ -65,4 +65,15 @@ class Translator:
             count = values.get("count", 0)
             form = "zero" if count == 0 and "zero" in text else ("one" if count == 1 or (self.lang == "fr" and count == 0) else "other")
             text = text.get(form, text.get("other", ""))
-        return str(text).format(**values) if values else str(text)
+        if not values:
+            return str(text)
+        try:
+            return str(text).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:  # a site's own string: say which, not a traceback
+            import jinja2
+
+            given = ", ".join("{" + name + "}" for name in values)
+            why = (f"names {{{exc.args[0]}}}, which is not given here (only {given})" if isinstance(exc, KeyError)
+                   else f"has a numbered placeholder: use the names given here ({given})" if isinstance(exc, IndexError)
+                   else f"is not a text with {{placeholders}}: {exc} (write {{{{ and }}}} for a brace)")
+            raise jinja2.TemplateError(f'interface string "{key}" of i18n/{self.lang}.yaml: "{text}" {why}') from None

@@ -139,6 +139,17 @@ def test_a_change_of_the_sites_interface_strings_is_built(site):
     assert "Tous les badges" in (root / "output/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("text, why", [
+    ("{count} badges {oups}", "names {oups}, which is not given here (only {count})"),
+    ("{count badges", "is not a text with {placeholders}: expected '}' before end of string (write {{ and }} for a brace)"),
+])
+def test_a_sites_interface_string_with_a_bad_placeholder_is_named(site, text: str, why: str):
+    root = site({"i18n/fr.yaml": f'count:\n  badges:\n    one: "{text}"\n    other: "{text}"\n'})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and "Traceback" not in err
+    assert f'template: interface string "count.badges" of i18n/fr.yaml: "{text}" {why}\n' in err
+
+
 def test_a_file_removed_or_changed_in_the_output_is_made_again(site):
     root = site()
     assert run_cli("build", "--site", str(root))[0] == 0
