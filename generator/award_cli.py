@@ -13,6 +13,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import secrets
 import sys
 import uuid
@@ -281,6 +282,9 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
         return [], [Problem(shown, line, 1, "", "not UTF-8 text: save the spreadsheet as CSV UTF-8")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
     first = text.split("\n", 1)[0]
+    if re.fullmatch(r"(?i)\s*\"?sep=.?\"?[;,\t]*\s*", first):  # Excel's hint line, before the header
+        return [], [Problem(shown, 1, 1, "", 'the first line is a "sep=" hint for Excel, not the header row: '
+                                             "delete it (the separator is read from the header)")]
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
@@ -416,6 +420,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     matches = [r for r in records if r.id and (r.id == wanted or (len(wanted) >= 8 and r.id.startswith(wanted)))]
     if len(matches) != 1:
         why = "matches several awards: give more of it" if matches else "is not the id of any award (see `vitrine awards`)"
+        if not matches and wanted and any(r.id and r.id.startswith(wanted) for r in records):
+            why = "is too short: give the id's first 8 characters or more"
         return _fail([f'vitrine revoke: "{args.id}" {why}'], "nothing was written.")
     record = matches[0]
     award = record.award
@@ -466,7 +472,9 @@ def cmd_awards(args: argparse.Namespace) -> int:
     if site is None:
         return status
     if args.badge and args.badge not in site.default.badges:
-        return _fail([f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges")], "")
+        print(f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),
+              file=sys.stderr)  # one line: there is nothing more to say (it ended with an empty "vitrine: ")
+        return 1
     on = today()
     rows = []
     counts = {"valid": 0, "expired": 0, "revoked": 0}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # badges, a third of it).
 PARALLEL_FROM = 300  # jobs
 CACHE = ".vitrine-cache"
-_INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes")
+_INPUTS = ("site.yaml", "content", "awards", "templates", "static", "themes", "i18n")
 
 
 @dataclass
@@ -158,6 +158,7 @@ def _stamp_file(root: Path, out: Path) -> Path:
 # Set before forking workers: children inherit them instead of receiving pickled copies.
 _JOBS: list[Job] = []
 _TREE: OutputTree | None = None
+_ROOT = ""  # the site's folder and a "/": a template of the site is named from it (templates/page.html)
 
 
 def _run_slice(bounds: tuple[int, int]) -> str | None:
@@ -169,15 +170,19 @@ def _run_slice(bounds: tuple[int, int]) -> str | None:
     return None
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, root: Path | None = None) -> str:
     """A template mistake as `file:line: message`; anything else as a short traceback."""
     import jinja2
 
+    prefix = str(root.resolve()) + os.sep if root else _ROOT
+
+    def shown(path: str) -> str:
+        return path[len(prefix):] if prefix and path.startswith(prefix) else path
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}:1: template: {exc.message}"
+        return f"{shown(exc.filename or exc.name or '')}:{exc.lineno}:1: template: {exc.message}"
     if isinstance(exc, (jinja2.TemplateError, KeyError)):
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
-        where = f"{frames[-1].filename}:{frames[-1].lineno}:1: " if frames else ""
+        where = f"{shown(frames[-1].filename)}:{frames[-1].lineno}:1: " if frames else ""
         return f"{where}template: {exc}"
     return "".join(traceback.format_exception(exc)).rstrip()
 
@@ -234,6 +239,15 @@ def build(root: Path, out: Path, workers: int | None = None, force: bool = False
     output folder, which then replaces the output in one atomic step. `force` renders all.
     `strict`: raise StrictFailure if the site has warnings, before writing anything."""
     import gc
+
+    global _ROOT
+    _ROOT = str(root.resolve()) + os.sep
+    site_dir, target = root.resolve(), out.resolve()
+    inputs = [site_dir / name for name in ("content", "static", "templates", "themes", "awards", "keys", CACHE)]
+    if site_dir.is_relative_to(target) or any(target.is_relative_to(folder) for folder in inputs):
+        # the site's own files: the next build would read the output as content, templates or static files
+        raise SiteError([Problem(str(out), 1, 1, "", "this folder holds the site's own files: refusing to build into "
+                                                     "it (choose another --out, such as output/)")])
 
     # Loading and planning make a million long-lived objects (100,000 awards) and no garbage
     # cycles: the cyclic collector, run again and again meanwhile, would cost a second. It is

@@ -86,6 +86,14 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     if base_url is not None and ("?" in base_url or "#" in base_url):
         f.fail("base_url", "must not have a query (?...) or fragment (#...)")
         base_url = None
+    elif base_url is not None:
+        host, _, path = base_url.split("://", 1)[1].partition("/")
+        if "@" in host:  # a user name or password would be published in every page and badge
+            f.fail("base_url", f'"{base_url}" holds a user name or password (before "@"): write only https://host/path/')
+            base_url = None
+        elif re.search(r"//|/\.\.?(/|$)", "/" + path):  # a browser would ask for another address than the ids say
+            f.fail("base_url", f'"{base_url}" has an empty, "." or ".." segment in its path: write the path as it is served')
+            base_url = None
     language, stated = "fr", None  # stated: the code written as `language`, when it is one
     if f.raw("language") is not None:
         stated = _language_code(f, "language", data["language"])

@@ -245,6 +245,8 @@ class Fields:
                 self.fail(where, f"is {len(item)} characters long; at most {max_len} expected")
             elif control_problem(item):
                 self.fail(where, control_problem(item))
+            elif slugged and not tag_slug(item) and any(c.isalnum() for c in item):  # Greek, Cyrillic, CJK...
+                self.fail(where, f'"{item}" has no letter a to z or digit 0 to 9 to make a URL from: write it in Latin letters')
             elif slugged and not tag_slug(item):
                 self.fail(where, f'"{item}" has no letter or digit to make a URL from')
             else:

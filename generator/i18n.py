@@ -22,13 +22,29 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: ten times faster
 
 
-def load_catalogue(folders: list[Path], lang: str) -> dict[str, Any]:
-    """Merge `<folder>/<lang>.yaml` from the most general folder to the most specific."""
+def load_catalogue(folders: list[Path], lang: str, root: Path | None = None) -> dict[str, Any]:
+    """Merge `<folder>/<lang>.yaml` from the most general folder to the most specific. A file
+    that is not a YAML mapping is a SiteError (named from `root`, the site's folder)."""
+    from .errors import Problem, SiteError
+
     strings: dict[str, Any] = {}
     for folder in reversed(folders):
         file = folder / f"{lang}.yaml"
         if file.is_file():
-            strings.update(flatten(yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER) or {}))
+            shown = file.relative_to(root).as_posix() if root and file.is_relative_to(root) else str(file)
+            try:
+                text = file.read_text(encoding="utf-8")
+                data = yaml.load(text, Loader=_LOADER) or {}
+            except UnicodeDecodeError:
+                raise SiteError([Problem(shown, 1, 1, "", "not UTF-8 text: save it as UTF-8")]) from None
+            except yaml.MarkedYAMLError as exc:  # as content files' frontmatter says it
+                from .frontmatter import _syntax_problem
+                raise SiteError([_syntax_problem(exc, text, shown, 0)]) from None
+            except yaml.YAMLError as exc:
+                raise SiteError([Problem(shown, 1, 1, "", f"invalid YAML: {exc}")]) from None
+            if not isinstance(data, dict):
+                raise SiteError([Problem(shown, 1, 1, "", "expected a mapping of interface strings (key: text)")])
+            strings.update(flatten(data))
     return strings
 
 
@@ -49,4 +65,15 @@ class Translator:
             count = values.get("count", 0)
             form = "zero" if count == 0 and "zero" in text else ("one" if count == 1 or (self.lang == "fr" and count == 0) else "other")
             text = text.get(form, text.get("other", ""))
-        return str(text).format(**values) if values else str(text)
+        if not values:
+            return str(text)
+        try:
+            return str(text).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:  # a site's own string: say which, not a traceback
+            import jinja2
+
+            given = ", ".join("{" + name + "}" for name in values)
+            why = (f"names {{{exc.args[0]}}}, which is not given here (only {given})" if isinstance(exc, KeyError)
+                   else f"has a numbered placeholder: use the names given here ({given})" if isinstance(exc, IndexError)
+                   else f"is not a text with {{placeholders}}: {exc} (write {{{{ and }}}} for a brace)")
+            raise jinja2.TemplateError(f'interface string "{key}" of i18n/{self.lang}.yaml: "{text}" {why}') from None

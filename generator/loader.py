@@ -129,8 +129,10 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
             match = _NAME_RE.match(file.name)
             slug, lang = (match["slug"], match["lang"]) if match else (file.name[:-3], None)
             if not match or not SLUG_RE.match(slug):
+                better = tag_slug(slug)  # "Prise de parole" -> "prise-de-parole", "a--b" -> "a-b"
+                hint = f' (rename it "{better}{"." + lang if lang else ""}.md")' if better else ""
                 problems.append(Problem(rel, 1, 1, "", f'"{file.name}" is not a valid file name: the slug before .md '
-                                                     "takes lowercase letters, digits and hyphens"))
+                                                     f"takes lowercase letters, digits and hyphens{hint}"))
                 continue
             if lang is not None and lang not in config.languages[1:]:
                 others = ", ".join(config.languages[1:]) or "none: see languages in site.yaml"

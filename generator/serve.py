@@ -46,7 +46,7 @@ from .serve_http import Handler, Snapshot, State, _Server, render, reuse
 from .templating import BUILTIN_THEMES
 from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
 
-WATCHED = ("content", "awards", "templates", "static", "themes")
+WATCHED = ("content", "awards", "templates", "static", "themes", "i18n")
 ROOT_FILES = ("site.yaml",)
 DEBOUNCE = 0.1  # seconds of quiet that end a burst of file events
 MAX_BURST = 1.0  # seconds: a never-ending burst still rebuilds this often
@@ -337,7 +337,7 @@ class DevServer:
             try:
                 render(snapshot, path)
             except Exception as exc:  # noqa: BLE001
-                self.report_render_error(generation, _describe(exc).splitlines())
+                self.report_render_error(generation, _describe(exc, self.root).splitlines())
                 return
         self.last_rendered = [path for path in snapshot.jobs if path not in kept]
         self.last_background = (len(self.last_rendered), len(snapshot.jobs), time.perf_counter() - started)

@@ -402,6 +402,22 @@ def test_award_from_csv_all_or_nothing(awarded, tmp_path):
     assert len(list((built / "assertions").glob("*.json"))) == 233
 
 
+def test_award_from_csv_with_excel_sep_line(awarded, tmp_path):
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    for first in ("sep=;", '"sep=;"', "sep=,;"):
+        csv_file = tmp_path / "excel.csv"
+        csv_file.write_bytes(f"\ufeff{first}\r\nemail;name\r\ne1@example.org;Eve One\r\n".encode())
+        status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(csv_file))
+        assert status == 1
+        assert err.splitlines() == [
+            f'{csv_file}:1:1: the first line is a "sep=" hint for Excel, not the header row: delete it '
+            "(the separator is read from the header)",
+            f"vitrine: 1 problem in {csv_file}: no award was made.",
+        ]
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
+
+
 def test_revoke(awarded):
     root = awarded()
     status, out, err = run_cli("revoke", A1[:8], "--site", str(root), "--reason", "Fraude: travail copié")
@@ -412,6 +428,8 @@ def test_revoke(awarded):
     assert status == 1 and "was already revoked on 2025-01-01" in err
     status, _, err = run_cli("revoke", "ffffffff", "--site", str(root), "--reason", "x")
     assert status == 1 and "is not the id of any award" in err
+    status, _, err = run_cli("revoke", A1[:4], "--site", str(root), "--reason", "x")  # an id's start, too short
+    assert status == 1 and f'vitrine revoke: "{A1[:4]}" is too short: give the id\'s first 8 characters or more\n' in err
     out_dir = build(root)
     assert json.loads((out_dir / "assertions" / f"{A1}.json").read_text())["revocationReason"] == "Fraude: travail copié"
 
@@ -426,6 +444,9 @@ def test_awards_listing(awarded):
     assert "Bob Secret (not published)" in out
     status, out, _ = run_cli("awards", "--site", str(root), "--status", "revoked")
     assert A3 in out and A1 not in out
+    status, out, err = run_cli("awards", "--site", str(root), "--badge", "prise-de-parol")
+    assert status == 1 and out == ""
+    assert err == 'vitrine awards: no badge "prise-de-parol" (did you mean "prise-de-parole"?)\n'
 
 
 def test_award_pages_rendered_once_per_kind_equal_a_plain_render(awarded):

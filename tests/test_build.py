@@ -108,9 +108,13 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ nope.x }}{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert "page.html:1:1: template:" in err and "nope" in err
+    assert err.startswith("vitrine: templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
     assert "Traceback" not in err
     assert tree_digest(root / "output") == before
+    write_site(root, {"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}'}, base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1
+    assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
 
 
 def test_nothing_changed_skips_the_build(site):
@@ -123,6 +127,27 @@ def test_nothing_changed_skips_the_build(site):
     status, out, _ = run_cli("build", "--site", str(root))
     assert status == 0 and "Built" in out
     assert "quatre" in (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+
+
+def test_a_change_of_the_sites_interface_strings_is_built(site):
+    """i18n/<lang>.yaml of the site is an input: a build after its change is not skipped."""
+    root = site()
+    assert run_cli("build", "--site", str(root))[0] == 0
+    write_site(root, {"i18n/fr.yaml": "nav:\n  catalogue: Tous les badges\n"}, base={})
+    status, out, _ = run_cli("build", "--site", str(root))
+    assert status == 0 and "Built" in out
+    assert "Tous les badges" in (root / "output/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("{count} badges {oups}", "names {oups}, which is not given here (only {count})"),
+    ("{count badges", "is not a text with {placeholders}: expected '}' before end of string (write {{ and }} for a brace)"),
+])
+def test_a_sites_interface_string_with_a_bad_placeholder_is_named(site, text: str, why: str):
+    root = site({"i18n/fr.yaml": f'count:\n  badges:\n    one: "{text}"\n    other: "{text}"\n'})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and "Traceback" not in err
+    assert f'template: interface string "count.badges" of i18n/fr.yaml: "{text}" {why}\n' in err
 
 
 def test_a_file_removed_or_changed_in_the_output_is_made_again(site):
@@ -245,6 +270,19 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(site, tmp_path: Path):
     status, _, err = run_cli("build", "--site", str(root), "--out", str(precious))
     assert status == 1 and "refusing to replace it" in err
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("inside", ["static", "templates/built", "content/out", "awards", "themes", "."])
+def test_refuses_to_build_into_the_sites_own_files(site, inside: str):
+    """A build into static/ or templates/ (empty or not there yet) would be read back by the next
+    build as static files or templates; one into content/ would stop it (an unknown folder)."""
+    root = site()
+    status, out, err = run_cli("build", "--site", str(root), "--out", str(root / inside))
+    assert status == 1 and out == ""
+    assert err.splitlines()[0] == (f"{root / inside}:1:1: this folder holds the site's own files: refusing to build "
+                                   "into it (choose another --out, such as output/)")
+    assert not (root / inside / "index.html").exists()
+    assert run_cli("build", "--site", str(root))[0] == 0
 
 
 def test_python_dash_m_and_exit_status(tmp_path: Path):

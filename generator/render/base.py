@@ -82,8 +82,8 @@ class Renderer:
         # compiled templates kept in the cache folder of a build (not made by `vitrine check`)
         self.env = make_environment(site.config.root, site.config.theme, cache_dir if cache_dir.is_dir() else None)
         folders = theme_folders(site.config.root, site.config.theme, "i18n")
-        strings = {lang: load_catalogue(folders, lang) for lang in site.config.languages}
-        english = load_catalogue(folders, "en")
+        strings = {lang: load_catalogue(folders, lang, site.config.root) for lang in site.config.languages}
+        english = load_catalogue(folders, "en", site.config.root)
         self.t = {lang: Translator(strings[lang], english, lang) for lang in site.config.languages}
         self._templates: dict[str, jinja2.Template] = {}
         self._cards: dict[tuple, tuple] = {}  # (lang, slug) -> (html, what it read): tracking.remember
