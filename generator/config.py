@@ -94,6 +94,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
         elif re.search(r"//|/\.\.?(/|$)", "/" + path):  # a browser would ask for another address than the ids say
             f.fail("base_url", f'"{base_url}" has an empty, "." or ".." segment in its path: write the path as it is served')
             base_url = None
+        elif not base_url.isascii():  # ids and the sitemap must be the addresses clients send, encoded
+            f.fail("base_url", f'"{base_url}" has characters outside ASCII: write it as browsers send it, '
+                               f'"{_ascii_url(host, path)}"')
+            base_url = None
     language, stated = "fr", None  # stated: the code written as `language`, when it is one
     if f.raw("language") is not None:
         stated = _language_code(f, "language", data["language"])
@@ -184,6 +188,17 @@ def position(root: Path, key: tuple) -> tuple[int, int]:
     if problem or r.problem or not isinstance(r.value, dict):
         return (1, 1)
     return Document(CONFIG_FILE, r.value, "", 1, r.marks, r.key_marks, r.raw).where_whole(key)
+
+
+def _ascii_url(host: str, path: str) -> str:
+    """https://host/path with the host in IDNA (punycode) and the path percent-encoded."""
+    from urllib.parse import quote
+
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return f"https://{host}/{quote(path, safe='/%')}"
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
