@@ -170,8 +170,9 @@ def _run_slice(bounds: tuple[int, int]) -> str | None:
     return None
 
 
-def _describe(exc: BaseException, root: Path | None = None) -> str:
-    """A template mistake as `file:line: message`; anything else as a short traceback."""
+def _describe(exc: BaseException, root: Path | None = None, label: str = "template") -> str:
+    """A template mistake as `file:line: label: message`, the file named from the site's folder;
+    anything else as a short traceback."""
     import jinja2
 
     prefix = str(root.resolve()) + os.sep if root else _ROOT
@@ -179,11 +180,11 @@ def _describe(exc: BaseException, root: Path | None = None) -> str:
     def shown(path: str) -> str:
         return path[len(prefix):] if prefix and path.startswith(prefix) else path
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{shown(exc.filename or exc.name or '')}:{exc.lineno}:1: template: {exc.message}"
+        return f"{shown(exc.filename or exc.name or '')}:{exc.lineno}:1: {label}: {exc.message}"
     if isinstance(exc, (jinja2.TemplateError, KeyError)):
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
         where = f"{shown(frames[-1].filename)}:{frames[-1].lineno}:1: " if frames else ""
-        return f"{where}template: {exc}"
+        return f"{where}{label}: {exc}"
     return "".join(traceback.format_exception(exc)).rstrip()
 
 

@@ -349,7 +349,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
         print("vitrine: nobody was e-mailed.", file=sys.stderr)
         return 1
     except (NotifyProblem, jinja2.TemplateError) as exc:
-        print(f"vitrine: {_template_message(exc)}", file=sys.stderr)
+        print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
         print("vitrine: nobody was e-mailed.", file=sys.stderr)
         return 1
     sent, failed = 0, 0
@@ -358,7 +358,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
             try:
                 letter = compose(site, renderer, record, lang, smtp.sender, template)
             except (NotifyProblem, jinja2.TemplateError) as exc:
-                print(f"vitrine: {_template_message(exc)}", file=sys.stderr)
+                print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
                 failed += len(todo) - sent - failed
                 break
             if outbox is not None:
@@ -395,11 +395,13 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _template_message(exc: BaseException) -> str:
+def _template_message(exc: BaseException, root: Path) -> str:
+    """A mistake of the e-mail template at its file (named from the site) and line, as a build
+    names a page template's."""
     import jinja2
 
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: e-mail template: {exc.message}"
+    from .build import _describe
+
     if isinstance(exc, jinja2.TemplateError):
-        return f"e-mail template: {exc}"
+        return _describe(exc, root, "e-mail template")
     return str(exc)

@@ -153,7 +153,11 @@ def test_a_site_overrides_the_template(notify_site, smtp_server):
     (root / "templates/email/award.fr.txt").write_text("Bonjour {{ nom }}\n")
     (root / "awards/notified.txt").unlink()
     status, out, err = run_cli("notify", "--site", str(root))
-    assert status == 1 and "Traceback" not in err and "e-mail template" in err
+    assert status == 1 and "Traceback" not in err
+    assert "vitrine: templates/email/award.fr.txt:1:1: e-mail template: 'nom' is undefined\n" in err
+    (root / "templates/email/award.fr.txt").write_text("Subject: x\n\n{% if %}\n")
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and "vitrine: templates/email/award.fr.txt:3:1: e-mail template: " in err, err
 
 
 def test_refused_recipient_is_retried_next_time(notify_site, smtp_server):
