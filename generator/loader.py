@@ -135,15 +135,17 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                                                      f"takes lowercase letters, digits and hyphens{hint}"))
                 continue
             if lang is not None and lang not in config.languages[1:]:
-                others = ", ".join(config.languages[1:]) or "none: see languages in site.yaml"
+                others = ", ".join(config.languages[1:])
                 if lang != config.language:
-                    message = f'"{lang}" is not one of the site\'s other languages ({others})'
+                    message = (f'"{lang}" is not one of the site\'s other languages ({others})' if others else
+                               f'"{lang}": the site has no other language than {config.language} '
+                               f"(list them in site.yaml: languages: [{config.language}, {lang}])")
                 elif (base / f"{slug}.md").is_file():
                     message = (f'"{lang}" is the site\'s default language, whose text is in {slug}.md: '
-                               f"a translation is for another language ({others})")
+                               f"a translation is for another language ({others or 'the site has none'})")
                 else:
                     message = (f'"{lang}" is the site\'s default language: rename this file {slug}.md '
-                               f"(a translation is for another language: {others})")
+                               f"(a translation is for another language{': ' + others if others else ''})")
                 problems.append(Problem(rel, 1, 1, "language", message))
                 continue
             tasks.append(Task(kind, file, rel, slug, lang))
