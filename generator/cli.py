@@ -76,11 +76,15 @@ def _shown(path: Path) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from . import lint
     from .loader import load_site
+    from .templating import template_problems
 
     as_json = getattr(args, "format", "text") == "json"
     try:
         site = load_site(Path(args.site), args.jobs)
         lint.add_warnings(site)  # authoring checks: alt text, criteria, links... (lint.py)
+        broken = template_problems(site.config.root, site.config.theme)
+        if broken:
+            raise SiteError(broken)
     except SiteError as exc:  # from the loader, or from an output module lint asks (signing keys)
         if as_json:
             return lint.print_json(exc.problems)

@@ -45,3 +45,27 @@ def make_environment(root: Path, theme: str, cache: Path | None = None) -> jinja
         keep_trailing_newline=True,
     )
     return env
+
+
+def template_problems(root: Path, theme: str) -> list:
+    """The site's own templates (templates/, themes/<theme>/templates/) that do not compile, each
+    at its line: `vitrine check` names them before a build stops on them. A name a template uses
+    but no page gives shows only when pages are rendered (a build says which)."""
+    from .errors import Problem
+
+    env = make_environment(root, theme)
+    problems = []
+    for folder in (root / "templates", root / "themes" / theme / "templates"):
+        if not folder.is_dir():
+            continue
+        loader = jinja2.FileSystemLoader(str(folder))
+        for name in loader.list_templates():
+            shown = f"{folder.relative_to(root).as_posix()}/{name}"
+            try:
+                source, filename, _ = loader.get_source(env, name)
+                env.compile(source, name, filename)
+            except UnicodeDecodeError:
+                problems.append(Problem(shown, 1, 1, "template", "not UTF-8 text: save it as UTF-8"))
+            except jinja2.TemplateSyntaxError as exc:  # unknown filters and tests too
+                problems.append(Problem(shown, exc.lineno or 1, 1, "template", exc.message or str(exc)))
+    return problems

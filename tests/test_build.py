@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_site, run_cli, write_site
+from conftest import MINIMAL, REPO, copy_site, run_cli, write_site
 from test_invalid_sites import tree_digest
 from test_lint import badge
 
@@ -115,6 +116,22 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
     assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
+
+
+def test_check_finds_the_templates_that_do_not_compile(site):
+    root = site({"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}',
+                 "templates/email/award.fr.txt": "Subject: {{ name|nosuch }}\n",
+                 "themes/maison/templates/tag.html": b"\xe9t\xe9\n",
+                 "site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).lstrip("\n") + "theme: maison\n"})
+    status, out, err = run_cli("check", "--site", str(root))
+    assert status == 1 and "OK" not in out
+    assert err == ("templates/email/award.fr.txt:1:1: template: No filter named 'nosuch'.\n"
+                   "templates/page.html:2:1: template: unexpected '}'\n"
+                   "themes/maison/templates/tag.html:1:1: template: not UTF-8 text: save it as UTF-8\n"
+                   "vitrine: 3 problems found.\n")
+    write_site(root, {"templates/page.html": "{{ anything_at_all }}", "templates/email/award.fr.txt": "ok",
+                      "themes/maison/templates/tag.html": "ok"}, base={})
+    assert run_cli("check", "--site", str(root))[0] == 0  # a name no page gives shows when rendering
 
 
 def test_nothing_changed_skips_the_build(site):
