@@ -1,4 +1,4 @@
-"""The converter's two shortcuts (markup.py: plain text made atomic, bracket ends found from the
+"""The converter's two shortcuts (mdconvert.py: plain text made atomic, bracket ends found from the
 brackets alone) give the HTML Python-Markdown gives without them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import markdown
 import pytest
 from markdown.inlinepatterns import LinkInlineProcessor
 
-from generator import markup
+from generator import markup, mdconvert
 
 TRICKY = [
     "Du texte simple.\n\nUn autre paragraphe, sans rien d'autre.",
@@ -34,7 +34,7 @@ HAS_BRACKET_ENDS = hasattr(LinkInlineProcessor, "_findBracketEnds")  # Python-Ma
 
 def _plain_converter() -> markdown.Markdown:
     """The converter with both shortcuts taken out."""
-    md = markup.converter()
+    md = mdconvert.converter()
     md.treeprocessors.deregister("plain_text")
     for pattern in md.inlinePatterns:
         pattern.__dict__.pop("_findBracketEnds", None)
@@ -42,10 +42,11 @@ def _plain_converter() -> markdown.Markdown:
 
 
 def test_the_shortcuts_are_in_place():
+    markup.convert("made on first use")
     assert "plain_text" in markup._MD.treeprocessors
     links = [p for p in markup._MD.inlinePatterns if isinstance(p, LinkInlineProcessor)]
     assert len(links) == 6
-    assert all(getattr(p, "_findBracketEnds", None) is markup._bracket_ends for p in links) == HAS_BRACKET_ENDS
+    assert all(getattr(p, "_findBracketEnds", None) is mdconvert._bracket_ends for p in links) == HAS_BRACKET_ENDS
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -74,6 +75,6 @@ def test_bracket_ends_as_the_library_finds_them():
     rng = random.Random(11)
     for _ in range(20000):
         text = "".join(rng.choice("[]ab") for _ in range(rng.randrange(0, 40)))
-        assert markup._bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text), text
+        assert mdconvert._bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text), text
     long = "[" * 20000 + "x" + "]" * 3
-    assert markup._bracket_ends(long) == LinkInlineProcessor._findBracketEnds(long)
+    assert mdconvert._bracket_ends(long) == LinkInlineProcessor._findBracketEnds(long)
