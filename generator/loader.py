@@ -118,7 +118,9 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
             continue
         outside = base.is_symlink()  # a linked folder: each of its files is checked
         with os.scandir(base) as listing:  # the entries' types come with the names: no stat each
-            entries = sorted((e for e in listing if os.path.splitext(e.name)[1] == ".md" and e.is_file()), key=lambda e: e.name)
+            # hidden files are editors' and tools' (as elsewhere in content/): not content
+            entries = sorted((e for e in listing if os.path.splitext(e.name)[1] == ".md" and not e.name.startswith(".")
+                              and e.is_file()), key=lambda e: e.name)
         for entry in entries:
             file, rel = base / entry.name, f"content/{folder}/{entry.name}"
             if (outside or entry.is_symlink()) and not file.resolve().is_relative_to(content_real):

@@ -134,6 +134,16 @@ def test_check_finds_the_templates_that_do_not_compile(site):
     assert run_cli("check", "--site", str(root))[0] == 0  # a name no page gives shows when rendering
 
 
+def test_editors_files_in_content_are_not_content(site):
+    """Vim's swap file, a hidden copy, Emacs' lock (a link to nowhere): the build goes on without them."""
+    root = site({"content/badges/.prise-de-parole.md.swp": b"\x00vim", "content/badges/.brouillon.md": "---\nname: x\n",
+                 "content/badges/prise-de-parole.md~": "old"})
+    (root / "content/badges/.#prise-de-parole.md").symlink_to("someone@host.1234")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and err == "", err
+    assert not list((root / "output").rglob("*brouillon*"))
+
+
 def test_nothing_changed_skips_the_build(site):
     root = site()
     assert run_cli("build", "--site", str(root))[0] == 0
