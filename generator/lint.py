@@ -25,7 +25,7 @@ from . import designer, rawhtml
 from .bodies import ALT_RE, NO_ALT, URL_ATTR_RE, URL_TAG_RE, same_body
 from .errors import Problem, did_you_mean
 from .fields import URL_RE
-from .frontmatter import Document, decode, parse_frontmatter
+from .frontmatter import Document, decode, parse_frontmatter, read_yaml
 from .model import Badge, Catalogue, Competency, Issuer, Page, Site
 from .scaffold import PLACEHOLDER_RE
 
@@ -321,6 +321,37 @@ class _Linter:
         self.placeholders(page.source, [page.title, page.body_html])
         self.body(page.source, cat.prefix + page.path, page.body_html)
 
+    def interface_strings(self, site: Site) -> None:
+        """Keys of the site's i18n/<lang>.yaml that no theme has and no template of the site
+        names: a misspelt key ("search_labl") changes nothing, silently."""
+        from .i18n import flatten
+        from .templating import theme_folders
+
+        root = site.config.root
+        mine = root / "i18n"
+        if not mine.is_dir():
+            return
+        known: set[str] = set()
+        for folder in theme_folders(root, site.config.theme, "i18n"):
+            if folder.resolve() != mine.resolve():
+                for file in folder.glob("*.yaml"):
+                    known.update(flatten(yaml_mapping(file)))
+        sources = "".join(path.read_text(encoding="utf-8", errors="replace")
+                          for folder in (root / "templates", root / "themes" / site.config.theme / "templates")
+                          if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file())
+        for file in sorted(mine.glob("*.yaml")):
+            rel = file.relative_to(root).as_posix()
+            text, _ = decode(file.read_bytes(), rel)
+            result = read_yaml(text or "", rel)
+            if result.problem is not None or not isinstance(result.value, dict):
+                continue  # the build says what is wrong with it
+            for key in flatten(result.value):
+                if key in known or f"'{key}'" in sources or f'"{key}"' in sources:
+                    continue
+                where = result.key_marks.get(tuple(key.split(".")), (1, 1))
+                self.warn(rel, where, key, "no theme has this interface string and no template of the site uses it: "
+                                           "it is never shown" + did_you_mean(key, known, near_only=True))
+
     def translations(self, cat: Catalogue) -> None:
         """A translation's own body and texts, reported in its own file."""
         default = self.site.default
@@ -338,6 +369,17 @@ class _Linter:
                 self.placeholders(rel, [t for t in texts if isinstance(t, str)] + [obj.body_html])
                 if not same_body(obj.body_html, original.body_html):
                     self.body(rel, cat.prefix + obj.path, obj.body_html)
+
+
+def yaml_mapping(file: Path) -> dict:
+    """A theme's YAML file as a mapping (empty when it is not one: the build reports it)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def output_paths(site: Site) -> set[str]:
@@ -369,6 +411,7 @@ def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
         linter.page(cat, page)
     for other in list(site.catalogues.values())[1:]:
         linter.translations(other)
+    linter.interface_strings(site)
     return sorted(set(linter.out))
 
 

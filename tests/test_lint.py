@@ -59,6 +59,16 @@ def test_markdown_in_a_plain_text_field(site):
     assert warnings(root) == []
 
 
+def test_an_interface_string_no_theme_has(site):
+    root = site({"i18n/en.yaml": "filter:\n  serch: Find a badge\n  search: Look\nmine:\n  motto: Learn\n",
+                 "templates/index.html": '{% extends "base.html" %}{% block content %}{{ t("mine.motto") }}'
+                                         '{{ super() }}{% endblock %}'})
+    assert warnings(root) == [
+        'i18n/en.yaml:2:3: warning: filter.serch: no theme has this interface string and no template of the site '
+        'uses it: it is never shown (did you mean "filter.search" or "filter.search_help" or "filter.issuer"?)',
+    ]
+
+
 def test_empty_criteria(site):
     root = site({BADGE: badge("")})
     assert warnings(root) == [
