@@ -246,7 +246,12 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
     if verify_ob3.looks_like_vc(document):
         verify_ob3.check_credential(report, document, fetcher, email)
     elif verify_ob2.looks_like_assertion(document):
-        verify_ob2.check_document(report, document, fetcher, email)
+        token = verify_ob2.jws_beside(target, document, fetcher) if target.startswith("http") else None
+        if token is not None:  # a signed assertion's JSON, given by its URL: its .jws is beside it
+            report.form = f"{payload.form}, with the JWS beside it"
+            verify_ob2.check_signed(report, token, fetcher, email)
+        else:
+            verify_ob2.check_document(report, document, fetcher, email)
     else:
         report.add("type", FAIL, "neither an Open Badges 3.0 credential (a Verifiable Credential) nor an "
                                  "Open Badges 2.0 assertion")

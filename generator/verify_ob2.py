@@ -131,14 +131,14 @@ def check_hosted_url(report: Report, url: str, fetcher: Fetcher, email: str | No
             return
         report.add("type", FAIL, f"{url} holds neither an Open Badges 2.0 assertion nor a 3.0 credential")
         return
-    token = _jws_beside(url, document, fetcher)
+    token = jws_beside(url, document, fetcher)
     if token is not None:  # a signed award's JSON: its signature is in the .jws beside it
         check_signed(report, token, fetcher, email)
         return
     check_document(report, document, fetcher, email)
 
 
-def _jws_beside(url: str, document: dict, fetcher: Fetcher) -> str | None:
+def jws_beside(url: str, document: dict, fetcher: Fetcher) -> str | None:
     """For a signed assertion's JSON at .../<id>.json, the JWS published beside it (<id>.jws, as
     Vitrine publishes them), if there is one and it signs that assertion; else None."""
     verification = document.get("verification")
