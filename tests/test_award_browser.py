@@ -170,3 +170,22 @@ def test_printed_award_shows_the_address_of_named_evidence(sites):
         page.emulate_media(media="screen")
         assert page.evaluate("getComputedStyle(document.querySelector('a[data-print-url]'), '::after').content") == "none"
         page.close()
+
+
+def test_the_baked_download_is_promised_only_when_the_script_bakes_it(sites):
+    """Without JavaScript the download button gives the plain image: the page said "the downloaded
+    badge holds its Open Badges description" all the same."""
+    output = sites(False)
+    page_html = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
+    assert "<span data-baked-help hidden> Le badge téléchargé contient sa description Open Badges.</span>" in page_html
+    with serve(output) as url, browser() as chromium:
+        for javascript in (False, True):
+            context = chromium.new_context(java_script_enabled=javascript)
+            page = context.new_page()
+            page.goto(f"{url}assertions/{A1}/")
+            if javascript:
+                page.wait_for_selector("figure.award-qr svg")  # the script has run
+            text = page.locator(".award-share").inner_text()
+            assert "Si LinkedIn ne reprend pas tout" in text
+            assert ("Le badge téléchargé contient sa description Open Badges." in text) == javascript, (javascript, text)
+            context.close()
