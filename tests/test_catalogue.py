@@ -175,6 +175,16 @@ def test_the_sitemap_lists_the_pages_of_each_language_and_only_those(example: Pa
             assert f"<loc>{base}{'' if rel == '.' else rel + '/'}</loc>" in sitemap, rel
 
 
+def test_each_language_links_to_its_own_feed(example: Path):
+    """English pages offered the French feed (/feed.xml, under an English title) though /en/feed.xml
+    exists: in <link rel="alternate"> (what feed readers find) and in the footer."""
+    for rel, feed in (("index.html", "feed.xml"), ("badges/concours-pitch/index.html", "../../feed.xml"),
+                      ("en/index.html", "../en/feed.xml"), ("en/badges/concours-pitch/index.html", "../../../en/feed.xml")):
+        page = (example / rel).read_text(encoding="utf-8")
+        assert re.findall(r'href="([^"]*feed\.xml)"', page) == [feed, feed], rel
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">' in (example / "en/feed.xml").read_text(encoding="utf-8")
+
+
 def test_a_small_catalogue_shows_no_pagination(example: Path):
     for page in html_pages(example):
         assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page
