@@ -287,6 +287,11 @@ def test_award_page(awarded):
     assert "award-status--expired" in expired and "Badge expiré" in expired
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
     assert "Valid badge" in english and "Add to LinkedIn" in english
+    # the advice names the heading of the facts as it reads in this language
+    facts = re.search(r'<h2 id="facts-title">([^<]+)</h2>', english).group(1)
+    assert facts == "About this award" and f"copy it from “{facts}”" in english
+    facts = re.search(r'<h2 id="facts-title">([^<]+)</h2>', page).group(1)
+    assert f"copiez les informations depuis « {facts} »" in page
     png_page = (out / "assertions" / A4 / "index.html").read_text()
     assert re.search(rf'<meta property="og:image" content="{BASE}badges/atelier-png\.preview\.\w+">', png_page)  # previews.py
     # lean pages: there may be 100,000 of them (A1 has a narrative and evidence, A4 has not)
