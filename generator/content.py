@@ -205,13 +205,16 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
             endorsements.append(ref)
             comments.append((comment, when))
     when = f.date("date")
+    # checked against the day of the build by the loader (a parse result depends on the file only)
+    when_ref = [Ref(when.isoformat(), path, *f.position("date"), "date")] if when is not None else []
     retired_on = f.date("retired")  # awards.py refuses awards issued after it
     if retired_on is not None and status != "retired":
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
-                   "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs}
+                   "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs,
+                   "date": when_ref}
     parsed.extra |= {"endorsements": comments, "tags": tags}
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache
 from .award_loading import count_holders, load_awards
+from .clock import today
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
@@ -286,6 +287,10 @@ class _Resolver:
                 if self.find(ref, "issuer", "issuer"):
                     ends.append((ref.value, comment, when))
             self.links.endorsements[slug] = ends
+            for ref in p.refs.get("date", []):  # shown as "published on", and orders the feed
+                if ref.value > today().isoformat():
+                    self.fail(ref, f"{ref.value} is in the future (today is {today().isoformat()}): the day the "
+                                   "badge was first published")
             for ref in p.refs.get("image", []):
                 self.image("badge", slug, ref, square=True)
             if p.obj is not None and p.obj.design is not None:

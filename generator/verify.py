@@ -1,6 +1,7 @@
 """`vitrine verify TARGET`: check an Open Badge, 2.0 or 3.0, from any issuer, and say what was checked.
 
-TARGET is a URL, a file (JSON, a compact JWS/JWT, a baked PNG or SVG) or `-` (standard input).
+TARGET is a URL (an award's web page: the JSON its <link rel="alternate"> names), a file (JSON, a
+compact JWS/JWT, a baked PNG or SVG) or `-` (standard input).
 What it holds is found out from its content: an Open Badges 3.0 credential (Data Integrity proof
 or VC-JWT) goes to verify_ob3.py, an Open Badges 2.0 assertion (hosted or signed) to
 verify_ob2.py. Each check is reported as passed, failed or not done, with what it looked at; the
@@ -207,7 +208,38 @@ def extract(data: bytes, source: str) -> list[Payload]:
         return [Payload("compact JWS", text, source)]
     if re.match(r"^https?://\S+$", text):
         return [Payload("URL", text, source)]
+    if re.match(r"(?i)<!doctype html|<html[\s>]", text):
+        found = _alternate(text, source)
+        if found is None:
+            raise FetchError(f'{source}: a web page that links to no Open Badge (no <link rel="alternate" '
+                             'type="application/ld+json" href="..."> with an http(s) address)')
+        return [Payload("web page", found, source)]
     raise FetchError(f"{source}: not JSON, a JWS/JWT, a URL, nor a baked PNG or SVG image")
+
+
+def _alternate(page: str, source: str) -> str | None:
+    """The address of the JSON an award's web page links to (Vitrine's award pages, and other
+    platforms', name their assertion in <link rel="alternate" type="application/ld+json">), made
+    absolute against the page's canonical address, else its own."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin
+
+    links: list[dict[str, str]] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "link":
+                links.append({k: v or "" for k, v in attrs})
+
+    Links().feed(page[:MAX_BYTES])
+    base = next((a["href"] for a in links if "canonical" in a.get("rel", "").lower().split()), "")
+    base = urljoin(source, base) if re.match(r"^https?://", source) else base
+    for a in links:
+        if "alternate" in a.get("rel", "").lower().split() and a.get("type", "").lower() == "application/ld+json":
+            url = urljoin(base, a.get("href", ""))
+            if re.match(r"^https?://\S+$", url):
+                return url
+    return None
 
 
 def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
@@ -221,6 +253,10 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
         report.add("read", FAIL, str(exc))
         return report
     payload = payloads[0]
+    if payload.form == "web page":  # an award's page (its QR code, a printed address): the JSON it links to
+        report.form = "web page → JSON"
+        verify_ob2.check_hosted_url(report, payload.text, fetcher, email)
+        return report
     if payload.form == "URL" and len(payloads) == 1:  # a baked URL, or a file holding one
         try:
             payloads = extract(fetcher.get(payload.text), payload.text)
@@ -271,7 +307,7 @@ def _mapping(text: str) -> tuple[str, Path]:
 
 def register(sub: Any) -> None:
     v = sub.add_parser("verify", help="check an Open Badge (2.0 or 3.0): URL, JSON, JWS/JWT, baked PNG or SVG")
-    v.add_argument("target", metavar="TARGET", help="a URL, a file (JSON, JWS/JWT, PNG, SVG) or - for standard input")
+    v.add_argument("target", metavar="TARGET", help="a URL (an award page: the JSON it links to), a file (JSON, JWS/JWT, PNG, SVG) or - for standard input")
     v.add_argument("--email", metavar="ADDRESS", help="also check that the badge was awarded to this address")
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.add_argument("--offline", metavar="BASE_URL=DIR", action="append", type=_mapping, default=[],

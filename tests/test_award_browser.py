@@ -153,3 +153,39 @@ def test_the_verify_page_reads_back_exactly_what_python_bakes(sites):
             got = page.evaluate("(a) => window.vitrineAward.bakeSvg(...a)", [svgs[name][0], "{}]]>", VERIFY_URL])
             assert got == baking.bake_svg(svgs[name][0], "{}]]>", VERIFY_URL), name
         page.close()
+
+
+def test_printed_award_shows_the_address_of_named_evidence(sites):
+    """On paper a link cannot be followed: evidence given a name printed only that name, and a
+    verifier holding the printed page had no address to see the work at."""
+    output = sites(False)
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{url}assertions/{A1}/")
+        page.emulate_media(media="print")
+        after = page.evaluate("""() => Array.from(document.querySelectorAll('.award .link-list a[rel~=external]'))
+                                 .map(a => [a.textContent, getComputedStyle(a, '::after').content])""")
+        assert after == [["https://example.org/portfolio/alice", "none"],  # the address is the text already
+                         ["Vidéo de l'exposé", '" (https://example.org/video)"']]
+        page.emulate_media(media="screen")
+        assert page.evaluate("getComputedStyle(document.querySelector('a[data-print-url]'), '::after').content") == "none"
+        page.close()
+
+
+def test_the_baked_download_is_promised_only_when_the_script_bakes_it(sites):
+    """Without JavaScript the download button gives the plain image: the page said "the downloaded
+    badge holds its Open Badges description" all the same."""
+    output = sites(False)
+    page_html = (output / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
+    assert "<span data-baked-help hidden> Le badge téléchargé contient sa description Open Badges.</span>" in page_html
+    with serve(output) as url, browser() as chromium:
+        for javascript in (False, True):
+            context = chromium.new_context(java_script_enabled=javascript)
+            page = context.new_page()
+            page.goto(f"{url}assertions/{A1}/")
+            if javascript:
+                page.wait_for_selector("figure.award-qr svg")  # the script has run
+            text = page.locator(".award-share").inner_text()
+            assert "Si LinkedIn ne reprend pas tout" in text
+            assert ("Le badge téléchargé contient sa description Open Badges." in text) == javascript, (javascript, text)
+            context.close()

@@ -233,6 +233,13 @@ def test_revoked_assertion_is_stripped(awarded):
     assert not (out / "assertions" / f"{A3}.svg").exists()  # nothing to bake for a revoked award
     page = (out / "assertions" / A3 / "index.html").read_text()
     assert "Badge révoqué" in page and "Attribué par erreur" in page and "linkedin.com" not in page
+    # not "Carole Revoked a obtenu le badge" (heading, and the description link previews show)
+    assert "a obtenu" not in page and "Carole Revoked" in page  # the name: consented, still the holder's
+    assert '<h1 id="page-title">Badge révoqué : <span class="award__badge-name">Prise de parole</span></h1>' in page
+    assert ('<meta name="description" content="Le badge « Prise de parole », délivré par Bibliothèque '
+            'universitaire, a été révoqué.">') in page
+    english = (out / "en" / "assertions" / A3 / "index.html").read_text()
+    assert "earned the" not in english and "<h1 id=\"page-title\">Revoked badge: " in english
 
 
 def test_no_email_and_no_unconsented_name_in_the_output(awarded):
@@ -280,6 +287,11 @@ def test_award_page(awarded):
     assert "award-status--expired" in expired and "Badge expiré" in expired
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
     assert "Valid badge" in english and "Add to LinkedIn" in english
+    # the advice names the heading of the facts as it reads in this language
+    facts = re.search(r'<h2 id="facts-title">([^<]+)</h2>', english).group(1)
+    assert facts == "About this award" and f"copy it from “{facts}”" in english
+    facts = re.search(r'<h2 id="facts-title">([^<]+)</h2>', page).group(1)
+    assert f"copiez les informations depuis « {facts} »" in page
     png_page = (out / "assertions" / A4 / "index.html").read_text()
     assert re.search(rf'<meta property="og:image" content="{BASE}badges/atelier-png\.preview\.\w+">', png_page)  # previews.py
     # lean pages: there may be 100,000 of them (A1 has a narrative and evidence, A4 has not)

@@ -102,6 +102,20 @@ def test_failed_build_leaves_the_last_good_output(site):
     assert not list(root.glob(".output*"))
 
 
+def test_a_badge_dated_in_the_future_is_refused(site, monkeypatch):
+    """`date` is when the badge was first published: the page says "published on" that day and the
+    feed orders by it. A typo (2052 for 2025) was published as such, pinned atop the feed."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    badge = MINIMAL["content/badges/prise-de-parole.md"]
+    root = site({"content/badges/prise-de-parole.md": badge.replace("date: 2024-09-01", "date: 2025-01-02")})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and not (root / "output").exists()
+    assert err.splitlines()[0] == ("content/badges/prise-de-parole.md:12:7: date: 2025-01-02 is in the future "
+                                   "(today is 2025-01-01): the day the badge was first published")
+    root = site({"content/badges/prise-de-parole.md": badge.replace("date: 2024-09-01", "date: 2025-01-01")})
+    assert run_cli("build", "--site", str(root))[0] == 0  # today is not the future
+
+
 def test_a_template_error_keeps_the_output_and_names_the_template(site):
     root = site()
     assert run_cli("build", "--site", str(root))[0] == 0

@@ -160,6 +160,31 @@ def test_listings_are_paginated_and_every_badge_is_reachable(site):
     assert "https://badges.example.org/stats/" in sitemap
 
 
+def test_the_sitemap_lists_the_pages_of_each_language_and_only_those(example: Path):
+    """A translation names its own tags (en/tags/project/ beside tags/projet/): the sitemap listed the
+    default language's tag paths under en/ too, pages that do not exist, and left out the real ones."""
+    sitemap = (example / "sitemap.xml").read_text(encoding="utf-8")
+    base = "https://badges.example.org/"
+    urls = set(re.findall(r'<loc>([^<]+)</loc>', sitemap)) | set(re.findall(r' href="([^"]+)"', sitemap))
+    for url in urls:
+        assert (example / url.removeprefix(base) / "index.html").is_file(), url
+    assert f"<loc>{base}en/tags/project/</loc>" in sitemap and f"<loc>{base}tags/projet/</loc>" in sitemap
+    for page in example.rglob("index.html"):
+        rel = page.parent.relative_to(example).as_posix()
+        if "assertions" not in rel.split("/") and "verify" not in rel.split("/"):
+            assert f"<loc>{base}{'' if rel == '.' else rel + '/'}</loc>" in sitemap, rel
+
+
+def test_each_language_links_to_its_own_feed(example: Path):
+    """English pages offered the French feed (/feed.xml, under an English title) though /en/feed.xml
+    exists: in <link rel="alternate"> (what feed readers find) and in the footer."""
+    for rel, feed in (("index.html", "feed.xml"), ("badges/concours-pitch/index.html", "../../feed.xml"),
+                      ("en/index.html", "../en/feed.xml"), ("en/badges/concours-pitch/index.html", "../../../en/feed.xml")):
+        page = (example / rel).read_text(encoding="utf-8")
+        assert re.findall(r'href="([^"]*feed\.xml)"', page) == [feed, feed], rel
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">' in (example / "en/feed.xml").read_text(encoding="utf-8")
+
+
 def test_a_small_catalogue_shows_no_pagination(example: Path):
     for page in html_pages(example):
         assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page

@@ -126,6 +126,8 @@ def test_open_badges_2_signed(ob3_site, monkeypatch, tmp_path):
     assert checks(result)["signature"] == "pass" and checks(result)["issuer key"] == "pass"
     status, result = verify(baked_file(output, A1, tmp_path), "--offline", offline)  # the JWS baked in
     assert status == 0, result
+    status, result = verify(f"{BASE}assertions/{A1}/", "--offline", offline, "--email", ALICE)  # its page
+    assert status == 0 and result["form"] == "web page → JSON (signed)" and checks(result)["signature"] == "pass", result
     token = (output / f"assertions/{A1}.jws").read_text().strip()
     head, payload, signature = token.split(".")
     forged = json.loads(multibase.b64url_decode(payload))
@@ -227,3 +229,18 @@ def test_command_line_errors(tmp_path):
     assert status == 2 and "BASE_URL=DIR" in err
     status, out, err = run_cli("verify", str(tmp_path / "missing.json"))
     assert status == 1 and "no such file" in out
+
+
+def test_an_award_page_address_is_verified_through_the_json_it_links_to(built):
+    """The address a verifier has is often the award's page: printed on a CV, in its QR code, in
+    LinkedIn's credential URL. `vitrine verify` said "Not an Open Badge" for it; it now follows the
+    page's <link rel="alternate" type="application/ld+json"> to the hosted assertion."""
+    root, output, offline = built
+    for target in (f"{BASE}assertions/{A1}/", f"{BASE}en/assertions/{A1}/", str(output / f"assertions/{A1}/index.html")):
+        status, result = verify(target, "--offline", offline, "--email", ALICE)
+        assert status == 0 and result["valid"] and result["version"] == "2.0", (target, result)
+        assert result["form"].startswith("web page → JSON") and checks(result)["recipient"] == "pass"
+    status, result = verify(f"{BASE}assertions/{A3}/", "--offline", offline)
+    assert status == 1 and checks(result)["status"] == "fail"  # revoked
+    status, result = verify(f"{BASE}badges/prise-de-parole/", "--offline", offline)  # a page with no badge
+    assert status == 1 and "a web page that links to no Open Badge" in message(result, "read")

@@ -45,6 +45,8 @@ def open_page(chromium, url: str, output: Path, lang: str = ""):
     def answer(route):
         rel = route.request.url[len(BASE):].split("#")[0]
         file = output / rel
+        if file.is_dir():  # an award's page
+            file = file / "index.html"
         if file.is_file():
             route.fulfill(status=200, body=file.read_bytes(), headers={"Access-Control-Allow-Origin": "*",
                                                                        "Content-Type": "application/json"})
@@ -98,6 +100,17 @@ def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
     assert verdict.startswith("Open Badges 2.0 badge (hosted) — valid"), (verdict, checks)
+    # the award's page, as printed and in its QR code: its badge is the JSON it links to (it said
+    # "not an Open Badge this page can read")
+    page.fill("#verify-url", f"{BASE}assertions/{A4}/")
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict.startswith("Open Badges 2.0 badge (hosted) — valid"), (verdict, checks)
+    page.fill("#verify-url", f"{BASE}badges/prise-de-parole/")  # a page with no badge behind it
+    page.fill("#verify-email", "")
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict and checks[0].startswith("Structure: this is not an Open Badge"), (verdict, checks)
     page.fill("#verify-url", "")
     page.set_input_files("#verify-file", str(output / f"credentials/{A1}.svg"))
     page.fill("#verify-email", "someone@example.org")

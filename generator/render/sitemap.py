@@ -7,9 +7,9 @@ from xml.sax.saxutils import escape, quoteattr
 from .base import Job, Renderer
 
 
-def page_paths(r: Renderer) -> list[str]:
-    """Every HTML page of one language, relative to the language's home."""
-    cat = r.site.default
+def page_paths(cat) -> list[str]:
+    """Every HTML page of one language, relative to the language's home. Tags are per language
+    (a translation names its own: en/tags/project/ beside tags/projet/), and so are their listings."""
     paths = ["", "issuers/", "competencies/", "categories/", "tags/"]
     paths += [b.path for b in cat.published_badges] + [i.path for i in cat.issuers.values()]
     paths += [c.path for c in cat.competencies.values()] + [f"categories/{c}/" for c in cat.categories()]
@@ -22,11 +22,14 @@ def sitemap(r: Renderer) -> bytes:
     cats = list(r.site.catalogues.values())
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    paths = {cat.lang: page_paths(cat) for cat in cats}
+    have = {lang: set(p) for lang, p in paths.items()}
     for cat in cats:
-        for path in page_paths(r):
+        for path in paths[cat.lang]:
             lines.append(f"<url><loc>{escape(r.url(cat, path))}</loc>")
-            if len(cats) > 1:
-                for other in cats:
+            others = [other for other in cats if path in have[other.lang]]  # only pages that exist
+            if len(others) > 1:
+                for other in others:
                     lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(other.lang)} href={quoteattr(r.url(other, path))}/>')
             lines.append("</url>")
     lines.append("</urlset>\n")

@@ -221,6 +221,7 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("a[data-bake]"), function (link) {
     if (!window.fetch || !window.TextEncoder || !window.Blob || !window.URL) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-baked-help]"), function (help) { help.hidden = false; });
     var busy = false;
     link.addEventListener("click", function (event) {
       if (link.hasAttribute("data-baked")) return;  // the baked file is already behind the link

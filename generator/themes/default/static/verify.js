@@ -131,12 +131,20 @@
     return out;
   }
 
-  function extract(bytes) {
+  /* `url`: where the bytes came from, when a web page there may be followed (verify.py's
+     _alternate): an award's page names its badge in <link rel="alternate" type="application/ld+json">. */
+  function extract(bytes, url) {
     if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
       return pngTexts(bytes);
     }
     var text = utf8.decode(bytes).replace(/^\ufeff/, "").trim();
     if (text.charAt(0) === "<" && text.slice(0, 4096).indexOf("<svg") >= 0) return Promise.resolve(svgTexts(text));
+    if (url && /^<(!doctype html|html[\s>])/i.test(text)) {
+      var link = new DOMParser().parseFromString(text, "text/html")
+        .querySelector('link[rel~="alternate"][type="application/ld+json"][href]');
+      var found = link ? new URL(link.getAttribute("href"), url).href : "";
+      return Promise.resolve(/^https?:\/\/\S+$/.test(found) ? [found] : []);
+    }
     return Promise.resolve(text ? [text] : []);
   }
 
@@ -398,13 +406,13 @@
 
   // -- dispatch --------------------------------------------------------------------------------------
 
-  function checkText(text, email) {
+  function checkText(text, email, followed) {  // followed: a page was followed already (once only)
     var report = new Report();
     text = text.trim();
     if (/^https?:\/\/\S+$/.test(text)) {
-      return fetchBytes(text).then(extract).then(function (found) {
+      return fetchBytes(text).then(function (bytes) { return extract(bytes, followed ? null : text); }).then(function (found) {
         if (!found.length) { report.add("structure", "fail", fmt("not_badge")); return report; }
-        return checkText(found[0], email);
+        return checkText(found[0], email, true);
       });
     }
     if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
@@ -447,11 +455,11 @@
     limitsNode.textContent = "";
     verdictNode.textContent = fmt("checking");
     var source = file ? file.arrayBuffer().then(function (b) { return extract(new Uint8Array(b)); })
-      : url ? fetchBytes(url).then(extract)
+      : url ? fetchBytes(url).then(function (bytes) { return extract(bytes, url); })
       : Promise.resolve(pasted ? [pasted] : []);
     source.then(function (found) {
       if (!found.length) { var r = new Report(); r.add("structure", "fail", fmt("not_badge")); return r; }
-      return checkText(found[0], email);
+      return checkText(found[0], email, Boolean(url));
     }).then(show, function (error) {
       var r = new Report();
       r.add("structure", "fail", fmt("read_failed", {error: error.message}));
