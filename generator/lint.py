@@ -352,6 +352,24 @@ class _Linter:
                 self.warn(rel, where, key, "no theme has this interface string and no template of the site uses it: "
                                            "it is never shown" + did_you_mean(key, known, near_only=True))
 
+    def languages(self, site: Site) -> None:
+        """A language for which neither the theme nor the site has interface strings: its pages
+        would come out in English, marked as that language."""
+        from .config import CONFIG_FILE, position
+        from .templating import theme_folders
+
+        root = site.config.root
+        folders = theme_folders(root, site.config.theme, "i18n")
+        for i, lang in enumerate(site.config.languages):
+            if any((folder / f"{lang}.yaml").is_file() for folder in folders):
+                continue
+            where = position(root, ("languages", i))
+            if where == (1, 1):
+                where = position(root, ("language",))
+            self.warn(CONFIG_FILE, where, "languages", f'no interface strings in "{lang}": its pages would be in '
+                      f'English, marked as "{lang}"; write i18n/{lang}.yaml in the site (the keys of the theme\'s '
+                      "i18n/en.yaml, translated)")
+
     def translations(self, cat: Catalogue) -> None:
         """A translation's own body and texts, reported in its own file."""
         default = self.site.default
@@ -412,6 +430,7 @@ def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
     for other in list(site.catalogues.values())[1:]:
         linter.translations(other)
     linter.interface_strings(site)
+    linter.languages(site)
     return sorted(set(linter.out))
 
 

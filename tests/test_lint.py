@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from conftest import BADGE_CRITERIA, MINIMAL, png_bytes, run_cli
 
@@ -67,6 +68,17 @@ def test_an_interface_string_no_theme_has(site):
         'i18n/en.yaml:2:3: warning: filter.serch: no theme has this interface string and no template of the site '
         'uses it: it is never shown (did you mean "filter.search" or "filter.search_help" or "filter.issuer"?)',
     ]
+
+
+def test_a_language_without_interface_strings(site):
+    root = site({"site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).replace("[fr, en]", "[fr, en, de]")})
+    assert warnings(root) == [
+        'site.yaml:5:21: warning: languages: no interface strings in "de": its pages would be in English, marked '
+        'as "de"; write i18n/de.yaml in the site (the keys of the theme\'s i18n/en.yaml, translated)',
+    ]
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text("nav:\n  catalogue: Katalog\n", encoding="utf-8")
+    assert warnings(root) == []
 
 
 def test_empty_criteria(site):
