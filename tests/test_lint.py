@@ -76,8 +76,11 @@ def test_a_language_without_interface_strings(site):
         'site.yaml:5:21: warning: languages: no interface strings in "de": its pages would be in English, marked '
         'as "de"; write i18n/de.yaml in the site (the keys of the theme\'s i18n/en.yaml, translated)',
     ]
+    assert run_cli("build", "--site", str(root))[0] == 0  # the switcher names it by its code, not "English"
+    page = (root / "output/de/index.html").read_text(encoding="utf-8")
+    assert 'hreflang="de" lang="de" aria-current="page">de</a>' in page and page.count(">English</a>") == 1
     (root / "i18n").mkdir()
-    (root / "i18n/de.yaml").write_text("nav:\n  catalogue: Katalog\n", encoding="utf-8")
+    (root / "i18n/de.yaml").write_text("language:\n  name: Deutsch\n", encoding="utf-8")
     assert warnings(root) == []
 
 

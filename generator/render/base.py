@@ -120,7 +120,9 @@ class Renderer:
             "canonical": self.url(cat, page_path),
             "alternates": [(c.lang, self.url(c, twin[c.lang])) for c in cats if twin[c.lang] == page_path or c is cat]
             if len(self.site.catalogues) > 1 else [],
-            "switcher": [{"lang": c.lang, "href": root + c.prefix + twin[c.lang], "label": self.t[c.lang]("language.name"),
+            # a language's own name, or its code where no interface strings name it (not "English")
+            "switcher": [{"lang": c.lang, "href": root + c.prefix + twin[c.lang],
+                          "label": self.t[c.lang].strings.get("language.name") or c.lang,
                           "current": c.lang == cat.lang} for c in cats] if len(self.site.catalogues) > 1 else [],
             "og_image": og_image,
             "preview_url": lambda badge=None: self.preview_url(cat, badge),
