@@ -129,3 +129,43 @@ def test_the_page_is_accessible_and_works_without_javascript(signed_site):
     assert page.locator("[data-nojs]").is_visible()
     assert "vitrine verify" in page.locator("[data-nojs]").inner_text()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def ob2_signed_site(tmp_path_factory, signed_site):  # its browser: one Playwright per process
+    from conftest import png_bytes, write_site
+    from generator.keys import init_keys
+    from test_awards import AWARDS, PNG_BADGE
+
+    root = write_site(tmp_path_factory.mktemp("verify-ob2") / "site", {
+        "content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+        "awards/prise-de-parole.yaml": AWARDS})
+    with open(root / "site.yaml", "a", encoding="utf-8") as f:
+        f.write("signing: {ob2: true}\n")
+    init_keys(root)
+    output = build(root)
+    with serve(output) as url:
+        yield url, signed_site[1], output
+
+
+def test_a_signed_2_0_badge_by_the_address_of_its_json(ob2_signed_site):
+    """As `vitrine verify` does (verify_ob2.jws_beside): a signed assertion's JSON URL is checked
+    from the JWS published beside it. The page checked the JSON as if hosted, and said "valid"
+    without looking at the signature."""
+    url, chromium, output = ob2_signed_site
+    assert (output / f"assertions/{A4}.jws").is_file()
+    page, errors = open_page(chromium, url, output, "en/")
+    page.fill("#verify-url", f"{BASE}assertions/{A4}.json")
+    page.fill("#verify-email", "dan@example.org")
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
+    assert any(c.startswith("Signature: verified with the issuer's key") for c in checks), checks
+    # its JSON pasted alone: nothing to check its signature with, as the command says
+    page.fill("#verify-url", "")
+    page.fill("#verify-text", (output / f"assertions/{A4}.json").read_text())
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict and any(c.startswith("Signature: a signed badge is checked from its signature")
+                                          for c in checks), (verdict, checks)
+    assert errors == []

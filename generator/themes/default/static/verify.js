@@ -406,13 +406,30 @@
 
   // -- dispatch --------------------------------------------------------------------------------------
 
-  function checkText(text, email, followed) {  // followed: a page was followed already (once only)
+  function isSigned(document_) {
+    var verification = document_.verification;
+    return Boolean(verification) && /^signed(badge)?$/i.test(String(verification.type || ""));
+  }
+
+  // A signed assertion's JSON at .../<id>.json: its signature is in the JWS published beside it
+  // (<id>.jws, as Vitrine publishes them), when that signs the same assertion (verify_ob2.jws_beside).
+  function jwsBeside(url, document_) {
+    if (!url || !/\.json$/.test(url)) return Promise.resolve(null);
+    return fetchBytes(url.slice(0, -".json".length) + ".jws").then(function (bytes) {
+      var token = utf8.decode(bytes).trim();
+      var signed = JSON.parse(utf8.decode(b64url(token.split(".")[1] || "")));
+      return signed && signed.id === document_.id ? token : null;
+    }).catch(function () { return null; });
+  }
+
+  // `followed`: a page was followed already (once only); `from`: the URL the text was read from
+  function checkText(text, email, followed, from) {
     var report = new Report();
     text = text.trim();
     if (/^https?:\/\/\S+$/.test(text)) {
       return fetchBytes(text).then(function (bytes) { return extract(bytes, followed ? null : text); }).then(function (found) {
         if (!found.length) { report.add("structure", "fail", fmt("not_badge")); return report; }
-        return checkText(found[0], email, true);
+        return checkText(found[0], email, true, text);
       });
     }
     if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) {
@@ -423,6 +440,13 @@
     var contexts = list(document_["@context"]), types = list(document_.type);
     var done;
     if (types.indexOf("VerifiableCredential") >= 0 || contexts.indexOf("https://www.w3.org/ns/credentials/v2") >= 0) done = checkOb3(report, document_, email);
+    else if ((types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) && isSigned(document_)) {
+      done = jwsBeside(from, document_).then(function (token) {
+        if (token) return checkSigned(report, token, email);
+        report.kind = fmt("kind_ob2_signed");
+        report.add("signature", "fail", fmt("signed_json"));
+      });
+    }
     else if (types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) done = checkHosted(report, document_, email);
     else { report.add("structure", "fail", fmt("not_badge")); done = Promise.resolve(); }
     return done.then(function () { return report; });
@@ -459,7 +483,7 @@
       : Promise.resolve(pasted ? [pasted] : []);
     source.then(function (found) {
       if (!found.length) { var r = new Report(); r.add("structure", "fail", fmt("not_badge")); return r; }
-      return checkText(found[0], email, Boolean(url));
+      return checkText(found[0], email, Boolean(url), url || null);
     }).then(show, function (error) {
       var r = new Report();
       r.add("structure", "fail", fmt("read_failed", {error: error.message}));
