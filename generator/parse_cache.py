@@ -10,7 +10,9 @@ file's identity and times; the cache lives only as long as the process (code doe
 under it). Results are stored pickled and unpickled for each load, so that nothing a load does
 to the objects it gets can leak into the next one.
 
-`vitrine build` and `vitrine check` never use it: only a caller that opts in with `activate()`.
+Only a caller that opts in with `activate()` uses it: `vitrine serve`, and `vitrine build`, which
+keeps the entries in .vitrine-cache/parsed.pickle between builds, for the same code only
+(build._load).
 """
 
 from __future__ import annotations

@@ -235,3 +235,29 @@ def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypat
     # one removed for good (published, so revoked instead): still the full build
     (root / "awards/atelier-png.yaml").write_text(moved + "  revoked: {date: 2024-12-01, reason: Erreur}\n")
     check_same_as_full(root, tmp_path, 6)
+
+
+def test_parsed_files_are_kept_for_the_same_code_only(root, monkeypatch):
+    """.vitrine-cache/parsed.pickle keeps what each content file parsed to. It was kept for the same
+    version number, so a Vitrine updated from a repository (same number, other code) built with
+    what the older code had parsed."""
+    import pickle
+
+    from generator import build as build_module
+
+    build(root, root / "output")
+    cache = root / ".vitrine-cache" / "parsed.pickle"
+    code, entries = pickle.loads(cache.read_bytes())
+    key, blob = entries["content/badges/prise-de-parole.md"]
+    parsed = pickle.loads(blob)
+    parsed.obj.name = "Ce que l’ancien code en avait tiré"
+    entries["content/badges/prise-de-parole.md"] = (key, pickle.dumps(parsed))
+    cache.write_bytes(pickle.dumps((code, entries)))
+    page = root / "output/badges/prise-de-parole/index.html"
+    build(root, root / "output", force=True)  # the same code: what it parsed is trusted
+    assert "Ce que l’ancien code en avait tiré" in page.read_text(encoding="utf-8")
+    fingerprint = build_module.fingerprint
+    monkeypatch.setattr(build_module, "fingerprint", lambda *a, **k: "other code " + fingerprint(*a, **k))
+    build(root, root / "output", force=True)
+    text = page.read_text(encoding="utf-8")
+    assert "Ce que l’ancien code en avait tiré" not in text and "Prise de parole" in text
