@@ -115,6 +115,18 @@ def render(doc: Any, parsed: Any, top_heading: int = 2) -> str:
     return out
 
 
+def field_images(out: str, parsed: Any, where: tuple[int, int], field_name: str) -> None:
+    """The images of content/ that Markdown in a frontmatter field shows (request.instructions):
+    published as a body's are, a problem with one reported at the field."""
+    from .content import Ref  # content imports this module
+
+    images = parsed.refs.setdefault("body_images", [])
+    for tag in URL_TAG_RE.finditer(out):
+        attr = URL_ATTR_RE.search(tag.group(2))
+        if tag.group(1) == "img" and attr and _relative(html.unescape(attr.group(2))):
+            images.append(Ref(html.unescape(attr.group(2)), parsed.path, where[0], where[1], field_name))
+
+
 def narrative(doc: Any, parsed: Any) -> str:
     """A badge's criteria as Open Badges publish them (Markdown), without what the sanitizer
     would remove; its relative links' places go to parsed.extra["narrative_links"]."""
@@ -230,6 +242,20 @@ class Media:
                     if found and obj.body_html:
                         obj.body_html = place(obj.body_html, found, cat.prefix + obj.path)
                         if getattr(obj, "published", True):  # a draft's images are checked, not published
+                            self.shown.update(image.path for image in found.values())
+            # How to apply (request.instructions) is shown on badge pages only (badge.html), all
+            # at this depth: an issuer's, on each of its badges' pages.
+            page_path = cat.prefix + "badges/-/"
+            for kind, table, attr in (("issuer", cat.issuers, "request"), ("badge", cat.badges, "own_request")):
+                for slug, obj in table.items():
+                    request = getattr(obj, attr)
+                    if request is None or "<img" not in request.instructions_html:
+                        continue
+                    # a translation without its own instructions shows the original's
+                    found = {**self.maps.get((default, kind, slug), {}), **self.maps.get((cat.lang, kind, slug), {})}
+                    if found:  # a new Request: the catalogues of other languages share the original
+                        setattr(obj, attr, replace(request, instructions_html=place(request.instructions_html, found, page_path)))
+                        if getattr(obj, "published", True):
                             self.shown.update(image.path for image in found.values())
 
     def published(self) -> list[Image]:

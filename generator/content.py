@@ -75,14 +75,17 @@ def _body_problems(doc: Document) -> list[Problem]:
                     + (f" (and {more} more below)" if more else ""))]
 
 
-def _request(f: Fields, only_instructions: bool = False) -> Request | None:
+def _request(f: Fields, parsed: Parsed, only_instructions: bool = False) -> Request | None:
     sub = f.mapping("request")
     if sub is None:
         return None
     instructions = sub.text("instructions") or ""
+    instructions_html = markup.to_html(instructions)
+    if "<img" in instructions_html:  # its images are published as a body's are
+        bodies.field_images(instructions_html, parsed, sub.position("instructions"), sub.label("instructions"))
     if only_instructions:
         sub.done()
-        return Request(instructions_html=markup.to_html(instructions))
+        return Request(instructions_html=instructions_html)
     url = sub.url("url")
     email = sub.email("email")
     if sub.has("url") and sub.has("email"):
@@ -90,7 +93,7 @@ def _request(f: Fields, only_instructions: bool = False) -> Request | None:
     elif not sub.has("url") and not sub.has("email"):
         sub.fail(None, 'expected "url" (a form to fill in) or "email" (where to write)')
     sub.done()
-    return Request(url=url, email=email, instructions_html=markup.to_html(instructions))
+    return Request(url=url, email=email, instructions_html=instructions_html)
 
 
 def _image(f: Fields, alt_required: bool = True) -> tuple[Ref | None, str]:
@@ -139,9 +142,9 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
         if not (linkedin.isascii() and linkedin.isdigit()):
             f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only')
             linkedin = None
-    request = _request(f)
+    request = _request(f, parsed)
     f.done()
-    parsed.refs = {"parent": [parent] if parent else [], "image": [image] if image else []}
+    parsed.refs |= {"parent": [parent] if parent else [], "image": [image] if image else []}
     parsed.obj = Issuer(slug=slug, name=name or slug, url=url or "", email=email or "", description=description,
                         image_alt=image_alt or (name or slug), linkedin_organization_id=linkedin, request=request,
                         body_html=bodies.render(doc, parsed), source=path)
@@ -192,7 +195,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     level = f.integer("level", minimum=1, maximum=99)
     status = f.choice("status", STATUSES, default="active") or "active"
     validity = f.duration("validity")
-    request = _request(f)
+    request = _request(f, parsed)
     evidence = f.texts("evidence", max_len=1000)
     related = [Ref(s, path, *pos, "related") for s, pos in f.slugs("related")]
     endorsements, comments = [], []
@@ -282,7 +285,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         if not f.has(name):
             continue
         if name == "request":
-            out["request"] = _request(f, only_instructions=True)
+            out["request"] = _request(f, parsed, only_instructions=True)
         elif name in ("evidence", "tags"):
             out[name] = f.texts(name, slugged=name == "tags", one=name != "tags")
         elif name == "description" and kind != "issuer":

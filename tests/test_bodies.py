@@ -62,6 +62,30 @@ def test_images_of_bodies_are_published_once_and_found_from_every_page(site):
     assert 'src="../../../media/pages/impro.png"' in en_page
 
 
+def test_images_of_the_instructions_to_apply_are_published(site):
+    """Markdown in `request.instructions` is shown on badge pages: its images were left at the
+    address written in the file, which leads nowhere on the site (a broken image, and a warning)."""
+    from conftest import MINIMAL as BASE_FILES
+
+    issuer = BASE_FILES["content/issuers/bu.md"].replace(
+        "instructions: Écrivez-nous.", "instructions: 'Joignez ce formulaire : ![Le formulaire rempli](../images/formulaire.png)'")
+    root = site({"content/issuers/bu.md": issuer, "content/images/formulaire.png": picture("PNG"),
+                 "content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n" + BADGE_CRITERIA})
+    assert check(root, "--strict") == (0, [])
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    assert (out / "media/images/formulaire.png").read_bytes() == (root / "content/images/formulaire.png").read_bytes()
+    fr = (out / "badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert '<img alt="Le formulaire rempli" src="../../media/images/formulaire.png">' in fr
+    en = (out / "en/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert '<img alt="Le formulaire rempli" src="../../../media/images/formulaire.png">' in en
+    # a missing one is an error at the field, as in a body
+    (root / "content/images/formulaire.png").unlink()
+    status, lines = check(root)
+    assert status == 1 and lines[0].startswith("content/issuers/bu.md:") and lines[0].endswith(
+        ': request.instructions: "../images/formulaire.png" not found (looked in content/issuers/ and content/images/)'), lines
+
+
 def test_every_kind_of_image_a_body_may_show(site):
     svg = SQUARE_SVG.replace('viewBox="0 0 512 512" width="512" height="512"', 'viewBox="0 0 300 100"')
     root = site({
