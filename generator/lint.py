@@ -370,6 +370,23 @@ class _Linter:
                       f'English, marked as "{lang}"; write i18n/{lang}.yaml in the site (the keys of the theme\'s '
                       "i18n/en.yaml, translated)")
 
+    def base_url(self, site: Site) -> None:
+        """A host name with capitals: published as written in every id (badges', awards'), where
+        browsers and verifiers write hosts in lower case. Said only while no award is published:
+        then the address can still change; afterwards its ids must answer as they are."""
+        from .awards import published_ids
+        from .config import CONFIG_FILE, position
+
+        base = site.config.base_url
+        scheme, _, rest = base.partition("://")
+        host = rest.partition("/")[0]
+        if host == host.lower() or published_ids(site.config.root):
+            return
+        self.warn(CONFIG_FILE, position(site.config.root, ("base_url",)), "base_url",
+                  f'the host name "{host}" has capital letters: it would be published as written in every '
+                  f"badge's and award's address, and they cannot change once awards are published; write "
+                  f"{scheme}://{host.lower()}/{rest.partition('/')[2]}")
+
     def translations(self, cat: Catalogue) -> None:
         """A translation's own body and texts, reported in its own file."""
         default = self.site.default
@@ -431,6 +448,7 @@ def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
         linter.translations(other)
     linter.interface_strings(site)
     linter.languages(site)
+    linter.base_url(site)
     return sorted(set(linter.out))
 
 

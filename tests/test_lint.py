@@ -84,6 +84,27 @@ def test_a_language_without_interface_strings(site):
     assert warnings(root) == []
 
 
+def test_a_host_name_with_capitals(site):
+    """Hosts are case-insensitive, but ids are compared as written: said while it can still change."""
+    root = site({"site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).replace(
+        "https://badges.example.org/", "https://Badges.Example.org/cat/")})
+    assert warnings(root) == [
+        'site.yaml:3:11: warning: base_url: the host name "Badges.Example.org" has capital letters: it would be '
+        "published as written in every badge's and award's address, and they cannot change once awards are "
+        "published; write https://badges.example.org/cat/",
+    ]
+    from conftest import png_bytes
+    from test_awards import AWARDS, PNG_BADGE
+
+    for name, data in {"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                       "awards/prise-de-parole.yaml": AWARDS}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data if isinstance(data, bytes) else textwrap.dedent(data).encode("utf-8"))
+    assert run_cli("build", "--site", str(root))[0] == 0
+    assert (root / "awards/published.txt").is_file()
+    assert not [w for w in warnings(root) if "base_url" in w]  # awards are out under it: it stays as it is
+
+
 def test_empty_criteria(site):
     root = site({BADGE: badge("")})
     assert warnings(root) == [
