@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -294,8 +295,17 @@ def test_award_page(awarded):
     assert f"copiez les informations depuis « {facts} »" in page
     png_page = (out / "assertions" / A4 / "index.html").read_text()
     assert re.search(rf'<meta property="og:image" content="{BASE}badges/atelier-png\.preview\.\w+">', png_page)  # previews.py
+    # shared by e-mail (a message for the holder to address): the badge, its issuer, the page
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    for text, subject, body in ((page, "Mon badge « Prise de parole »", f"Délivré par Bibliothèque universitaire : {BASE}assertions/{A1}/"),
+                                (english, "My badge “Prise de parole”", f"Issued by Bibliothèque universitaire: {BASE}en/assertions/{A1}/")):
+        mailto = html.unescape(re.search(r'href="(mailto:[^"]*)"', text).group(1))
+        assert mailto.startswith("mailto:?") and " " not in mailto
+        assert parse_qs(urlsplit(mailto).query) == {"subject": [subject], "body": [body]}, unquote(mailto)
+    assert "mailto:" not in (out / "assertions" / A3 / "index.html").read_text()  # revoked: nothing to share
     # lean pages: there may be 100,000 of them (A1 has a narrative and evidence, A4 has not)
-    assert len(page.encode()) < 8000 and len(png_page.encode()) < 7200, (len(page.encode()), len(png_page.encode()))
+    assert len(page.encode()) < 8400 and len(png_page.encode()) < 7600, (len(page.encode()), len(png_page.encode()))
     assert (out / "static" / "award.js").is_file() and (out / "static" / "award.css").is_file()
 
 

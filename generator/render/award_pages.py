@@ -33,6 +33,27 @@ def linkedin_url(award: Award, badge: Badge, cert_url: str) -> str:
     return _linkedin_start(badge) + "&" + "&".join(f"{name}={_quote(value)}" for name, value in params)
 
 
+_MAILTO_PARTS: dict[tuple[str, int], tuple[Badge, str, str]] = {}
+_URL_HERE = "\x00url\x00"
+_MAILTO_SAFE = ",:/@"  # left as they are in a mailto: header value (RFC 6068)
+
+
+def mailto_url(t: Any, badge: Badge, page_url: str) -> str:
+    """"Send by e-mail": a message with the badge, its issuer and the award page's address, for
+    the holder to address. Quoted once per badge and language but for the address (100,000 awards)."""
+    key = (t.lang, id(badge))
+    known = _MAILTO_PARTS.get(key)
+    if known is None or known[0] is not badge or tracking.active():
+        subject = quote(t("award.email_subject", badge=badge.name), safe=_MAILTO_SAFE)
+        body = t("award.email_body", badge=badge.name, issuer=badge.issuer.name, url=_URL_HERE)
+        before, _, after = body.partition(_URL_HERE)
+        if len(_MAILTO_PARTS) > 4096:
+            _MAILTO_PARTS.clear()
+        known = _MAILTO_PARTS[key] = (badge, f"mailto:?subject={subject}&body={quote(before, safe=_MAILTO_SAFE)}",
+                                      quote(after, safe=_MAILTO_SAFE))
+    return known[1] + quote(page_url, safe=_MAILTO_SAFE) + known[2]
+
+
 _SAFE_RE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote() leaves as it is
 _QUOTED: dict[str, str] = {}
 
@@ -157,6 +178,7 @@ def render(r: Renderer, cat: Catalogue, award: Any, badge: Badge, status: str) -
         credential_path=ob3_credential.credential_path(award) if ob3 else None,
         ob3_baked_path=ob3_credential.baked_path(award, badge) if ob3 and not revoked else None,
         linkedin=None if revoked else (award.linkedin if isinstance(award, _Stand) else linkedin_url(award, badge, page_url)),
+        mailto=None if revoked else (award.mailto if isinstance(award, _Stand) else mailto_url(t, badge, page_url)),
         organization=badge.organization if isinstance(badge, _StandBadge) else _organization(badge),
         qr_url=r.url(r.site.default, award.path),  # one code per award: its canonical address
         page_url=page_url,
@@ -223,6 +245,7 @@ class _Stand:
         self.evidence = [_StandItem(i, e) for i, e in enumerate(award.evidence)]
         self.revoked = _StandRevocation() if award.revoked is not None else None
         self.linkedin = _m("linkedin")
+        self.mailto = _m("mailto")
 
 
 class _Watched:
@@ -282,7 +305,9 @@ def _values(r: Renderer, cat: Catalogue, award: Award, badge: Badge) -> dict[str
         v["reason"] = str(escape(award.revoked.reason))
         v["revoked_iso"], v["revoked_html"] = award.revoked.date.isoformat(), _when_html(r, t, award.revoked.date)
     else:
-        v["linkedin"] = str(escape(linkedin_url(award, badge, r.url(cat, award.path))))
+        page_url = r.url(cat, award.path)
+        v["linkedin"] = str(escape(linkedin_url(award, badge, page_url)))
+        v["mailto"] = str(escape(mailto_url(t, badge, page_url)))
     return v
 
 
