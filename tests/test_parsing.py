@@ -171,7 +171,9 @@ def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
     ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: found a tab character that violates indentation (indent with spaces, not tabs)"),
     ("a: [b, c\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or ']' (the list opened at line 2, column 4 is not closed)"),
     ("a: {b: 1\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or '}' (the mapping opened at line 2, column 4 is not closed)"),
-    ("a: 'text\nb: 1\n", "y:4:1: invalid YAML: found unexpected end of stream (the quoted text opened at line 2, column 4 is not closed)"),
+    ("a: 'text\nb: 1\n", "y:2:4: invalid YAML: the quoted text opened here is not closed on its line, so the fields "
+                         "below are read as part of it (add the closing ')"),
+    ("a: 'text\n", "y:3:1: invalid YAML: found unexpected end of stream (the quoted text opened at line 2, column 4 is not closed)"),
     ("a: b\njust text\n", "y:3:1: invalid YAML: could not find expected ':' (a field is written \"name: value\")"),
     ("a:\n  b: 1\n c: 2\n", "y:4:2: invalid YAML: did not find expected key "
                            "(check the indentation: fields of one mapping start in the same column)"),
@@ -183,6 +185,68 @@ def test_yaml_syntax_messages(source, expected):
     value, _, _, problem = parse_yaml(source, "y", line_offset=1)
     assert value is None
     assert str(problem) == expected
+
+
+# libyaml stops where the grammar breaks, often a line or more after the mistake, and says so in
+# its own words ("did not find expected key"): the usual mistakes are named where they are.
+@pytest.mark.parametrize("source, expected", [
+    # no space after a colon: the text "name:Zotero issuer:scd" runs on until the next field breaks
+    ("name:Zotero\nissuer:scd\ndescription: Un badge.\n",
+     'y:2:5: invalid YAML: a space is needed after the colon of "name:" (write "name: Zotero")'),
+    ("name: Z\nissuer:scd\ndescription: Un badge.\n",
+     'y:3:7: invalid YAML: a space is needed after the colon of "issuer:" (write "issuer: scd")'),
+    ("request:\n  email:bu@univ.fr\n  instructions: Écrivez.\n",
+     'y:3:8: invalid YAML: a space is needed after the colon of "email:" (write "email: bu@univ.fr")'),
+    ("url:https://bu.univ.fr/\nname: BU\n",
+     'y:2:4: invalid YAML: a space is needed after the colon of "url:" (write "url: https://bu.univ.fr/")'),
+    # a French apostrophe in single quotes, quotes in double quotes: the fix, written out
+    ("name: 'L'atelier Zotero'\nissuer: scd\n",
+     "y:2:9: invalid YAML: the quoted text ends here, and more text follows it: write name: \"L'atelier Zotero\""),
+    ('name: "Le badge "Zotero" avancé"\nissuer: scd\n',
+     "y:2:17: invalid YAML: the quoted text ends here, and more text follows it: write name: "
+     "'Le badge \"Zotero\" avancé'"),
+    ("tags: [oral, 'l'écoute']\n", None),  # in a list: libyaml's words, which say where
+    # a quote never closed swallows the fields below, up to the next quote
+    ('name: Z\ndescription: "Utiliser Zotero\ncategory: technical\ndesign:\n  background: "#1f5fa8"\n'
+     '  foreground: "#ffffff"\n',
+     'y:3:14: invalid YAML: the quoted text opened here is not closed on its line, so the fields below are read '
+     'as part of it (add the closing ")'),
+    # a value that starts with a character YAML reserves
+    ("name: [Nouveau] Zotero pour tous\n", 'y:2:7: invalid YAML: a value that starts with "[" is a list for YAML, '
+                                           'and text follows it: put the whole text in quotes (write name: '
+                                           '"[Nouveau] Zotero pour tous")'),
+    ("name: @scd Zotero\n", 'y:2:7: invalid YAML: a text that starts with "@" must be put in quotes '
+                            '(write name: "@scd Zotero")'),
+    ("name: * Zotero\n", 'y:2:7: invalid YAML: a text that starts with "*" must be put in quotes (write name: "* Zotero")'),
+    ("name: - Zotero\n", 'y:2:7: invalid YAML: a text that starts with "-" must be put in quotes (write name: "- Zotero")'),
+    ("tags:\n  - `code`\n", 'y:3:5: invalid YAML: a text that starts with "`" must be put in quotes (write - "`code`")'),
+    # a field indented more than the one above it is read as the rest of that one's text
+    ("request:\n  email: bu@univ.fr\n   instructions: Écrivez.\n",
+     'y:4:4: invalid YAML: "instructions" is indented more than "email" above it, so it is read as the rest of its '
+     "text: fields of one mapping start in the same column"),
+    ("tags:\n  - oral\n  -écoute\n  - débat\n",
+     'y:4:3: invalid YAML: a list item is written with a space after "-" (write "- écoute")'),
+    # what these leave alone: a text with ": " inside, a quoted text on several lines that is fine
+    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: mapping values are not allowed in this context '
+                                  '(a text containing ": " must be put in quotes)'),
+    ('description: "Un texte\n  sur deux lignes"\nname: a: b\n',
+     'y:4:8: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+])
+def test_yaml_syntax_mistakes_are_named_where_they_are(source, expected):
+    value, _, _, problem = parse_yaml(source, "y", line_offset=1)
+    assert value is None
+    if expected is None:
+        assert "quoted text ends here" not in str(problem)
+    else:
+        assert str(problem) == expected
+
+
+def test_frontmatter_of_one_field_without_a_space_after_its_colon():
+    doc, problem = parse_frontmatter("---\ntitle:Contact\n---\nTexte.\n", "p.md")
+    assert str(problem) == 'p.md:2:6: invalid YAML: a space is needed after the colon of "title:" (write "title: Contact")'
+    doc, problem = parse_frontmatter("---\njust text\n---\nTexte.\n", "p.md")
+    assert str(problem) == "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"
+
 
 
 def test_frontmatter_missing_its_closing_line_gets_a_hint():
