@@ -3,6 +3,7 @@ enough, safe), and the images of Markdown bodies (PNG, JPEG, GIF, WebP or SVG: c
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import os
@@ -60,8 +61,54 @@ def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path 
                 fail(f'"{value}" is a link to a file outside content/: images must be inside content/')
                 return None
             return real
-    fail(f'"{value}" not found (looked in {here.relative_to(content_dir.parent).as_posix()}/ and content/images/)')
+    fail(f'"{value}" not found (looked in {here.relative_to(content_dir.parent).as_posix()}/ and content/images/)'
+         + _image_hint(value, here, content_dir))
     return None
+
+
+_IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
+_HINT_FILES = 20_000  # files of content/ looked at for a "did you mean"
+
+
+def _image_hint(value: str, here: Path, content_dir: Path) -> str:
+    """'; did you mean "x"?' for an image path that names no file, where a file of content/ is
+    what was meant: another case (Image.PNG, which a Mac finds and a Linux server does not), a
+    path from content/ or from the site ("images/logo.png", "content/images/logo.png"), Windows'
+    backslashes, a near name; written as the content file must write it."""
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        files.extend(Path(dirpath) / n for n in sorted(filenames)
+                     if n.lower().endswith(_IMAGE_SUFFIXES) and not n.startswith("."))
+        if len(files) > _HINT_FILES:
+            return ""
+    images = content_dir / "images"
+
+    def written(file: Path) -> str:  # how the content file names it: from its folder, else content/images/
+        for base in (here, images):
+            if file.is_relative_to(base):
+                return file.relative_to(base).as_posix()
+        return os.path.relpath(file, here).replace(os.sep, "/")
+
+    wanted = value.replace("\\", "/").strip("/").lower()
+    for prefix in ("content/images/", "content/", "images/"):  # the path from the site, or from content/
+        if wanted.startswith(prefix):
+            wanted = wanted[len(prefix):]
+            break
+    ways = {written(f): f for f in files}
+    near = [w for w, f in ways.items()
+            if w.lower() == wanted or f.relative_to(content_dir).as_posix().lower() == wanted
+            or (here / wanted).as_posix().lower() == f.as_posix().lower()]
+    if not near:  # the same file name elsewhere in content/, in another case, or a name a typo away
+        name = wanted.rpartition("/")[2]
+        near = [w for w, f in ways.items() if f.name.lower() == name]
+        if not near:
+            by_name: dict[str, list[str]] = {}
+            for w, f in ways.items():
+                by_name.setdefault(f.name.lower(), []).append(w)
+            near = [w for n in difflib.get_close_matches(name, by_name, n=2, cutoff=0.75) for w in by_name[n]]
+    near = [w for w in near if w != value][:2]
+    return "; did you mean " + " or ".join(f'"{w}"' for w in near) + "?" if near else ""
 
 
 def _svg_size(root: ET.Element) -> tuple[float, float] | None:
