@@ -70,6 +70,27 @@ def _parse(task: Task) -> Parsed:
 _MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
+def _markdown_name(path: Path) -> str | None:
+    """The name a file meant as Markdown should have, when it would not be read as it is: "aide.md.txt"
+    (Windows' Notepad adds .txt, and hides it), "aide.md " (a space after the name), a .txt file
+    that opens with frontmatter. None for a file that is not Markdown (an image, a backup)."""
+    name = path.name
+    stem, suffix = os.path.splitext(name.rstrip())
+    if suffix.lower() == ".txt":
+        inner, md = os.path.splitext(stem)
+        if md.lower() in _MD_SUFFIXES:
+            return inner + ".md"
+        try:
+            with open(path, "rb") as handle:
+                start = handle.read(8)
+        except OSError:
+            return None
+        return stem + ".md" if start.lstrip(b"\xef\xbb\xbf").startswith(b"---") else None
+    if name != name.rstrip() and suffix.lower() in _MD_SUFFIXES:
+        return stem + ".md"
+    return None
+
+
 def misplaced_content(root: Path, problems: list[Problem]) -> None:
     """Files that would silently not be read: unknown folders, .MD or .markdown names, Markdown
     in subfolders. A file is reported at 1:1, as every problem about a whole file; a folder has no
@@ -84,7 +105,7 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
             near = [f for f in folders if entry.name.lower() in (f, f[:-1], f[:-3] + "y")]  # Badge, competency
             hint = f' (did you mean "{near[0]}"?)' if near else did_you_mean(entry.name, folders)
             problems.append(Problem(rel + "/", 0, 0, "", "unknown folder" + hint))
-        elif entry.is_file() and entry.suffix.lower() in _MD_SUFFIXES:
+        elif entry.is_file() and (entry.suffix.lower() in _MD_SUFFIXES or _markdown_name(entry)):
             problems.append(Problem(rel, 1, 1, "", "not read: content files go in content/issuers/, content/badges/, "
                                                    "content/competencies/ or content/pages/"))
     for folder in KINDS:
@@ -93,10 +114,17 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
             here = Path(dirpath)
             for name in sorted(filenames):
                 suffix = os.path.splitext(name)[1]
-                if name.startswith(".") or suffix.lower() not in _MD_SUFFIXES:
+                if name.startswith("."):
                     continue
                 rel = (here / name).relative_to(root).as_posix()
-                target = name[: -len(suffix)] + ".md"
+                target = _markdown_name(here / name)
+                if target is not None and here == content / folder:
+                    problems.append(Problem(rel, 1, 1, "", f'not read: a content file\'s name ends in ".md" '
+                                                           f'(rename it "{target}")'))
+                    continue
+                if suffix.lower() not in _MD_SUFFIXES and target is None:
+                    continue
+                target = target or name[: -len(suffix)] + ".md"
                 if here != content / folder:
                     problems.append(Problem(rel, 1, 1, "", f"subfolders are not read: move {target} to content/{folder}/"))
                 elif suffix != ".md":
