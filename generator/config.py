@@ -74,10 +74,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     content is checked in the same run and every problem is reported at once; the build stops
     anyway. None when nothing usable could be read.
     """
-    problems: list[Problem] = []
     r = read_yaml(text, path)
     if r.problem:
         return None, [r.problem]
+    problems: list[Problem] = list(r.warnings)
     data = {} if r.value is None else r.value
     if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "", "expected a mapping of settings (title: ..., base_url: ...)")]

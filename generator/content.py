@@ -56,6 +56,7 @@ def _start(text: str, path: str, kind: str, slug: str) -> tuple[Parsed, Document
     if problem:
         parsed.problems.append(problem)
     elif doc is not None:
+        parsed.problems.extend(doc.warnings)
         parsed.problems.extend(_body_problems(doc))
     return parsed, doc
 

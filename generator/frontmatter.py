@@ -57,6 +57,7 @@ class Document:
     key_marks: dict[Key, tuple[int, int]] = field(default_factory=dict)  # key positions
     raw: dict[Key, str] = field(default_factory=dict)  # source text of plain scalars not read as text
     top: tuple[int, int] | None = None  # where a missing top-level field is reported (the opening ---)
+    warnings: list[Problem] = field(default_factory=list)  # legal YAML that is likely not what was meant
 
     def where(self, key: Key = ()) -> tuple[int, int]:
         """(line, col) of a value, falling back to its key, its parent, then the file start."""
@@ -100,6 +101,7 @@ class YAMLResult:
     key_marks: dict[Key, tuple[int, int]]
     raw: dict[Key, str]
     problem: Problem | None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def label(key: Key) -> str:
@@ -170,7 +172,8 @@ _FIELD_RE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
 _NO_SPACE_RE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/\\].*)$")
 _VALUE_RE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:[ \t]+|(?<=-\s)))(?P<value>\S.*)$")
 _LIST_ITEM_RE = re.compile(r"^(?P<indent>\s*)-(?P<value>[^\s-].*)$")
-_CLOSERS = {"'": "'", '"': '"', "[": "]", "{": "}"}
+_FLOW_COMMENT_RE = re.compile(r"[\[{,\s](?P<word>#[^\s,\]}]+)")
+_HIDDEN_COMMENT_RE = re.compile(r"[ \t]+(?P<comment>#[^\s#].*?)(?:[ \t]+#(?:[ \t].*)?)?$")  # then a real comment
 _INDICATORS = "@`%*&!|>?-"
 
 
@@ -227,6 +230,11 @@ def _diagnose(lines: list[str], at: tuple[int, int]) -> tuple[tuple[int, int], s
                     how = ("inside '...', an apostrophe is written twice ('L''atelier')" if quote == "'"
                            else 'inside "...", a quote is written \\"')
                 return ((row, end), f"the quoted text ends here, and more text follows it: {how}")
+        elif field and field["value"][0] in "[{" and (hidden := _FLOW_COMMENT_RE.search(field["value"])):
+            # "tags: [python, #opendata]": the comment hides the rest of the line, "]" included
+            start = field.start("value") + hidden.start("word")
+            return ((row, start), f'"#" after a space or a comma starts a YAML comment, which hides the rest of the '
+                                  f'line: write {_quote(hidden["word"])}')
         elif field and field["value"][0] in "[{" and row == at[0]:
             start = field.start("value")
             end = _flow_end(line, start)
@@ -320,10 +328,36 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
     key_marks: dict[Key, tuple[int, int]] = {}
     raw: dict[Key, str] = {}
 
+    warnings: list[Problem] = []
+
     def result(value: Any, problem: Problem | None = None) -> YAMLResult:
-        return YAMLResult(value, marks, key_marks, raw, problem)
+        return YAMLResult(value, marks, key_marks, raw, problem, warnings)
 
     locate = _Lines(text)
+    lines: list[str] | None = None
+
+    def hidden_comment(event: Any, key: Key) -> None:
+        """`name: Hackathon #3`: YAML reads " #3" as a comment, and the name as "Hackathon". A
+        comment is written "# ..."; a "#" right before a word or number was meant as text."""
+        nonlocal lines
+        if event.style or "#" not in text:
+            return
+        if lines is None:
+            lines = text.split("\n")
+        row, col = locate(event.end_mark)
+        if row >= len(lines) or locate(event.start_mark)[0] != row:
+            return
+        comment = _HIDDEN_COMMENT_RE.match(lines[row], col)
+        if comment and not event.value:  # "name: #1 des badges": no text at all, only a comment
+            warnings.append(Problem(path, row + 1 + line_offset, comment.start("comment") + 1, label(key),
+                                    f'"{comment["comment"]}" is a YAML comment, so the field is empty: to keep it '
+                                    f'as text, write {_quote(comment["comment"])}', warning=True))
+        elif comment:
+            written = lines[row][locate(event.start_mark)[1]:comment.end("comment")]
+            warnings.append(Problem(path, row + 1 + line_offset, comment.start("comment") + 1, label(key),
+                                    f'"{comment["comment"]}" is a YAML comment, left out of the text '
+                                    f'("{event.value}"): to keep it, write {_quote(written)}; a comment is written '
+                                    f'"# ..."', warning=True))
 
     def pos(mark: Any) -> tuple[int, int]:
         line, col = locate(mark)
@@ -430,6 +464,7 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
                 raise _Fail(*pos(event.start_mark), "YAML aliases (*name) are not allowed in content files", key)
             if isinstance(event, yaml.ScalarEvent):
                 attach(scalar(event, key))
+                hidden_comment(event, key)
                 continue
             mapping = isinstance(event, yaml.MappingStartEvent)
             if event.tag not in (None, "!", _STD + ("map" if mapping else "seq")):
@@ -528,5 +563,5 @@ def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | 
             return None, Problem(path, row + 2, col + 1, "", "invalid YAML: " + message)
         return None, Problem(path, 2, 1, "", "the frontmatter must be a mapping of fields (name: value)")
     body = "\n".join(lines[end + 1 :])
-    return Document(path, value, body, end + 2, r.marks, r.key_marks, r.raw, top=(1, 1)), None
+    return Document(path, value, body, end + 2, r.marks, r.key_marks, r.raw, top=(1, 1), warnings=r.warnings), None
 

@@ -220,6 +220,9 @@ def test_yaml_syntax_messages(source, expected):
     ("name: * Zotero\n", 'y:2:7: invalid YAML: a text that starts with "*" must be put in quotes (write name: "* Zotero")'),
     ("name: - Zotero\n", 'y:2:7: invalid YAML: a text that starts with "-" must be put in quotes (write name: "- Zotero")'),
     ("tags:\n  - `code`\n", 'y:3:5: invalid YAML: a text that starts with "`" must be put in quotes (write - "`code`")'),
+    # a "#" after a space or a comma starts a comment, which hides the closing bracket
+    ("tags: [oral, #opendata]\nlevel: 1\n", 'y:2:14: invalid YAML: "#" after a space or a comma starts a YAML '
+                                             'comment, which hides the rest of the line: write "#opendata"'),
     # a field indented more than the one above it is read as the rest of that one's text
     ("request:\n  email: bu@univ.fr\n   instructions: Écrivez.\n",
      'y:4:4: invalid YAML: "instructions" is indented more than "email" above it, so it is read as the rest of its '
