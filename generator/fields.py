@@ -49,6 +49,13 @@ def tag_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+def slug_form(value: str) -> str:
+    """The slug a reference written another way stands for: "SCD" -> "scd", "université" ->
+    "universite", "prise de parole" -> "prise-de-parole", "oral.md" -> "oral"."""
+    value = value.strip()
+    return tag_slug(value[:-3] if value.lower().endswith(".md") else value)
+
+
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number",
                list: "a list", dict: "a mapping", date: "a date", type(None): "nothing"}
 
@@ -194,6 +201,28 @@ class Fields:
             self.fail(name, f'"{value}" is not a slug (lowercase letters, digits and hyphens)')
             return None
         return value
+
+    def reference(self, name: str, required: bool = False) -> str | None:
+        """The slug of another file, as `slug`; but a text that stands for one ("SCD", "oral.md")
+        is returned as written, for the loader to name it with the slug meant, which it knows."""
+        value = self.text(name, required, oneline=True)
+        if value is None or SLUG_RE.match(value) or slug_form(value):
+            return value
+        self.fail(name, f'"{value}" is not a slug (lowercase letters, digits and hyphens)')
+        return None
+
+    def references(self, name: str) -> list[tuple[str, tuple[int, int], int]]:
+        """A list of slugs of other files (`reference` for each): (text, position, index)."""
+        out = []
+        for i, item in self.items(name):
+            item = self.source((name, i), item)
+            if not isinstance(item, str):
+                self.fail((name, i), f"expected a slug (lowercase letters, digits and hyphens), found {type_name(item)}")
+            elif not SLUG_RE.match(item) and not slug_form(item):
+                self.fail((name, i), f"{quoted(item)} is not a slug (lowercase letters, digits and hyphens)")
+            else:
+                out.append((item.strip() if slug_form(item) else item, self.doc.where(self.key + (name, i)), i))
+        return out
 
     def slugs(self, name: str) -> list[tuple[str, tuple[int, int]]]:
         """A list of slugs, each with its position for reference errors later."""

@@ -23,7 +23,7 @@ from .clock import today
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
-from .fields import SLUG_RE, tag_slug
+from .fields import SLUG_RE, slug_form, tag_slug
 from .frontmatter import decode
 from .images import check_image, resolve_image
 from .model import Badge, Catalogue, Competency, Config, Endorsement, Image, Issuer, Page, Request, Site, Tag
@@ -233,6 +233,7 @@ class _Resolver:
         self.image_failures: dict[tuple[Path, bool], list[Problem]] = {}
         self.image_files: dict[tuple[str, str], tuple[Path | None, list[Problem]]] = {}
         self.sizes: dict[Path, int] = {}
+        self.names: dict[str, dict[str, str]] = {}
 
     def fail(self, ref: Ref, message: str) -> None:
         self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
@@ -240,9 +241,30 @@ class _Resolver:
     def find(self, ref: Ref, kind: str, what: str) -> str | None:
         if ref.value in self.parsed[kind]:
             return ref.value
+        form = slug_form(ref.value)
+        named = self.named(kind).get(form)  # its name written instead of its slug
+        if not SLUG_RE.match(ref.value):  # "SCD", "université", "oral.md": the slug meant, when there is one
+            near = (f' (did you mean "{form}"?)' if form in self.parsed[kind] else
+                    f' (did you mean "{named}", the slug of {what} "{self.parsed[kind][named].obj.name}"?)' if named
+                    else did_you_mean(form, self.parsed[kind], near_only=True))
+            self.fail(ref, f'"{ref.value}" is not a slug (lowercase letters, digits and hyphens)'
+                      + (": " + near[2:-1] if near else ""))
+            return None
         plural = {"competency": "competencies"}.get(what, what + "s")
-        self.fail(ref, f'no {what} "{ref.value}"' + did_you_mean(ref.value, self.parsed[kind], plural))
+        near = (f' (did you mean "{named}", the slug of {what} "{self.parsed[kind][named].obj.name}"?)' if named
+                else did_you_mean(ref.value, self.parsed[kind], plural))
+        self.fail(ref, f'no {what} "{ref.value}"' + near)
         return None
+
+    def named(self, kind: str) -> dict[str, str]:
+        """Slugs by the slug form of their names ("Bibliothèque universitaire" -> bu), made once."""
+        if kind not in self.names:
+            self.names[kind] = {}
+            for slug, p in sorted(self.parsed[kind].items()):
+                name = getattr(p.obj, "name", None)
+                if isinstance(name, str) and slug_form(name):
+                    self.names[kind].setdefault(slug_form(name), slug)
+        return self.names[kind]
 
     def image(self, kind: str, slug: str, ref: Ref, square: bool) -> None:
         # The same name from the same folder finds the same file: resolved once (a thousand
