@@ -74,6 +74,40 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _date_hint(value: str) -> str:
+    """' (write 2025-09-01)' for a day written the French way, 01/09/2025 or 1.9.2025."""
+    match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", value)
+    year_first = re.fullmatch(r"\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\s*", value)
+    try:
+        if match:
+            return f" (write {date(int(match[3]), int(match[2]), int(match[1])).isoformat()})"
+        if year_first:
+            return f" (write {date(int(year_first[1]), int(year_first[2]), int(year_first[3])).isoformat()})"
+    except ValueError:
+        pass
+    return ""
+
+
+_UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "years", "yr", "yrs"),
+          "M": ("mois", "month", "months"), "W": ("semaine", "semaines", "week", "weeks"),
+          "D": ("jour", "jours", "day", "days", "j", "d")}
+
+
+def _duration_hint(value: str) -> str:
+    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"."""
+    parts = re.findall(r"(\d+)\s*([^\W\d_]+)", value.lower())
+    if not parts or re.sub(r"\d+\s*[^\W\d_]+|\bet\b|\band\b|[\s,]", "", value.lower()):
+        return ""
+    amounts: dict[str, int] = {}
+    for amount, unit in parts:
+        letter = next((k for k, names in _UNITS.items() if unit in names), None)
+        if letter is None or letter in amounts:
+            return ""
+        amounts[letter] = int(amount)
+    written = "P" + "".join(f"{amounts[k]}{k}" for k in "YMWD" if k in amounts)
+    return f" (write {written})" if DURATION_RE.match(written) and any(amounts.values()) else ""
+
+
 class Fields:
     def __init__(self, doc: Document, problems: list[Problem], key: Key = (), data: dict | None = None):
         self.doc = doc
@@ -147,6 +181,14 @@ class Fields:
             written = self.doc.raw.get(self._key(name))
             return written if written is not None else str(value).lower()
         return type_name(value)
+
+    def found_text(self, name: str | int | tuple, value: Any) -> str:
+        """`found`, with a short text shown as written: `found text "deux"`; a number in quotes
+        ("2") is one for YAML only without them."""
+        if not isinstance(value, str) or "\n" in value or len(value) > 40:
+            return self.found(name, value)
+        shown = f"text {quoted(value)}"
+        return shown + " (a number is written without quotes)" if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()) else shown
 
     # -- typed accessors ---------------------------------------------------------------------
     def text(self, name: str, required: bool = False, oneline: bool = False, max_len: int | None = None,
@@ -287,7 +329,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"expected a whole number, found {self.found(name, value)}")
+            self.fail(name, f"expected a whole number, found {self.found_text(name, value)}")
             return None
         if minimum is not None and value < minimum:
             self.fail(name, f"{value} is too small: at least {minimum} expected")
@@ -302,7 +344,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, found {self.found(name, value)}")
+            self.fail(name, f"expected true or false, found {self.found_text(name, value)}")
             return default
         return value
 
@@ -330,7 +372,7 @@ class Fields:
                     return date.fromisoformat(value.strip())
                 except ValueError:
                     pass
-            self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
+            self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01" + _date_hint(value))
         else:
             self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {self.found(name, value)}")
         return None
@@ -345,7 +387,7 @@ class Fields:
                 what = "hours, minutes and seconds are" if "T" in value else "fractions are"
                 self.fail(name, f'"{value}": {what} not supported; {DURATION_EXPECTED}')
             else:
-                self.fail(name, f'"{value}" is not an ISO 8601 duration: {DURATION_EXPECTED}')
+                self.fail(name, f'"{value}" is not an ISO 8601 duration: {DURATION_EXPECTED}' + _duration_hint(value))
             return None
         years, months, weeks, days = (int(g or 0) for g in match.groups())
         if years + months + weeks + days == 0:

@@ -416,7 +416,9 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
             raise _Fail(*pos(event.start_mark), "a key must be a plain name")
         name = str(event.value)
         if name in container:
-            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}": each field may appear only once')
+            first = key_marks.get(key + (name,))
+            where = f" (first at line {first[0]})" if first else ""
+            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}"{where}: each field may appear only once')
         key_marks[key + (name,)] = pos(event.start_mark)
         stack[-1][2] = name
 

@@ -20,7 +20,7 @@ from generator.config import parse_config
 from generator.content import (FIELDS, TRANSLATABLE, Ref, parse_badge, parse_competency, parse_issuer, parse_page,
                                parse_translation)
 from generator.errors import Problem, did_you_mean
-from generator.fields import Fields, tag_slug
+from generator.fields import DURATION_EXPECTED, Fields, tag_slug
 from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml, read_yaml
 from generator.model import Alignment, Design, Duration, Request
 
@@ -91,7 +91,7 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("---\ntitle: A\n", "p.md:1:1: the frontmatter is not closed: add a '---' line after the last field"),
     ("---\n- title: A\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
-    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title": each field may appear only once'),
+    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title" (first at line 2): each field may appear only once'),
     ("---\ntitle: À propos: le site\n---\n",
      'p.md:2:16: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
 ])
@@ -362,7 +362,29 @@ def test_date_valid(written, expected):
 def test_date_invalid(written, shown):
     f, problems = fields(f"date: {written}\n")
     assert f.date("date") is None
-    assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01"]
+    hint = " (write 2024-09-01)" if written == "2024-9-1" else ""
+    assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01{hint}"]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("01/09/2025", "2025-09-01"), ("1.9.2025", "2025-09-01"), ("2025/09/01", "2025-09-01"), ("31/02/2025", None),
+])
+def test_a_date_written_another_way_is_given_as_it_is_written(written, hint):
+    f, problems = fields(f"date: {written}\n")
+    assert f.date("date") is None
+    expected = f'x.md:2:7: date: "{written}" is not a date: expected YYYY-MM-DD, such as 2024-09-01'
+    assert lines(problems) == [expected + (f" (write {hint})" if hint else "")]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("2 ans", "P2Y"), ("6 mois", "P6M"), ("1 an et 6 mois", "P1Y6M"), ("2 years", "P2Y"), ("90 jours", "P90D"),
+    ("2 semaines", "P2W"), ("deux ans", None), ("2 ans renouvelables", None),
+])
+def test_a_duration_in_words_is_given_in_iso_8601(written, hint):
+    f, problems = fields(f"validity: {written}\n")
+    assert f.duration("validity") is None
+    expected = f'x.md:2:11: validity: "{written}" is not an ISO 8601 duration: {DURATION_EXPECTED}'
+    assert lines(problems) == [expected + (f" (write {hint})" if hint else "")]
 
 
 @pytest.mark.parametrize("written", ["contact@univ.example.org", "prenom.nom+badges@sub.univ-test.fr"])
@@ -444,7 +466,8 @@ def test_text_checks_one_line_and_length():
 
 
 @pytest.mark.parametrize("written, message", [
-    ("'deux'", "expected a whole number, found text"),
+    ("'deux'", 'expected a whole number, found text "deux"'),
+    ("'2'", 'expected a whole number, found text "2" (a number is written without quotes)'),
     ("true", "expected a whole number, found true"),
     ("yes", "expected a whole number, found yes"),
     ("1.5", "expected a whole number, found 1.5"),
@@ -698,8 +721,8 @@ def test_parse_badge_reports_every_problem_of_the_file():
         'b.md:4:1: descripton: unknown field (did you mean "description" or "design"?)',
         'b.md:5:11: category: "transversale" is not allowed (did you mean "transversal"?)',
         'b.md:6:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
-        "b.md:7:8: level: expected a whole number, found text",
-        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D',
+        'b.md:7:8: level: expected a whole number, found text "zero"',
+        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D (write P2Y)',
         'b.md:9:51: request.email: give either "url" (a form) or "email", not both',
     ]
 
@@ -1051,7 +1074,7 @@ def test_bom_and_crlf_do_not_shift_positions(site):
     root = site({BADGE: ("\ufeff" + broken.replace("\n", "\r\n")).encode("utf-8")})
     status, _, err = run_cli("check", "--site", str(root))
     assert status == 1
-    assert err == (f"{BADGE}:10:8: level: expected a whole number, found text\n"
+    assert err == (f'{BADGE}:10:8: level: expected a whole number, found text "un"\n'
                    "vitrine: 1 problem found.\n")
 
 
