@@ -129,7 +129,17 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem(path, line, col, "", f"not valid UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8")
+        byte = raw[exc.start]
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode"
+            return None, Problem(path, 1, 1, "", "the file is in UTF-16 (\"Unicode\" in Notepad): save it as UTF-8")
+        try:  # an older Windows editor's Windows-1252 (Latin-1): say which letter the byte is there
+            letter = bytes([byte]).decode("cp1252")
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            letter = ""
+        said = (f'byte 0x{byte:02X}, "{letter}" in Windows-1252 (Latin-1), the encoding of older editors'
+                if letter and letter.isprintable() and not letter.isspace() else f"byte 0x{byte:02X}")
+        return None, Problem(path, line, col, "", f"not valid UTF-8 text ({said}); save the file as UTF-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -543,11 +553,25 @@ def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | 
         return None, Problem(path, 1, 1, "", "empty file: expected YAML frontmatter between two '---' lines, then the body")
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        if lines[first].strip() == "---":  # empty lines, or spaces, before it
+            said = (f"the file starts with {first} empty line{'s' if first > 1 else ''}" if first else
+                    "the '---' line starts with spaces")
+            return None, Problem(path, first + 1, 1, "", f"{said}: the '---' line opening the frontmatter must be "
+                                                         "the very first line, with nothing before it")
+        if re.fullmatch(r"-{4,}\s*|—\s*|–-\s*|-–\s*", lines[first]):  # "----", or a dash an editor made long
+            return None, Problem(path, first + 1, 1, "", f"the frontmatter opens with exactly three hyphens '---', "
+                                                         f"not '{lines[first].strip()}'")
         return None, Problem(path, 1, 1, "", "expected the file to start with a '---' line opening the YAML frontmatter")
     for end in range(1, len(lines)):
         if lines[end].rstrip() in ("---", "..."):
             break
     else:
+        near = next((i for i in range(1, len(lines)) if re.fullmatch(r"\s*-{3,}\s*|—\s*", lines[i])), None)
+        if near is not None:
+            return None, Problem(path, near + 1, 1, "", f"the frontmatter is not closed: this line is "
+                                                        f"'{lines[near].rstrip()}', the closing line is exactly '---', "
+                                                        "at the start of the line")
         return None, Problem(path, 1, 1, "", "the frontmatter is not closed: add a '---' line after the last field")
     yaml_text = "\n".join(lines[1:end])
     r = read_yaml(yaml_text, path, line_offset=1)

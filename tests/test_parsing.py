@@ -54,7 +54,10 @@ def test_decode_names_line_column_and_byte_of_latin1():
     raw = "---\nname: Caf\u00e9\n---\n".encode("latin-1")
     value, problem = decode(raw, "content/pages/x.md")
     assert value is None
-    assert str(problem) == "content/pages/x.md:2:10: not valid UTF-8 text (byte 0xE9); save the file as UTF-8"
+    assert str(problem) == ('content/pages/x.md:2:10: not valid UTF-8 text (byte 0xE9, "é" in Windows-1252 (Latin-1), '
+                            "the encoding of older editors); save the file as UTF-8")
+    value, problem = decode(b"---\nname: \x81\n", "x.md")  # no letter in Windows-1252 either
+    assert str(problem) == "x.md:2:7: not valid UTF-8 text (byte 0x81); save the file as UTF-8"
 
 
 # -- parse_frontmatter ---------------------------------------------------------------------------
@@ -87,7 +90,8 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
     ("  \n\n", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
     ("# Titre\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
-    ("\n---\ntitle: A\n---\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
+    ("\n---\ntitle: A\n---\n", "p.md:2:1: the file starts with 1 empty line: the '---' line opening the frontmatter "
+                             "must be the very first line, with nothing before it"),
     ("---\ntitle: A\n", "p.md:1:1: the frontmatter is not closed: add a '---' line after the last field"),
     ("---\n- title: A\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
@@ -250,6 +254,23 @@ def test_frontmatter_of_one_field_without_a_space_after_its_colon():
     doc, problem = parse_frontmatter("---\njust text\n---\nTexte.\n", "p.md")
     assert str(problem) == "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"
 
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("\n\n---\ntitle: A\n---\nTexte.\n", "p.md:3:1: the file starts with 2 empty lines: the '---' line opening the "
+                                       "frontmatter must be the very first line, with nothing before it"),
+    ("  ---\ntitle: A\n---\nTexte.\n", "p.md:1:1: the '---' line starts with spaces: the '---' line opening the "
+                                    "frontmatter must be the very first line, with nothing before it"),
+    ("----\ntitle: A\n----\nTexte.\n", "p.md:1:1: the frontmatter opens with exactly three hyphens '---', not '----'"),
+    ("---\ntitle: A\n----\nTexte.\n", "p.md:3:1: the frontmatter is not closed: this line is '----', the closing "
+                                    "line is exactly '---', at the start of the line"),
+    ("---\ntitle: A\n ---\nTexte.\n", "p.md:3:1: the frontmatter is not closed: this line is ' ---', the closing "
+                                    "line is exactly '---', at the start of the line"),
+])
+def test_frontmatter_lines_nearly_right_are_named(source, expected):
+    doc, problem = parse_frontmatter(source, "p.md")
+    assert doc is None
+    assert str(problem) == expected
 
 
 def test_frontmatter_missing_its_closing_line_gets_a_hint():
