@@ -99,7 +99,7 @@ def test_a_missing_or_refused_image_is_an_error_where_it_is_written(site):
         f'{PAGE}:7:11: body: "../../site.yaml" leaves content/: images must be inside content/',
         f'{PAGE}:7:38: body: "vieux.bmp" is not an image a page can show: PNG, JPEG, GIF, WebP or SVG expected '
         "(by its name)",
-        f'{PAGE}:7:57: body: "faux.png" is not a PNG image (its content is not PNG data)',
+        f'{PAGE}:7:57: body: "faux.png" is a JPEG image, not a PNG one: name it .jpg',
         f'{PAGE}:8:23: body: "hostile.svg" is refused: it contains a <script> element',
         f'{PAGE}:8:45: body: "casse.jpg" is a damaged JPEG image (cannot be decoded)',
     ]
