@@ -94,6 +94,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
         elif re.search(r"//|/\.\.?(/|$)", "/" + path):  # a browser would ask for another address than the ids say
             f.fail("base_url", f'"{base_url}" has an empty, "." or ".." segment in its path: write the path as it is served')
             base_url = None
+        elif re.search(r"\.(?:html?|php|aspx?|jsp|xml|json)$", path, re.I):  # ids would be index.html/badges/...
+            folder = base_url[: base_url.rfind("/") + 1]
+            f.fail("base_url", f'"{base_url}" names a file: base_url is the folder output/ is served at ("{folder}")')
+            base_url = None
         elif not base_url.isascii():  # ids and the sitemap must be the addresses clients send, encoded
             f.fail("base_url", f'"{base_url}" has characters outside ASCII: write it as browsers send it, '
                                f'"{_ascii_url(host, path)}"')
