@@ -132,6 +132,18 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
                                                            f'(rename it "{target}")'))
 
 
+def _translation_meant(folder: Path, slug: str, lang: str | None, others: list[str]) -> tuple[str, str] | None:
+    """(original slug, language) when a file named "zotero-en" or "zotero_en" sits beside
+    zotero.md and en is one of the site's other languages: a translation, misnamed."""
+    if not others or lang is not None:
+        return None
+    found = re.fullmatch(r"(.+?)[-_ ](" + "|".join(map(re.escape, others)) + ")", slug, re.I)
+    if found is None:
+        return None
+    original, code = found[1], found[2].lower()
+    return (original, code) if code in others and (folder / f"{original}.md").is_file() else None
+
+
 def find_files(config: Config, problems: list[Problem]) -> list[Task]:
     """Every content file, in a stable order; misnamed files are problems."""
     content = config.root / "content"
@@ -159,6 +171,14 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                 continue
             match = _NAME_RE.match(file.name)
             slug, lang = (match["slug"], match["lang"]) if match else (file.name[:-3], None)
+            meant = _translation_meant(base, slug, lang, config.languages[1:])
+            if meant and (not match or not SLUG_RE.match(slug)):
+                problems.append(Problem(rel, 1, 1, "", f'"{file.name}" is not a valid file name: a translation of '
+                                                     f'{meant[0]}.md is named "{meant[0]}.{meant[1]}.md"'))
+                continue
+            if meant:  # "zotero-en.md" beside zotero.md: a badge of its own, or a translation misnamed?
+                problems.append(Problem(rel, 1, 1, "", f'if this is the {meant[1]} translation of {meant[0]}.md, name it '
+                                                     f'"{meant[0]}.{meant[1]}.md"', warning=True))
             if not match or not SLUG_RE.match(slug):
                 better = tag_slug(slug)  # "Prise de parole" -> "prise-de-parole", "a--b" -> "a-b"
                 hint = f' (rename it "{better}{"." + lang if lang else ""}.md")' if better else ""
@@ -167,7 +187,9 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                 continue
             if lang is not None and lang not in config.languages[1:]:
                 others = ", ".join(config.languages[1:])
-                if lang != config.language:
+                if lang.lower() in config.languages[1:]:  # zotero.EN.md
+                    message = f'"{lang}": language codes are lowercase: name it "{slug}.{lang.lower()}.md"'
+                elif lang != config.language:
                     message = (f'"{lang}" is not one of the site\'s other languages ({others})' if others else
                                f'"{lang}": the site has no other language than {config.language} '
                                f"(list them in site.yaml: languages: [{config.language}, {lang}])")
