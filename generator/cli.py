@@ -93,6 +93,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return lint.print_json(site.warnings, strict=args.strict)
     status = _report(site.warnings)
     if args.strict and site.warnings:
+        n = len(site.warnings)
+        print(f"vitrine: {n} warning{'s' if n > 1 else ''} and --strict: failing.", file=sys.stderr)
         return 1
     cat = site.default
     print(f"OK: {len(cat.issuers)} issuers, {len(cat.badges)} badges, {len(cat.competencies)} competencies, "

@@ -74,10 +74,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
     content is checked in the same run and every problem is reported at once; the build stops
     anyway. None when nothing usable could be read.
     """
-    problems: list[Problem] = []
     r = read_yaml(text, path)
     if r.problem:
         return None, [r.problem]
+    problems: list[Problem] = list(r.warnings)
     data = {} if r.value is None else r.value
     if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "", "expected a mapping of settings (title: ..., base_url: ...)")]
@@ -93,6 +93,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
             base_url = None
         elif re.search(r"//|/\.\.?(/|$)", "/" + path):  # a browser would ask for another address than the ids say
             f.fail("base_url", f'"{base_url}" has an empty, "." or ".." segment in its path: write the path as it is served')
+            base_url = None
+        elif re.search(r"\.(?:html?|php|aspx?|jsp|xml|json)$", path, re.I):  # ids would be index.html/badges/...
+            folder = base_url[: base_url.rfind("/") + 1]
+            f.fail("base_url", f'"{base_url}" names a file: base_url is the folder output/ is served at ("{folder}")')
             base_url = None
         elif not base_url.isascii():  # ids and the sitemap must be the addresses clients send, encoded
             f.fail("base_url", f'"{base_url}" has characters outside ASCII: write it as browsers send it, '

@@ -56,6 +56,7 @@ def _start(text: str, path: str, kind: str, slug: str) -> tuple[Parsed, Document
     if problem:
         parsed.problems.append(problem)
     elif doc is not None:
+        parsed.problems.extend(doc.warnings)
         parsed.problems.extend(_body_problems(doc))
     return parsed, doc
 
@@ -136,7 +137,7 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     email = f.email("email", required=True)
     description = f.text("description", oneline=True, max_len=500) or ""
     image, image_alt = _image(f, alt_required=False)
-    parent = _ref(f, "parent", f.slug("parent"))
+    parent = _ref(f, "parent", f.reference("parent"))
     linkedin = f.text("linkedin_organization_id", oneline=True)  # as written: 0123 is not 83
     if linkedin is not None:
         if not (linkedin.isascii() and linkedin.isdigit()):
@@ -171,7 +172,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
         return parsed
     f = Fields(doc, parsed.problems)
     name = f.text("name", required=True, oneline=True, max_len=200)
-    issuer = _ref(f, "issuer", f.slug("issuer", required=True))
+    issuer = _ref(f, "issuer", f.reference("issuer", required=True))
     description = f.text("description", required=True, max_len=500)
     category = f.choice("category", CATEGORIES, required=True)
     image, image_alt = _image(f)
@@ -180,7 +181,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
         f.missing("image", ' (a PNG or SVG file, or a "design" block to draw one)')
     elif image is not None and design is not None:
         f.fail("design", 'give either "image" or "design", not both')
-    competencies = [Ref(s, path, *pos, f"competencies") for s, pos in f.slugs("competencies")]
+    competencies = [Ref(s, path, *pos, f"competencies[{i}]") for s, pos, i in f.references("competencies")]
     alignments = []
     for a in f.mappings("alignments"):
         a_name = a.text("name", required=True, oneline=True)
@@ -197,10 +198,10 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     validity = f.duration("validity")
     request = _request(f, parsed)
     evidence = f.texts("evidence", max_len=1000)
-    related = [Ref(s, path, *pos, "related") for s, pos in f.slugs("related")]
+    related = [Ref(s, path, *pos, f"related[{i}]") for s, pos, i in f.references("related")]
     endorsements, comments = [], []
     for e in f.mappings("endorsements"):
-        ref = _ref(e, "issuer", e.slug("issuer", required=True))
+        ref = _ref(e, "issuer", e.reference("issuer", required=True))
         comment = e.text("comment", required=True) or ""
         when = e.date("date")
         e.done()

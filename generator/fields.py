@@ -49,6 +49,13 @@ def tag_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+def slug_form(value: str) -> str:
+    """The slug a reference written another way stands for: "SCD" -> "scd", "université" ->
+    "universite", "prise de parole" -> "prise-de-parole", "oral.md" -> "oral"."""
+    value = value.strip()
+    return tag_slug(value[:-3] if value.lower().endswith(".md") else value)
+
+
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number",
                list: "a list", dict: "a mapping", date: "a date", type(None): "nothing"}
 
@@ -65,6 +72,40 @@ def type_name(value: Any) -> str:
         if type(value) is kind:
             return name
     return type(value).__name__
+
+
+def _date_hint(value: str) -> str:
+    """' (write 2025-09-01)' for a day written the French way, 01/09/2025 or 1.9.2025."""
+    match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", value)
+    year_first = re.fullmatch(r"\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\s*", value)
+    try:
+        if match:
+            return f" (write {date(int(match[3]), int(match[2]), int(match[1])).isoformat()})"
+        if year_first:
+            return f" (write {date(int(year_first[1]), int(year_first[2]), int(year_first[3])).isoformat()})"
+    except ValueError:
+        pass
+    return ""
+
+
+_UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "years", "yr", "yrs"),
+          "M": ("mois", "month", "months"), "W": ("semaine", "semaines", "week", "weeks"),
+          "D": ("jour", "jours", "day", "days", "j", "d")}
+
+
+def _duration_hint(value: str) -> str:
+    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"."""
+    parts = re.findall(r"(\d+)\s*([^\W\d_]+)", value.lower())
+    if not parts or re.sub(r"\d+\s*[^\W\d_]+|\bet\b|\band\b|[\s,]", "", value.lower()):
+        return ""
+    amounts: dict[str, int] = {}
+    for amount, unit in parts:
+        letter = next((k for k, names in _UNITS.items() if unit in names), None)
+        if letter is None or letter in amounts:
+            return ""
+        amounts[letter] = int(amount)
+    written = "P" + "".join(f"{amounts[k]}{k}" for k in "YMWD" if k in amounts)
+    return f" (write {written})" if DURATION_RE.match(written) and any(amounts.values()) else ""
 
 
 class Fields:
@@ -141,6 +182,14 @@ class Fields:
             return written if written is not None else str(value).lower()
         return type_name(value)
 
+    def found_text(self, name: str | int | tuple, value: Any) -> str:
+        """`found`, with a short text shown as written: `found text "deux"`; a number in quotes
+        ("2") is one for YAML only without them."""
+        if not isinstance(value, str) or "\n" in value or len(value) > 40:
+            return self.found(name, value)
+        shown = f"text {quoted(value)}"
+        return shown + " (a number is written without quotes)" if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()) else shown
+
     # -- typed accessors ---------------------------------------------------------------------
     def text(self, name: str, required: bool = False, oneline: bool = False, max_len: int | None = None,
              default: str | None = None) -> str | None:
@@ -194,6 +243,28 @@ class Fields:
             self.fail(name, f'"{value}" is not a slug (lowercase letters, digits and hyphens)')
             return None
         return value
+
+    def reference(self, name: str, required: bool = False) -> str | None:
+        """The slug of another file, as `slug`; but a text that stands for one ("SCD", "oral.md")
+        is returned as written, for the loader to name it with the slug meant, which it knows."""
+        value = self.text(name, required, oneline=True)
+        if value is None or SLUG_RE.match(value) or slug_form(value):
+            return value
+        self.fail(name, f'"{value}" is not a slug (lowercase letters, digits and hyphens)')
+        return None
+
+    def references(self, name: str) -> list[tuple[str, tuple[int, int], int]]:
+        """A list of slugs of other files (`reference` for each): (text, position, index)."""
+        out = []
+        for i, item in self.items(name):
+            item = self.source((name, i), item)
+            if not isinstance(item, str):
+                self.fail((name, i), f"expected a slug (lowercase letters, digits and hyphens), found {type_name(item)}")
+            elif not SLUG_RE.match(item) and not slug_form(item):
+                self.fail((name, i), f"{quoted(item)} is not a slug (lowercase letters, digits and hyphens)")
+            else:
+                out.append((item.strip() if slug_form(item) else item, self.doc.where(self.key + (name, i)), i))
+        return out
 
     def slugs(self, name: str) -> list[tuple[str, tuple[int, int]]]:
         """A list of slugs, each with its position for reference errors later."""
@@ -258,7 +329,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"expected a whole number, found {self.found(name, value)}")
+            self.fail(name, f"expected a whole number, found {self.found_text(name, value)}")
             return None
         if minimum is not None and value < minimum:
             self.fail(name, f"{value} is too small: at least {minimum} expected")
@@ -273,7 +344,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, found {self.found(name, value)}")
+            self.fail(name, f"expected true or false, found {self.found_text(name, value)}")
             return default
         return value
 
@@ -301,7 +372,7 @@ class Fields:
                     return date.fromisoformat(value.strip())
                 except ValueError:
                     pass
-            self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01")
+            self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01" + _date_hint(value))
         else:
             self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {self.found(name, value)}")
         return None
@@ -316,7 +387,7 @@ class Fields:
                 what = "hours, minutes and seconds are" if "T" in value else "fractions are"
                 self.fail(name, f'"{value}": {what} not supported; {DURATION_EXPECTED}')
             else:
-                self.fail(name, f'"{value}" is not an ISO 8601 duration: {DURATION_EXPECTED}')
+                self.fail(name, f'"{value}" is not an ISO 8601 duration: {DURATION_EXPECTED}' + _duration_hint(value))
             return None
         years, months, weeks, days = (int(g or 0) for g in match.groups())
         if years + months + weeks + days == 0:

@@ -57,6 +57,7 @@ class Document:
     key_marks: dict[Key, tuple[int, int]] = field(default_factory=dict)  # key positions
     raw: dict[Key, str] = field(default_factory=dict)  # source text of plain scalars not read as text
     top: tuple[int, int] | None = None  # where a missing top-level field is reported (the opening ---)
+    warnings: list[Problem] = field(default_factory=list)  # legal YAML that is likely not what was meant
 
     def where(self, key: Key = ()) -> tuple[int, int]:
         """(line, col) of a value, falling back to its key, its parent, then the file start."""
@@ -100,6 +101,7 @@ class YAMLResult:
     key_marks: dict[Key, tuple[int, int]]
     raw: dict[Key, str]
     problem: Problem | None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def label(key: Key) -> str:
@@ -127,7 +129,17 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem(path, line, col, "", f"not valid UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8")
+        byte = raw[exc.start]
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode"
+            return None, Problem(path, 1, 1, "", "the file is in UTF-16 (\"Unicode\" in Notepad): save it as UTF-8")
+        try:  # an older Windows editor's Windows-1252 (Latin-1): say which letter the byte is there
+            letter = bytes([byte]).decode("cp1252")
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            letter = ""
+        said = (f'byte 0x{byte:02X}, "{letter}" in Windows-1252 (Latin-1), the encoding of older editors'
+                if letter and letter.isprintable() and not letter.isspace() else f"byte 0x{byte:02X}")
+        return None, Problem(path, line, col, "", f"not valid UTF-8 text ({said}); save the file as UTF-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -163,6 +175,131 @@ class _Lines:
         return line, mark.index - self.starts[line]
 
 
+# What an author's hand does to YAML, seen in the lines up to a syntax error: libyaml reports
+# where it gave up, which is often a line or more after the mistake, with words about the grammar
+# ("did not find expected key") that send one to check the indentation of a line that is fine.
+_FIELD_RE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
+_NO_SPACE_RE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/\\].*)$")
+_VALUE_RE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:[ \t]+|(?<=-\s)))(?P<value>\S.*)$")
+_LIST_ITEM_RE = re.compile(r"^(?P<indent>\s*)-(?P<value>[^\s-].*)$")
+_FLOW_COMMENT_RE = re.compile(r"[\[{,\s](?P<word>#[^\s,\]}]+)")
+_HIDDEN_COMMENT_RE = re.compile(r"[ \t]+(?P<comment>#[^\s#].*?)(?:[ \t]+#(?:[ \t].*)?)?$")  # then a real comment
+_INDICATORS = "@`%*&!|>?-"
+
+
+def _quoted_end(text: str, start: int) -> int | None:
+    """The index of the quote that closes the quoted text opened at `start` (YAML's rules: '' is
+    an apostrophe inside '...', a backslash escapes inside "..."), or None."""
+    quote, i = text[start], start + 1
+    while i < len(text):
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text.startswith("''", i):
+                i += 2
+                continue
+            return i
+        i += 1
+    return None
+
+
+def _diagnose(lines: list[str], at: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
+    """The mistake behind a YAML syntax error at `at` (0-based line, column), said for an author,
+    with where it is; None when none of the usual ones is seen."""
+    for row in range(min(at[0], len(lines) - 1) + 1):
+        line = lines[row]
+        if line.lstrip().startswith("#"):
+            continue
+        missing = _NO_SPACE_RE.match(line)
+        if missing:  # "issuer:scd": one text for YAML, then the next field breaks the mapping
+            key, value = missing["key"], missing["value"].rstrip()
+            return ((row, missing.end("key")),
+                    f'a space is needed after the colon of "{key}:" (write "{key}: {value}")')
+        item = _LIST_ITEM_RE.match(line)
+        if item and row == at[0]:
+            return ((row, item.start("value") - 1),
+                    f'a list item is written with a space after "-" (write "- {item["value"].rstrip()}")')
+        field = _VALUE_RE.match(line)
+        if field and field["value"][0] in "'\"":  # a quoted text: closed on its line, and alone?
+            start = field.start("value")
+            joined = "\n".join(lines[row:])
+            end = _quoted_end(joined, start)
+            quote = field["value"][0]
+            if end is None or end > len(line):
+                inside = joined[start + 1: end]
+                if any(_FIELD_RE.match(other) for other in inside.split("\n")[1:]):
+                    return ((row, start), f"the quoted text opened here is not closed on its line, so the fields "
+                                          f"below are read as part of it (add the closing {quote})")
+            elif row == at[0] and line[end + 1:].strip() and not line[end + 1:].lstrip().startswith("#"):
+                value = re.sub(r"\s+#.*$", "", field["value"]).rstrip()  # a comment after it is no text
+                if len(value) > 1 and value.endswith(quote):  # 'L'atelier': the quotes meant to be text
+                    how = f"write {field['lead'].strip()} {_quote(value[1:-1], avoid=quote)}"
+                else:
+                    how = ("inside '...', an apostrophe is written twice ('L''atelier')" if quote == "'"
+                           else 'inside "...", a quote is written \\"')
+                return ((row, end), f"the quoted text ends here, and more text follows it: {how}")
+        elif field and field["value"][0] in "[{" and (hidden := _FLOW_COMMENT_RE.search(field["value"])):
+            # "tags: [python, #opendata]": the comment hides the rest of the line, "]" included
+            start = field.start("value") + hidden.start("word")
+            return ((row, start), f'"#" after a space or a comma starts a YAML comment, which hides the rest of the '
+                                  f'line: write {_quote(hidden["word"])}')
+        elif field and field["value"][0] in "[{" and row == at[0]:
+            start = field.start("value")
+            end = _flow_end(line, start)
+            if end is not None and line[end + 1:].strip() and not line[end + 1:].lstrip().startswith("#"):
+                what = "a list" if line[start] == "[" else "a mapping"
+                return ((row, start), f'a value that starts with "{line[start]}" is {what} for YAML, and text follows '
+                                      f"it: put the whole text in quotes (write {field['lead'].strip()} "
+                                      f"{_quote(field['value'].rstrip())})")
+        if field and row == at[0] and field["value"][0] in _INDICATORS and abs(at[1] - field.start("value")) <= 2:
+            char = field["value"][0]
+            if char != "-" or field["value"][1:2] in (" ", ""):
+                return ((row, field.start("value")), f'a text that starts with "{char}" must be put in quotes '
+                                                     f"(write {field['lead'].strip()} {_quote(field['value'].rstrip())})")
+    row = at[0]
+    if 0 < row < len(lines):  # "   instructions:" under "  email: x": read as the rest of email's text
+        line = lines[row]
+        current = _FIELD_RE.match(line)
+        above = next((lines[r] for r in range(row - 1, -1, -1) if lines[r].strip() and
+                      not lines[r].lstrip().startswith("#")), "")
+        previous = _FIELD_RE.match(above)
+        if current and previous and len(current["indent"]) > len(previous["indent"]) \
+                and above[previous.end():].strip() and not above[previous.end():].strip().startswith(("|", ">", "#")):
+            return ((row, len(current["indent"])),
+                    f'"{current["key"]}" is indented more than "{previous["key"]}" above it, so it is read as the rest '
+                    f'of its text: fields of one mapping start in the same column')
+    return None
+
+
+def _quote(text: str, avoid: str = "") -> str:
+    """`text` as a YAML quoted scalar, in double quotes unless it holds some (or `avoid` says)."""
+    if '"' not in text and avoid != '"':
+        return '"' + text.replace("\\", "\\\\") + '"'
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _flow_end(line: str, start: int) -> int | None:
+    """The index of the bracket closing the flow list or mapping opened at `start`, on its line."""
+    depth, i = 0, start
+    while i < len(line):
+        c = line[i]
+        if c in "'\"":
+            end = _quoted_end(line, i)
+            if end is None:
+                return None
+            i = end
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Problem:
     message = (exc.problem or exc.context or "invalid YAML").rstrip()
     locate = _Lines(text)
@@ -180,6 +317,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
     if "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
         message += " (indent with spaces, not tabs)"
+    elif at is not None and (found := _diagnose(lines, at)) is not None:
+        (row, column), message = found
+        return Problem(path, row + 1 + line_offset, column + 1, "", "invalid YAML: " + message)
     elif "mapping values are not allowed" in message:
         message += ' (a text containing ": " must be put in quotes)'
     line, col = (at[0] + 1 + line_offset, at[1] + 1) if at is not None else (1 + line_offset, 1)
@@ -198,10 +338,36 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
     key_marks: dict[Key, tuple[int, int]] = {}
     raw: dict[Key, str] = {}
 
+    warnings: list[Problem] = []
+
     def result(value: Any, problem: Problem | None = None) -> YAMLResult:
-        return YAMLResult(value, marks, key_marks, raw, problem)
+        return YAMLResult(value, marks, key_marks, raw, problem, warnings)
 
     locate = _Lines(text)
+    lines: list[str] | None = None
+
+    def hidden_comment(event: Any, key: Key) -> None:
+        """`name: Hackathon #3`: YAML reads " #3" as a comment, and the name as "Hackathon". A
+        comment is written "# ..."; a "#" right before a word or number was meant as text."""
+        nonlocal lines
+        if event.style or "#" not in text:
+            return
+        if lines is None:
+            lines = text.split("\n")
+        row, col = locate(event.end_mark)
+        if row >= len(lines) or locate(event.start_mark)[0] != row:
+            return
+        comment = _HIDDEN_COMMENT_RE.match(lines[row], col)
+        if comment and not event.value:  # "name: #1 des badges": no text at all, only a comment
+            warnings.append(Problem(path, row + 1 + line_offset, comment.start("comment") + 1, label(key),
+                                    f'"{comment["comment"]}" is a YAML comment, so the field is empty: to keep it '
+                                    f'as text, write {_quote(comment["comment"])}', warning=True))
+        elif comment:
+            written = lines[row][locate(event.start_mark)[1]:comment.end("comment")]
+            warnings.append(Problem(path, row + 1 + line_offset, comment.start("comment") + 1, label(key),
+                                    f'"{comment["comment"]}" is a YAML comment, left out of the text '
+                                    f'("{event.value}"): to keep it, write {_quote(written)}; a comment is written '
+                                    f'"# ..."', warning=True))
 
     def pos(mark: Any) -> tuple[int, int]:
         line, col = locate(mark)
@@ -260,7 +426,9 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
             raise _Fail(*pos(event.start_mark), "a key must be a plain name")
         name = str(event.value)
         if name in container:
-            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}": each field may appear only once')
+            first = key_marks.get(key + (name,))
+            where = f" (first at line {first[0]})" if first else ""
+            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}"{where}: each field may appear only once')
         key_marks[key + (name,)] = pos(event.start_mark)
         stack[-1][2] = name
 
@@ -308,6 +476,7 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
                 raise _Fail(*pos(event.start_mark), "YAML aliases (*name) are not allowed in content files", key)
             if isinstance(event, yaml.ScalarEvent):
                 attach(scalar(event, key))
+                hidden_comment(event, key)
                 continue
             mapping = isinstance(event, yaml.MappingStartEvent)
             if event.tag not in (None, "!", _STD + ("map" if mapping else "seq")):
@@ -384,11 +553,25 @@ def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | 
         return None, Problem(path, 1, 1, "", "empty file: expected YAML frontmatter between two '---' lines, then the body")
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        if lines[first].strip() == "---":  # empty lines, or spaces, before it
+            said = (f"the file starts with {first} empty line{'s' if first > 1 else ''}" if first else
+                    "the '---' line starts with spaces")
+            return None, Problem(path, first + 1, 1, "", f"{said}: the '---' line opening the frontmatter must be "
+                                                         "the very first line, with nothing before it")
+        if re.fullmatch(r"-{4,}\s*|—\s*|–-\s*|-–\s*", lines[first]):  # "----", or a dash an editor made long
+            return None, Problem(path, first + 1, 1, "", f"the frontmatter opens with exactly three hyphens '---', "
+                                                         f"not '{lines[first].strip()}'")
         return None, Problem(path, 1, 1, "", "expected the file to start with a '---' line opening the YAML frontmatter")
     for end in range(1, len(lines)):
         if lines[end].rstrip() in ("---", "..."):
             break
     else:
+        near = next((i for i in range(1, len(lines)) if re.fullmatch(r"\s*-{3,}\s*|—\s*", lines[i])), None)
+        if near is not None:
+            return None, Problem(path, near + 1, 1, "", f"the frontmatter is not closed: this line is "
+                                                        f"'{lines[near].rstrip()}', the closing line is exactly '---', "
+                                                        "at the start of the line")
         return None, Problem(path, 1, 1, "", "the frontmatter is not closed: add a '---' line after the last field")
     yaml_text = "\n".join(lines[1:end])
     r = read_yaml(yaml_text, path, line_offset=1)
@@ -400,7 +583,11 @@ def parse_frontmatter(text: str, path: str) -> tuple[Document | None, Problem | 
         return None, problem
     value = {} if r.value is None else r.value
     if not isinstance(value, dict):
+        found = _diagnose(lines[1:end], (end - 2, 0)) if isinstance(value, str) else None
+        if found is not None:  # "name:Zotero" alone: one text, not a field
+            (row, col), message = found
+            return None, Problem(path, row + 2, col + 1, "", "invalid YAML: " + message)
         return None, Problem(path, 2, 1, "", "the frontmatter must be a mapping of fields (name: value)")
     body = "\n".join(lines[end + 1 :])
-    return Document(path, value, body, end + 2, r.marks, r.key_marks, r.raw, top=(1, 1)), None
+    return Document(path, value, body, end + 2, r.marks, r.key_marks, r.raw, top=(1, 1), warnings=r.warnings), None
 

@@ -3,6 +3,7 @@ enough, safe), and the images of Markdown bodies (PNG, JPEG, GIF, WebP or SVG: c
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import os
@@ -60,8 +61,63 @@ def resolve_image(ref: Ref, content_dir: Path, problems: list[Problem]) -> Path 
                 fail(f'"{value}" is a link to a file outside content/: images must be inside content/')
                 return None
             return real
-    fail(f'"{value}" not found (looked in {here.relative_to(content_dir.parent).as_posix()}/ and content/images/)')
+    fail(f'"{value}" not found (looked in {here.relative_to(content_dir.parent).as_posix()}/ and content/images/)'
+         + _image_hint(value, here, content_dir))
     return None
+
+
+_IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
+_HINT_FILES = 20_000  # files of content/ looked at for a "did you mean"
+
+
+def _image_hint(value: str, here: Path, content_dir: Path) -> str:
+    """'; did you mean "x"?' for an image path that names no file, where a file of content/ is
+    what was meant: another case (Image.PNG, which a Mac finds and a Linux server does not), a
+    path from content/ or from the site ("images/logo.png", "content/images/logo.png"), Windows'
+    backslashes, a near name; written as the content file must write it."""
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        files.extend(Path(dirpath) / n for n in sorted(filenames)
+                     if n.lower().endswith(_IMAGE_SUFFIXES) and not n.startswith("."))
+        if len(files) > _HINT_FILES:
+            return ""
+    images = content_dir / "images"
+
+    def written(file: Path) -> str:  # how the content file names it: from its folder, else content/images/
+        for base in (here, images):
+            if file.is_relative_to(base):
+                return file.relative_to(base).as_posix()
+        return os.path.relpath(file, here).replace(os.sep, "/")
+
+    wanted = value.replace("\\", "/").strip("/").lower()
+    for prefix in ("content/images/", "content/", "images/"):  # the path from the site, or from content/
+        if wanted.startswith(prefix):
+            wanted = wanted[len(prefix):]
+            break
+    ways = {written(f): f for f in files}
+    near = [w for w, f in ways.items()
+            if w.lower() == wanted or f.relative_to(content_dir).as_posix().lower() == wanted
+            or (here / wanted).as_posix().lower() == f.as_posix().lower()]
+    if not near:  # the same file name elsewhere in content/, in another case, or a name a typo away
+        name = wanted.rpartition("/")[2]
+        near = [w for w, f in ways.items() if f.name.lower() == name]
+        if not near:
+            by_name: dict[str, list[str]] = {}
+            for w, f in ways.items():
+                by_name.setdefault(f.name.lower(), []).append(w)
+            near = [w for n in difflib.get_close_matches(name, by_name, n=2, cutoff=0.75) for w in by_name[n]]
+    near = [w for w in near if w != value][:2]
+    return "; did you mean " + " or ".join(f'"{w}"' for w in near) + "?" if near else ""
+
+
+_UNITS_PX = {"mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0, "pt": 96 / 72, "pc": 16.0}
+
+
+def _in_pixels(length: str | None) -> float | None:
+    """A length in an absolute unit ("50mm") in CSS pixels, rounded to a hundredth; else None."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(mm|cm|in|pt|pc)\s*", length or "")
+    return round(float(match[1]) * _UNITS_PX[match[2]], 2) if match else None
 
 
 def _svg_size(root: ET.Element) -> tuple[float, float] | None:
@@ -190,6 +246,40 @@ def svg_danger(root: ET.Element, instructions: list[str] = ()) -> str | None:  #
 GOOD_PNG_SIZE = 512  # what to resize a too large image to (lint.py warns under it)
 
 
+def _sniff(data: bytes) -> str | None:
+    """The kind of image a file's first bytes say it is, whatever its name."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    if data.startswith(b"BM"):
+        return "BMP"
+    if data[:4] in (b"II*\0", b"MM\0*"):
+        return "TIFF"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
+        return "HEIC or AVIF"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
+        return "SVG"
+    return None
+
+
+def _renamed(data: bytes, name: str, picture: bool = False) -> str:
+    """What a file holds and what to do, when it is another image format than its name says
+    ("a JPEG image, not a PNG one"); "" when it is not an image one knows. A `picture` of a body
+    may be any of PNG, JPEG, GIF, WebP: then renaming the file is enough."""
+    kind = _sniff(data)
+    if kind is None or kind == name:
+        return ""
+    if kind in ("SVG", "PNG") or (picture and kind in ("JPEG", "GIF", "WebP")):
+        return f"is a {kind} image, not a {name} one: name it .{kind.lower().replace('jpeg', 'jpg')}"
+    return f"is a {kind} image, not a {name} one: convert it to {name} (renaming a file does not convert it)"
+
+
 def _png_size(data: bytes) -> tuple[int, int] | None:
     """Width and height as the PNG's header (IHDR) declares them."""
     if len(data) >= 24 and data[12:16] == b"IHDR":
@@ -218,7 +308,9 @@ def _decode(file: Path, fail, name: str, fmt: str, square: bool | None = None,
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(file) as img:
                 if img.format != fmt:
-                    fail(f"is not a {name} image (its content is not {name} data)")
+                    with open(file, "rb") as handle:
+                        fail(_renamed(handle.read(512), name, picture=square is None)
+                             or f"is not a {name} image (its content is not {name} data)")
                     return None
                 width, height = img.size
                 if width * height > MAX_PIXELS:
@@ -294,7 +386,7 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
     suffix = file.suffix.lower()
     if suffix == ".png":
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            fail("is not a PNG image (its content is not PNG data)")
+            fail(_renamed(data, "PNG") or "is not a PNG image (its content is not PNG data)")
             return None
         size = _decode(file, fail, "PNG", "PNG", square, min_size)
         if size is None:
@@ -313,7 +405,16 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
             return None
         size = _svg_size(root)
         if size is None:
-            fail('has no size: give the <svg> a viewBox (or width and height)')
+            width, height = root.get("width"), root.get("height")
+            pixels = _in_pixels(width), _in_pixels(height)
+            if pixels[0] and pixels[1]:  # "50mm": the drawing is in pixels (user units), 189 of them
+                fail(f'has width "{width}" and height "{height}" and no viewBox: add viewBox="0 0 {pixels[0]:g} '
+                     f'{pixels[1]:g}" to its <svg> (that size in pixels, which its drawing uses)')
+            elif width and height:
+                fail(f'has width "{width}" and height "{height}" and no viewBox: give the <svg> a viewBox '
+                     '(the width and height of its drawing: viewBox="0 0 W H")')
+            else:
+                fail('has no size: give the <svg> a viewBox (or width and height)')
             return None
         if square and abs(size[0] - size[1]) > 0.01:
             fail(f"is {size[0]:g}×{size[1]:g}: a badge image must be square")

@@ -259,7 +259,7 @@ class _Linter:
         words = len(badge.body_text.split())
         if words < MIN_CRITERIA_WORDS:
             where = (self.source(rel).body_line, 1)
-            said = "no criteria: the body is empty" if words == 0 else f"the criteria are {words} words long"
+            said = "no criteria: the body is empty" if words == 0 else f"the criteria are {words} word{'s' if words > 1 else ''} long"
             self.warn(rel, where, "body", f"{said}: write at least {MIN_CRITERIA_WORDS} words (what to do, how it is "
                                           "checked), so that applicants know what they commit to")
         if not badge.competencies and not badge.alignments:

@@ -23,7 +23,7 @@ from .clock import today
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
 from .errors import Problem, SiteError, did_you_mean
-from .fields import SLUG_RE, tag_slug
+from .fields import SLUG_RE, slug_form, tag_slug
 from .frontmatter import decode
 from .images import check_image, resolve_image
 from .model import Badge, Catalogue, Competency, Config, Endorsement, Image, Issuer, Page, Request, Site, Tag
@@ -70,6 +70,27 @@ def _parse(task: Task) -> Parsed:
 _MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
+def _markdown_name(path: Path) -> str | None:
+    """The name a file meant as Markdown should have, when it would not be read as it is: "aide.md.txt"
+    (Windows' Notepad adds .txt, and hides it), "aide.md " (a space after the name), a .txt file
+    that opens with frontmatter. None for a file that is not Markdown (an image, a backup)."""
+    name = path.name
+    stem, suffix = os.path.splitext(name.rstrip())
+    if suffix.lower() == ".txt":
+        inner, md = os.path.splitext(stem)
+        if md.lower() in _MD_SUFFIXES:
+            return inner + ".md"
+        try:
+            with open(path, "rb") as handle:
+                start = handle.read(8)
+        except OSError:
+            return None
+        return stem + ".md" if start.lstrip(b"\xef\xbb\xbf").startswith(b"---") else None
+    if name != name.rstrip() and suffix.lower() in _MD_SUFFIXES:
+        return stem + ".md"
+    return None
+
+
 def misplaced_content(root: Path, problems: list[Problem]) -> None:
     """Files that would silently not be read: unknown folders, .MD or .markdown names, Markdown
     in subfolders. A file is reported at 1:1, as every problem about a whole file; a folder has no
@@ -84,7 +105,7 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
             near = [f for f in folders if entry.name.lower() in (f, f[:-1], f[:-3] + "y")]  # Badge, competency
             hint = f' (did you mean "{near[0]}"?)' if near else did_you_mean(entry.name, folders)
             problems.append(Problem(rel + "/", 0, 0, "", "unknown folder" + hint))
-        elif entry.is_file() and entry.suffix.lower() in _MD_SUFFIXES:
+        elif entry.is_file() and (entry.suffix.lower() in _MD_SUFFIXES or _markdown_name(entry)):
             problems.append(Problem(rel, 1, 1, "", "not read: content files go in content/issuers/, content/badges/, "
                                                    "content/competencies/ or content/pages/"))
     for folder in KINDS:
@@ -93,15 +114,35 @@ def misplaced_content(root: Path, problems: list[Problem]) -> None:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 suffix = os.path.splitext(name)[1]
-                if suffix == ".md" and dirpath == top or name.startswith(".") or suffix.lower() not in _MD_SUFFIXES:
-                    continue  # read (or not content): the common case, decided without a path
-                rel = (Path(dirpath) / name).relative_to(root).as_posix()
-                target = name[: -len(suffix)] + ".md"
+                if suffix == ".md" and dirpath == top or name.startswith("."):
+                    continue  # read (or hidden): the common case, decided without a path
+                here = Path(dirpath)
+                rel = (here / name).relative_to(root).as_posix()
+                target = _markdown_name(here / name)
+                if target is not None and dirpath == top:
+                    problems.append(Problem(rel, 1, 1, "", f'not read: a content file\'s name ends in ".md" '
+                                                           f'(rename it "{target}")'))
+                    continue
+                if suffix.lower() not in _MD_SUFFIXES and target is None:
+                    continue
+                target = target or name[: -len(suffix)] + ".md"
                 if dirpath != top:
                     problems.append(Problem(rel, 1, 1, "", f"subfolders are not read: move {target} to content/{folder}/"))
                 elif suffix != ".md":
                     problems.append(Problem(rel, 1, 1, "", f'not read: a content file\'s name ends in ".md" '
                                                            f'(rename it "{target}")'))
+
+
+def _translation_meant(folder: Path, slug: str, lang: str | None, others: list[str]) -> tuple[str, str] | None:
+    """(original slug, language) when a file named "zotero-en" or "zotero_en" sits beside
+    zotero.md and en is one of the site's other languages: a translation, misnamed."""
+    if not others or lang is not None:
+        return None
+    found = re.fullmatch(r"(.+?)[-_ ](" + "|".join(map(re.escape, others)) + ")", slug, re.I)
+    if found is None:
+        return None
+    original, code = found[1], found[2].lower()
+    return (original, code) if code in others and (folder / f"{original}.md").is_file() else None
 
 
 def find_files(config: Config, problems: list[Problem]) -> list[Task]:
@@ -131,6 +172,14 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                 continue
             match = _NAME_RE.match(name)
             slug, lang = (match["slug"], match["lang"]) if match else (name[:-3], None)
+            meant = _translation_meant(base, slug, lang, config.languages[1:])
+            if meant and (not match or not SLUG_RE.match(slug)):
+                problems.append(Problem(rel, 1, 1, "", f'"{name}" is not a valid file name: a translation of '
+                                                     f'{meant[0]}.md is named "{meant[0]}.{meant[1]}.md"'))
+                continue
+            if meant:  # "zotero-en.md" beside zotero.md: a badge of its own, or a translation misnamed?
+                problems.append(Problem(rel, 1, 1, "", f'if this is the {meant[1]} translation of {meant[0]}.md, name it '
+                                                     f'"{meant[0]}.{meant[1]}.md"', warning=True))
             if not match or not SLUG_RE.match(slug):
                 better = tag_slug(slug)  # "Prise de parole" -> "prise-de-parole", "a--b" -> "a-b"
                 hint = f' (rename it "{better}{"." + lang if lang else ""}.md")' if better else ""
@@ -139,7 +188,9 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                 continue
             if lang is not None and lang not in config.languages[1:]:
                 others = ", ".join(config.languages[1:])
-                if lang != config.language:
+                if lang.lower() in config.languages[1:]:  # zotero.EN.md
+                    message = f'"{lang}": language codes are lowercase: name it "{slug}.{lang.lower()}.md"'
+                elif lang != config.language:
                     message = (f'"{lang}" is not one of the site\'s other languages ({others})' if others else
                                f'"{lang}": the site has no other language than {config.language} '
                                f"(list them in site.yaml: languages: [{config.language}, {lang}])")
@@ -205,6 +256,7 @@ class _Resolver:
         self.image_failures: dict[tuple[Path, bool], list[Problem]] = {}
         self.image_files: dict[tuple[str, str], tuple[Path | None, list[Problem]]] = {}
         self.sizes: dict[Path, int] = {}
+        self.names: dict[str, dict[str, str]] = {}
 
     def fail(self, ref: Ref, message: str) -> None:
         self.problems.append(Problem(ref.path, ref.line, ref.col, ref.field, message))
@@ -212,9 +264,30 @@ class _Resolver:
     def find(self, ref: Ref, kind: str, what: str) -> str | None:
         if ref.value in self.parsed[kind]:
             return ref.value
+        form = slug_form(ref.value)
+        named = self.named(kind).get(form)  # its name written instead of its slug
+        if not SLUG_RE.match(ref.value):  # "SCD", "université", "oral.md": the slug meant, when there is one
+            near = (f' (did you mean "{form}"?)' if form in self.parsed[kind] else
+                    f' (did you mean "{named}", the slug of {what} "{self.parsed[kind][named].obj.name}"?)' if named
+                    else did_you_mean(form, self.parsed[kind], near_only=True))
+            self.fail(ref, f'"{ref.value}" is not a slug (lowercase letters, digits and hyphens)'
+                      + (": " + near[2:-1] if near else ""))
+            return None
         plural = {"competency": "competencies"}.get(what, what + "s")
-        self.fail(ref, f'no {what} "{ref.value}"' + did_you_mean(ref.value, self.parsed[kind], plural))
+        near = (f' (did you mean "{named}", the slug of {what} "{self.parsed[kind][named].obj.name}"?)' if named
+                else did_you_mean(ref.value, self.parsed[kind], plural))
+        self.fail(ref, f'no {what} "{ref.value}"' + near)
         return None
+
+    def named(self, kind: str) -> dict[str, str]:
+        """Slugs by the slug form of their names ("Bibliothèque universitaire" -> bu), made once."""
+        if kind not in self.names:
+            self.names[kind] = {}
+            for slug, p in sorted(self.parsed[kind].items()):
+                name = getattr(p.obj, "name", None)
+                if isinstance(name, str) and slug_form(name):
+                    self.names[kind].setdefault(slug_form(name), slug)
+        return self.names[kind]
 
     def image(self, kind: str, slug: str, ref: Ref, square: bool) -> None:
         # The same name from the same folder finds the same file: resolved once (a thousand

@@ -123,7 +123,7 @@ def test_a_missing_or_refused_image_is_an_error_where_it_is_written(site):
         f'{PAGE}:7:11: body: "../../site.yaml" leaves content/: images must be inside content/',
         f'{PAGE}:7:38: body: "vieux.bmp" is not an image a page can show: PNG, JPEG, GIF, WebP or SVG expected '
         "(by its name)",
-        f'{PAGE}:7:57: body: "faux.png" is not a PNG image (its content is not PNG data)',
+        f'{PAGE}:7:57: body: "faux.png" is a JPEG image, not a PNG one: name it .jpg',
         f'{PAGE}:8:23: body: "hostile.svg" is refused: it contains a <script> element',
         f'{PAGE}:8:45: body: "casse.jpg" is a damaged JPEG image (cannot be decoded)',
     ]
@@ -278,3 +278,27 @@ def test_ordinary_markdown_is_kept_as_written():
             "<abbr title=\"Service commun\">SCD</abbr> <details><summary>Plus</summary>Texte</details> a < b\n\n"
             "```\n<b>code</b>\n```\n")
     assert rawhtml.clean_markdown(text) == text
+
+
+def test_an_image_not_found_names_the_file_that_was_meant(site):
+    """A case that differs (a Mac finds Photo.JPG as photo.jpg, a Linux server does not), a path
+    written from the site or from content/, a name a typo away: said as the file must be written."""
+    root = site({
+        PAGE: "---\ntitle: À propos\n---\nTexte.\n\n"
+              "![Une salle](salle.jpg) ![Un logo](content/images/logo.png)\n"
+              "![Un plan](images/plan.png) ![Une vue](vue-bibliotheque.png) ![Rien](rien.png)\n",
+        "content/pages/Salle.JPG": picture("JPEG"),
+        "content/images/logo.png": picture("PNG"),
+        "content/images/plan.png": picture("PNG"),
+        "content/images/vue-bibliotheques.png": picture("PNG"),
+    })
+    status, lines = check(root)
+    assert status == 1
+    looked = "(looked in content/pages/ and content/images/)"
+    assert lines[:-1] == [
+        f'{PAGE}:6:14: body: "salle.jpg" not found {looked}; did you mean "Salle.JPG"?',
+        f'{PAGE}:6:36: body: "content/images/logo.png" not found {looked}; did you mean "logo.png"?',
+        f'{PAGE}:7:12: body: "images/plan.png" not found {looked}; did you mean "plan.png"?',
+        f'{PAGE}:7:40: body: "vue-bibliotheque.png" not found {looked}; did you mean "vue-bibliotheques.png"?',
+        f'{PAGE}:7:70: body: "rien.png" not found {looked}',
+    ]

@@ -208,7 +208,7 @@ def test_a_file_removed_or_changed_in_the_output_is_made_again(site):
 def test_warnings_are_shown_again_when_nothing_changed_and_strict_fails_on_them(site):
     root = site({"content/badges/prise-de-parole.md": badge("Court.\n")})
     status, _, err = run_cli("build", "--site", str(root))
-    warning = next(line for line in err.splitlines() if "criteria are 1 words long" in line)
+    warning = next(line for line in err.splitlines() if "criteria are 1 word long" in line)
     assert status == 0 and warning.startswith("content/badges/prise-de-parole.md:12:1: warning: body: ")
     status, out, err = run_cli("build", "--site", str(root))
     assert (status, err.splitlines()) == (0, [warning]) and "Nothing changed" in out

@@ -125,7 +125,7 @@ BUILD_CASES = [
     ("page-bom-only", lambda tmp: {PAGE: b"\xef\xbb\xbf"},
      [f"{PAGE}:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"]),
     ("page-utf16", lambda tmp: {PAGE: "---\ntitle: À propos\n---\nTexte.\n".encode("utf-16")},
-     [f"{PAGE}:1:1: not valid UTF-8 text (byte 0xFF); save the file as UTF-8"]),
+     [f'{PAGE}:1:1: the file is in UTF-16 ("Unicode" in Notepad): save it as UTF-8']),
     ("badge-many-values", lambda tmp: {BADGE: badge_with(tags="[" + ", ".join(f"t{i}" for i in range(10_001)) + "]")},
      [f"{BADGE}:9:68772: tags: too many YAML values (more than 10000)"]),
     image_case("declared.png", declared_bomb(), "is 100000×100000 pixels: too large to decode safely (at most "

@@ -203,13 +203,14 @@ def test_links_in_translations_and_issuer_instructions(site):
 def test_strict_and_json(site):
     root = site({BADGE: badge("Court.\n")})
     status, out, err = run_cli("check", "--strict", "--site", str(root))
-    assert status == 1 and "warning: body: the criteria are 1 words long" in err
+    assert status == 1 and "warning: body: the criteria are 1 word long" in err
+    assert err.splitlines()[-1] == "vitrine: 1 warning and --strict: failing."  # says why it fails
     status, out, err = run_cli("check", "--format", "json", "--site", str(root))
     assert (status, err) == (0, "")
     report = json.loads(out)
     assert report["errors"] == []
     assert report["warnings"] == [{"path": BADGE, "line": 12, "col": 1, "field": "body",
-                                   "message": "the criteria are 1 words long: write at least 40 words (what to do, "
+                                   "message": "the criteria are 1 word long: write at least 40 words (what to do, "
                                               "how it is checked), so that applicants know what they commit to"}]
     assert run_cli("check", "--format", "json", "--strict", "--site", str(root))[0] == 1
 
@@ -228,6 +229,24 @@ def test_json_lists_errors_with_the_same_exit_status(site):
 def test_build_reports_warnings_and_strict_fails(site):
     root = site({BADGE: badge("Court.\n")})
     status, out, err = run_cli("build", "--site", str(root))
-    assert status == 0 and "warning: body: the criteria are 1 words long" in err
+    assert status == 0 and "warning: body: the criteria are 1 word long" in err
     status, out, err = run_cli("build", "--strict", "--force", "--site", str(root))
     assert status == 1 and "--strict: failing" in err
+
+
+def test_a_hash_before_a_word_is_a_yaml_comment_that_hides_text(site):
+    """`name: Hackathon #3` is the name "Hackathon" for YAML: legal, and not what was meant."""
+    root = site({
+        BADGE: badge(name="Hackathon #3", tags="[oral, Prise de parole]  # tags du catalogue"),
+        "site.yaml": MINIMAL["site.yaml"].replace("title: Badges de test", "title: Badges #SCD  # le nom"),
+        "content/pages/a-propos.md": "---\ntitle: Langage C#\n---\nTexte.\n",  # no space before it: text
+        "content/competencies/oral.md": MINIMAL["content/competencies/oral.md"].replace("code: COM-1", "code: #42"),
+    })
+    assert warnings(root) == [
+        f'{BADGE}:2:17: warning: name: "#3" is a YAML comment, left out of the text ("Hackathon"): to keep it, '
+        'write "Hackathon #3"; a comment is written "# ..."',
+        'content/competencies/oral.md:6:7: warning: code: "#42" is a YAML comment, so the field is empty: to keep '
+        'it as text, write "#42"',
+        'site.yaml:1:15: warning: title: "#SCD" is a YAML comment, left out of the text ("Badges"): '
+        'to keep it, write "Badges #SCD"; a comment is written "# ..."',
+    ]

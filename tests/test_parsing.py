@@ -20,7 +20,7 @@ from generator.config import parse_config
 from generator.content import (FIELDS, TRANSLATABLE, Ref, parse_badge, parse_competency, parse_issuer, parse_page,
                                parse_translation)
 from generator.errors import Problem, did_you_mean
-from generator.fields import Fields, tag_slug
+from generator.fields import DURATION_EXPECTED, Fields, tag_slug
 from generator.frontmatter import MAX_NODES, decode, parse_frontmatter, parse_yaml, read_yaml
 from generator.model import Alignment, Design, Duration, Request
 
@@ -54,7 +54,10 @@ def test_decode_names_line_column_and_byte_of_latin1():
     raw = "---\nname: Caf\u00e9\n---\n".encode("latin-1")
     value, problem = decode(raw, "content/pages/x.md")
     assert value is None
-    assert str(problem) == "content/pages/x.md:2:10: not valid UTF-8 text (byte 0xE9); save the file as UTF-8"
+    assert str(problem) == ('content/pages/x.md:2:10: not valid UTF-8 text (byte 0xE9, "é" in Windows-1252 (Latin-1), '
+                            "the encoding of older editors); save the file as UTF-8")
+    value, problem = decode(b"---\nname: \x81\n", "x.md")  # no letter in Windows-1252 either
+    assert str(problem) == "x.md:2:7: not valid UTF-8 text (byte 0x81); save the file as UTF-8"
 
 
 # -- parse_frontmatter ---------------------------------------------------------------------------
@@ -87,11 +90,12 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
     ("  \n\n", "p.md:1:1: empty file: expected YAML frontmatter between two '---' lines, then the body"),
     ("# Titre\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
-    ("\n---\ntitle: A\n---\n", "p.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter"),
+    ("\n---\ntitle: A\n---\n", "p.md:2:1: the file starts with 1 empty line: the '---' line opening the frontmatter "
+                             "must be the very first line, with nothing before it"),
     ("---\ntitle: A\n", "p.md:1:1: the frontmatter is not closed: add a '---' line after the last field"),
     ("---\n- title: A\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
-    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title": each field may appear only once'),
+    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title" (first at line 2): each field may appear only once'),
     ("---\ntitle: À propos: le site\n---\n",
      'p.md:2:16: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
 ])
@@ -171,7 +175,9 @@ def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
     ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: found a tab character that violates indentation (indent with spaces, not tabs)"),
     ("a: [b, c\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or ']' (the list opened at line 2, column 4 is not closed)"),
     ("a: {b: 1\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or '}' (the mapping opened at line 2, column 4 is not closed)"),
-    ("a: 'text\nb: 1\n", "y:4:1: invalid YAML: found unexpected end of stream (the quoted text opened at line 2, column 4 is not closed)"),
+    ("a: 'text\nb: 1\n", "y:2:4: invalid YAML: the quoted text opened here is not closed on its line, so the fields "
+                         "below are read as part of it (add the closing ')"),
+    ("a: 'text\n", "y:3:1: invalid YAML: found unexpected end of stream (the quoted text opened at line 2, column 4 is not closed)"),
     ("a: b\njust text\n", "y:3:1: invalid YAML: could not find expected ':' (a field is written \"name: value\")"),
     ("a:\n  b: 1\n c: 2\n", "y:4:2: invalid YAML: did not find expected key "
                            "(check the indentation: fields of one mapping start in the same column)"),
@@ -182,6 +188,88 @@ def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
 def test_yaml_syntax_messages(source, expected):
     value, _, _, problem = parse_yaml(source, "y", line_offset=1)
     assert value is None
+    assert str(problem) == expected
+
+
+# libyaml stops where the grammar breaks, often a line or more after the mistake, and says so in
+# its own words ("did not find expected key"): the usual mistakes are named where they are.
+@pytest.mark.parametrize("source, expected", [
+    # no space after a colon: the text "name:Zotero issuer:scd" runs on until the next field breaks
+    ("name:Zotero\nissuer:scd\ndescription: Un badge.\n",
+     'y:2:5: invalid YAML: a space is needed after the colon of "name:" (write "name: Zotero")'),
+    ("name: Z\nissuer:scd\ndescription: Un badge.\n",
+     'y:3:7: invalid YAML: a space is needed after the colon of "issuer:" (write "issuer: scd")'),
+    ("request:\n  email:bu@univ.fr\n  instructions: Écrivez.\n",
+     'y:3:8: invalid YAML: a space is needed after the colon of "email:" (write "email: bu@univ.fr")'),
+    ("url:https://bu.univ.fr/\nname: BU\n",
+     'y:2:4: invalid YAML: a space is needed after the colon of "url:" (write "url: https://bu.univ.fr/")'),
+    # a French apostrophe in single quotes, quotes in double quotes: the fix, written out
+    ("name: 'L'atelier Zotero'\nissuer: scd\n",
+     "y:2:9: invalid YAML: the quoted text ends here, and more text follows it: write name: \"L'atelier Zotero\""),
+    ('name: "Le badge "Zotero" avancé"\nissuer: scd\n',
+     "y:2:17: invalid YAML: the quoted text ends here, and more text follows it: write name: "
+     "'Le badge \"Zotero\" avancé'"),
+    ("tags: [oral, 'l'écoute']\n", None),  # in a list: libyaml's words, which say where
+    # a quote never closed swallows the fields below, up to the next quote
+    ('name: Z\ndescription: "Utiliser Zotero\ncategory: technical\ndesign:\n  background: "#1f5fa8"\n'
+     '  foreground: "#ffffff"\n',
+     'y:3:14: invalid YAML: the quoted text opened here is not closed on its line, so the fields below are read '
+     'as part of it (add the closing ")'),
+    # a value that starts with a character YAML reserves
+    ("name: [Nouveau] Zotero pour tous\n", 'y:2:7: invalid YAML: a value that starts with "[" is a list for YAML, '
+                                           'and text follows it: put the whole text in quotes (write name: '
+                                           '"[Nouveau] Zotero pour tous")'),
+    ("name: @scd Zotero\n", 'y:2:7: invalid YAML: a text that starts with "@" must be put in quotes '
+                            '(write name: "@scd Zotero")'),
+    ("name: * Zotero\n", 'y:2:7: invalid YAML: a text that starts with "*" must be put in quotes (write name: "* Zotero")'),
+    ("name: - Zotero\n", 'y:2:7: invalid YAML: a text that starts with "-" must be put in quotes (write name: "- Zotero")'),
+    ("tags:\n  - `code`\n", 'y:3:5: invalid YAML: a text that starts with "`" must be put in quotes (write - "`code`")'),
+    # a "#" after a space or a comma starts a comment, which hides the closing bracket
+    ("tags: [oral, #opendata]\nlevel: 1\n", 'y:2:14: invalid YAML: "#" after a space or a comma starts a YAML '
+                                             'comment, which hides the rest of the line: write "#opendata"'),
+    # a field indented more than the one above it is read as the rest of that one's text
+    ("request:\n  email: bu@univ.fr\n   instructions: Écrivez.\n",
+     'y:4:4: invalid YAML: "instructions" is indented more than "email" above it, so it is read as the rest of its '
+     "text: fields of one mapping start in the same column"),
+    ("tags:\n  - oral\n  -écoute\n  - débat\n",
+     'y:4:3: invalid YAML: a list item is written with a space after "-" (write "- écoute")'),
+    # what these leave alone: a text with ": " inside, a quoted text on several lines that is fine
+    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: mapping values are not allowed in this context '
+                                  '(a text containing ": " must be put in quotes)'),
+    ('description: "Un texte\n  sur deux lignes"\nname: a: b\n',
+     'y:4:8: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+])
+def test_yaml_syntax_mistakes_are_named_where_they_are(source, expected):
+    value, _, _, problem = parse_yaml(source, "y", line_offset=1)
+    assert value is None
+    if expected is None:
+        assert "quoted text ends here" not in str(problem)
+    else:
+        assert str(problem) == expected
+
+
+def test_frontmatter_of_one_field_without_a_space_after_its_colon():
+    doc, problem = parse_frontmatter("---\ntitle:Contact\n---\nTexte.\n", "p.md")
+    assert str(problem) == 'p.md:2:6: invalid YAML: a space is needed after the colon of "title:" (write "title: Contact")'
+    doc, problem = parse_frontmatter("---\njust text\n---\nTexte.\n", "p.md")
+    assert str(problem) == "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"
+
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("\n\n---\ntitle: A\n---\nTexte.\n", "p.md:3:1: the file starts with 2 empty lines: the '---' line opening the "
+                                       "frontmatter must be the very first line, with nothing before it"),
+    ("  ---\ntitle: A\n---\nTexte.\n", "p.md:1:1: the '---' line starts with spaces: the '---' line opening the "
+                                    "frontmatter must be the very first line, with nothing before it"),
+    ("----\ntitle: A\n----\nTexte.\n", "p.md:1:1: the frontmatter opens with exactly three hyphens '---', not '----'"),
+    ("---\ntitle: A\n----\nTexte.\n", "p.md:3:1: the frontmatter is not closed: this line is '----', the closing "
+                                    "line is exactly '---', at the start of the line"),
+    ("---\ntitle: A\n ---\nTexte.\n", "p.md:3:1: the frontmatter is not closed: this line is ' ---', the closing "
+                                    "line is exactly '---', at the start of the line"),
+])
+def test_frontmatter_lines_nearly_right_are_named(source, expected):
+    doc, problem = parse_frontmatter(source, "p.md")
+    assert doc is None
     assert str(problem) == expected
 
 
@@ -295,7 +383,29 @@ def test_date_valid(written, expected):
 def test_date_invalid(written, shown):
     f, problems = fields(f"date: {written}\n")
     assert f.date("date") is None
-    assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01"]
+    hint = " (write 2024-09-01)" if written == "2024-9-1" else ""
+    assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01{hint}"]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("01/09/2025", "2025-09-01"), ("1.9.2025", "2025-09-01"), ("2025/09/01", "2025-09-01"), ("31/02/2025", None),
+])
+def test_a_date_written_another_way_is_given_as_it_is_written(written, hint):
+    f, problems = fields(f"date: {written}\n")
+    assert f.date("date") is None
+    expected = f'x.md:2:7: date: "{written}" is not a date: expected YYYY-MM-DD, such as 2024-09-01'
+    assert lines(problems) == [expected + (f" (write {hint})" if hint else "")]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("2 ans", "P2Y"), ("6 mois", "P6M"), ("1 an et 6 mois", "P1Y6M"), ("2 years", "P2Y"), ("90 jours", "P90D"),
+    ("2 semaines", "P2W"), ("deux ans", None), ("2 ans renouvelables", None),
+])
+def test_a_duration_in_words_is_given_in_iso_8601(written, hint):
+    f, problems = fields(f"validity: {written}\n")
+    assert f.duration("validity") is None
+    expected = f'x.md:2:11: validity: "{written}" is not an ISO 8601 duration: {DURATION_EXPECTED}'
+    assert lines(problems) == [expected + (f" (write {hint})" if hint else "")]
 
 
 @pytest.mark.parametrize("written", ["contact@univ.example.org", "prenom.nom+badges@sub.univ-test.fr"])
@@ -377,7 +487,8 @@ def test_text_checks_one_line_and_length():
 
 
 @pytest.mark.parametrize("written, message", [
-    ("'deux'", "expected a whole number, found text"),
+    ("'deux'", 'expected a whole number, found text "deux"'),
+    ("'2'", 'expected a whole number, found text "2" (a number is written without quotes)'),
     ("true", "expected a whole number, found true"),
     ("yes", "expected a whole number, found yes"),
     ("1.5", "expected a whole number, found 1.5"),
@@ -586,8 +697,9 @@ def test_parse_badge_full():
     assert b.source == BADGE
     assert p.refs["issuer"] == [Ref("bu", BADGE, 3, 9, "issuer")]
     assert p.refs["image"] == [Ref("badge.svg", BADGE, 6, 8, "image")]
-    assert p.refs["competencies"] == [Ref("oral", BADGE, 8, 16, "competencies"), Ref("ecoute", BADGE, 8, 22, "competencies")]
-    assert p.refs["related"] == [Ref("ecoute-active", BADGE, 21, 11, "related")]
+    assert p.refs["competencies"] == [Ref("oral", BADGE, 8, 16, "competencies[0]"),
+                                      Ref("ecoute", BADGE, 8, 22, "competencies[1]")]
+    assert p.refs["related"] == [Ref("ecoute-active", BADGE, 21, 11, "related[0]")]
     assert p.refs["endorsements"] == [Ref("univ", BADGE, 23, 13, "endorsements[0].issuer")]
     assert p.extra == {"endorsements": [("Un badge utile.", date(2024, 10, 1))], "tags": ["oral", "Prise de parole"]}
 
@@ -624,14 +736,14 @@ def test_parse_badge_reports_every_problem_of_the_file():
         ---
     """)
     p = parse_badge(source, "b.md", "b")
+    assert p.refs["issuer"] == [Ref("BU", "b.md", 3, 9, "issuer")]
     assert lines(p.problems) == [
-        "b.md:1:1: description: missing required field",
-        'b.md:3:9: issuer: "BU" is not a slug (lowercase letters, digits and hyphens)',
+        "b.md:1:1: description: missing required field",  # "BU": the loader, which knows the slugs (bu?)
         'b.md:4:1: descripton: unknown field (did you mean "description" or "design"?)',
         'b.md:5:11: category: "transversale" is not allowed (did you mean "transversal"?)',
         'b.md:6:8: image: an image needs its alternative text in "image_alt" (what the image shows)',
-        "b.md:7:8: level: expected a whole number, found text",
-        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D',
+        'b.md:7:8: level: expected a whole number, found text "zero"',
+        'b.md:8:11: validity: "2 ans" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D (write P2Y)',
         'b.md:9:51: request.email: give either "url" (a form) or "email", not both',
     ]
 
@@ -983,7 +1095,7 @@ def test_bom_and_crlf_do_not_shift_positions(site):
     root = site({BADGE: ("\ufeff" + broken.replace("\n", "\r\n")).encode("utf-8")})
     status, _, err = run_cli("check", "--site", str(root))
     assert status == 1
-    assert err == (f"{BADGE}:10:8: level: expected a whole number, found text\n"
+    assert err == (f'{BADGE}:10:8: level: expected a whole number, found text "un"\n'
                    "vitrine: 1 problem found.\n")
 
 
@@ -1083,7 +1195,7 @@ def test_a_related_draft_is_a_warning_at_its_item(site):
     status, out, err = run_cli("check", "--site", str(root))
     assert status == 0, err
     found = [line for line in err.splitlines() if "related" in line]
-    assert found == ['content/badges/prise-de-parole.md:11:11: warning: related: "brouillon" is a draft: '
+    assert found == ['content/badges/prise-de-parole.md:11:11: warning: related[0]: "brouillon" is a draft: '
                      "not published, so not linked"]  # a draft linking a draft: nothing to say yet
     status, out, err = run_cli("check", "--site", str(root), "--strict")
     assert status == 1
