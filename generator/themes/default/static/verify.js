@@ -379,7 +379,7 @@
     var ended = Date.parse(key.expires), issued = Date.parse(assertion.issuedOn);
     if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
     else if (owned && !isNaN(ended) && !isNaN(issued) && issued < ended) {
-      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, day: String(key.expires).slice(0, 10)}));
+      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: key.expires}));
     } else report.add("key", "fail", fmt(owned ? "key_ob2_unnamed" : "key_ob2_not_owned", {url: creator, issuer: profile.id}));
   }
 
