@@ -444,10 +444,11 @@ def address_problems(email: str | None, consent: Any, name: Any, narrative: Any,
         out.append(("name", f"{what} an e-mail address: a name is published (consent: true), an address never is"))
     if email is None:
         return out
-    forms = (normalise_email(email), normalise_email(email).replace("@", "%40"))
+    address = re.escape(normalise_email(email))
+    found = re.compile(rf"(?<![\w.%+-])(?:{address}|{address.replace('@', '%40')})(?![\w-])", re.I)
 
-    def leaks(value: Any) -> bool:
-        return isinstance(value, str) and any(form in value.lower() for form in forms)
+    def leaks(value: Any) -> bool:  # the address itself, not the end of another one
+        return isinstance(value, str) and found.search(value) is not None
     if leaks(narrative):
         out.append(("narrative", _LEAK))
     for i, item in enumerate(evidence if isinstance(evidence, list) else []):

@@ -168,6 +168,7 @@ def test_a_recipient_address_in_a_published_field_is_refused(awarded):
         record(4, "  evidence:\n    - https://example.org/p?u=eve.dupont%40example.org\n"
                   "    - url: https://example.org/v\n      name: Vidéo\n      narrative: par EVE.DUPONT@example.org\n"),
         record(5, "  narrative: Écrire à bu@univ.example.org pour en savoir plus.\n"),  # not hers: the issuer's
+        record(6, "  narrative: Avec steve.dupont@example.org, son tuteur.\n"),  # another address ending like hers
     ])
     root = awarded({"awards/extra.yaml": bad})
     assert problems_of(root) == [
