@@ -207,7 +207,7 @@ def _new_record(badge: str, email: str, name: str | None, consent: bool, evidenc
 # -- vitrine award -----------------------------------------------------------------------------
 
 def cmd_award(args: argparse.Namespace) -> int:
-    from .awards import AWARDS_DIR, normalise_email
+    from .awards import AWARDS_DIR, address_problems, normalise_email
     from .clock import today
     from .fields import EMAIL_RE, URL_RE
 
@@ -249,6 +249,8 @@ def cmd_award(args: argparse.Namespace) -> int:
                 errors.append(f'vitrine award: --evidence "{url}" is not an absolute http(s) URL')
         if issued > on:
             errors.append(f"vitrine award: --date {issued} is in the future (today is {on})")
+        for key, message in address_problems(email, args.consent, args.name, args.narrative, args.evidence):
+            errors.append(f"vitrine award: --{key if isinstance(key, str) else key[0]} {message}")
         if normalise_email(email) in holders and not args.again:
             held = holders[normalise_email(email)]
             errors.append(f"vitrine award: {email} already holds this badge ({held.path}:{held.start}, id "
@@ -350,7 +352,7 @@ def _show(value: str) -> str:
 def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
              problems: list[Problem]) -> dict | None:
-    from .awards import normalise_email
+    from .awards import address_problems, normalise_email
     from .fields import EMAIL_RE, URL_RE, control_problem
 
     before = len(problems)
@@ -401,6 +403,8 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
     narrative = cells.get("narrative", ("", 0))[0] or args.narrative
     if narrative and len(narrative) > NARRATIVE_MAX:
         fail("narrative", f"is {len(narrative)} characters long; at most {NARRATIVE_MAX} expected")
+    for key, message in address_problems(email, consent, name, narrative, evidence or list(args.evidence)):
+        fail(key if isinstance(key, str) else key[0], message)
     if len(problems) > before:
         return None
     return _new_record(args.badge, email, name, consent, evidence or list(args.evidence), narrative, day)

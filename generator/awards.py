@@ -32,7 +32,7 @@ import yaml
 from . import markup
 from .clock import today
 from .errors import Problem, did_you_mean
-from .fields import URL_RE, Fields, type_name
+from .fields import EMAIL_RE, URL_RE, Fields, type_name
 from .frontmatter import Document, decode, parse_yaml
 from .model import Award, Badge, Duration, Evidence, Revocation
 
@@ -325,6 +325,9 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
                             "a retired badge is no longer awarded")
     evidence = _evidence(f, lazy_html)
     narrative = published_markdown(f.text("narrative", max_len=5000) or "")
+    for key, message in address_problems(email, consent, f.data.get("name"), f.data.get("narrative"),
+                                         f.data.get("evidence")):
+        f.fail(key, message)
     salt = f.text("salt", required=f.has("salt"), oneline=True)
     if not f.has("salt"):
         f.missing("salt", MADE_BY_THE_TOOL)
@@ -426,6 +429,34 @@ def render_narratives(award: Award) -> Award:
         if item.narrative and not item.narrative_html:
             item.narrative_html = markdown_html(item.narrative)
     return award
+
+
+_ADDRESS = re.compile(r"[^\s@<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LEAK = "holds the recipient's e-mail address, which is never published: take it out"
+
+
+def address_problems(email: str | None, consent: Any, name: Any, narrative: Any, evidence: Any) -> list[tuple[Any, str]]:
+    """(field, message) for what is published of a record and holds the recipient's address, or a
+    published name that is an address (a spreadsheet's columns mixed up)."""
+    out: list[tuple[Any, str]] = []
+    if consent is True and isinstance(name, str) and _ADDRESS.search(name):
+        what = "is" if EMAIL_RE.match(name.strip()) else "holds"
+        out.append(("name", f"{what} an e-mail address: a name is published (consent: true), an address never is"))
+    if email is None:
+        return out
+    address = re.escape(normalise_email(email))
+    found = re.compile(rf"(?<![\w.%+-])(?:{address}|{address.replace('@', '%40')})(?![\w-])", re.I)
+
+    def leaks(value: Any) -> bool:  # the address itself, not the end of another one
+        return isinstance(value, str) and found.search(value) is not None
+    if leaks(narrative):
+        out.append(("narrative", _LEAK))
+    for i, item in enumerate(evidence if isinstance(evidence, list) else []):
+        if leaks(item):
+            out.append((("evidence", i), _LEAK))
+        elif isinstance(item, dict):
+            out.extend((("evidence", i, key), _LEAK) for key in ("url", "name", "narrative") if leaks(item.get(key)))
+    return out
 
 
 def _evidence(f: Fields, lazy_html: bool = False) -> list[Evidence]:

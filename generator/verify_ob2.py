@@ -242,10 +242,12 @@ def check_signed(report: Report, token: str, fetcher: Fetcher, email: str | None
     elif owner_ok and ended is not None and issued is not None and issued < ended:
         # a retired key: its document stays published with its end date (expires), and the issuer's
         # profile names the key in use now; what it signed before that date still stands
-        report.add("issuer key", PASS, f"the key is owned by the issuer {issuer.get('id')}, which retired it on "
-                                       f"{key_doc['expires'][:10]}, after this assertion was issued")
+        report.add("issuer key", PASS, f"the key is owned by the issuer {issuer.get('id')}, which stopped using it "
+                                       f"at {key_doc['expires']}, after this assertion was issued")
     else:
         why = "is not owned by the issuer" if not owner_ok else "is not named by the issuer's profile (publicKey)"
+        if owner_ok and ended is not None:
+            why += f", and it stopped using it at {key_doc['expires']}, before this assertion was issued"
         report.add("issuer key", FAIL, f"the key {creator} {why}")
     revocations = issuer.get("revocationList")
     if not revocations:

@@ -154,6 +154,34 @@ def test_records_are_checked_with_exact_positions(awarded):
     ]
 
 
+def test_a_recipient_address_in_a_published_field_is_refused(awarded):
+    """An address in the name column of a spreadsheet (consent: yes), or the recipient's own address
+    in a narrative or an evidence link, was published on the award page and in its JSON: recipients'
+    addresses never reach output/."""
+    def record(n: int, extra: str) -> str:
+        return (f"- id: 5a0e0c1e-1d3c-4b8e-9f4a-0c2b7d9e8f1{n}\n  badge: prise-de-parole\n"
+                f"  recipient: Eve.Dupont@Example.org\n  issued_on: 2024-06-01\n  salt: {SALT}\n{extra}")
+    bad = "".join([
+        record(0, "  name: eve.dupont@example.org\n  consent: true\n"),
+        record(1, "  name: Eve <eve@elsewhere.example.net>\n  consent: true\n"),
+        record(2, "  name: eve.dupont@example.org\n"),  # not published: the name is not shown
+        record(3, "  narrative: A écrit à tous (eve.dupont@example.org).\n"),
+        record(4, "  evidence:\n    - https://example.org/p?u=eve.dupont%40example.org\n"
+                  "    - url: https://example.org/v\n      name: Vidéo\n      narrative: par EVE.DUPONT@example.org\n"),
+        record(5, "  narrative: Écrire à bu@univ.example.org pour en savoir plus.\n"),  # not hers: the issuer's
+        record(6, "  narrative: Avec steve.dupont@example.org, son tuteur.\n"),  # another address ending like hers
+    ])
+    root = awarded({"awards/extra.yaml": bad})
+    assert problems_of(root) == [
+        "awards/extra.yaml:6:9: name: is an e-mail address: a name is published (consent: true), an address never is",
+        "awards/extra.yaml:13:9: name: holds an e-mail address: a name is published (consent: true), an address never is",
+        "awards/extra.yaml:26:14: narrative: holds the recipient's e-mail address, which is never published: take it out",
+        "awards/extra.yaml:33:7: evidence[0]: holds the recipient's e-mail address, which is never published: take it out",
+        "awards/extra.yaml:36:18: evidence[1].narrative: holds the recipient's e-mail address, which is never published: "
+        "take it out",
+    ]
+
+
 def test_a_published_award_cannot_disappear(awarded):
     root = awarded()
     build(root)
@@ -422,6 +450,33 @@ def test_award_from_csv_all_or_nothing(awarded, tmp_path):
     assert out.splitlines()[-1] == "230 awards (230 valid)."  # 229 + Alice
     built = build(root)
     assert len(list((built / "assertions").glob("*.json"))) == 233
+
+
+def test_award_refuses_a_recipient_address_where_it_would_be_published(awarded, tmp_path):
+    """The same check as the records', said where the mistake is: at the CSV's cell, or at the
+    option (the message named a line of awards/*.yaml that was never written)."""
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    sheet = tmp_path / "promo.csv"
+    sheet.write_text("email;name;consent;narrative;evidence\n"
+                     "e1@example.org;e1@example.org;oui;;\n"  # the address in the name column
+                     "e2@example.org;Eve Two;oui;Écrire à E2@example.org;https://example.org/?m=e2%40example.org\n",
+                     encoding="utf-8")
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(sheet))
+    assert status == 1
+    problem = "holds the recipient's e-mail address, which is never published: take it out"
+    assert err.splitlines() == [
+        f"{sheet}:2:2: name: is an e-mail address: a name is published (consent: true), an address never is",
+        f"{sheet}:3:4: narrative: {problem}",
+        f"{sheet}:3:5: evidence: {problem}",
+        f"vitrine: 3 problems in {sheet}: no award was made.",
+    ]
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "e3@example.org",
+                             "--name", "e3@example.org", "--consent")
+    assert status == 1 and err.splitlines() == [
+        "vitrine award: --name is an e-mail address: a name is published (consent: true), an address never is",
+        "vitrine: nothing was written."]
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
 
 
 def test_award_from_csv_with_excel_sep_line(awarded, tmp_path):

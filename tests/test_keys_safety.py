@@ -147,10 +147,11 @@ def test_rotation_keeps_the_old_public_key_with_its_end_date_and_old_signatures_
     assert new.current_rsa.kid != old.current_rsa.kid and new.current_ed25519.kid != old.current_ed25519.kid
     assert run_cli("build", "--site", str(root))[0] == 0
 
-    # Open Badges 2.0: both key documents published, the old one with its end date.
+    # Open Badges 2.0: both key documents published, the old one with its end (retired on 2025-01-01, it
+    # signed that day too: it ends at the next midnight).
     old_doc = json.loads((out / "keys" / "bu" / f"{old.current_rsa.kid}.json").read_text())
     new_doc = json.loads((out / "keys" / "bu" / f"{new.current_rsa.kid}.json").read_text())
-    assert old_doc["publicKeyPem"] == old.current_rsa.public_pem and old_doc["expires"] == "2025-01-01T00:00:00+00:00"
+    assert old_doc["publicKeyPem"] == old.current_rsa.public_pem and old_doc["expires"] == "2025-01-02T00:00:00+00:00"
     assert "expires" not in new_doc
     profile = json.loads((out / "issuers" / "bu.json").read_text())
     assert profile["publicKey"] == new_doc["id"]
@@ -161,7 +162,7 @@ def test_rotation_keeps_the_old_public_key_with_its_end_date_and_old_signatures_
     # ... and by `vitrine verify`, offline, against the new build: every check passes.
     report = verify(old_jws, out)
     assert report["status"] == 0 and report["valid"] and failed(report) == [], report
-    assert any("retired it on 2025-01-01" in json.dumps(c) for c in report["checks"])
+    assert any("stopped using it at 2025-01-02T00:00:00+00:00" in json.dumps(c) for c in report["checks"])
     assert verify(out / "assertions" / f"{AWARD}.jws", out)["status"] == 0  # signed again with the new key
 
     # Open Badges 3.0: the DID document keeps the old key as a verification method.

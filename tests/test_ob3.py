@@ -428,6 +428,13 @@ def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
     assert "Download the badge, Open Badges 3.0 (SVG)" in english
     revoked = (output / "assertions" / A3 / "index.html").read_text(encoding="utf-8")
     assert f"credentials/{A3}.svg" not in revoked and f"credentials/{A3}.json" in revoked
+    # and it does not speak of a file it does not offer (it said "The Open Badges 3.0 badge file
+    # contains that credential" on a revoked award's page, which has no such file)
+    assert "The Open Badges 3.0 badge file contains that credential." in english
+    assert "Le fichier du badge Open Badges 3.0 contient cette attestation." in page
+    english_revoked = (output / "en" / "assertions" / A3 / "index.html").read_text(encoding="utf-8")
+    assert "badge file" not in english_revoked and "Le fichier du badge" not in revoked
+    assert "Open Badges 3.0 credential, signed" in english_revoked  # the credential itself stays, and is said
 
 
 def test_award_page_without_3_0_signing_has_no_credential(site):

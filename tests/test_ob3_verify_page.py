@@ -131,28 +131,11 @@ def test_the_page_is_accessible_and_works_without_javascript(signed_site):
     context.close()
 
 
-@pytest.fixture(scope="module")
-def ob2_signed_site(tmp_path_factory, signed_site):  # its browser: one Playwright per process
-    from conftest import png_bytes, write_site
-    from generator.keys import init_keys
-    from test_awards import AWARDS, PNG_BADGE
-
-    root = write_site(tmp_path_factory.mktemp("verify-ob2") / "site", {
-        "content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
-        "awards/prise-de-parole.yaml": AWARDS})
-    with open(root / "site.yaml", "a", encoding="utf-8") as f:
-        f.write("signing: {ob2: true}\n")
-    init_keys(root)
-    output = build(root)
-    with serve(output) as url:
-        yield url, signed_site[1], output
-
-
 def test_a_signed_2_0_badge_by_the_address_of_its_json(ob2_signed_site):
     """As `vitrine verify` does (verify_ob2.jws_beside): a signed assertion's JSON URL is checked
     from the JWS published beside it. The page checked the JSON as if hosted, and said "valid"
     without looking at the signature."""
-    url, chromium, output = ob2_signed_site
+    url, chromium, output, _key = ob2_signed_site
     assert (output / f"assertions/{A4}.jws").is_file()
     page, errors = open_page(chromium, url, output, "en/")
     page.fill("#verify-url", f"{BASE}assertions/{A4}.json")
@@ -160,7 +143,7 @@ def test_a_signed_2_0_badge_by_the_address_of_its_json(ob2_signed_site):
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
     assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
-    assert any(c.startswith("Signature: verified with the issuer's key") for c in checks), checks
+    assert any(c.startswith("Signature: verified with the key") for c in checks), checks
     # its JSON pasted alone: nothing to check its signature with, as the command says
     page.fill("#verify-url", "")
     page.fill("#verify-text", (output / f"assertions/{A4}.json").read_text())
@@ -168,4 +151,107 @@ def test_a_signed_2_0_badge_by_the_address_of_its_json(ob2_signed_site):
     verdict, checks = result_of(page)
     assert "NOT valid" in verdict and any(c.startswith("Signature: a signed badge is checked from its signature")
                                           for c in checks), (verdict, checks)
+# -- signed Open Badges 2.0: whose key signed it ------------------------------------------------------
+
+EVIL = "https://evil.example.net/"
+
+
+@pytest.fixture(scope="module")
+def ob2_signed_site(tmp_path_factory, signed_site):
+    """A site signing Open Badges 2.0 (and 3.0), and an RSA key of someone else's."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from conftest import png_bytes, write_site
+    from test_awards import AWARDS, PNG_BADGE
+    from test_ob3 import TEST_KEY, pem, signing_on
+
+    def private(key) -> str:
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode("ascii")
+    issuer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VITRINE_OB3_KEY", pem(TEST_KEY))
+    mp.setenv("VITRINE_OB2_KEY", private(issuer_key))
+    try:
+        root = write_site(tmp_path_factory.mktemp("verify-ob2") / "site", {
+            "content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+            "awards/prise-de-parole.yaml": AWARDS})
+        output = build(signing_on(root, "  ob2: true\n"))
+    finally:
+        mp.undo()
+    chromium = signed_site[1]  # one browser for the module
+    with serve(output) as url:
+        yield url, chromium, output, issuer_key
+
+
+def signed_with(output: Path, award_id: str, key, creator: str) -> str:
+    """The award's signed assertion, signed again by `key` and naming `creator` as its key."""
+    from generator import jws
+
+    claims = json.loads(jws.parts((output / f"assertions/{award_id}.jws").read_text().strip())[1])
+    claims["verification"] = {"type": "SignedBadge", "creator": creator}
+    return jws.sign_rs256(jws.canonical(claims), key)
+
+
+def key_document(key, url: str, owner: str, expires: str | None = None) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    doc = {"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey", "id": url, "owner": owner,
+           "publicKeyPem": key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()}
+    if expires:
+        doc["expires"] = expires
+    return json.dumps(doc).encode()
+
+
+def test_a_2_0_badge_signed_by_a_key_that_is_not_the_issuers_is_not_valid(ob2_signed_site):
+    """The page checked the JWS with whatever key it named, then the badge and its issuer: a badge
+    signed with a forger's own key, naming a real issuer's BadgeClass, came out "valid, every check
+    passed". The key must be owned by the issuer and named by its profile (or retired after the
+    badge was issued), as `vitrine verify` and 1EdTech's validator require."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    url, chromium, output, issuer_key = ob2_signed_site
+    forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issuer = f"{BASE}issuers/univ.json"
+    documents = {  # URL -> body, served beside the site's own files
+        f"{EVIL}key.json": key_document(forger, f"{EVIL}key.json", f"{EVIL}issuer.json"),
+        f"{EVIL}claims-univ.json": key_document(forger, f"{EVIL}claims-univ.json", issuer),
+        f"{BASE}keys/univ/retired-2020.json": key_document(issuer_key, f"{BASE}keys/univ/retired-2020.json", issuer,
+                                                           "2020-01-01T00:00:00+00:00"),
+        f"{BASE}keys/univ/retired-2025.json": key_document(issuer_key, f"{BASE}keys/univ/retired-2025.json", issuer,
+                                                           "2025-01-01T00:00:00+00:00"),
+    }
+    page, errors = open_page(chromium, url, output, "en/")
+
+    def extra(route):
+        body = documents.get(route.request.url)
+        if body is None:
+            return route.fallback()
+        route.fulfill(status=200, body=body, headers={"Access-Control-Allow-Origin": "*",
+                                                      "Content-Type": "application/json"})
+    page.route(EVIL + "**", extra)
+    page.route(BASE + "keys/univ/retired-*", extra)
+
+    def check(token: str) -> tuple[str, list[str]]:
+        page.fill("#verify-text", token)
+        page.click("form[data-verify] button[type=submit]")
+        return result_of(page)
+
+    genuine = (output / f"assertions/{A4}.jws").read_text().strip()
+    verdict, checks = check(genuine)
+    assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
+    assert any(c.startswith("Issuer's key: the key is owned by the issuer") for c in checks), checks
+    for creator, why in ((f"{EVIL}key.json", "is not owned by the issuer"),
+                         (f"{EVIL}claims-univ.json", "is not named by the issuer's profile")):
+        verdict, checks = check(signed_with(output, A4, forger, creator))
+        assert "NOT valid" in verdict, (creator, verdict, checks)
+        assert any(c.startswith("Issuer's key: ") and why in c for c in checks), (creator, checks)
+    # a key the issuer retired: what it signed before (A4: 2024-03-01) still stands, not after
+    verdict, checks = check(signed_with(output, A4, issuer_key, f"{BASE}keys/univ/retired-2025.json"))
+    assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
+    assert any("stopped using it at 2025-01-01T00:00:00+00:00" in c for c in checks), checks
+    verdict, checks = check(signed_with(output, A4, issuer_key, f"{BASE}keys/univ/retired-2020.json"))
+    assert "NOT valid" in verdict, (verdict, checks)
     assert errors == []

@@ -174,3 +174,29 @@ def test_a_rotation_is_a_change_for_the_next_build(signed_site):
     assert status == 0 and out.startswith("Built"), out + err
     creator = json.loads((root / f"output/assertions/{A1}.json").read_text())["verification"]["creator"]
     assert creator.endswith(f"/{load_keys(root).current_rsa.kid}.json")
+
+
+def test_a_badge_signed_on_the_day_its_key_was_retired_still_verifies(signed_site, tmp_path):
+    """Awarded, built and downloaded in the morning; keys rotated in the afternoon. The retired
+    key's document said it expired at 00:00 that day, so the badge (issued that day, signed with
+    it) failed `vitrine verify` for ever: "the key ... is not named by the issuer's profile". A key
+    retired on a day signed until the end of that day."""
+    today = "2025-01-01"  # SOURCE_DATE_EPOCH of these tests
+    root = signed_site({"awards/today.yaml": f"""\
+        - id: 5a0e0c1e-1d3c-4b8e-9f4a-0c2b7d9e8f10
+          badge: prise-de-parole
+          recipient: eve@example.org
+          issued_on: {today}
+          salt: 0123456789abcdef0123456789abcdef
+        """})
+    output = build(root)
+    morning = tmp_path / "morning.jws"
+    morning.write_text((output / "assertions/5a0e0c1e-1d3c-4b8e-9f4a-0c2b7d9e8f10.jws").read_text())
+    old_kid = load_keys(root).current_rsa.kid
+    rotate_keys(root)
+    output = build(root)
+    doc = json.loads((output / f"keys/bu/{old_kid}.json").read_text())
+    assert doc["expires"] == "2025-01-02T00:00:00+00:00"  # it signed all day on 2025-01-01
+    status, out, err = run_cli("verify", str(morning), "--offline", f"{BASE}={output}")
+    assert status == 0, out + err
+    assert "which stopped using it at 2025-01-02T00:00:00+00:00, after this assertion was issued" in out

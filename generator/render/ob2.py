@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .. import baking, designer, jws, tracking
@@ -161,8 +161,9 @@ def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
 def key_document(r: Renderer, issuer: Issuer, key: KeyInfo) -> dict:
     out = {"@context": CONTEXT, "type": "CryptographicKey", "id": r.config.base_url + key_path(issuer, key),
            "owner": issuer_url(r, issuer), "publicKeyPem": key.public_pem}
-    if key.retired is not None:  # its end date (sec:expiration): what it signed before still verifies
-        out["expires"] = timestamp(key.retired)
+    if key.retired is not None:  # its end (sec:expiration): what it signed before still verifies. A key
+        # retired on a day signed that day too (before the rotation): it ends at the next midnight
+        out["expires"] = timestamp(key.retired + timedelta(days=1))
     return out
 
 

@@ -10,8 +10,9 @@
    signature: a Data Integrity proof is over the credential's canonical RDF, which needs a JSON-LD
    processor this page does not ship; the page says so, and points to `vitrine verify` and wallets.
    Open Badges 2.0: hosted assertions are read again at their id (revoked? same as this one? on the
-   issuer's own site?), signed ones (JWS RS256) are verified with the issuer's published key
-   (Web Crypto), with the issuer's revocation list; expiry and recipient as above.
+   issuer's own site?), signed ones (JWS RS256) are verified with the key they name (Web Crypto),
+   which must be the issuer's (owned by its profile and named by it, or retired after the badge was
+   issued), with the issuer's revocation list; expiry and recipient as above.
    Nothing is sent anywhere but the GET requests for the badge's own documents. */
 (function () {
   "use strict";
@@ -369,6 +370,19 @@
     });
   }
 
+  // The key that signed must be the issuer's: owned by its profile, and named by it (publicKey), or
+  // retired (its document's `expires`) after the badge was issued. Anyone can sign with a key of
+  // their own and name a real issuer's badge: the signature alone proves nothing.
+  function checkOb2Key(report, assertion, creator, key, profile) {
+    var owned = key.owner === profile.id;
+    var named = list(profile.publicKey).some(function (k) { return (k && typeof k === "object" ? k.id : k) === creator; });
+    var ended = Date.parse(key.expires), issued = Date.parse(assertion.issuedOn);
+    if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
+    else if (owned && !isNaN(ended) && !isNaN(issued) && issued < ended) {
+      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: key.expires}));
+    } else report.add("key", "fail", fmt(owned ? "key_ob2_unnamed" : "key_ob2_not_owned", {url: creator, issuer: profile.id}));
+  }
+
   function checkSigned(report, token, email) {
     report.kind = fmt("kind_ob2_signed");
     report.limits = fmt("limits_ob2");
@@ -385,6 +399,7 @@
           report.add("signature", ok ? "pass" : "fail", fmt(ok ? "jws_ok" : "jws_bad", {url: creator}));
           report.signatureChecked = ok;
           return badgeAndIssuer(report, assertion).then(function (profile) {
+            if (profile) checkOb2Key(report, assertion, creator, key, profile);
             if (profile && profile.revocationList) {
               return fetchJSON(profile.revocationList).then(function (listing) {
                 var revoked = list(listing.revokedAssertions).filter(function (r) {
