@@ -1,0 +1,82 @@
+"""Bodies as students meet them, in headless Chromium: a badge's criteria, an issuer's or a free
+page's body, an award's narrative and evidence, with a code block or a wide table, at a phone's width and a
+desktop's: no horizontal scrolling of the page, and axe-core finds nothing (a part that scrolls
+sideways must be reachable from the keyboard)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser import axe_violations, browser, needs_browser, serve
+from conftest import BADGE_CRITERIA, run_cli
+
+pytestmark = [pytest.mark.browser, needs_browser]
+
+WIDE = """
+
+| Lundi | Mardi | Mercredi | Jeudi | Vendredi | Samedi | Dimanche | Vacances | Soirées | Matinées |
+|---|---|---|---|---|---|---|---|---|---|
+| Nettoyage du parc | Préparation du festival | Café réparation | Bibliothèque | Concert | Marché | Repos | Fermé | Réunion | Petit déjeuner |
+
+```
+une_ligne_de_code_très_longue(qui_ne_tient_pas, sur_un_téléphone, ni_même_sur_un_écran_de_bureau, vraiment_pas)
+```
+"""
+
+
+AWARD = """
+- id: 0b6f3c1e-5d2a-4c8e-9f1b-2a3c4d5e6f70
+  badge: code
+  recipient: alice@example.org
+  salt: 0123456789abcdef0123456789abcdef
+  issued_on: 2024-10-01
+  narrative: |
+""" + "\n".join(" " * 4 + line for line in WIDE.splitlines()) + """
+  evidence:
+    - url: https://example.org/depot
+      narrative: "```\\nune_autre_ligne_de_code_très_longue(qui_ne_tient_pas, sur_un_téléphone, ni_même_sur_un_écran)\\n```"
+"""
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    from conftest import write_site
+
+    root = write_site(tmp_path_factory.mktemp("bodies") / "site", {
+        "content/badges/code.md": """
+            ---
+            name: Atelier code
+            issuer: bu
+            description: Un badge dont les critères montrent du code et un tableau.
+            category: technical
+            image: badge.svg
+            image_alt: Un disque bleu
+            competencies: [oral]
+            date: 2024-09-01
+            ---
+        """ + "\n".join(" " * 12 + line for line in (BADGE_CRITERIA + WIDE).splitlines()) + "\n",
+        "content/pages/horaires.md": "---\ntitle: Horaires\n---\nNos horaires." + WIDE,
+        "awards/code.yaml": AWARD,
+    })
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    return root / "output"
+
+
+@pytest.mark.parametrize("path", ["badges/code/", "pages/horaires/", "en/badges/code/",
+                                  "assertions/0b6f3c1e-5d2a-4c8e-9f1b-2a3c4d5e6f70/"])
+def test_code_and_wide_tables_scroll_by_themselves_and_from_the_keyboard(output, path):
+    problems = []
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page()
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(url + path)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            violations = axe_violations(page)
+            if scroll_width > width or violations:
+                problems.append({"width": width, "scroll_width": scroll_width, "axe": violations})
+        page.close()
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
