@@ -185,6 +185,20 @@ def test_each_language_links_to_its_own_feed(example: Path):
     assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">' in (example / "en/feed.xml").read_text(encoding="utf-8")
 
 
+def test_every_page_leads_to_its_language_s_verify_page(example: Path):
+    """/verify/ (check any badge in the browser) was built in each language but no page linked to
+    it: not the footer, not an award page's "Verify this badge"; only its address led there."""
+    from posixpath import join, normpath
+
+    for page in html_pages(example):
+        rel = page.relative_to(example).as_posix()
+        lang_prefix = "en/" if rel.startswith("en/") else ""
+        here = "/" + rel.rsplit("/", 1)[0] + "/" if "/" in rel else "/"
+        targets = {normpath(join(here, a["href"])) + "/" for a in parse(page).anchors
+                   if a.get("href") and not a["href"].startswith(("http", "#", "mailto:"))}
+        assert f"/{lang_prefix}verify/" in targets, rel
+
+
 def test_a_small_catalogue_shows_no_pagination(example: Path):
     for page in html_pages(example):
         assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page
