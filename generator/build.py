@@ -117,10 +117,13 @@ def _load(root: Path, workers: int) -> Site:
         return load_site(root, workers)
     cache = parse_cache.activate()
     file = root / CACHE / "parsed.pickle"
+    # A parsed file is a function of its bytes and of the code: the code's files (names, sizes,
+    # times), not only __version__, which a fix to Markdown or the sanitizer may leave as it was.
+    code = fingerprint(root, ())
     try:
         with open(file, "rb") as f:
             version, entries = pickle.load(f)
-        if version == __version__ and isinstance(entries, dict):
+        if version == code and isinstance(entries, dict):
             cache.entries = entries
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
         pass
@@ -132,7 +135,7 @@ def _load(root: Path, workers: int) -> Site:
                 file.parent.mkdir(parents=True, exist_ok=True)
                 tmp = file.with_name(f".{file.name}.{os.getpid()}")
                 with open(tmp, "wb") as f:
-                    pickle.dump((__version__, cache.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((code, cache.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, file)
             except OSError:
                 pass

@@ -235,3 +235,34 @@ def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypat
     # one removed for good (published, so revoked instead): still the full build
     (root / "awards/atelier-png.yaml").write_text(moved + "  revoked: {date: 2024-12-01, reason: Erreur}\n")
     check_same_as_full(root, tmp_path, 6)
+
+
+def test_a_new_version_of_the_code_renders_bodies_again(tmp_path):
+    """The parsed content files kept in .vitrine-cache/parsed.pickle were trusted as long as
+    __version__ was the same: after an upgrade (or a fix to the Markdown or the sanitizer) that
+    kept the version, every unchanged body kept the old code's HTML, and the output differed from
+    a clean build's. The code here is a copy, changed between two builds as an upgrade would."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO, write_site
+
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    root = write_site(tmp_path / "site", {})
+    env = {**os.environ, "PYTHONPATH": str(code)}
+
+    def page() -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)], cwd=tmp_path,
+                              env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return (root / "output/pages/a-propos/index.html").read_text(encoding="utf-8")
+
+    assert "Ce catalogue sert aux tests." in page()
+    markup = code / "generator/markup.py"
+    text = markup.read_text(encoding="utf-8")
+    assert "\ndef sanitize(markup: str) -> str:\n" in text
+    markup.write_text(text.replace("\ndef sanitize(markup: str) -> str:\n",
+                                   "\ndef sanitize(markup: str) -> str:\n    return 'NEW CODE'\n"), encoding="utf-8")
+    assert "NEW CODE" in page()
