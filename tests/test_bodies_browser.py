@@ -80,3 +80,20 @@ def test_code_and_wide_tables_scroll_by_themselves_and_from_the_keyboard(output,
                 problems.append({"width": width, "scroll_width": scroll_width, "axe": violations})
         page.close()
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("path", ["badges/code/", "pages/horaires/", "assertions/0b6f3c1e-5d2a-4c8e-9f1b-2a3c4d5e6f70/"])
+def test_on_paper_code_and_tables_are_whole(output, path):
+    """Paper does not scroll: printed, a long line of code was cut at the page's edge, and so was
+    the end of a table wider than the page."""
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 700, "height": 900})  # about A4's printable width
+        page.goto(url + path)
+        page.emulate_media(media="print")
+        cut = page.eval_on_selector_all(
+            ".prose pre, .prose table",
+            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 701)"
+            ".map(e => e.tagName + ' ' + e.scrollWidth + ' > ' + e.clientWidth)")
+        assert page.locator(".prose pre").count() and page.locator(".prose table").count()
+        assert cut == []
+        page.close()
