@@ -254,3 +254,27 @@ def test_ordinary_markdown_is_kept_as_written():
             "<abbr title=\"Service commun\">SCD</abbr> <details><summary>Plus</summary>Texte</details> a < b\n\n"
             "```\n<b>code</b>\n```\n")
     assert rawhtml.clean_markdown(text) == text
+
+
+def test_a_body_s_top_heading_is_the_page_s_next_level(site):
+    """A body whose headings start deeper than the page's next level ("### Horaires" under the
+    page's h1, "#### Détails" under a badge's "Critères" h2) kept them as written: the page
+    skipped a level (h1 then h3), which the Nu Html Checker reports as an error and which
+    misleads screen readers' users, who move by heading level. The body's top heading now takes
+    the page's next level, up or down, and the others follow."""
+    root = site({
+        PAGE: "---\ntitle: À propos\n---\n### Horaires\n\nLe matin.\n\n#### Le samedi\n\nFermé.\n",
+        "content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
+            "## Critères", "#### Critères"),
+    })
+    status, _out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+
+    def levels(rel: str) -> list[int]:
+        return [int(n) for n in re.findall(r"<h([1-6])\b", (root / "output" / rel).read_text(encoding="utf-8"))]
+
+    page = levels("pages/a-propos/index.html")
+    assert page[:3] == [1, 2, 3], page
+    badge_levels = levels("badges/prise-de-parole/index.html")
+    assert all(b <= a + 1 for a, b in zip(badge_levels, badge_levels[1:])), badge_levels
+    assert markup.to_html("# Un\n\n## Deux", 3) == "<h3>Un</h3>\n<h4>Deux</h4>"  # down, as before
