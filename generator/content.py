@@ -82,7 +82,7 @@ def _request(f: Fields, only_instructions: bool = False) -> Request | None:
     instructions = sub.text("instructions") or ""
     if only_instructions:
         sub.done()
-        return Request(instructions_html=markup.to_html(instructions))
+        return Request(instructions_html=markup.to_html(instructions, 3))  # under "How to apply", an h2
     url = sub.url("url")
     email = sub.email("email")
     if sub.has("url") and sub.has("email"):
@@ -90,7 +90,7 @@ def _request(f: Fields, only_instructions: bool = False) -> Request | None:
     elif not sub.has("url") and not sub.has("email"):
         sub.fail(None, 'expected "url" (a form to fill in) or "email" (where to write)')
     sub.done()
-    return Request(url=url, email=email, instructions_html=markup.to_html(instructions))
+    return Request(url=url, email=email, instructions_html=markup.to_html(instructions, 3))
 
 
 def _image(f: Fields, alt_required: bool = True) -> tuple[Ref | None, str]:
