@@ -1,7 +1,8 @@
-"""Bodies as students meet them, in headless Chromium: a badge's criteria, an issuer's or a free
-page's body, an award's narrative and evidence, with a code block or a wide table, at a phone's width and a
-desktop's: no horizontal scrolling of the page, and axe-core finds nothing (a part that scrolls
-sideways must be reachable from the keyboard)."""
+"""Long content as students meet it, in headless Chromium: a badge's criteria, an issuer's or a
+free page's body, an award's narrative and evidence, with a code block or a wide table, and a
+name without spaces wider than a phone, at a phone's width and a desktop's: no horizontal
+scrolling of the page, and axe-core finds nothing (a part that scrolls sideways must be
+reachable from the keyboard); on paper, nothing cut."""
 
 from __future__ import annotations
 
@@ -53,10 +54,18 @@ def output(tmp_path_factory):
             category: technical
             image: badge.svg
             image_alt: Un disque bleu
-            competencies: [oral]
+            competencies: [oral, long]
             date: 2024-09-01
             ---
         """ + "\n".join(" " * 12 + line for line in (BADGE_CRITERIA + WIDE).splitlines()) + "\n",
+        "content/competencies/long.md": """
+            ---
+            name: Travaillerenéquipeauseindesassociationsetdesréseauxsansaucunespace
+            description: Un nom sans espace, plus large qu'un téléphone.
+            framework: Référentiel de test
+            ---
+            En pratique.
+        """,
         "content/pages/horaires.md": "---\ntitle: Horaires\n---\nNos horaires." + WIDE,
         "awards/code.yaml": AWARD,
     })
@@ -97,3 +106,16 @@ def test_on_paper_code_and_tables_are_whole(output, path):
         assert page.locator(".prose pre").count() and page.locator(".prose table").count()
         assert cut == []
         page.close()
+
+
+@pytest.mark.parametrize("path", ["", "categories/technical/", "competencies/oral/", "issuers/bu/"])
+def test_a_long_competency_name_on_a_card_does_not_widen_the_page(output, path):
+    """A card lists the badge's competencies: a name longer than a phone's width (a long German or
+    French compound, a code without spaces) widened every listing to 579 px at 320."""
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 320, "height": 640})
+        page.goto(url + path)
+        assert page.locator(".card__competencies li", has_text="Travaillerenéquipe").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.close()
+
