@@ -74,7 +74,7 @@ def identity_hash(email: str, salt: str) -> str:
 def markdown_html(text: str) -> str:
     """Markdown of an award record, with raw HTML shown as text (records may come from a CSV).
     Remembered: the awards of one campaign often share their narrative, written once in the CSV."""
-    return markup.to_html(text.replace("<", "&lt;"))
+    return markup.to_html(text.replace("<", "&lt;"), 3)  # under the award page's h2s
 
 
 @dataclass

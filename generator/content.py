@@ -81,7 +81,7 @@ def _request(f: Fields, parsed: Parsed, only_instructions: bool = False) -> Requ
     if sub is None:
         return None
     instructions = sub.text("instructions") or ""
-    instructions_html = markup.to_html(instructions)
+    instructions_html = markup.to_html(instructions, 3)  # under "How to apply", an h2
     if "<img" in instructions_html:  # its images are published as a body's are
         bodies.field_images(instructions_html, parsed, sub.position("instructions"), sub.label("instructions"))
     if only_instructions:

@@ -32,6 +32,9 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _MD = None  # the converter (mdconvert.py), made on first use: a build that only adds an award
 # converts nothing, and importing Python-Markdown and making a converter cost it a tenth of a second
 _TAG_RE = re.compile(r"<[^>]+>")
+# A table or a code block wider than the page scrolls sideways (style.css): the keyboard must
+# reach it to scroll it (WCAG 2.1.1), so it is focusable. nh3 writes tags lowercase, attributes after.
+_SCROLLER_RE = re.compile(r"<(table|pre)(?=[\s>])")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -93,9 +96,11 @@ def convert(text: str, top_heading: int = 2) -> str:
 
 
 def sanitize(markup: str) -> str:
-    """Keep only allowed tags, attributes and URL schemes (nh3: the Rust ammonia sanitizer)."""
-    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer")
+    """Keep only allowed tags, attributes and URL schemes (nh3: the Rust ammonia sanitizer); tables
+    and code blocks are made focusable (they may scroll sideways)."""
+    clean = nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                      link_rel="noopener noreferrer")
+    return _SCROLLER_RE.sub(r'<\1 tabindex="0"', clean) if "<table" in clean or "<pre" in clean else clean
 
 
 def to_text(markup: str) -> str:

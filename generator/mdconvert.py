@@ -19,14 +19,15 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 class _ShiftHeadings(Treeprocessor):
     """The page template owns the upper headings: a body's top heading becomes `md.top_heading`
-    (h2 by default; h3 for badge criteria, which sit under the page's own "Criteria" h2)."""
+    (h2 by default; h3 for badge criteria, which sit under the page's own "Criteria" h2), whether
+    it was written higher or lower, and the others follow."""
 
     def run(self, root):
         found = [el for el in root.iter() if el.tag in _HEADINGS]
         if not found:
             return
         shift = getattr(self.md, "top_heading", 2) - min(int(el.tag[1]) for el in found)
-        if shift > 0:
+        if shift:  # up too: a body starting at "###" under the page's h1 would skip a level
             for el in found:
                 el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
 

@@ -302,3 +302,33 @@ def test_an_image_not_found_names_the_file_that_was_meant(site):
         f'{PAGE}:7:40: body: "vue-bibliotheque.png" not found {looked}; did you mean "vue-bibliotheques.png"?',
         f'{PAGE}:7:70: body: "rien.png" not found {looked}',
     ]
+
+
+def test_a_body_s_top_heading_is_the_page_s_next_level(site):
+    """A body whose headings start deeper than the page's next level ("### Horaires" under the
+    page's h1, "#### Détails" under a badge's "Critères" h2) kept them as written: the page
+    skipped a level (h1 then h3), which the Nu Html Checker reports as an error and which
+    misleads screen readers' users, who move by heading level. The body's top heading now takes
+    the page's next level, up or down, and the others follow."""
+    root = site({
+        PAGE: "---\ntitle: À propos\n---\n### Horaires\n\nLe matin.\n\n#### Le samedi\n\nFermé.\n",
+        "content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
+            "## Critères", "#### Critères").replace(
+            "date: 2024-09-01", "date: 2024-09-01\n        request:\n          email: a@example.org\n          instructions: \"## Étapes\\n\\nÉcrivez.\""),
+    })
+    status, _out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+
+    def levels(rel: str) -> list[int]:
+        return [int(n) for n in re.findall(r"<h([1-6])\b", (root / "output" / rel).read_text(encoding="utf-8"))]
+
+    page = levels("pages/a-propos/index.html")
+    assert page[:3] == [1, 2, 3], page
+    badge_levels = levels("badges/prise-de-parole/index.html")
+    assert all(b <= a + 1 for a, b in zip(badge_levels, badge_levels[1:])), badge_levels
+    assert "<h3>Étapes</h3>" in (root / "output/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert markup.to_html("# Un\n\n## Deux", 3) == "<h3>Un</h3>\n<h4>Deux</h4>"  # down, as before
+    # An award's narrative sits under the award page's h2 "What this person did", as instructions
+    # sit under "How to apply": their top heading is an h3.
+    from generator.awards import markdown_html
+    assert markdown_html("## Le projet\n\nUn podcast.").startswith("<h3>Le projet</h3>")

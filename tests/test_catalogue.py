@@ -185,6 +185,45 @@ def test_each_language_links_to_its_own_feed(example: Path):
     assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">' in (example / "en/feed.xml").read_text(encoding="utf-8")
 
 
+def test_every_page_leads_to_its_language_s_verify_page(example: Path):
+    """/verify/ (check any badge in the browser) was built in each language but no page linked to
+    it: not the footer, not an award page's "Verify this badge"; only its address led there."""
+    from posixpath import join, normpath
+
+    for page in html_pages(example):
+        rel = page.relative_to(example).as_posix()
+        lang_prefix = "en/" if rel.startswith("en/") else ""
+        here = "/" + rel.rsplit("/", 1)[0] + "/" if "/" in rel else "/"
+        targets = {normpath(join(here, a["href"])) + "/" for a in parse(page).anchors
+                   if a.get("href") and not a["href"].startswith(("http", "#", "mailto:"))}
+        assert f"/{lang_prefix}verify/" in targets, rel
+
+
+def test_feed_entries_not_translated_say_their_language(example: Path):
+    """The English feed is xml:lang="en"; a badge without English translation kept that language
+    for its French name and description (a feed reader or a screen reader read them as English),
+    though its pages mark them lang="fr"."""
+    import xml.etree.ElementTree as ET
+
+    atom, lang = "{http://www.w3.org/2005/Atom}", "{http://www.w3.org/XML/1998/namespace}lang"
+    feeds = {rel: ET.parse(example / rel).getroot() for rel in ("feed.xml", "en/feed.xml")}
+    assert feeds["en/feed.xml"].get(lang) == "en"
+    seen = set()
+    for entry in feeds["en/feed.xml"].findall(atom + "entry"):
+        slug = entry.find(atom + "id").text.rstrip("/").rsplit("/", 1)[-1]
+        translated = (REPO / f"content/badges/{slug}.en.md").is_file()
+        seen.add(translated)
+        for field in ("title", "summary"):
+            assert entry.find(atom + field).get(lang) == (None if translated else "fr"), (slug, field)
+        issuer = re.search(r"^issuer: (\S+)", (REPO / f"content/badges/{slug}.md").read_text(encoding="utf-8"), re.M).group(1)
+        issuer_translated = (REPO / f"content/issuers/{issuer}.en.md").is_file()
+        assert entry.find(atom + "author").get(lang) == (None if issuer_translated else "fr"), (slug, issuer)
+        seen.add(("issuer", issuer_translated))
+    assert seen == {True, False, ("issuer", True), ("issuer", False)}
+    for entry in feeds["feed.xml"].findall(atom + "entry"):  # the default language's: all inherited
+        assert all(e.get(lang) is None for e in entry.iter()), entry.find(atom + "id").text
+
+
 def test_a_small_catalogue_shows_no_pagination(example: Path):
     for page in html_pages(example):
         assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page

@@ -237,27 +237,32 @@ def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypat
     check_same_as_full(root, tmp_path, 6)
 
 
-def test_parsed_files_are_kept_for_the_same_code_only(root, monkeypatch):
-    """.vitrine-cache/parsed.pickle keeps what each content file parsed to. It was kept for the same
-    version number, so a Vitrine updated from a repository (same number, other code) built with
-    what the older code had parsed."""
-    import pickle
+def test_a_new_version_of_the_code_renders_bodies_again(tmp_path):
+    """The parsed content files kept in .vitrine-cache/parsed.pickle were trusted as long as
+    __version__ was the same: after an upgrade (or a fix to the Markdown or the sanitizer) that
+    kept the version, every unchanged body kept the old code's HTML, and the output differed from
+    a clean build's. The code here is a copy, changed between two builds as an upgrade would."""
+    import shutil
+    import subprocess
+    import sys
 
-    from generator import build as build_module
+    from conftest import REPO, write_site
 
-    build(root, root / "output")
-    cache = root / ".vitrine-cache" / "parsed.pickle"
-    code, entries = pickle.loads(cache.read_bytes())
-    key, blob = entries["content/badges/prise-de-parole.md"]
-    parsed = pickle.loads(blob)
-    parsed.obj.name = "Ce que l’ancien code en avait tiré"
-    entries["content/badges/prise-de-parole.md"] = (key, pickle.dumps(parsed))
-    cache.write_bytes(pickle.dumps((code, entries)))
-    page = root / "output/badges/prise-de-parole/index.html"
-    build(root, root / "output", force=True)  # the same code: what it parsed is trusted
-    assert "Ce que l’ancien code en avait tiré" in page.read_text(encoding="utf-8")
-    fingerprint = build_module.fingerprint
-    monkeypatch.setattr(build_module, "fingerprint", lambda *a, **k: "other code " + fingerprint(*a, **k))
-    build(root, root / "output", force=True)
-    text = page.read_text(encoding="utf-8")
-    assert "Ce que l’ancien code en avait tiré" not in text and "Prise de parole" in text
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    root = write_site(tmp_path / "site", {})
+    env = {**os.environ, "PYTHONPATH": str(code)}
+
+    def page() -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)], cwd=tmp_path,
+                              env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return (root / "output/pages/a-propos/index.html").read_text(encoding="utf-8")
+
+    assert "Ce catalogue sert aux tests." in page()
+    markup = code / "generator/markup.py"
+    text = markup.read_text(encoding="utf-8")
+    assert "\ndef sanitize(markup: str) -> str:\n" in text
+    markup.write_text(text.replace("\ndef sanitize(markup: str) -> str:\n",
+                                   "\ndef sanitize(markup: str) -> str:\n    return 'NEW CODE'\n"), encoding="utf-8")
+    assert "NEW CODE" in page()
