@@ -429,6 +429,14 @@ PICTURES = {".png": ("png", "PNG"), ".jpg": ("jpeg", "JPEG"), ".jpeg": ("jpeg", 
             ".webp": ("webp", "WEBP"), ".svg": ("svg", "SVG")}
 
 
+def rgba(img: PILImage.Image) -> PILImage.Image:
+    """An image as RGBA for drawing. 16-bit greyscale (mode I;16, from some scanners and export
+    settings) is scaled to 8 bits first: Pillow's convert clips its values, a white square."""
+    if img.mode.startswith("I"):
+        img = img.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    return img.convert("RGBA")
+
+
 def check_picture(file: Path, ref: Ref, site_root: Path, problems: list[Problem]) -> Image | None:
     """An image of a Markdown body: a PNG, JPEG, GIF or WebP that decodes whole (and is not a
     decompression bomb), or an SVG as safe as a badge's; any size or shape."""

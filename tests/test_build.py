@@ -370,3 +370,29 @@ def test_the_writer_writes_when_it_cannot_link(tmp_path: Path, monkeypatch):
     tree.write("x/copied.png", data)
     assert (tmp_path / "out/x/copied.png").read_bytes() == b"made once"
     assert (tmp_path / "out/x/copied.png").stat().st_nlink == 1
+
+
+def test_a_16_bit_greyscale_png_badge_keeps_its_greys(site):
+    """A 16-bit greyscale PNG (some scanners and export settings write them) came out as a white
+    square in its card thumbnail and share preview: Pillow's conversion clips 16-bit values."""
+    import io
+
+    from PIL import Image
+
+    from test_awards import PNG_BADGE
+
+    import random
+
+    from PIL import ImageStat
+
+    noise = random.Random(1).randbytes(512 * 512 * 2)  # greys all over (a heavy file: it gets a thumbnail)
+    buffer = io.BytesIO()
+    Image.frombytes("I;16", (512, 512), noise).save(buffer, "PNG")
+    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": buffer.getvalue()})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    with Image.open(root / "output/badges/atelier-png.thumb.png") as img:
+        mean = ImageStat.Stat(img.convert("L")).mean[0]
+        assert 120 < mean < 135, mean  # a mid grey on average, not white (255)
+    with Image.open(root / "output/badges/atelier-png.preview.png") as img:
+        middle = img.convert("L").crop((180, 222, 380, 422))  # inside the badge's square
+        assert 120 < ImageStat.Stat(middle).mean[0] < 135

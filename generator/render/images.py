@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 
 from .. import designer, tracking
 from ..strip import strip
+from ..images import rgba
 from ..model import Image
 from .base import Job, Renderer, disk_cached
 
@@ -54,7 +55,7 @@ def _thumbnail(r: Renderer, image: Image, design) -> bytes:
         if image.drawn:
             return designer.draw(design, THUMB_SIZE)
         with PILImage.open(image.source) as img:
-            img = img.convert("RGBA")
+            img = rgba(img)
             img.thumbnail((THUMB_SIZE, THUMB_SIZE), PILImage.LANCZOS)
             return png_bytes(img)
     return _cached(r, image.digest, f"thumb{THUMB_SIZE}", make)

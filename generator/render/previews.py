@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..images import rgba
 from ..model import Badge, Catalogue, Site
 from ..rasterize import FONTS, Unsupported, svg_to_image
 from .base import Job, Renderer, disk_cached
@@ -137,7 +138,7 @@ def _badge_picture(path: str, kind: str, digest: str) -> tuple[Image.Image, list
             with open(path, "rb") as f:
                 return _picture(svg_to_image(f.read(), BADGE_SIZE))
         with Image.open(path) as img:
-            img = img.convert("RGBA")
+            img = rgba(img)
             img.thumbnail((BADGE_SIZE, BADGE_SIZE), Image.LANCZOS)
             return _picture(img)
     except (Unsupported, OSError):
