@@ -49,9 +49,28 @@ def _language_code(f: Fields, where: str | tuple, value: object) -> str | None:
         f.fail(where, f"expected a language code such as fr or en, found {type_name(value)}")
         return None
     if not LANG_RE.match(value):
-        f.fail(where, f"{quoted(value)} is not a language code such as fr or en")
+        f.fail(where, f"{quoted(value)} is not a language code such as fr or en{_code_meant(value)}")
         return None
     return value
+
+
+# Languages written by their name, as people write them in a settings file
+_NAMES = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en", "espagnol": "es", "spanish": "es",
+          "espanol": "es", "allemand": "de", "german": "de", "deutsch": "de", "italien": "it", "italian": "it",
+          "italiano": "it", "portugais": "pt", "portuguese": "pt", "portugues": "pt", "neerlandais": "nl",
+          "dutch": "nl", "nederlands": "nl", "breton": "br", "brezhoneg": "br", "occitan": "oc", "catalan": "ca",
+          "basque": "eu", "euskara": "eu", "corse": "co", "corsican": "co", "alsacien": "gsw"}
+
+
+def _code_meant(value: str) -> str:
+    """' (did you mean "fr"?)' for "FR", "fr_FR", "français"; else ""."""
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", value.strip()) if not unicodedata.combining(c)).lower()
+    region = re.fullmatch(r"([a-z]{2,3})[-_]([a-z]{2})", folded)
+    meant = (_NAMES.get(folded) or (folded if re.fullmatch(r"[a-z]{2,3}", folded) else None)
+             or (f"{region[1]}-{region[2].upper()}" if region else None))
+    return f' (did you mean "{meant}"?)' if meant and meant != value else ""
 
 
 def _themes(root: Path) -> list[str]:

@@ -1000,9 +1000,21 @@ def test_parse_config_problems(tmp_path: Path):
         'site.yaml:1:1: titel: unknown field (did you mean "title"?)',
         "site.yaml:1:1: title: missing required field",
         'site.yaml:2:11: base_url: "http://b.example.org/" must start with https://',
-        'site.yaml:3:17: languages[1]: "EN" is not a language code such as fr or en',
+        'site.yaml:3:17: languages[1]: "EN" is not a language code such as fr or en (did you mean "en"?)',
         'site.yaml:3:25: languages[3]: "en" is listed twice',
         'site.yaml:4:8: theme: "Sombre" is not a slug (lowercase letters, digits and hyphens)',
+    ]
+
+
+def test_a_language_written_by_its_name_is_told_its_code(tmp_path: Path):
+    source = "title: B\nbase_url: https://b.example.org/\nlanguage: français\nlanguages: [français, English, fr_FR, Klingon]\n"
+    _config, problems = parse_config(source, tmp_path)
+    assert lines(problems) == [
+        'site.yaml:3:11: language: "français" is not a language code such as fr or en (did you mean "fr"?)',
+        'site.yaml:4:13: languages[0]: "français" is not a language code such as fr or en (did you mean "fr"?)',
+        'site.yaml:4:23: languages[1]: "English" is not a language code such as fr or en (did you mean "en"?)',
+        'site.yaml:4:32: languages[2]: "fr_FR" is not a language code such as fr or en (did you mean "fr-FR"?)',
+        'site.yaml:4:39: languages[3]: "Klingon" is not a language code such as fr or en',
     ]
 
 
