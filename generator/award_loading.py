@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from .awards import AWARDS_DIR, Awards, Record, award_files, check_file, check_published, record_key
+from .awards import AWARDS_DIR, Awards, Record, award_files, check_file, record_key
+from .published import check_published
 from .clock import today
 from .errors import Problem
 from .frontmatter import decode

@@ -313,7 +313,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
     elif not force:
         pending = start_check(root / CACHE, out)
     from . import lint
-    from .awards import remember_published
+    from .published import remember_published
     from .render.base import JobGroup, Renderer
 
     outputs, content_only_outputs = _outputs()

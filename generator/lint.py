@@ -374,7 +374,7 @@ class _Linter:
         """A host name with capitals: published as written in every id (badges', awards'), where
         browsers and verifiers write hosts in lower case. Said only while no award is published:
         then the address can still change; afterwards its ids must answer as they are."""
-        from .awards import published_ids
+        from .published import published_ids
         from .config import CONFIG_FILE, position
 
         base = site.config.base_url

@@ -94,7 +94,8 @@ def record_notified(root: Path, award_id: str, on: date) -> None:
 
 def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[Record], dict[str, int]]:
     """The records to notify, and how many were left aside, by reason."""
-    from .awards import load_records, published_ids
+    from .awards import load_records
+    from .published import published_ids
 
     records, problems = load_records(root, dict(site.default.badges), on)
     errors = [p for p in problems if not p.warning]

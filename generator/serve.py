@@ -36,7 +36,7 @@ import traceback
 from pathlib import Path
 
 from . import lint, parse_cache, tracking
-from .awards import remember_published
+from .published import remember_published
 from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
 from .errors import SiteError
