@@ -372,7 +372,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
     except BaseException:
         plan.abandon()
         raise
-    remember_published(root, site.awards)  # their URLs must answer for ever: see awards.py
+    remember_published(root, site.awards)  # their URLs must answer for ever: see published.py
     for module in outputs:  # what a module keeps once its output is published (ob3: status positions)
         getattr(module, "after_build", lambda r: None)(renderer)
     _write_stamp(stamp, current, site.warnings)
