@@ -76,12 +76,17 @@ def remember_published(root: Path, awards: list) -> int:
     new = [a.id for a in awards if a.id not in known]
     if not new:
         return 0
-    file = root / AWARDS_DIR / PUBLISHED_FILE
-    text = file.read_text(encoding="utf-8") if file.is_file() else PUBLISHED_HEADER
+    append_lines(root / AWARDS_DIR / PUBLISHED_FILE, PUBLISHED_HEADER, new)
+    return len(new)
+
+
+def append_lines(file: Path, header: str, lines: list[str]) -> None:
+    """Add lines to a record of awards/ kept as written otherwise (made with `header`), replaced
+    in one step: an interrupted build leaves it whole."""
+    text = file.read_text(encoding="utf-8") if file.is_file() else header
     if text and not text.endswith("\n"):
         text += "\n"
-    text += "".join(f"{value}\n" for value in new)
+    text += "".join(f"{line}\n" for line in lines)
     tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(file)
-    return len(new)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -100,14 +99,9 @@ def save_indexes(root: Path, indexes: dict[str, int], new: list[str]) -> None:
     """Append the new assignments to awards/status.txt (kept as written otherwise)."""
     if not new:
         return
-    file = root / "awards" / STATUS_FILE
-    text = file.read_text(encoding="utf-8") if file.is_file() else HEADER
-    if text and not text.endswith("\n"):
-        text += "\n"
-    text += "".join(f"{award_id} {indexes[award_id]}\n" for award_id in new)
-    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(file)
+    from ..published import append_lines
+
+    append_lines(root / "awards" / STATUS_FILE, HEADER, [f"{award_id} {indexes[award_id]}" for award_id in new])
 
 
 def encode_list(set_bits: list[int], size: int) -> str:
