@@ -436,11 +436,18 @@ def address_problems(email: str | None, consent: Any, name: Any, narrative: Any,
         out.append(("name", f"{what} an e-mail address: a name is published (consent: true), an address never is"))
     if email is None:
         return out
-    address = re.escape(normalise_email(email))
-    found = re.compile(rf"(?<![\w.%+-])(?:{address}|{address.replace('@', '%40')})(?![\w-])", re.I)
+    plain = normalise_email(email)
+    local = plain.partition("@")[0]
+    pattern: list[re.Pattern] = []  # compiled only for a text that holds the address's first part:
+    # one pattern per recipient, 100,000 of them, would cost seconds of a cold build
 
     def leaks(value: Any) -> bool:  # the address itself, not the end of another one
-        return isinstance(value, str) and found.search(value) is not None
+        if not isinstance(value, str) or local not in value.lower():
+            return False
+        if not pattern:
+            address = re.escape(plain)
+            pattern.append(re.compile(rf"(?<![\w.%+-])(?:{address}|{address.replace('@', '%40')})(?![\w-])", re.I))
+        return pattern[0].search(value) is not None
     if leaks(narrative):
         out.append(("narrative", _LEAK))
     for i, item in enumerate(evidence if isinstance(evidence, list) else []):
