@@ -260,10 +260,12 @@ class Fields:
             item = self.source((name, i), item)
             if not isinstance(item, str):
                 self.fail((name, i), f"expected a slug (lowercase letters, digits and hyphens), found {type_name(item)}")
-            elif not SLUG_RE.match(item) and not slug_form(item):
-                self.fail((name, i), f"{quoted(item)} is not a slug (lowercase letters, digits and hyphens)")
+            elif SLUG_RE.match(item):
+                out.append((item, self.doc.where(self.key + (name, i)), i))
+            elif slug_form(item):  # named with the slug meant by the loader
+                out.append((item.strip(), self.doc.where(self.key + (name, i)), i))
             else:
-                out.append((item.strip() if slug_form(item) else item, self.doc.where(self.key + (name, i)), i))
+                self.fail((name, i), f"{quoted(item)} is not a slug (lowercase letters, digits and hyphens)")
         return out
 
     def slugs(self, name: str) -> list[tuple[str, tuple[int, int]]]:
