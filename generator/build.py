@@ -66,7 +66,7 @@ def __getattr__(name: str) -> Any:  # `from .build import OUTPUTS` imports the o
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_NOT_INPUTS = {"published.txt", "notified.txt"}  # awards/ files that change no output
+_NOT_INPUTS = {"published.txt", "published-urls.txt", "notified.txt"}  # awards/ files that change no output
 
 
 def fingerprint(root: Path, names: tuple[str, ...] = _INPUTS, code: bool = True) -> str:
@@ -313,7 +313,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
     elif not force:
         pending = start_check(root / CACHE, out)
     from . import lint
-    from .published import remember_published
+    from .published import check_relied_on, remember_published
     from .render.base import JobGroup, Renderer
 
     outputs, content_only_outputs = _outputs()
@@ -347,7 +347,11 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
         tree.claim(job.path, job.owner)
     for name, paths in plan.kept:
         tree.claim_all(paths, name.split(":", 1)[0])
-    lint.add_warnings(site, targets=set(tree.owners))  # authoring warnings (lint.py)
+    made = set(tree.owners)
+    relied_on_gone = check_relied_on(site, made)  # files that published awards point at (published.py)
+    if relied_on_gone:
+        raise SiteError(relied_on_gone)
+    lint.add_warnings(site, targets=made)  # authoring warnings (lint.py)
     if strict and site.warnings:  # every warning is known by now: nothing is written
         raise StrictFailure(site.warnings)
     tree.root, tree.replace = plan.target, plan.reuse
@@ -372,7 +376,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
     except BaseException:
         plan.abandon()
         raise
-    remember_published(root, site.awards)  # their URLs must answer for ever: see published.py
+    remember_published(root, site, made)  # their URLs must answer for ever: see published.py
     for module in outputs:  # what a module keeps once its output is published (ob3: status positions)
         getattr(module, "after_build", lambda r: None)(renderer)
     _write_stamp(stamp, current, site.warnings)

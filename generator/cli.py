@@ -76,12 +76,17 @@ def _shown(path: Path) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from . import lint
     from .loader import load_site
+    from .published import check_relied_on
     from .templating import template_problems
 
     as_json = getattr(args, "format", "text") == "json"
     try:
         site = load_site(Path(args.site), args.jobs)
-        lint.add_warnings(site)  # authoring checks: alt text, criteria, links... (lint.py)
+        made = lint.output_paths(site)
+        gone = check_relied_on(site, made)  # files that published awards point at (published.py)
+        if gone:
+            raise SiteError(gone)
+        lint.add_warnings(site, targets=made)  # authoring checks: alt text, criteria, links... (lint.py)
         broken = template_problems(site.config.root, site.config.theme)
         if broken:
             raise SiteError(broken)

@@ -1,17 +1,30 @@
-"""awards/published.txt: every award id a build has published, since its URL answers for ever.
+"""What a build has published that must stay published, since a published URL answers for ever.
 
-A build adds the ids it published; an id listed there whose record is gone stops the build
-(DESIGN §4): the record must stay, revoked if need be.
+awards/published.txt: every award id a build has published. An id listed there whose record is
+gone stops the build (DESIGN §4): the record must stay, revoked if need be.
+
+awards/published-urls.txt: every file that published awards point at (their badge's page, JSON
+and image, their issuer's profile, the competencies they align to, the keys that signed them,
+the DID document and status list of 3.0 credentials). An award's own URLs carry its id, kept by
+published.txt; these carry slugs and file types, which an author can change without touching
+an award record: renaming an issuer's file, or a badge image made an SVG, would leave every
+signed badge of theirs pointing at a missing file. A build that no longer makes a file listed
+there stops, saying what removed it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .awards import AWARDS_DIR, UUID_RE
 from .errors import Problem
 from .frontmatter import decode
+
+if TYPE_CHECKING:
+    from .model import Site
 
 PUBLISHED_FILE = "published.txt"  # in awards/
 PUBLISHED_HEADER = """\
@@ -21,28 +34,42 @@ PUBLISHED_HEADER = """\
 # an award that was never put online.
 """
 
-_PUBLISHED_READ: dict[Path, tuple[tuple, tuple[list[str], frozenset[str], list[Problem]]]] = {}
+URLS_FILE = "published-urls.txt"  # in awards/
+URLS_HEADER = """\
+# Every file that published awards point at, as a path under base_url (`vitrine build` adds new
+# ones): their badges' pages, JSON and images, their issuers' profiles, the competencies they align
+# to, the keys that signed them. Verifiers and backpacks fetch these for years: a build that no
+# longer makes one of them stops. Keep this file under version control with the records. Delete a
+# line only for a file that was never put online.
+"""
+
+_READ: dict[Path, tuple[tuple, tuple[list[str], frozenset[str], list[Problem]]]] = {}
 
 
-def _published(root: Path) -> tuple[list[str], frozenset[str], list[Problem]]:
-    """awards/published.txt as its lines (stripped), the set of them, and a problem reading it. A
+def _record(root: Path, name: str) -> tuple[list[str], frozenset[str], list[Problem]]:
+    """A record of awards/ as its lines (stripped), the set of them, and a problem reading it. A
     build reads it twice (to check it, then to add to it): the second time, unless the file
     changed, from memory."""
-    file = root / AWARDS_DIR / PUBLISHED_FILE
+    file = root / AWARDS_DIR / name
     try:
         st = file.stat()
     except OSError:
         return [], frozenset(), []
     stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-    known = _PUBLISHED_READ.get(file)
+    known = _READ.get(file)
     if known is not None and known[0] == stamp:
         return known[1]
-    text, problem = decode(file.read_bytes(), f"{AWARDS_DIR}/{PUBLISHED_FILE}")
+    text, problem = decode(file.read_bytes(), f"{AWARDS_DIR}/{name}")
     lines = [] if problem else [line.strip() for line in text.split("\n")]  # an id with spaces around it counts
     result = (lines, frozenset(lines), [problem] if problem else [])
-    _PUBLISHED_READ.clear()
-    _PUBLISHED_READ[file] = (stamp, result)
+    if len(_READ) > 4:  # the records of one or two sites, not of every site a test suite builds
+        _READ.clear()
+    _READ[file] = (stamp, result)
     return result
+
+
+def _published(root: Path) -> tuple[list[str], frozenset[str], list[Problem]]:
+    return _record(root, PUBLISHED_FILE)
 
 
 def published_ids(root: Path) -> frozenset[str]:
@@ -70,14 +97,116 @@ def check_published(root: Path, ids: set[str]) -> list[Problem]:
     return problems
 
 
-def remember_published(root: Path, awards: list) -> int:
-    """Append the ids not yet listed in awards/published.txt; the number added."""
+def remember_published(root: Path, site: Site, made: Collection[str]) -> int:
+    """After a build that published `made` (its output paths): append the award ids not yet
+    listed in awards/published.txt, and the files they point at not yet listed in
+    awards/published-urls.txt. The number of ids added."""
     known = published_ids(root)
-    new = [a.id for a in awards if a.id not in known]
-    if not new:
-        return 0
-    append_lines(root / AWARDS_DIR / PUBLISHED_FILE, PUBLISHED_HEADER, new)
+    new = [a.id for a in site.awards if a.id not in known]
+    if new:
+        append_lines(root / AWARDS_DIR / PUBLISHED_FILE, PUBLISHED_HEADER, new)
+    listed = _record(root, URLS_FILE)[1]
+    urls = [path for path in relied_on(site, made) if path not in listed]
+    if urls:
+        append_lines(root / AWARDS_DIR / URLS_FILE, URLS_HEADER, urls)
     return len(new)
+
+
+def _made(path: str, made: Collection[str]) -> bool:
+    return path in made or (path.endswith("/") and path + "index.html" in made)
+
+
+def relied_on(site: Site, made: Collection[str]) -> list[str]:
+    """The files that the awards' documents point at, among those made, sorted: for each badge
+    awarded, its page, JSON and image, the competencies it aligns to, its issuer's page and
+    profile, their key documents and revocation list (OB 2.0 signing); the DID document and
+    status list of 3.0 credentials."""
+    if not site.awards:
+        return []
+    from .ob3.did import DID_FILE, WELL_KNOWN
+    from .ob3.status import LIST_PATH
+
+    cat = site.default
+    wanted = {DID_FILE, WELL_KNOWN, LIST_PATH}
+    issuers: set[str] = set()
+    for slug in {award.badge for award in site.awards}:
+        badge = cat.badges.get(slug)
+        if badge is None:
+            continue
+        wanted.update((badge.path, badge.json_path, badge.image.path, badge.issuer.path))
+        wanted.update(parent.path for parent in badge.issuer.ancestors)  # a 3.0 profile's parentOrg
+        wanted.update(comp.path for comp in badge.competencies)
+        issuers.add(badge.issuer.slug)
+    for slug in issuers:
+        wanted.update((f"issuers/{slug}.json", f"revocations/{slug}.json"))
+    signing = site.config.signing
+    if signing.ob2:  # every key document of these issuers: a retired key verifies what it signed
+        wanted.update(path for path in made if path.startswith("keys/") and path.split("/", 2)[1] in issuers)
+    return sorted(path for path in wanted if _made(path, made))
+
+
+def check_relied_on(site: Site, made: Collection[str]) -> list[Problem]:
+    """A problem for each file of awards/published-urls.txt that this build (`made`, its output
+    paths) no longer makes, saying what removed it."""
+    lines, unique, problems = _record(site.config.root, URLS_FILE)
+    if not problems and all(_made(path, made) for path in unique if path and not path.startswith("#")):
+        return []
+    rel = f"{AWARDS_DIR}/{URLS_FILE}"
+    problems = list(problems)
+    by_cause: dict[str, list[tuple[int, str]]] = {}  # one line per cause (an issuer gone takes two files)
+    for n, path in enumerate(lines, 1):
+        if path and not path.startswith("#") and not _made(path, made):
+            by_cause.setdefault(_gone_because(site, path), []).append((n, path))
+    for cause, gone in by_cause.items():
+        paths = [path for _, path in gone]
+        if len(paths) > 4:
+            paths = [*paths[:3], f"{len(paths) - 3} more"]
+        shown = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+        verb = "is" if len(paths) == 1 else "are"
+        problems.append(Problem(rel, gone[0][0], 1, "", f"{shown}, which published awards point at, {verb} no longer "
+                                                        f"made: {cause}"))
+    return problems
+
+
+def _gone_because(site: Site, path: str) -> str:
+    """Why a file of published-urls.txt is no longer made, and how to make it again."""
+    cat, signing = site.default, site.config.signing
+    folder, _, rest = path.partition("/")
+    slug = rest.split("/", 1)[0].rsplit(".", 1)[0] if folder != "keys" else rest.split("/", 1)[0]
+    keep_name = "to rename it, change its `name`, not its file name"
+    if folder == "badges":
+        badge = cat.badges.get(slug)
+        if badge is None:
+            return (f'badge "{slug}" is gone. Put content/badges/{slug}.md back ({keep_name}; '
+                    "to stop awarding it, set `status: retired`)")
+        if badge.status == "draft":
+            return f'badge "{slug}" is a draft now. Set `status: retired` instead, to stop awarding it'
+        if path != badge.image.path and path.rsplit(".", 1)[-1] in ("png", "svg"):
+            was, now = path.rsplit(".", 1)[-1].upper(), badge.image.kind.upper()
+            return (f'the image of badge "{slug}" was a {was} and is now a{"n" if now == "SVG" else ""} {now}; its '
+                    f"awards' baked images were published as {was} too. Give it a {was} image again"
+                    + (" (export the SVG as a PNG of 512 px or more)" if was == "PNG" else ""))
+    elif folder == "issuers" and slug not in cat.issuers:
+        return f'issuer "{slug}" is gone. Put content/issuers/{slug}.md back ({keep_name})'
+    elif folder == "competencies" and slug not in cat.competencies:
+        return f'competency "{slug}" is gone. Put content/competencies/{slug}.md back ({keep_name})'
+    elif folder in ("keys", "revocations"):
+        if slug not in cat.issuers:
+            return f'issuer "{slug}" is gone. Put content/issuers/{slug}.md back ({keep_name})'
+        if not signing.ob2:
+            return ("site.yaml no longer signs Open Badges 2.0, and the badges it signed are checked with the "
+                    "issuers' key documents and revocation lists. Turn it back on (`signing: {ob2: true}`)")
+        if folder == "keys":
+            kid = path.rsplit("/", 1)[-1].removesuffix(".json")
+            return (f"the RSA key {kid} is no longer in {signing.keys}/ (nor in $VITRINE_OB2_KEY). Put its file back: "
+                    "a key retired by `vitrine keys rotate` stays, so that what it signed still verifies")
+    elif folder in ("did.json", ".well-known", "status"):
+        if not signing.ob3:
+            return ("site.yaml no longer issues Open Badges 3.0, and the credentials it issued are checked with "
+                    "the site's DID document and status list. Turn it back on (`signing: {ob3: true}`)")
+        if folder != "status":
+            return "the DID document moved with base_url's path, and the credentials issued name the old one"
+    return "put back the file or setting that made it"
 
 
 def append_lines(file: Path, header: str, lines: list[str]) -> None:

@@ -36,7 +36,7 @@ import traceback
 from pathlib import Path
 
 from . import lint, parse_cache, tracking
-from .published import remember_published
+from .published import check_relied_on, remember_published
 from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
 from .errors import SiteError
@@ -51,7 +51,7 @@ ROOT_FILES = ("site.yaml",)
 DEBOUNCE = 0.1  # seconds of quiet that end a burst of file events
 MAX_BURST = 1.0  # seconds: a never-ending burst still rebuilds this often
 BACKGROUND_DELAY = 0.4  # seconds left to the browser to fetch the reloaded page first
-_NOT_INPUTS = ("awards/published.txt", "awards/notified.txt")  # written by Vitrine, read by no page
+_NOT_INPUTS = ("awards/published.txt", "awards/published-urls.txt", "awards/notified.txt")  # written by Vitrine, read by no page
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 
  
@@ -276,6 +276,9 @@ class DevServer:
                 for job in expand(module.jobs(renderer)):
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
+            gone = check_relied_on(site, jobs)  # files that published awards point at (published.py)
+            if gone:
+                raise SiteError(gone)
         except SiteError as exc:
             errors = [p for p in exc.problems if not p.warning]
             n = len(errors)
@@ -369,7 +372,7 @@ class DevServer:
                 return
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-            remember_published(self.root, snapshot.site.awards)
+            remember_published(self.root, snapshot.site, snapshot.jobs)
             self.output_generation = generation
         if initial:
             self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")

@@ -300,3 +300,17 @@ def test_the_open_page_reloads_in_a_browser(dev):
         edit(root, BADGE, "category: oral", "category: technical")
         page.wait_for_selector("#vitrine-dev-error", state="detached", timeout=15_000)
         assert "Parler en public" in page.inner_text("h1")
+
+
+def test_a_file_that_published_awards_point_at_cannot_go(dev):
+    award = ("- id: 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b\n  badge: prise-de-parole\n  recipient: alice@example.org\n"
+             "  issued_on: 2024-06-12\n  salt: 0123456789abcdef0123456789abcdef\n")
+    root, server, url, _, err = dev({"awards/a.yaml": award})
+    record = root / "awards" / "published-urls.txt"
+    wait_for(lambda: record.is_file() and "issuers/bu.json" in record.read_text(), what="the record of published files")
+    (root / "content/issuers/bu.md").rename(root / "content/issuers/bibliotheque.md")
+    edit(root, BADGE, "issuer: bu", "issuer: bibliotheque")
+    gone = "issuers/bu.json and issuers/bu/, which published awards point at, are no longer made"
+    wait_for(lambda: any(gone in line for line in server.state.errors), what="the error")
+    status, page, _ = fetch(url + "badges/prise-de-parole/")
+    assert 'id="vitrine-dev-error"' in page and gone in page

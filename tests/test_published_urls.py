@@ -1,0 +1,159 @@
+"""awards/published-urls.txt: the files that published awards point at stay published.
+
+Renaming an issuer's file, making a badge image an SVG, removing a retired key or turning
+signing off would each leave the awards already out there pointing at a missing file."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from conftest import SQUARE_SVG, run_cli
+from generator.keys import load_keys, rotate_keys
+from test_awards import build, problems_of
+from test_awards import awarded, fixed_today  # noqa: F401 - fixtures
+from test_signing import signed_site  # noqa: F401 - fixture
+
+RECORD = "awards/published-urls.txt"
+
+
+def listed(root: Path) -> list[str]:
+    return [line for line in (root / RECORD).read_text().splitlines() if line and not line.startswith("#")]
+
+
+def line_of(root: Path, path: str) -> int:
+    return (root / RECORD).read_text().splitlines().index(path) + 1
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def failed_build(root: Path) -> list[str]:
+    """`vitrine build` fails with these lines, and output/ is left as it was; `check` says the same."""
+    before = digest(root / "output")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 1 and "Traceback" not in err
+    assert digest(root / "output") == before
+    lines = [line for line in err.splitlines() if not line.startswith("vitrine:")]
+    assert problems_of(root) == lines
+    return lines
+
+
+def test_a_build_records_what_its_awards_point_at(awarded):
+    root = awarded({"content/badges/never-awarded.md": """\
+---
+name: Jamais attribué
+issuer: univ
+description: Personne ne l'a encore.
+category: participation
+image: badge.svg
+image_alt: Un disque bleu
+---
+Rien.
+"""})
+    build(root)
+    assert listed(root) == [
+        "badges/atelier-png.json", "badges/atelier-png.png", "badges/atelier-png/",
+        "badges/prise-de-parole.json", "badges/prise-de-parole.svg", "badges/prise-de-parole/",
+        "competencies/oral/",
+        "issuers/bu.json", "issuers/bu/", "issuers/univ.json", "issuers/univ/",  # univ: bu's parent and an issuer
+    ]
+    # a badge nobody holds is not listed: deleting it is fine
+    (root / "content/badges/never-awarded.md").unlink()
+    build(root)
+    assert "never-awarded" not in (root / RECORD).read_text()
+
+
+def test_a_site_without_awards_records_nothing(site):
+    root = site()
+    build(root)
+    assert not (root / RECORD).exists()
+
+
+def test_renaming_an_awarded_issuer_file_is_refused_with_one_line(awarded):
+    root = awarded()
+    build(root)
+    (root / "content/issuers/bu.md").rename(root / "content/issuers/bibliotheque.md")
+    badge = root / "content/badges/prise-de-parole.md"
+    badge.write_text(badge.read_text().replace("issuer: bu", "issuer: bibliotheque"))
+    assert failed_build(root) == [
+        f"{RECORD}:{line_of(root, 'issuers/bu.json')}:1: issuers/bu.json and issuers/bu/, which published awards point "
+        'at, are no longer made: issuer "bu" is gone. Put content/issuers/bu.md back (to rename it, change its `name`, '
+        "not its file name)"]
+
+
+def test_an_awarded_badge_image_cannot_change_format(awarded):
+    root = awarded()
+    build(root)
+    (root / "content/images/atelier.svg").write_text(SQUARE_SVG)
+    badge = root / "content/badges/atelier-png.md"
+    badge.write_text(badge.read_text().replace("image: atelier.png", "image: atelier.svg"))
+    assert failed_build(root) == [
+        f"{RECORD}:{line_of(root, 'badges/atelier-png.png')}:1: badges/atelier-png.png, which published awards point "
+        'at, is no longer made: the image of badge "atelier-png" was a PNG and is now an SVG; its awards\' baked '
+        "images were published as PNG too. Give it a PNG image again (export the SVG as a PNG of 512 px or more)"]
+
+
+def test_renaming_an_aligned_competency_is_refused(awarded):
+    root = awarded()
+    build(root)
+    (root / "content/competencies/oral.md").rename(root / "content/competencies/parler.md")
+    badge = root / "content/badges/prise-de-parole.md"
+    badge.write_text(badge.read_text().replace("competencies: [oral]", "competencies: [parler]"))
+    assert failed_build(root) == [
+        f"{RECORD}:{line_of(root, 'competencies/oral/')}:1: competencies/oral/, which published awards point at, is "
+        'no longer made: competency "oral" is gone. Put content/competencies/oral.md back (to rename it, change its '
+        "`name`, not its file name)"]
+
+
+def test_a_line_deleted_from_the_record_is_no_longer_required(awarded):
+    root = awarded()
+    build(root)
+    record = root / RECORD
+    record.write_text(record.read_text().replace("competencies/oral/\n", ""))
+    (root / "content/competencies/oral.md").rename(root / "content/competencies/parler.md")
+    badge = root / "content/badges/prise-de-parole.md"
+    badge.write_text(badge.read_text().replace("competencies: [oral]", "competencies: [parler]"))
+    build(root)
+    assert "competencies/parler/" in listed(root)
+
+
+def test_signing_files_stay_published(signed_site):
+    root = signed_site()
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("signing: {ob2: true}", "signing: {ob2: true, ob3: true}"))
+    build(root)
+    keys = [path for path in listed(root) if path.startswith("keys/")]
+    assert [path.split("/")[1] for path in keys] == ["bu", "univ"]  # one key, for each issuer awarding
+    assert {"revocations/bu.json", "revocations/univ.json", ".well-known/did.json", "status/1.json"} <= set(listed(root))
+
+    # a key retired by a rotation stays; removing its file is refused
+    rotate_keys(root)
+    build(root)
+    old = keys[0].rsplit("/", 1)[1].removesuffix(".json")
+    rsa = next(root / key.source for key in load_keys(root, "keys").rsa if key.kid == old)
+    rsa.rename(root / "rsa-elsewhere.pem")
+    assert failed_build(root) == [
+        f"{RECORD}:{line_of(root, keys[0])}:1: {keys[0]} and {keys[1]}, which published awards point at, are no longer "
+        f"made: the RSA key {old} is no longer in keys/ (nor in $VITRINE_OB2_KEY). Put its file back: a key retired by "
+        "`vitrine keys rotate` stays, so that what it signed still verifies"]
+    (root / "rsa-elsewhere.pem").rename(rsa)
+
+    # turning signing off is refused: what was signed is checked with these files
+    site_yaml.write_text(site_yaml.read_text().replace("signing: {ob2: true, ob3: true}", "signing: {ob2: false, ob3: false}"))
+    lines = failed_build(root)
+    assert len(lines) == 2
+    assert lines[0] == (
+        f"{RECORD}:{line_of(root, '.well-known/did.json')}:1: .well-known/did.json and status/1.json, which published "
+        "awards point at, are no longer made: site.yaml no longer issues Open Badges 3.0, and the credentials it "
+        "issued are checked with the site's DID document and status list. Turn it back on (`signing: {ob3: true}`)")
+    assert lines[1].startswith(f"{RECORD}:{line_of(root, keys[0])}:1: {keys[0]}, ")
+    assert lines[1].endswith(", which published awards point at, are no longer made: site.yaml no longer signs Open "
+                             "Badges 2.0, and the badges it signed are checked with the issuers' key documents and "
+                             "revocation lists. Turn it back on (`signing: {ob2: true}`)")
+    assert " and 3 more, " in lines[1]  # 4 key documents and 2 revocation lists, shown as 3 and a count
