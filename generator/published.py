@@ -36,12 +36,14 @@ PUBLISHED_HEADER = """\
 
 URLS_FILE = "published-urls.txt"  # in awards/
 URLS_HEADER = """\
-# Every file that published awards point at, as a path under base_url (`vitrine build` adds new
-# ones): their badges' pages, JSON and images, their issuers' profiles, the competencies they align
-# to, the keys that signed them. Verifiers and backpacks fetch these for years: a build that no
-# longer makes one of them stops. Keep this file under version control with the records. Delete a
-# line only for a file that was never put online.
+# Every file that published awards point at, as a path under the base_url written first
+# (`vitrine build` adds new ones): their badges' pages, JSON and images, their issuers' profiles,
+# the competencies they align to, the keys that signed them. Verifiers and backpacks fetch these
+# for years: a build that no longer makes one of them, or under another base_url, stops. Keep this
+# file under version control with the records. Delete a line only for a file never put online.
 """
+
+BASE_PREFIX = "base_url: "  # the record's first line: the address the files are published under
 
 _READ: dict[Path, tuple[tuple, tuple[list[str], frozenset[str], list[Problem]]]] = {}
 
@@ -105,11 +107,25 @@ def remember_published(root: Path, site: Site, made: Collection[str]) -> int:
     new = [a.id for a in site.awards if a.id not in known]
     if new:
         append_lines(root / AWARDS_DIR / PUBLISHED_FILE, PUBLISHED_HEADER, new)
-    listed = _record(root, URLS_FILE)[1]
+    lines, listed, _ = _record(root, URLS_FILE)
     urls = [path for path in relied_on(site, made) if path not in listed]
+    if urls and _recorded_base(lines) is None:  # the address they are published under, first
+        urls.insert(0, BASE_PREFIX + site.config.base_url)
     if urls:
         append_lines(root / AWARDS_DIR / URLS_FILE, URLS_HEADER, urls)
     return len(new)
+
+
+def _recorded_base(lines: list[str]) -> tuple[int, str] | None:
+    """The line number and value of the record's last `base_url:` line."""
+    for n in range(len(lines), 0, -1):
+        if lines[n - 1].startswith(BASE_PREFIX):
+            return n, lines[n - 1][len(BASE_PREFIX):].strip()
+    return None
+
+
+def _is_path(line: str) -> bool:
+    return bool(line) and not line.startswith(("#", BASE_PREFIX))
 
 
 def _made(path: str, made: Collection[str]) -> bool:
@@ -149,13 +165,23 @@ def check_relied_on(site: Site, made: Collection[str]) -> list[Problem]:
     """A problem for each file of awards/published-urls.txt that this build (`made`, its output
     paths) no longer makes, saying what removed it."""
     lines, unique, problems = _record(site.config.root, URLS_FILE)
-    if not problems and all(_made(path, made) for path in unique if path and not path.startswith("#")):
+    base = _recorded_base(lines)
+    moved = base is not None and base[1] != site.config.base_url
+    if not problems and not moved and all(_made(path, made) for path in unique if _is_path(path)):
         return []
     rel = f"{AWARDS_DIR}/{URLS_FILE}"
     problems = list(problems)
+    if moved:
+        from .config import CONFIG_FILE, position
+
+        problems.append(Problem(CONFIG_FILE, *position(site.config.root, ("base_url",)), "base_url",
+                                f"awards were published under {base[1]}, and their documents name it: under "
+                                f"{site.config.base_url} they would not verify. Put it back; if the site has moved "
+                                f"for good (what was published there stays online as it is, or is given up), write "
+                                f"the new address at {rel}:{base[0]}"))
     by_cause: dict[str, list[tuple[int, str]]] = {}  # one line per cause (an issuer gone takes two files)
     for n, path in enumerate(lines, 1):
-        if path and not path.startswith("#") and not _made(path, made):
+        if _is_path(path) and not _made(path, made):
             by_cause.setdefault(_gone_because(site, path), []).append((n, path))
     for cause, gone in by_cause.items():
         paths = [path for _, path in gone]

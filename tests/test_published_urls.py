@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import SQUARE_SVG, run_cli
 from generator.keys import load_keys, rotate_keys
-from test_awards import build, problems_of
+from test_awards import BASE, build, problems_of
 from test_awards import awarded, fixed_today  # noqa: F401 - fixtures
 from test_signing import signed_site  # noqa: F401 - fixture
 
@@ -18,7 +18,9 @@ RECORD = "awards/published-urls.txt"
 
 
 def listed(root: Path) -> list[str]:
-    return [line for line in (root / RECORD).read_text().splitlines() if line and not line.startswith("#")]
+    lines = [line for line in (root / RECORD).read_text().splitlines() if line and not line.startswith("#")]
+    assert lines[0] == f"base_url: {BASE}"  # first, the address they are published under
+    return lines[1:]
 
 
 def line_of(root: Path, path: str) -> int:
@@ -157,3 +159,18 @@ def test_signing_files_stay_published(signed_site):
                              "Badges 2.0, and the badges it signed are checked with the issuers' key documents and "
                              "revocation lists. Turn it back on (`signing: {ob2: true}`)")
     assert " and 3 more, " in lines[1]  # 4 key documents and 2 revocation lists, shown as 3 and a count
+
+
+def test_base_url_cannot_move_under_published_awards(awarded):
+    root = awarded()
+    build(root)
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace(f"base_url: {BASE}", "base_url: https://badges.example.net/"))
+    line = line_of(root, f"base_url: {BASE}")
+    assert failed_build(root) == [
+        f"site.yaml:3:11: base_url: awards were published under {BASE}, and their documents name it: under "
+        "https://badges.example.net/ they would not verify. Put it back; if the site has moved for good (what was "
+        f"published there stays online as it is, or is given up), write the new address at {RECORD}:{line}"]
+    record = root / RECORD
+    record.write_text(record.read_text().replace(f"base_url: {BASE}", "base_url: https://badges.example.net/"))
+    build(root)  # the move is acknowledged
