@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from conftest import SQUARE_SVG, run_cli
 from generator.keys import load_keys, rotate_keys
 from test_awards import BASE, build, problems_of
@@ -77,40 +79,43 @@ def test_a_site_without_awards_records_nothing(site):
     assert not (root / RECORD).exists()
 
 
-def test_renaming_an_awarded_issuer_file_is_refused_with_one_line(awarded):
-    root = awarded()
-    build(root)
-    (root / "content/issuers/bu.md").rename(root / "content/issuers/bibliotheque.md")
-    badge = root / "content/badges/prise-de-parole.md"
-    badge.write_text(badge.read_text().replace("issuer: bu", "issuer: bibliotheque"))
-    assert failed_build(root) == [
-        f"{RECORD}:{line_of(root, 'issuers/bu.json')}:1: issuers/bu.json and issuers/bu/, which published awards point "
-        'at, are no longer made: issuer "bu" is gone. Put content/issuers/bu.md back (to rename it, change its `name`, '
-        "not its file name)"]
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    file = root / rel
+    file.write_text(file.read_text().replace(old, new))
 
 
-def test_an_awarded_badge_image_cannot_change_format(awarded):
-    root = awarded()
-    build(root)
-    (root / "content/images/atelier.svg").write_text(SQUARE_SVG)
-    badge = root / "content/badges/atelier-png.md"
-    badge.write_text(badge.read_text().replace("image: atelier.png", "image: atelier.svg"))
-    assert failed_build(root) == [
-        f"{RECORD}:{line_of(root, 'badges/atelier-png.png')}:1: badges/atelier-png.png, which published awards point "
-        'at, is no longer made: the image of badge "atelier-png" was a PNG and is now an SVG; its awards\' baked '
-        "images were published as PNG too. Give it a PNG image again (export the SVG as a PNG of 512 px or more)"]
-
-
-def test_renaming_an_aligned_competency_is_refused(awarded):
-    root = awarded()
-    build(root)
+def rename_competency(root: Path) -> None:
     (root / "content/competencies/oral.md").rename(root / "content/competencies/parler.md")
-    badge = root / "content/badges/prise-de-parole.md"
-    badge.write_text(badge.read_text().replace("competencies: [oral]", "competencies: [parler]"))
-    assert failed_build(root) == [
-        f"{RECORD}:{line_of(root, 'competencies/oral/')}:1: competencies/oral/, which published awards point at, is "
-        'no longer made: competency "oral" is gone. Put content/competencies/oral.md back (to rename it, change its '
-        "`name`, not its file name)"]
+    edit(root, "content/badges/prise-de-parole.md", "competencies: [oral]", "competencies: [parler]")
+
+
+def rename_issuer(root: Path) -> None:
+    (root / "content/issuers/bu.md").rename(root / "content/issuers/bibliotheque.md")
+    edit(root, "content/badges/prise-de-parole.md", "issuer: bu", "issuer: bibliotheque")
+
+
+def svg_image(root: Path) -> None:
+    (root / "content/images/atelier.svg").write_text(SQUARE_SVG)
+    edit(root, "content/badges/atelier-png.md", "image: atelier.png", "image: atelier.svg")
+
+
+@pytest.mark.parametrize("change, first, message", [
+    (rename_issuer, "issuers/bu.json",
+     'issuers/bu.json and issuers/bu/, which published awards point at, are no longer made: issuer "bu" is gone. Put '
+     "content/issuers/bu.md back (to rename it, change its `name`, not its file name)"),
+    (svg_image, "badges/atelier-png.png",
+     'badges/atelier-png.png, which published awards point at, is no longer made: the image of badge "atelier-png" '
+     "was a PNG and is now an SVG; its awards' baked images were published as PNG too. Give it a PNG image again "
+     "(export the SVG as a PNG of 512 px or more)"),
+    (rename_competency, "competencies/oral/",
+     'competencies/oral/, which published awards point at, is no longer made: competency "oral" is gone. Put '
+     "content/competencies/oral.md back (to rename it, change its `name`, not its file name)"),
+])
+def test_a_file_awards_point_at_cannot_go(awarded, change, first, message):
+    root = awarded()
+    build(root)
+    change(root)
+    assert failed_build(root) == [f"{RECORD}:{line_of(root, first)}:1: {message}"]
 
 
 def test_a_line_deleted_from_the_record_is_no_longer_required(awarded):
@@ -118,9 +123,7 @@ def test_a_line_deleted_from_the_record_is_no_longer_required(awarded):
     build(root)
     record = root / RECORD
     record.write_text(record.read_text().replace("competencies/oral/\n", ""))
-    (root / "content/competencies/oral.md").rename(root / "content/competencies/parler.md")
-    badge = root / "content/badges/prise-de-parole.md"
-    badge.write_text(badge.read_text().replace("competencies: [oral]", "competencies: [parler]"))
+    rename_competency(root)
     build(root)
     assert "competencies/parler/" in listed(root)
 
