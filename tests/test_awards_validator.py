@@ -39,10 +39,16 @@ class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # noqa: D401 - silence the test server
         pass
 
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.server.requested.append(self.path)
+        super().do_GET()
 
-def validate(output: Path, items: list[dict]) -> list[dict]:
-    """Serve `output` on 127.0.0.1 and run the validator on each item (see tests/ob2_validate.py)."""
+
+def validate(output: Path, items: list[dict], requested: list[str] | None = None) -> list[dict]:
+    """Serve `output` on 127.0.0.1 and run the validator on each item (see tests/ob2_validate.py).
+    `requested` gets the paths the validator fetched."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    server.requested = requested if requested is not None else []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -95,10 +101,21 @@ def test_every_assertion_of_the_example_site(tmp_path):
     output = root / "output"
     urls = sorted(BASE + p.relative_to(output).as_posix() for p in (output / "assertions").glob("*.json"))
     assert len(urls) >= 10
-    reports = validate(output, [{"input": url} for url in urls])
+    requested: list[str] = []
+    reports = validate(output, [{"input": url} for url in urls], requested)
     check_reports(output, reports)
     kinds = {expectation(output, url) for url in urls}
     assert {"valid", "expired", "revoked"} <= kinds
+    assert_recorded(root, requested)
+
+
+def assert_recorded(root: Path, requested: list[str]) -> None:
+    """Every file the validator fetched is an award's own (its id is kept by published.txt) or is
+    listed in awards/published-urls.txt: no file a verifier needs can go unnoticed."""
+    record = (root / "awards" / "published-urls.txt").read_text(encoding="utf-8").splitlines()
+    others = sorted({path.lstrip("/") for path in requested if not path.startswith("/assertions/")})
+    assert others and all(path.endswith((".json", ".png", ".svg")) for path in others), others
+    assert [path for path in others if path not in record] == []
 
 
 RECORDS = f"""\
@@ -191,9 +208,12 @@ def test_signed_assertions(site, tmp_path, monkeypatch):
              {"file": bake_to(tmp_path, output, ids[0])}, {"file": bake_to(tmp_path, output, ids[1])},
              {"file": bake_to(tmp_path, output, ids[2])},
              {"input": f"{header}.{forged}.{signature}"}]
-    reports = validate(output, items)
+    requested: list[str] = []
+    reports = validate(output, items, requested)
     for report in reports[:7]:
         assert report["valid"] and not report["errors"], report
+    assert_recorded(root, requested)
+    assert any(path.startswith("/keys/") for path in requested), requested  # the JWS's key was checked
     assert reports[0]["recipient"] == {"email": "alice.martin@example.org"}
     assert not reports[7]["valid"] and any("failed verification" in e for e in reports[7]["errors"]), reports[7]
     # revoke the first award: the JWS handed out before now reads as revoked, through the RevocationList
