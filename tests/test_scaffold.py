@@ -81,6 +81,8 @@ def test_badge_refers_to_existing_issuer_and_lists_the_others(site):
     text = (root / "content/badges/nouveau.md").read_text(encoding="utf-8")
     assert "\nissuer: bu\n" in text  # the issuer of most badges
     assert "bu, univ" in text and "oral" in text  # the choices, in comments
+    # its file name is its address, which stays once awarded (awards/published-urls.txt)
+    assert "# Le nom du fichier est l’adresse du badge (/badges/nouveau/) : une fois le badge\n" in text
 
 
 def test_english_site_gets_english_comments(site):
