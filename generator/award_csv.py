@@ -305,11 +305,24 @@ def show(value: str) -> str:
 
 # -- days ------------------------------------------------------------------------------------------
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
-_TIME = re.compile(r"(?:[ T]+\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_TIME = re.compile(r"(?:,?\s*(?:a|at|T)?\s*\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:am|pm)?"
+                   r"\s*(?:z|(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?|utc|gmt)?)?", re.I)
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
+_MONTH_NAMES = [(n + 1, _key(fr)) for n, fr in enumerate(_MONTHS)] + [
+    (n + 1, en) for n, en in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"))]
+_WEEKDAY = r"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_NAMED = re.compile(_WEEKDAY + r"(\d{1,2})(?:er|st|nd|rd|th)?[\s-]+([a-z]{3,})\.?[\s-]+(\d{4}|\d{2})")
+_NAMED_EN = re.compile(_WEEKDAY + r"([a-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+
+
+def _month(word: str) -> int | None:
+    """The month a name or an abbreviation stands for: "déc" (as compared: "dec"), "juil", "Sept"."""
+    found = {n for n, name in _MONTH_NAMES if name.startswith(word)}
+    return found.pop() if len(found) == 1 else None
 
 
 def month_first(values: list[str]) -> str | None:
@@ -323,24 +336,33 @@ def month_first(values: list[str]) -> str | None:
 
 def parse_day(value: str, us_sample: str | None = None) -> tuple[date | None, str]:
     """(the day, "") or (None, what is wrong). Day first, as French spreadsheets write it:
-    07/12/2026, 7/12/26 (the year 2026), 07.12.2026, 07-12-2026; or 2026-12-07; a time after it
-    (a form's timestamp) is left out. `us_sample`: a value of the same column that is month first."""
+    07/12/2026, 7/12/26 (the year 2026), 07.12.2026, 07-12-2026, 7 décembre 2026, 07-déc-26,
+    samedi 7 décembre 2026; or 2026-12-07; a time after it (a form's timestamp) is left out.
+    `us_sample`: a value of the same column that is month first."""
     text = value.strip()
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    order = "day/month/year"
     m = _ISO.match(text)
+    named = _NAMED.match(plain) or _NAMED_EN.match(plain)
     if m and _TIME.fullmatch(text[m.end():]):
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         order = "year-month-day"
+    elif named and _TIME.fullmatch(plain[named.end():]):
+        day, word, year = named.groups() if named.re is _NAMED else (named[2], named[1], named[3])
+        month = _month(word)
+        if month is None:
+            return None, f"{show(text)} is not a date: {show(word)} is not the name of one month"
+        d, mo, y = int(day), month, int(year) + (2000 if len(year) == 2 else 0)
     else:
         m = _DMY.match(text)
         if m is None or not _TIME.fullmatch(text[m.end():]):
             if re.fullmatch(r"\d{5}(?:[.,]\d+)?", text) and 20000 <= float(text.replace(",", ".")) < 80000:
                 return None, (f"{show(text)} is a spreadsheet's day number, not a date: format the column as a date "
                               "(JJ/MM/AAAA) before saving the CSV")
-            return None, f"{show(text)} is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD)"
+            return None, f"{show(text)} is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, 7 décembre 2026)"
         d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if len(m.group(4)) == 2:
             y += 2000
-        order = "day/month/year"
         if us_sample is not None and d <= 12 and mo <= 12 and d != mo:
             return None, (f"{show(text)} is ambiguous: this column also has {show(us_sample)}, month first; "
                           "write the days as YYYY-MM-DD")

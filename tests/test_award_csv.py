@@ -186,7 +186,9 @@ def test_header_mistakes_are_named(award_site, tmp_path, data, lines):
 
 @pytest.mark.parametrize("written", ["07/12/2024", "7/12/2024", "07/12/24", "7/12/24", "2024-12-07", "07.12.2024",
                                      "07-12-2024", "07/12/2024 14:32", "07/12/2024 14:32:05", "2024-12-07 14:32:05",
-                                     "2024-12-07T14:32:05+01:00"])
+                                     "2024-12-07T14:32:05+01:00", "2024/12/07 14:32:05", "7 décembre 2024",
+                                     "samedi 7 décembre 2024", "07-déc-24", "7 déc. 2024", "7 DÉCEMBRE 2024, 14:32",
+                                     "7 décembre 2024 à 14h32", "7-Dec-24", "December 7, 2024", "Sat, Dec 7th, 2024"])
 def test_days_as_french_spreadsheets_write_them(award_site, tmp_path, written):
     status, _, err, _ = award(award_site, tmp_path, f"email;date d'obtention\nx@example.org;{written}\n".encode())
     assert (status, err) == (0, "")
@@ -200,15 +202,18 @@ def test_impossible_and_ambiguous_days_are_named_at_their_cell(award_site, tmp_p
             "b@example.org;29/02/2023\r\n"
             "c@example.org;45633\r\n"
             "d@example.org;décembre 2024\r\n"
-            "e@example.org;7/12/25\r\n").encode("cp1252")
+            "e@example.org;7/12/25\r\n"
+            "f@example.org;7 jui. 2024\r\n").encode("cp1252")
     status, out, err, csv_file = award(award_site, tmp_path, data)
     refused(award_site, before, status, out, err, csv_file, [
         "{f}:2:2: Date d'obtention: \"31/11/2024\" is not a date: 31 novembre 2024 does not exist (day/month/year)",
         "{f}:3:2: Date d'obtention: \"29/02/2023\" is not a date: 29 février 2023 does not exist (day/month/year)",
         "{f}:4:2: Date d'obtention: \"45633\" is a spreadsheet's day number, not a date: format the column as a date "
         "(JJ/MM/AAAA) before saving the CSV",
-        "{f}:5:2: Date d'obtention: \"décembre 2024\" is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD)",
+        "{f}:5:2: Date d'obtention: \"décembre 2024\" is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, "
+        "7 décembre 2026)",
         "{f}:6:2: Date d'obtention: \"7/12/25\" is 2025-12-07, in the future (today is 2025-01-01)",
+        "{f}:7:2: Date d'obtention: \"7 jui. 2024\" is not a date: \"jui\" is not the name of one month",
     ])
 
 
