@@ -228,6 +228,11 @@ def cmd_award(args: argparse.Namespace) -> int:
         return _fail([f'vitrine award: --file "{rel}" must be a file of {AWARDS_DIR}/ ending in .yaml'], "nothing was written.")
     holders = _holders(records, args.badge, issued)
     sheet = None
+    if args.csv and (args.name or args.consent):  # they were ignored: a name and its consent are each person's
+        return _fail([f"vitrine award: --{o} is for one person (--to): with --csv, {c}" for o, c in
+                      (("name", 'each row\'s name is in a column ("name", or "Prénom" and "Nom")'),
+                       ("consent", 'each person\'s consent is in a column ("consent": oui/non)'))
+                      if getattr(args, o)], "nothing was written.")
     if args.csv:
         new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on)
         for warning in (p for p in problems if p.warning):

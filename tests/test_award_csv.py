@@ -272,3 +272,21 @@ def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_pat
         '{f}:4:5: Date: "32/12/2024" is not a date: 32 décembre 2024 does not exist (day/month/year)',
         '{f}:6:6: "en trop" is in column 6, but the header has 5 columns',
     ])
+
+
+def test_name_and_consent_options_are_refused_with_a_file(award_site, tmp_path):
+    """--consent with --csv was ignored without a word (every name kept unpublished while the user
+    thought otherwise); a blanket consent for a list would not be each person's: refused."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    csv_file = tmp_path / "liste.csv"
+    csv_file.write_bytes("Prénom;Nom;Mail\r\nCamille;Martin;c.martin@example.org\r\n".encode("cp1252"))
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--csv", str(csv_file), "--consent",
+                               "--name", "Camille")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        'vitrine award: --name is for one person (--to): with --csv, each row\'s name is in a column ("name", or '
+        '"Prénom" and "Nom")',
+        "vitrine award: --consent is for one person (--to): with --csv, each person's consent is in a column "
+        '("consent": oui/non)',
+        "vitrine: nothing was written."]
+    assert (award_site / "awards" / f"{BADGE}.yaml").read_bytes() == before
