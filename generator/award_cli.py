@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
     who.add_argument("--csv", metavar="FILE", help="a CSV file: a header row, then one row per recipient; columns email (required), name "
                      "(or Prénom and Nom), consent, evidence, narrative, issued_on (French and English "
                      "names understood; UTF-8, UTF-16 or Windows-1252)")
-    a.add_argument("--name", help="the recipient's name (published only with --consent)")
-    a.add_argument("--consent", action="store_true", help="the recipient agreed to have their name published")
+    a.add_argument("--name", help="the recipient's name, with --to (published only with --consent)")
+    a.add_argument("--consent", action="store_true", help="with --to: the recipient agreed to have their name published")
     a.add_argument("--evidence", action="append", metavar="URL", default=[], help="a URL showing the work (repeatable)")
     a.add_argument("--narrative", help="what this person did (Markdown)")
     a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today)")
