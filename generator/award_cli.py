@@ -10,10 +10,7 @@ anything is written, the whole new text is checked with every other record of th
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
 import secrets
 import sys
 import uuid
@@ -25,14 +22,12 @@ from .errors import Problem, SiteError, did_you_mean
 
 if TYPE_CHECKING:
     from .awards import Record
+    from .award_csv import Sheet
     from .model import Badge, Site
 
 # The award checks, YAML and the field rules are imported by the functions that use them: every
 # `vitrine` command builds this parser, and a build with nothing to do needs none of them.
 
-CSV_COLUMNS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
-CSV_ALIASES = {"e-mail": "email", "mail": "email", "courriel": "email", "recipient": "email", "nom": "name",
-               "date": "issued_on", "issued": "issued_on"}
 TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
 FALSE = {"", "no", "n", "false", "0", "non", "faux"}
 NARRATIVE_MAX = 5000  # as awards.py checks the record's narrative
@@ -45,9 +40,11 @@ def register(sub: Any) -> None:
     a.add_argument("badge", metavar="BADGE", help="the badge's slug")
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--to", metavar="EMAIL", help="the recipient's e-mail address (never published)")
-    who.add_argument("--csv", metavar="FILE", help=f"a CSV file with columns {', '.join(CSV_COLUMNS)} (email required)")
-    a.add_argument("--name", help="the recipient's name (published only with --consent)")
-    a.add_argument("--consent", action="store_true", help="the recipient agreed to have their name published")
+    who.add_argument("--csv", metavar="FILE", help="a CSV file: a header row, then one row per recipient; columns email (required), name "
+                     "(or Prénom and Nom), consent, evidence, narrative, issued_on (French and English "
+                     "names understood; UTF-8, UTF-16 or Windows-1252)")
+    a.add_argument("--name", help="the recipient's name, with --to (published only with --consent)")
+    a.add_argument("--consent", action="store_true", help="with --to: the recipient agreed to have their name published")
     a.add_argument("--evidence", action="append", metavar="URL", default=[], help="a URL showing the work (repeatable)")
     a.add_argument("--narrative", help="what this person did (Markdown)")
     a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today)")
@@ -230,8 +227,17 @@ def cmd_award(args: argparse.Namespace) -> int:
     if not rel.startswith(f"{AWARDS_DIR}/") or not rel.endswith(".yaml") or "/" in rel[len(AWARDS_DIR) + 1:]:
         return _fail([f'vitrine award: --file "{rel}" must be a file of {AWARDS_DIR}/ ending in .yaml'], "nothing was written.")
     holders = _holders(records, args.badge, issued)
+    sheet = None
+    if args.csv and (args.name or args.consent):  # they were ignored: a name and its consent are each person's
+        return _fail([f"vitrine award: --{o} is for one person (--to): with --csv, {c}" for o, c in
+                      (("name", 'each row\'s name is in a column ("name", or "Prénom" and "Nom")'),
+                       ("consent", 'each person\'s consent is in a column ("consent": oui/non)'))
+                      if getattr(args, o)], "nothing was written.")
     if args.csv:
-        new, problems = _csv_records(Path(args.csv), args, holders, issued, on)
+        new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on)
+        for warning in (p for p in problems if p.warning):
+            print(warning, file=sys.stderr)
+        problems = [p for p in problems if not p.warning]
         if problems:
             n = len(problems)
             return _fail(problems, f"{n} problem{'s' if n > 1 else ''} in {args.csv}: no award was made.")
@@ -262,6 +268,8 @@ def cmd_award(args: argparse.Namespace) -> int:
     if status:
         return status
     base = site.config.base_url
+    if sheet is not None:
+        print(sheet.summary())
     if len(new) == 1:
         print(f"Awarded \"{badge.name}\" to {new[0]['recipient']}: id {new[0]['id']}, in {rel}.")
         print(f"Its page, once built and published: {base}assertions/{new[0]['id']}/")
@@ -271,100 +279,44 @@ def cmd_award(args: argparse.Namespace) -> int:
 
 
 def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record], default_day: date,
-                 on: date) -> tuple[list[dict], list[Problem]]:
-    shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [], [Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return [], [Problem(shown, line, 1, "", "not UTF-8 text: save the spreadsheet as CSV UTF-8")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
-    first = text.split("\n", 1)[0]
-    if re.fullmatch(r"(?i)\s*\"?sep=.?\"?[;,\t]*\s*", first):  # Excel's hint line, before the header
-        return [], [Problem(shown, 1, 1, "", 'the first line is a "sep=" hint for Excel, not the header row: '
-                                             "delete it (the separator is read from the header)")]
-    delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems: list[Problem] = []
+                 on: date) -> tuple[list[dict], list[Problem], Sheet | None]:
+    """The records of a CSV file's rows, and every problem (warnings too) of the file."""
+    from .award_csv import month_first, read_sheet
+
+    sheet, problems = read_sheet(path)
+    if sheet is None:
+        return [], problems, sheet
     new: list[dict] = []
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return [], [Problem(shown, 1, 1, "", f"not a CSV file: {exc}")]
-    if not header:
-        return [], [Problem(shown, 1, 1, "", f"empty file: expected a header row ({', '.join(CSV_COLUMNS)})")]
-    columns: list[str | None] = []
-    for col, cell in enumerate(header, 1):
-        name = cell.strip().lower()
-        name = CSV_ALIASES.get(name, name)
-        if not name:
-            problems.append(Problem(shown, 1, col, "", f"column {col} has no name in the header row: name it "
-                                    f"({', '.join(CSV_COLUMNS)}) or delete the column"))
-            columns.append(None)
-        elif name not in CSV_COLUMNS:
-            problems.append(Problem(shown, 1, col, f"column {_show(cell.strip())}", "unknown column"
-                                    + did_you_mean(name, CSV_COLUMNS)))
-            columns.append(None)
-        elif name in columns:
-            problems.append(Problem(shown, 1, col, name, "this column appears twice"))
-            columns.append(None)
-        else:
-            columns.append(name)
-    if "email" not in columns:
-        problems.append(Problem(shown, 1, 1, "email", "missing required column \"email\" (the recipients' addresses)"))
-    if problems:
-        return [], problems
     seen: dict[str, int] = {}
-    line = reader.line_num
-    try:
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(columns):
-                problems.append(Problem(shown, start, len(columns) + 1, "", f"{len(row)} cells, but the header has {len(columns)} columns"))
-                continue
-            cells = {name: (row[i].strip() if i < len(row) else "", i + 1) for i, name in enumerate(columns) if name}
-            record = _csv_row(shown, start, cells, args, holders, seen, default_day, on, problems)
-            if record is not None:
-                new.append(record)
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):  # strict: a quote opened and never closed
-            problems.append(Problem(shown, line + 1, 1, "", 'a quoted cell is not closed (a " is missing): '
-                                                           "the rest of the file would be read as one cell"))
-        else:
-            problems.append(Problem(shown, reader.line_num, 1, "", f"not valid CSV: {exc}"))
-    return ([] if problems else new), problems
+    days = sheet.columns.index("issued_on") if "issued_on" in sheet.columns else None
+    us_sample = None if days is None else month_first([row[days] for _, row in sheet.rows if days < len(row)])
+    for line, row in sheet.rows:
+        record = _csv_row(sheet, line, sheet.cells(row), args, holders, seen, default_day, on, problems, us_sample)
+        if record is not None:
+            new.append(record)
+    problems.sort(key=lambda p: (not p.warning, p.line, p.col))  # the file's order, its rows' problems too
+    return ([] if [p for p in problems if not p.warning] else new), problems, sheet
 
 
-def _show(value: str) -> str:
-    """A cell's value in quotes for a message of one line: invisible characters written out."""
-    if len(value) > 80:
-        value = value[:77] + "..."
-    escapes = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    return '"' + "".join(c if c.isprintable() else escapes.get(c, f"\\u{ord(c):04x}") for c in value) + '"'
-
-
-def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
+def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
-             problems: list[Problem]) -> dict | None:
+             problems: list[Problem], us_sample: str | None) -> dict | None:
+    """One row's record, or None and its problems, each at its cell, named by the column's header."""
+    from .award_csv import parse_day, show
     from .awards import address_problems, normalise_email
     from .fields import EMAIL_RE, URL_RE, control_problem
 
     before = len(problems)
 
     def fail(column: str, message: str) -> None:
-        problems.append(Problem(shown, line, cells[column][1] if column in cells else 1, column, message))
+        col = cells[column][1] if column in cells else 1
+        problems.append(Problem(sheet.path, line, col, sheet.label(column), message))
 
     email, _ = cells["email"]
     if not email:
         fail("email", "is empty: every row needs the recipient's address")
     elif not EMAIL_RE.match(email) or ".." in email:
-        fail("email", f"{_show(email)} is not a valid e-mail address (name@domain.org)")
+        fail("email", f"{show(email)} is not a valid e-mail address (name@domain.org)")
     else:
         key = normalise_email(email)
         if key in seen:
@@ -374,7 +326,7 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
             fail("email", f"{email} already holds this badge ({held.path}:{held.start}); add --again to award it once more")
         seen.setdefault(key, line)
     for column, (value, _) in cells.items():
-        bad = control_problem(value)
+        bad = None if column == "name" and "first" in cells else control_problem(value)  # said of its parts
         if bad:
             fail(column, bad)
     name = cells.get("name", ("", 0))[0] or None
@@ -383,23 +335,24 @@ def _csv_row(shown: str, line: int, cells: dict[str, tuple[str, int]], args: arg
     consent_text = cells.get("consent", ("", 0))[0].lower()
     consent = consent_text in TRUE
     if consent_text not in TRUE | FALSE:
-        fail("consent", f"{_show(consent_text)} is not yes or no (oui/non, true/false, 1/0 are understood)")
+        fail("consent", f"{show(consent_text)} is not yes or no (oui/non, true/false, 1/0 are understood)")
     elif consent and not name:
         fail("consent", "consent to publish a name, but the name is empty")
     evidence = cells.get("evidence", ("", 0))[0].split()
     for url in evidence:
         if not URL_RE.match(url):
-            fail("evidence", f"{_show(url)} is not an absolute http(s) URL (several URLs are separated by spaces)")
+            fail("evidence", f"{show(url)} is not an absolute http(s) URL (several URLs are separated by spaces)")
     day = default_day
     day_text = cells.get("issued_on", ("", 0))[0]
     if day_text:
-        parsed = _parse_day(day_text)
+        parsed, why = parse_day(day_text, us_sample)
         if parsed is None:
-            fail("issued_on", f"{_show(day_text)} is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)")
+            fail("issued_on", why)
         else:
             day = parsed
     if day > on:
-        fail("issued_on", f"{day} is in the future (today is {on})")
+        read = "" if day_text in ("", day.isoformat()) else f"{show(day_text)} is "
+        fail("issued_on", f"{read}{day}{',' if read else ' is'} in the future (today is {on})")
     narrative = cells.get("narrative", ("", 0))[0] or args.narrative
     if narrative and len(narrative) > NARRATIVE_MAX:
         fail("narrative", f"is {len(narrative)} characters long; at most {NARRATIVE_MAX} expected")

@@ -261,19 +261,21 @@ def test_bom_and_crlf_build(site):
 # -- malformed CSV imports: `vitrine award BADGE --csv FILE` -------------------------------------
 
 CSV_CASES = [
-    ("unknown-column", b"email,nom,mail_perso\nx@example.org,X,y\n",
-     ['{f}:1:3: column "mail_perso": unknown column (expected one of: consent, email, evidence, issued_on, name, narrative)']),
-    ("column-twice", b"email,name,Name\nx@example.org,X,Y\n", ["{f}:1:3: name: this column appears twice"]),
-    ("alias-twice", b"email,courriel\nx@example.org,y@example.org\n", ["{f}:1:2: email: this column appears twice"]),
+    ("column-typo", b"email,nom,consentment\nx@example.org,X,y\n",
+     ['{f}:1:3: column "consentment": not understood (did you mean "consentement"?): rename it, or delete it']),
+    ("column-twice", b"email,name,Name\nx@example.org,X,Y\n",
+     ['{f}:1:3: Name: gives the same thing as column 2 ("name"): keep one of them']),
+    ("alias-twice", b"email,courriel\nx@example.org,y@example.org\n",
+     ['{f}:1:2: courriel: gives the same thing as column 1 ("email"): keep one of them']),
     ("no-email-column", b"name,consent\nX,yes\n",
      ['{f}:1:1: email: missing required column "email" (the recipients\' addresses)']),
-    ("empty-header-cell", b"email,name,\nx@example.org,X,\n",
-     ["{f}:1:3: column 3 has no name in the header row: name it (email, name, consent, evidence, narrative, "
-      "issued_on) or delete the column"]),
+    ("empty-header-cell", b"email,name,\nx@example.org,X,y\n",
+     ['{f}:2:3: "y" is in column 3, which has no name in the header row: name the column (email, name, consent, '
+      "evidence, narrative, issued_on) or delete it"]),
     ("wrong-separator", b"email|name\nx@example.org|X\n",
-     ['{f}:1:1: column "email|name": unknown column (did you mean "email"?)',
-      '{f}:1:1: email: missing required column "email" (the recipients\' addresses)']),
-    ("too-many-cells", b"email,name\nx@example.org,X,extra\n", ["{f}:2:3: 3 cells, but the header has 2 columns"]),
+     ['{f}:1:1: the first line "email|name" is not a header row of columns (email, name, ...): delete the lines '
+      'above the header row, and separate the columns with ";", "," or a tab']),
+    ("too-many-cells", b"email,name\nx@example.org,X,extra\n", ['{f}:2:3: "extra" is in column 3, but the header has 2 columns']),
     ("empty-email", b"email,name\n,X\n", ["{f}:2:1: email: is empty: every row needs the recipient's address"]),
     ("bad-email", b"email\nx@@example.org\n", ['{f}:2:1: email: "x@@example.org" is not a valid e-mail address (name@domain.org)']),
     ("email-twice", b"email\nx@example.org\nX@Example.org\n", ["{f}:3:1: email: X@Example.org is already on line 2 of this file"]),
@@ -289,7 +291,7 @@ CSV_CASES = [
     ("evidence-javascript", b"email,evidence\nx@example.org,javascript:alert(1)\n",
      ['{f}:2:2: evidence: "javascript:alert(1)" is not an absolute http(s) URL (several URLs are separated by spaces)']),
     ("date-impossible", b"email,issued_on\nx@example.org,31/02/2024\n",
-     ['{f}:2:2: issued_on: "31/02/2024" is not a date: expected YYYY-MM-DD (or DD/MM/YYYY)']),
+     ['{f}:2:2: issued_on: "31/02/2024" is not a date: 31 février 2024 does not exist (day/month/year)']),
     ("date-in-future", b"email,issued_on\nx@example.org,2030-01-01\n",
      ["{f}:2:2: issued_on: 2030-01-01 is in the future (today is 2025-01-01)"]),
     ("narrative-too-long", b"email,narrative\nx@example.org," + b"a" * 5001 + b"\n",
@@ -300,10 +302,15 @@ CSV_CASES = [
      ['{f}:2:1: a quoted cell is not closed (a " is missing): the rest of the file would be read as one cell']),
     ("text-after-quote", b'email,name\nx@example.org,"Alice" Martin\n',
      ["{f}:2:1: not valid CSV: ',' expected after '\"'"]),
-    ("latin-1", "email,nom\nx@example.org,Hélène\n".encode("latin-1"),
-     ["{f}:2:1: not UTF-8 text: save the spreadsheet as CSV UTF-8"]),
-    ("utf-16", "email,name\nx@example.org,X\n".encode("utf-16"), ["{f}:1:1: not UTF-8 text: save the spreadsheet as CSV UTF-8"]),
-    ("binary", bytes(range(256)) * 4, ["{f}:2:1: not UTF-8 text: save the spreadsheet as CSV UTF-8"]),
+    ("mac-roman", "email,nom\nx@example.org,Amélie\n".encode("mac_roman"),
+     ['{f}:2:17: neither UTF-8 nor Windows-1252 text ("AmŽlie" read as Windows-1252): save the '
+      'spreadsheet as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8)']),
+    ("utf-16-without-bom", "email,name\nx@example.org,X\n".encode("utf-16-le"),
+     ['{f}:1:1: the file looks like UTF-16 text without its byte order mark: save the spreadsheet as "CSV UTF-8" '
+      "(Excel: File > Save As > CSV UTF-8)"]),
+    ("binary", bytes(range(256)) * 4,
+     ['{f}:2:119: neither UTF-8 nor Windows-1252 text (byte 0x81): save the spreadsheet as "CSV UTF-8" '
+      "(Excel: File > Save As > CSV UTF-8)"]),
     ("empty-file", b"", ["{f}:1:1: empty file: expected a header row (email, name, consent, evidence, narrative, issued_on)"]),
 ]
 

@@ -1,0 +1,292 @@
+"""`vitrine award BADGE --csv FILE` with the files French services really have: Excel's
+"CSV (séparateur: point-virgule)" in Windows-1252, Excel's "Texte Unicode" (UTF-16, tabs),
+LibreOffice's short dates, Moodle and form exports with columns of their own, first and last
+names in two columns. Every file is written here as the bytes those programs write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import run_cli
+
+BADGE = "prise-de-parole"
+HINT = 'save the spreadsheet as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8)'
+
+
+@pytest.fixture
+def award_site(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    return site({"awards/prise-de-parole.yaml": "# awards of the badge, added by `vitrine award`\n"})
+
+
+def award(root: Path, tmp_path: Path, data: bytes, name: str = "liste.csv") -> tuple[int, str, str, Path]:
+    csv_file = tmp_path / name
+    csv_file.write_bytes(data)
+    status, out, err = run_cli("award", BADGE, "--site", str(root), "--csv", str(csv_file))
+    assert "Traceback" not in err
+    return status, out, err, csv_file
+
+
+def records(root: Path) -> list[dict]:
+    return yaml.safe_load((root / "awards" / f"{BADGE}.yaml").read_text(encoding="utf-8")) or []
+
+
+def refused(root: Path, before: bytes, status: int, out: str, err: str, csv_file: Path, lines: list[str]) -> None:
+    """The file was refused whole with exactly these lines, and awards/ was left as it was."""
+    n = len([line for line in lines if ": warning: " not in line])
+    assert err.splitlines() == [line.format(f=csv_file) for line in lines] + [
+        f"vitrine: {n} problem{'s' if n > 1 else ''} in {csv_file}: no award was made."]
+    assert (status, out) == (1, "")
+    assert (root / "awards" / f"{BADGE}.yaml").read_bytes() == before
+
+
+# -- encodings -------------------------------------------------------------------------------------
+
+FRENCH_EXCEL = ("Prénom;Nom;Adresse électronique;Date d'obtention;Consentement\r\n"
+                "Hélène;Dupré;helene.dupre@etu.example.fr;07/12/2024;oui\r\n"
+                "François;L’Hôte-Lefèvre;francois.lefevre@etu.example.fr;6/12/24;Non\r\n"
+                "Zoë;Œuvray;zoe.oeuvray@etu.example.fr;2024-12-05;OUI\r\n")
+
+
+def test_french_excel_csv_in_windows_1252_with_first_and_last_names(award_site, tmp_path):
+    """Excel (French) "CSV (séparateur: point-virgule)": Windows-1252, ";", CRLF, first and last
+    names in two columns. It was refused as "not UTF-8 text"."""
+    data = FRENCH_EXCEL.encode("cp1252")
+    assert b"\x92" in data and b"\x8c" in data  # ’ and Œ: Windows-1252, not Latin-1
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == (
+        f'Read {csv_file}: Windows-1252, separator ";", 3 rows; columns "Adresse électronique" -> email, '
+        '"Prénom" + "Nom" -> name, "Consentement" -> consent, "Date d\'obtention" -> issued_on.')
+    got = [(r["recipient"], r["name"], r["consent"], str(r["issued_on"])) for r in records(award_site)]
+    assert got == [("helene.dupre@etu.example.fr", "Hélène Dupré", True, "2024-12-07"),
+                   ("francois.lefevre@etu.example.fr", "François L’Hôte-Lefèvre", False, "2024-12-06"),
+                   ("zoe.oeuvray@etu.example.fr", "Zoë Œuvray", True, "2024-12-05")]
+
+
+def test_excel_unicode_text_utf16_with_tabs(award_site, tmp_path):
+    """Excel's "Texte Unicode (*.txt)": UTF-16 little-endian with its BOM, tab-separated."""
+    data = FRENCH_EXCEL.replace(";", "\t").encode("utf-16")
+    assert data.startswith(b"\xff\xfe")
+    status, out, err, csv_file = award(award_site, tmp_path, data, "liste.txt")
+    assert (status, err) == (0, "")
+    assert out.startswith(f"Read {csv_file}: UTF-16, separator tab, 3 rows;")
+    assert [r["name"] for r in records(award_site)] == ["Hélène Dupré", "François L’Hôte-Lefèvre", "Zoë Œuvray"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["utf-8", "utf-8-bom"])
+def test_utf8_is_read_first_and_named(award_site, tmp_path, bom):
+    status, out, err, csv_file = award(award_site, tmp_path, bom + FRENCH_EXCEL.encode("utf-8"))
+    assert (status, err) == (0, "")
+    assert out.startswith(f'Read {csv_file}: UTF-8, separator ";", 3 rows;')
+    assert records(award_site)[1]["name"] == "François L’Hôte-Lefèvre"
+
+
+@pytest.mark.parametrize("name, data, line", [
+    # Mac Roman (Excel for Mac's "CSV"): é is 0x8E, read as Windows-1252 it is "Ž"
+    ("mac-roman", "email;Prénom;Nom\nx@example.org;Amélie;Dupont\n".encode("mac_roman"),
+     '{f}:1:9: neither UTF-8 nor Windows-1252 text ("PrŽnom" read as Windows-1252): ' + HINT),
+    # DOS (cp850): é is 0x82, read as Windows-1252 it is "‚"
+    ("cp850", "email;Prénom;Nom\nx@example.org;Hélène;Dupont\n".encode("cp850"),
+     '{f}:1:9: neither UTF-8 nor Windows-1252 text ("Pr‚nom" read as Windows-1252): ' + HINT),
+    # rows pasted from a UTF-8 file into a Windows-1252 one: read either way, some names would be wrong
+    ("mixed", "email;Prénom;Nom\nx@example.org;Hélène;Dupont\n".encode("utf-8")
+     + "y@example.org;Léa;Martin\n".encode("cp1252"),
+     "{f}:3:16: the file mixes two encodings: line 1 is UTF-8, this line is not: " + HINT),
+    ("undefined-byte", b"email;Pr\x8fnom;Nom\nx@example.org;A;B\n",
+     "{f}:1:9: neither UTF-8 nor Windows-1252 text (byte 0x8F): " + HINT),
+    ("utf-16-truncated", "email\tname\n".encode("utf-16") + b"x",
+     "{f}:1:1: the file starts with the mark of UTF-16 text but is not UTF-16 throughout: " + HINT),
+])
+def test_a_file_in_another_encoding_is_one_clear_line(award_site, tmp_path, name, data, line):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    status, out, err, csv_file = award(award_site, tmp_path, data, f"{name}.csv")
+    refused(award_site, before, status, out, err, csv_file, [line])
+
+
+# -- columns ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, name", [
+    ("E-mail;Nom", "Camille Martin"),
+    ("Adresse électronique;NOM COMPLET", "Camille Martin"),
+    ("Courriel;Nom et prénom", "Camille Martin"),
+    ("Mail;Name", "Camille Martin"),
+    ("Adresse de courriel;Full name", "Camille Martin"),
+    (" adresse  e-mail ;Votre nom", "Camille Martin"),
+    ("Email address;Nom complet", "Camille Martin"),
+])
+def test_usual_french_and_english_headers(award_site, tmp_path, header, name):
+    status, _, err, _ = award(award_site, tmp_path, f"{header}\nc.martin@example.org;{name}\n".encode())
+    assert (status, err) == (0, "")
+    assert [(r["recipient"], r["name"]) for r in records(award_site)] == [("c.martin@example.org", name)]
+
+
+@pytest.mark.parametrize("header, row", [
+    ("Prénom;Nom;Mail", "Camille;Martin;c.martin@example.org"),
+    ("Nom;Prénom;Mail", "Martin;Camille;c.martin@example.org"),
+    ("NOM;PRENOM;EMAIL", "Martin;Camille;c.martin@example.org"),
+    ("Last name,First name,Email", "Martin,Camille,c.martin@example.org"),
+    ("Nom de famille;Prénom;Courriel", "Martin;Camille;c.martin@example.org"),
+    ("Nom d'usage;Prénom usuel;Adresse électronique", "Martin;Camille;c.martin@example.org"),
+])
+def test_first_and_last_names_make_the_name_in_writing_order(award_site, tmp_path, header, row):
+    """"Nom" beside "Prénom" is the last name: it was taken as the whole name, and "Prénom" refused."""
+    status, out, err, csv_file = award(award_site, tmp_path, f"{header}\n{row}\n".encode())
+    assert (status, err) == (0, "")
+    assert [r["name"] for r in records(award_site)] == ["Camille Martin"]
+    assert records(award_site)[0]["consent"] is False  # no consent column: the name is kept, never published
+
+
+def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
+    """A Moodle export has columns of its own: they are not read (nothing of them is written), and
+    one warning names them all."""
+    data = ("Prénom,Nom,Numéro d'identification,Institution,Département,Adresse de courriel,Commentaire\r\n"
+            "Camille,Martin,20241234,Université,Lettres,c.martin@example.org,absente le 3/10\r\n").encode()
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    assert status == 0
+    assert err.splitlines() == [
+        f"{csv_file}:1:3: warning: columns \"Numéro d'identification\", \"Institution\", \"Département\", "
+        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, Prénom, Nom): ignored']
+    text = (award_site / "awards" / f"{BADGE}.yaml").read_text(encoding="utf-8")
+    assert "20241234" not in text and "absente" not in text and "Lettres" not in text
+    assert [r["name"] for r in records(award_site)] == ["Camille Martin"]
+
+
+@pytest.mark.parametrize("data, lines", [
+    (b"Emial;Nom\nx@example.org;X\n", ['{f}:1:1: column "Emial": not understood (did you mean "email"?): rename it, or delete it']),
+    (b"email;Prenom;Nom de famile\nx@example.org;X;Y\n",
+     ['{f}:1:3: column "Nom de famile": not understood (did you mean "nom de famille"?): rename it, or delete it']),
+    (b"email;Prenom\nx@example.org;X\n",
+     ['{f}:1:2: Prenom: a first name without a last-name column (Nom): add it, or call this column "name" if it '
+      "holds the whole name"]),
+    (b"email;Nom complet;Prenom;Nom\nx@example.org;X Y;X;Y\n",
+     ['{f}:1:3: Prenom: a name is in column 2 ("Nom complet") already: keep the full name, or the first and last names']),
+    (b"Courriel UNIV;Nom\nx@example.org;X\n",
+     ['{f}:1:1: warning: column "Courriel UNIV" not read (not one of email, name, consent, evidence, narrative, '
+      "issued_on, Prénom, Nom): ignored",
+      '{f}:1:1: email: missing required column "email" (the recipients\' addresses): is it "Courriel UNIV"? Name '
+      'that column "email"']),
+    (b"Liste des inscrits - atelier 2024\n\nemail;nom\nx@example.org;X\n",
+     ['{f}:1:1: the first line "Liste des inscrits - atelier 2024" is not a header row of columns (email, name, ...): '
+      'delete the lines above the header row, and separate the columns with ";", "," or a tab']),
+    (b"\nemail;nom\nx@example.org;X\n",
+     ["{f}:1:1: the first line is blank: the header row (email, name, ...) must be the first line of the file"]),
+], ids=["typo-email", "typo-last-name", "first-without-last", "full-and-parts", "address-column-unnamed", "title-line",
+        "blank-first-line"])
+def test_header_mistakes_are_named(award_site, tmp_path, data, lines):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, lines)
+
+
+# -- days ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["07/12/2024", "7/12/2024", "07/12/24", "7/12/24", "2024-12-07", "07.12.2024",
+                                     "07-12-2024", "07/12/2024 14:32", "07/12/2024 14:32:05", "2024-12-07 14:32:05",
+                                     "2024-12-07T14:32:05+01:00", "2024/12/07 14:32:05", "7 décembre 2024",
+                                     "samedi 7 décembre 2024", "07-déc-24", "7 déc. 2024", "7 DÉCEMBRE 2024, 14:32",
+                                     "7 décembre 2024 à 14h32", "7-Dec-24", "December 7, 2024", "Sat, Dec 7th, 2024"])
+def test_days_as_french_spreadsheets_write_them(award_site, tmp_path, written):
+    status, _, err, _ = award(award_site, tmp_path, f"email;date d'obtention\nx@example.org;{written}\n".encode())
+    assert (status, err) == (0, "")
+    assert str(records(award_site)[0]["issued_on"]) == "2024-12-07"
+
+
+def test_impossible_and_ambiguous_days_are_named_at_their_cell(award_site, tmp_path):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = ("Mail;Date d'obtention\r\n"
+            "a@example.org;31/11/2024\r\n"
+            "b@example.org;29/02/2023\r\n"
+            "c@example.org;45633\r\n"
+            "d@example.org;décembre 2024\r\n"
+            "e@example.org;7/12/25\r\n"
+            "f@example.org;7 jui. 2024\r\n").encode("cp1252")
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, [
+        "{f}:2:2: Date d'obtention: \"31/11/2024\" is not a date: 31 novembre 2024 does not exist (day/month/year)",
+        "{f}:3:2: Date d'obtention: \"29/02/2023\" is not a date: 29 février 2023 does not exist (day/month/year)",
+        "{f}:4:2: Date d'obtention: \"45633\" is a spreadsheet's day number, not a date: format the column as a date "
+        "(JJ/MM/AAAA) before saving the CSV",
+        "{f}:5:2: Date d'obtention: \"décembre 2024\" is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, "
+        "7 décembre 2026)",
+        "{f}:6:2: Date d'obtention: \"7/12/25\" is 2025-12-07, in the future (today is 2025-01-01)",
+        "{f}:7:2: Date d'obtention: \"7 jui. 2024\" is not a date: \"jui\" is not the name of one month",
+    ])
+
+
+def test_a_column_of_days_written_month_first_is_not_read_day_first(award_site, tmp_path):
+    """An English spreadsheet's 12/25/2024 shows the column is month first: its 03/04/2024 could be
+    either day, so it is named too, rather than read as 3 April."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = b"Email,Date\na@example.org,12/25/2024\nb@example.org,03/04/2024\nc@example.org,04/04/2024\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:2:2: Date: "12/25/2024" is not a date read day first (there is no month 25): month first, as in English? '
+        "Write the days as DD/MM/YYYY or YYYY-MM-DD",
+        '{f}:3:2: Date: "03/04/2024" is ambiguous: this column also has "12/25/2024", month first; write the days as '
+        "YYYY-MM-DD",
+    ])
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+def test_rows_as_spreadsheets_leave_them(award_site, tmp_path):
+    """A trailing separator on every line (Excel, a formatted empty column), blank rows and rows of
+    separators only, a cell of several lines, and the header row again where two exports were
+    pasted together: all read, the repeated header with a warning."""
+    data = ("Nom;Prénom;Courriel;Narrative;\r\n"
+            "Martin;Camille;c.martin@example.org;\"Trois ateliers\r\nanimés\";\r\n"
+            ";;;;\r\n"
+            "\r\n"
+            "Nom;Prénom;Courriel;Narrative;\r\n"
+            "Bernard;Léa;l.bernard@example.org;;\r\n"
+            ";;;;\r\n"
+            ";;;;\r\n").encode("cp1252")
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    assert status == 0
+    assert err.splitlines() == [f"{csv_file}:6:1: warning: the header row again (two lists pasted together?): this "
+                                "line is skipped"]
+    assert out.splitlines()[0].startswith(f'Read {csv_file}: Windows-1252, separator ";", 2 rows;')
+    got = [(r["name"], r.get("narrative")) for r in records(award_site)]
+    assert got == [("Camille Martin", "Trois ateliers\nanimés"), ("Léa Bernard", None)]
+
+
+def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_path):
+    """A French Excel file with a mistake in several rows: every one at its line and column, named
+    as the spreadsheet names the column, and not one award written."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = ("Prénom;Nom;E-mail;Consentement;Date\r\n"
+            "Hélène;Dupré;helene.dupre@example.org;oui;07/12/2024\r\n"
+            "Léa;Martin;lea.martin@example;oui;08/12/2024\r\n"
+            "Zoé;;;peut-être;32/12/2024\r\n"
+            ";;;;\r\n"
+            "Éric;Roux;HELENE.DUPRE@example.org;non;01/12/2024;\"en trop\"\r\n").encode("cp1252")
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:3:3: E-mail: "lea.martin@example" is not a valid e-mail address (name@domain.org)',
+        "{f}:4:3: E-mail: is empty: every row needs the recipient's address",
+        '{f}:4:4: Consentement: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        '{f}:4:5: Date: "32/12/2024" is not a date: 32 décembre 2024 does not exist (day/month/year)',
+        '{f}:6:6: "en trop" is in column 6, but the header has 5 columns',
+    ])
+
+
+def test_name_and_consent_options_are_refused_with_a_file(award_site, tmp_path):
+    """--consent with --csv was ignored without a word (every name kept unpublished while the user
+    thought otherwise); a blanket consent for a list would not be each person's: refused."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    csv_file = tmp_path / "liste.csv"
+    csv_file.write_bytes("Prénom;Nom;Mail\r\nCamille;Martin;c.martin@example.org\r\n".encode("cp1252"))
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--csv", str(csv_file), "--consent",
+                               "--name", "Camille")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        'vitrine award: --name is for one person (--to): with --csv, each row\'s name is in a column ("name", or '
+        '"Prénom" and "Nom")',
+        "vitrine award: --consent is for one person (--to): with --csv, each person's consent is in a column "
+        '("consent": oui/non)',
+        "vitrine: nothing was written."]
+    assert (award_site / "awards" / f"{BADGE}.yaml").read_bytes() == before
