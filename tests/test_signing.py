@@ -232,3 +232,20 @@ def test_a_withdrawn_key_stays_published_marked_revoked_and_verifies_nothing(sig
     status, out, err = run_cli("verify", str(output / f"assertions/{A1}.jws"), "--offline", f"{BASE}={output}")
     assert status == 0, out + err
     assert b"PRIVATE" not in b"".join(p.read_bytes() for p in output.rglob("*.json"))
+
+
+def test_a_withdrawal_in_a_keys_folder_of_its_own_is_a_change_for_the_next_build(signed_site):
+    """signing.keys names another folder than keys/: a rotation or a withdrawal there was not an
+    input of the build, which said "Nothing changed" and left the withdrawn key verifying."""
+    root = signed_site(keys=False)
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace(SIGNING, "signing: {ob2: true, keys: secrets}\n"))
+    init_keys(root, "secrets")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    old_kid = load_keys(root, "secrets").current_rsa.kid
+    status, out, err = run_cli("keys", "rotate", "--compromised", "--site", str(root))
+    assert status == 0, err
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and out.startswith("Built"), out + err
+    assert json.loads((root / f"output/keys/bu/{old_kid}.json").read_text())["revoked"]
