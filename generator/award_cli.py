@@ -62,9 +62,9 @@ def register(sub: Any) -> None:
     ls.add_argument("--badge", metavar="SLUG", help="only this badge's awards")
     ls.add_argument("--status", choices=("valid", "expired", "revoked"), help="only awards with this status")
     ls.set_defaults(func=cmd_awards)
-    from . import keys, notify
+    from . import keys_cli, notify
 
-    keys.register(sub)  # keys init, keys rotate, keys list
+    keys_cli.register(sub)  # keys init, rotate, withdraw, list
     notify.register(sub)  # notify
 
 

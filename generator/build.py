@@ -90,6 +90,18 @@ def fingerprint(root: Path, names: tuple[str, ...] = _INPUTS, code: bool = True)
     return digest.hexdigest()
 
 
+def _keys_dir(root: Path) -> tuple[str, ...]:
+    """site.yaml's `signing.keys` when it is not keys/: a rotation or a withdrawal there is a change
+    too (it was not: a withdrawn key went on verifying after "Nothing changed")."""
+    import yaml
+
+    try:
+        folder = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8"))["signing"]["keys"]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return ()
+    return (folder,) if isinstance(folder, str) and folder.strip("/") not in ("", "keys") else ()
+
+
 def digests(root: Path) -> tuple[str, str, str]:
     """(static, dynamic, whole) digests of the inputs (see incremental.py): static is everything
     but the award records and the day (the signing keys included, from keys/ or the environment);
@@ -97,7 +109,8 @@ def digests(root: Path) -> tuple[str, str, str]:
     from .clock import today
 
     static = hashlib.sha256()
-    static.update(fingerprint(root, tuple(n for n in _INPUTS if n != "awards") + ("keys",)).encode())
+    inputs = tuple(n for n in _INPUTS if n != "awards") + ("keys",) + _keys_dir(root)
+    static.update(fingerprint(root, inputs).encode())
     for name in ("VITRINE_OB2_KEY", "VITRINE_OB3_KEY"):
         static.update(hashlib.sha256(os.environ.get(name, "").encode()).digest())
     records = fingerprint(root, ("awards",), code=False)

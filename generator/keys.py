@@ -1,4 +1,5 @@
-"""Signing keys: `vitrine keys init`, `vitrine keys rotate`, and loading them for a build.
+"""Signing keys: making them (`vitrine keys init`, `rotate`, `withdraw`: the commands are in
+keys_cli.py), and loading them for a build.
 
 Private keys live in the site's `keys/` folder (site.yaml `signing: {keys: ...}`), never published,
 never committed: one PEM file per key (PKCS#8, no passphrase, mode 0600, folder 0700), named by
@@ -7,15 +8,19 @@ kind and creation day:
     keys/ob2-rsa-20250620.pem        RSA 2048: Open Badges 2.0 signed assertions (JWS RS256)
     keys/ob3-ed25519-20250620.pem    Ed25519: Open Badges 3.0 credentials (eddsa-rdfc-2022)
     keys/retired.yaml                kid: day it was retired (written by `vitrine keys rotate`)
+    keys/withdrawn.yaml              kid: day it was withdrawn (`vitrine keys withdraw`, `rotate --compromised`)
 
 A second key of the same kind made the same day is `...-20250620-2.pem`. A retired key no longer
-signs, but its public key stays published so that what it signed still verifies.
+signs, but its public key stays published so that what it signed still verifies. A withdrawn key
+(compromised: leaked, stolen) is retired too, and verifies nothing any more: its public key stays
+published (a published URL answers for ever) but marked revoked, and the next build signs again,
+with the current key, everything it had signed (render/ob2.py, render/ob3.py).
 
 For CI, a private key can come from the environment instead: VITRINE_OB2_KEY (RSA) and
 VITRINE_OB3_KEY (Ed25519) hold PEM text. Such a variable may hold several keys, oldest first, and
-the explanatory text before each PEM block may say `Created: YYYY-MM-DD` and `Retired: YYYY-MM-DD`
-(RFC 7468 allows text between blocks). A key found both in the folder and in the environment is
-one key (same kid).
+the explanatory text before each PEM block may say `Created: YYYY-MM-DD`, `Retired: YYYY-MM-DD`
+and `Withdrawn: YYYY-MM-DD` (RFC 7468 allows text between blocks). A key found both in the folder
+and in the environment is one key (same kid).
 
 `kid` is a stable short id derived from the public key: the first 16 hex digits of the SHA-256 of
 the raw public bytes (Ed25519: the 32-byte key; RSA: the DER SubjectPublicKeyInfo).
@@ -23,22 +28,21 @@ the raw public bytes (Ed25519: the 32-byte key; RSA: the DER SubjectPublicKeyInf
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
 import stat
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 # cryptography is imported by the functions that use it: every `vitrine` command builds the parser
-# this module's register() adds to.
+# keys_cli.register() adds to.
 
 RETIRED_FILE = "retired.yaml"
+WITHDRAWN_FILE = "withdrawn.yaml"
 ENV = {"rsa": "VITRINE_OB2_KEY", "ed25519": "VITRINE_OB3_KEY"}
 PREFIX = {"rsa": "ob2-rsa", "ed25519": "ob3-ed25519"}
 NAME_RE = re.compile(r"^(ob2-rsa|ob3-ed25519)-(\d{8})(?:-(\d+))?\.pem$")
@@ -60,6 +64,7 @@ class KeyInfo:
     created: date
     retired: date | None = None
     source: str = ""  # where it was read: "keys/ob2-rsa-20250620.pem" or "$VITRINE_OB2_KEY"
+    withdrawn: date | None = None  # compromised: published marked revoked, verifies nothing
 
     @property
     def public_pem(self) -> str:
@@ -75,7 +80,8 @@ class KeyInfo:
         return public_bytes(self.public_key)
 
     def __repr__(self) -> str:  # never show the private key
-        return f"KeyInfo(kid={self.kid!r}, created={self.created}, retired={self.retired}, source={self.source!r})"
+        return (f"KeyInfo(kid={self.kid!r}, created={self.created}, retired={self.retired}, "
+                f"withdrawn={self.withdrawn}, source={self.source!r})")
 
 
 @dataclass
@@ -96,7 +102,7 @@ class SigningKeys:
 
 
 def _current(keys: list[KeyInfo]) -> KeyInfo | None:
-    live = [k for k in keys if k.retired is None]
+    live = [k for k in keys if k.retired is None and k.withdrawn is None]
     return live[-1] if live else None
 
 
@@ -303,16 +309,54 @@ def rotate_keys(root: Path, keys_dir: str = "keys", kinds: tuple[str, ...] = ("r
     return made
 
 
+def withdraw_keys(root: Path, keys_dir: str = "keys", kids: list[str] | None = None,
+                  kinds: tuple[str, ...] = ("rsa", "ed25519")) -> tuple[list[KeyInfo], list[Path]]:
+    """Withdraw compromised keys: `kids` (any key of the folder or the environment), or, when None,
+    the keys of `kinds` in use (`vitrine keys rotate --compromised`). Each is recorded in
+    withdrawn.yaml and retired.yaml today; a kind left without a key in use gets a new one.
+    Returns (the keys newly withdrawn, the key files made). A KeyProblem, before anything is
+    written, for an unknown key id or a folder that would be published or committed."""
+    folder = keys_folder(root, keys_dir)
+    keys = load_keys(root, keys_dir)
+    day = _today()
+    if kids is None:
+        targets = [k for k in (keys.current_rsa if "rsa" in kinds else None,
+                               keys.current_ed25519 if "ed25519" in kinds else None) if k is not None]
+        if not targets:
+            raise KeyProblem(f"no key in use in {keys_dir}/ nor in the environment: nothing to withdraw")
+    else:
+        by_kid = {k.kid: k for k in keys.all()}
+        unknown = [kid for kid in kids if kid not in by_kid]
+        if unknown:
+            raise KeyProblem(f"no key {', '.join(unknown)} in {keys_dir}/ nor in the environment "
+                             f"(`vitrine keys list` shows the key ids)")
+        targets = [by_kid[kid] for kid in dict.fromkeys(kids)]
+    fresh = [k for k in targets if k.withdrawn is None]
+    current = {k.kid for k in (keys.current_rsa, keys.current_ed25519) if k is not None}
+    renew = [kind for kind in ("rsa", "ed25519") if any(k.kid in current for k in fresh if k in getattr(keys, kind))]
+    _make_folder(folder)
+    made = [_write_key(folder, kind, day) for kind in renew]
+    retired = _read_retired(folder)
+    withdrawn = _read_retired(folder, WITHDRAWN_FILE)
+    for key in fresh:
+        withdrawn[key.kid] = (day, key.source)
+        if key.retired is None or key.retired > day:
+            retired[key.kid] = (day, key.source)
+    _write_retired(folder, withdrawn, WITHDRAWN_FILE)
+    _write_retired(folder, retired)
+    return fresh, made
+
+
 # ---------------------------------------------------------------- reading keys
 
-def _read_retired(folder: Path) -> dict[str, tuple[date, str]]:
-    """retired.yaml: `kid: YYYY-MM-DD  # file`; a KeyProblem names a bad line."""
+def _read_retired(folder: Path, name: str = RETIRED_FILE) -> dict[str, tuple[date, str]]:
+    """retired.yaml (or withdrawn.yaml): `kid: YYYY-MM-DD  # file`; a KeyProblem names a bad line."""
     import yaml
 
-    path = folder / RETIRED_FILE
+    path = folder / name
     if not path.is_file():
         return {}
-    shown = f"{folder.name}/{RETIRED_FILE}"
+    shown = f"{folder.name}/{name}"
     try:
         text = path.read_text(encoding="utf-8")
         # every value as text: a key id of 16 decimal digits (one in 2,000) would read as a number
@@ -342,15 +386,24 @@ def _read_retired(folder: Path) -> dict[str, tuple[date, str]]:
     return out
 
 
-def _write_retired(folder: Path, retired: dict[str, tuple[date, str]]) -> None:
-    lines = ["# Keys retired by `vitrine keys rotate`: no longer used to sign, still published",
-             "# so that what they signed still verifies. key id: day it was retired  # where it was"]
+_HEADERS = {
+    RETIRED_FILE: ["# Keys retired by `vitrine keys rotate`: no longer used to sign, still published",
+                   "# so that what they signed still verifies. key id: day it was retired  # where it was"],
+    WITHDRAWN_FILE: ["# Keys withdrawn (compromised) by `vitrine keys withdraw` or `vitrine keys rotate --compromised`:",
+                     "# still published, marked revoked, they verify nothing; what they signed is signed again",
+                     "# with the current key at every build. Never remove a line: the key would verify again.",
+                     "# key id: day it was withdrawn  # where it was"],
+}
+
+
+def _write_retired(folder: Path, retired: dict[str, tuple[date, str]], name: str = RETIRED_FILE) -> None:
+    lines = list(_HEADERS[name])
     for kid, (day, source) in sorted(retired.items(), key=lambda kv: (kv[1][0], kv[0])):
         lines.append(f'"{kid}": {day.isoformat()}' + (f"  # {source}" if source else ""))  # quoted: see _read_retired
-    tmp = folder / f".{RETIRED_FILE}.tmp"
+    tmp = folder / f".{name}.tmp"
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(tmp, 0o600)
-    os.replace(tmp, folder / RETIRED_FILE)
+    os.replace(tmp, folder / name)
 
 
 def _private(pem: bytes, kind: str, where: str) -> Any:
@@ -379,7 +432,7 @@ def _info(private_key: Any, created: date, retired: date | None, source: str) ->
     return KeyInfo(key_id(public), private_key, public, created, retired, source)
 
 
-def _from_env(kind: str) -> list[tuple[Any, date | None, date | None]]:
+def _from_env(kind: str) -> list[tuple[Any, date | None, date | None, date | None]]:
     text = os.environ.get(ENV[kind], "")
     if not text.strip():
         return []
@@ -392,18 +445,16 @@ def _from_env(kind: str) -> list[tuple[Any, date | None, date | None]]:
     for i, m in enumerate(blocks):
         header = text[start:m.start()]
         start = m.end()
-        created = retired = None
-        for name, value in re.findall(r"(?im)^\s*(created|retired)\s*:\s*(\S+)\s*$", header):
+        days: dict[str, date] = {}
+        for name, value in re.findall(r"(?im)^\s*(created|retired|withdrawn)\s*:\s*(\S+)\s*$", header):
             try:
                 day = date.fromisoformat(value)
             except ValueError:
                 raise KeyProblem(f"{where}: key {i + 1}: {name.lower()}: expected a date YYYY-MM-DD, "
                                  f"found {value!r}") from None
-            if name.lower() == "created":
-                created = day
-            else:
-                retired = day
-        out.append((_private(m.group(0).encode("ascii", "replace"), kind, f"{where} (key {i + 1})"), created, retired))
+            days[name.lower()] = day
+        out.append((_private(m.group(0).encode("ascii", "replace"), kind, f"{where} (key {i + 1})"),
+                    days.get("created"), days.get("retired"), days.get("withdrawn")))
     return out
 
 
@@ -418,6 +469,8 @@ def load_keys(root: Path, keys_dir: str = "keys", use_env: bool = True) -> Signi
     if files:
         keys_folder(root, keys_dir)
     retired = _read_retired(folder) if folder.is_dir() else {}
+    withdrawn = _read_retired(folder, WITHDRAWN_FILE) if folder.is_dir() else {}
+    env_withdrawn: dict[str, date] = {}
     found: dict[str, list[tuple[tuple, KeyInfo]]] = {"rsa": [], "ed25519": []}
     for path in files:
         m = NAME_RE.match(path.name)
@@ -435,8 +488,10 @@ def load_keys(root: Path, keys_dir: str = "keys", use_env: bool = True) -> Signi
         found[kind].append(((created, int(m.group(3) or 1), 0), info))
     if use_env:
         for kind in ENV:
-            for n, (key, created, gone) in enumerate(_from_env(kind)):
+            for n, (key, created, gone, withdrawn_on) in enumerate(_from_env(kind)):
                 info = _info(key, created or UNKNOWN_DAY, gone, f"${ENV[kind]}")
+                if withdrawn_on is not None:
+                    env_withdrawn[info.kid] = withdrawn_on
                 same = [i for i, (_, k) in enumerate(found[kind]) if k.kid == info.kid]
                 if same:
                     continue  # the folder's copy (with its day) stands
@@ -447,73 +502,10 @@ def load_keys(root: Path, keys_dir: str = "keys", use_env: bool = True) -> Signi
         keys = []
         for _, info in items:
             day = retired.get(info.kid, (info.retired, ""))[0]
-            keys.append(KeyInfo(info.kid, info.private_key, info.public_key, info.created, day, info.source))
+            gone = withdrawn[info.kid][0] if info.kid in withdrawn else env_withdrawn.get(info.kid)
+            if gone is not None and (day is None or day > gone):
+                day = gone  # a withdrawn key is retired too, at the latest that day
+            keys.append(KeyInfo(info.kid, info.private_key, info.public_key, info.created, day, info.source, gone))
         seen = set()
         setattr(out, kind, [k for k in keys if not (k.kid in seen or seen.add(k.kid))])
     return out
-
-
-# ---------------------------------------------------------------- the command line
-
-def register(sub: Any) -> None:
-    k = sub.add_parser("keys", help="signing keys: make them (init), replace them (rotate), list them")
-    ksub = k.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    for name, help_text in (("init", "make the signing keys in keys/ (RSA for OB 2.0, Ed25519 for OB 3.0)"),
-                            ("rotate", "make new keys; the current ones are retired today but stay published"),
-                            ("list", "list the keys: id, kind, created, retired (never the private key)")):
-        p = ksub.add_parser(name, help=help_text)
-        p.add_argument("--site", default=".", help="the site folder (default: the current folder)")
-        if name != "list":
-            p.add_argument("--only", choices=["ob2", "ob3"], help="only the Open Badges 2.0 (RSA) or 3.0 (Ed25519) key")
-        p.set_defaults(func=cmd_keys)
-
-
-def _site_keys_dir(root: Path) -> str | None:
-    from .config import load_config
-
-    config, problems = load_config(root)
-    errors = [p for p in problems if not p.warning]
-    if config is None or errors:
-        for p in errors:
-            print(p, file=sys.stderr)
-        return None
-    return config.signing.keys
-
-
-def cmd_keys(args: argparse.Namespace) -> int:
-    root = Path(args.site)
-    keys_dir = _site_keys_dir(root)
-    if keys_dir is None:
-        print("vitrine: site.yaml has problems; no key was made.", file=sys.stderr)
-        return 1
-    only = getattr(args, "only", None)
-    kinds = {"ob2": ("rsa",), "ob3": ("ed25519",), None: ("rsa", "ed25519")}[only]
-    try:
-        if args.keys_command == "init":
-            made = init_keys(root, keys_dir, kinds)
-            if not made:
-                print(f"The keys are already there ({keys_dir}/); `vitrine keys rotate` makes new ones.")
-                return 0
-            for path in made:
-                print(f"Made {_shown(root, path)} (private: never publish or commit it; keep a backup).")
-            return 0
-        if args.keys_command == "rotate":
-            made = rotate_keys(root, keys_dir, kinds)
-            for path in made:
-                print(f"Made {_shown(root, path)}.")
-            print("The previous keys are retired as of today: they no longer sign, and stay published.")
-            return 0
-        keys = load_keys(root, keys_dir)
-    except KeyProblem as exc:
-        print(f"vitrine: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"vitrine: {keys_dir}/: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    if not keys.all():
-        print(f"No keys in {keys_dir}/ nor in the environment: `vitrine keys init` makes them.")
-        return 0
-    for key, kind in [(k, "ob2 rsa") for k in keys.rsa] + [(k, "ob3 ed25519") for k in keys.ed25519]:
-        state = f"retired {key.retired}" if key.retired else "current" if key in (keys.current_rsa, keys.current_ed25519) else "active"
-        print(f"{key.kid}  {kind:<12} created {key.created}  {state:<18} {key.source}")
-    return 0

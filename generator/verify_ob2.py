@@ -4,7 +4,8 @@ Hosted: the assertion is read again at its `id` (the hosted copy is what counts:
 says `revoked: true` there), its id must be on the issuer's own site (same origin as the issuer's
 id, or one of its `verification.allowedOrigins`), its BadgeClass and Issuer Profile must resolve.
 Signed: a compact JWS RS256 whose key (`verification.creator`) is a CryptographicKey owned by the
-issuer and named by its profile, and whose id is not in the issuer's RevocationList. Then expiry
+issuer and named by its profile (or retired after the assertion was issued), not revoked (withdrawn
+by the issuer), and whose id is not in the issuer's RevocationList. Then expiry
 and, with an e-mail address, the recipient.
 """
 
@@ -237,7 +238,13 @@ def check_signed(report: Report, token: str, fetcher: Fetcher, email: str | None
     named = creator in _list(issuer.get("publicKey")) or any(
         isinstance(k, dict) and k.get("id") == creator for k in _list(issuer.get("publicKey")))
     ended, issued = parse_time(key_doc.get("expires")), parse_time(assertion.get("issuedOn"))
-    if owner_ok and named:
+    if key_doc.get("revoked") not in (None, False):
+        # withdrawn (compromised): whatever it signed, and whenever, is not the issuer's word any more
+        when = f" on {key_doc['revoked']}" if isinstance(key_doc.get("revoked"), str) else ""
+        report.add("issuer key", FAIL, f"the key {creator} was withdrawn (revoked) by its issuer{when}: nothing it "
+                                       "signed verifies any more; the award's page offers a copy signed again "
+                                       "with the issuer's current key")
+    elif owner_ok and named:
         report.add("issuer key", PASS, f"the key is owned by the issuer {issuer.get('id')}, whose profile names it")
     elif owner_ok and ended is not None and issued is not None and issued < ended:
         # a retired key: its document stays published with its end date (expires), and the issuer's

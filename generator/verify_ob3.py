@@ -146,6 +146,10 @@ def resolve_method(method_id: str, fetcher: Fetcher, purpose: str = "assertionMe
         found = document
     if found is None:
         raise KeyError_(f"{method_id} is not in {where}")
+    if found.get("revoked") not in (None, False):  # withdrawn by its controller (a compromised key)
+        when = f" on {found['revoked']}" if isinstance(found.get("revoked"), str) else ""
+        raise KeyError_(f"{method_id} was withdrawn (revoked{when}) by its controller, in {where}: nothing it "
+                        "signed verifies any more; the issuer publishes a copy signed again with its current key")
     listed = {_absolute(m.get("id") if isinstance(m, dict) else m, base) for m in _list(document.get(purpose))}
     if method_id not in listed:
         raise KeyError_(f"{method_id} is published in {where} but not as an {purpose} (it may not sign credentials)")

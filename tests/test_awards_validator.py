@@ -246,3 +246,36 @@ def test_a_badge_whose_criteria_hold_html_images_and_relative_links(site, tmp_pa
                                 {"file": bake_to(tmp_path, output, award)}])
     for report in reports:
         assert report["valid"] and not report["errors"], report
+
+
+def test_a_jws_signed_by_a_withdrawn_key_is_refused_and_its_new_copy_is_valid(site, tmp_path, monkeypatch):
+    """A leaked RSA key withdrawn (`vitrine keys rotate --compromised`): 1EdTech's validator refuses
+    a JWS it signed, its document being still published (marked revoked); the same award, signed
+    again at the same URL, is valid, and so is its baked image."""
+    from generator.keys import init_keys, load_keys
+
+    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+    monkeypatch.delenv("VITRINE_OB3_KEY", raising=False)
+    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
+    with open(root / "site.yaml", "a", encoding="utf-8") as f:
+        f.write("signing: {ob2: true}\n")
+    init_keys(root)
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    output = root / "output"
+    award = "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f"
+    leaked = (output / f"assertions/{award}.jws").read_text()
+    old_kid = load_keys(root).current_rsa.kid
+    status, out, err = run_cli("keys", "rotate", "--compromised", "--site", str(root))
+    assert status == 0, err
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    assert json.loads((output / f"keys/bu/{old_kid}.json").read_text())["revoked"]  # still published
+    fresh = (output / f"assertions/{award}.jws").read_text()
+    old_report, new_report, baked_report = validate(output, [{"input": leaked}, {"input": fresh},
+                                                             {"file": bake_to(tmp_path, output, award)}])
+    assert not old_report["valid"] and any(f"signed by a key {BASE}keys/bu/{old_kid}.json other than those "
+                                           "authorized by issuer profile" in e for e in old_report["errors"]), old_report
+    assert new_report["valid"] and not new_report["errors"], new_report
+    assert baked_report["valid"] and not baked_report["errors"], baked_report

@@ -150,3 +150,66 @@ def test_retired_file_with_a_bad_date_is_named(tmp_path):
     (tmp_path / "retired.yaml").write_text('"abcdef0123456789": 2025-13-40\n', encoding="utf-8")
     with pytest.raises(KeyProblem, match="abcdef0123456789: expected a key id"):
         _read_retired(tmp_path)
+
+
+def test_rotate_compromised_withdraws_the_keys_in_use_and_says_what_to_do(root):
+    """A leaked key could only be retired, which leaves it verifying what it signed (and what a thief
+    signs with it, dated before the rotation). `rotate --compromised` withdraws it."""
+    init_keys(root)
+    first = load_keys(root)
+    status, out, err = run_cli("keys", "rotate", "--compromised", "--site", str(root))
+    assert status == 0 and not err, err
+    keys = load_keys(root)
+    old_rsa, old_ed = keys.rsa[0], keys.ed25519[0]
+    assert (old_rsa.kid, old_ed.kid) == (first.current_rsa.kid, first.current_ed25519.kid)
+    assert old_rsa.withdrawn == old_rsa.retired == date(2025, 6, 20) and old_ed.withdrawn == date(2025, 6, 20)
+    assert keys.current_rsa.kid not in (old_rsa.kid, old_ed.kid) and keys.current_rsa.withdrawn is None
+    assert keys.current_ed25519.source == "keys/ob3-ed25519-20250620-2.pem"
+    assert "Made keys/ob2-rsa-20250620-2.pem" in out and "Made keys/ob3-ed25519-20250620-2.pem" in out
+    assert f"Withdrew {old_rsa.kid} (ob2 rsa, keys/ob2-rsa-20250620.pem) as of 2025-06-20" in out
+    assert f"Withdrew {old_ed.kid} (ob3 ed25519, keys/ob3-ed25519-20250620.pem)" in out
+    for step in ("vitrine build", "Deploy output/", "download it again from their award page", "never delete it"):
+        assert step in out
+    assert "BEGIN" not in out and "$VITRINE" not in out
+    withdrawn = (root / "keys" / "withdrawn.yaml").read_text()
+    assert f'"{old_rsa.kid}": 2025-06-20  # keys/ob2-rsa-20250620.pem' in withdrawn
+    assert stat.S_IMODE((root / "keys" / "withdrawn.yaml").stat().st_mode) == 0o600
+    status, out, err = run_cli("keys", "list", "--site", str(root))
+    assert out.count("withdrawn 2025-06-20") == 2 and out.count("current") == 2
+
+
+def test_withdraw_a_key_by_its_id(root):
+    init_keys(root)
+    old = load_keys(root).current_rsa
+    rotate_keys(root, kinds=("rsa",))  # retired, then found to have leaked: no new key needed
+    status, out, err = run_cli("keys", "withdraw", old.kid, "--site", str(root))
+    assert status == 0 and "Made" not in out and f"Withdrew {old.kid}" in out, out + err
+    keys = load_keys(root)
+    assert keys.rsa[0].withdrawn == date(2025, 6, 20) and keys.current_rsa.kid == keys.rsa[1].kid
+    assert [p.name for p in sorted((root / "keys").glob("*.pem"))] == [
+        "ob2-rsa-20250620-2.pem", "ob2-rsa-20250620.pem", "ob3-ed25519-20250620.pem"]  # nothing deleted
+    status, out, err = run_cli("keys", "withdraw", old.kid, "--site", str(root))
+    assert status == 0 and f"{old.kid} (ob2 rsa) was already withdrawn on 2025-06-20." in out
+    # the current Ed25519 key: withdrawn, and a new one made to sign
+    ed = keys.current_ed25519.kid
+    status, out, err = run_cli("keys", "withdraw", ed, "--site", str(root))
+    assert status == 0 and "Made keys/ob3-ed25519-20250620-2.pem" in out
+    assert load_keys(root).current_ed25519.kid != ed
+    status, out, err = run_cli("keys", "withdraw", "0123456789abcdef", "--site", str(root))
+    assert status == 1 and err == ("vitrine: no key 0123456789abcdef in keys/ nor in the environment "
+                                   "(`vitrine keys list` shows the key ids)\n")
+
+
+def test_a_withdrawn_environment_key(root, monkeypatch):
+    """In CI, the keys folder is not there: the secret says which key was withdrawn."""
+    old, new = ed25519.Ed25519PrivateKey.generate(), ed25519.Ed25519PrivateKey.generate()
+    pems = [k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode() for k in (old, new)]
+    monkeypatch.setenv("VITRINE_OB3_KEY", f"Created: 2024-01-01\nWithdrawn: 2025-02-01\n{pems[0]}"
+                                          f"Created: 2025-02-01\n{pems[1]}")
+    keys = load_keys(root)
+    assert keys.ed25519[0].withdrawn == keys.ed25519[0].retired == date(2025, 2, 1)
+    assert keys.current_ed25519.kid == key_id(new.public_key())
+    monkeypatch.setenv("VITRINE_OB3_KEY", f"Withdrawn: 2025-02-01\n{pems[0]}")
+    status, out, err = run_cli("keys", "list", "--site", str(root))
+    assert "withdrawn 2025-02-01 $VITRINE_OB3_KEY" in out

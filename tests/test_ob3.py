@@ -344,10 +344,13 @@ def test_old_keys_stay_published_and_their_proofs_stay(ob3_site, monkeypatch):
     root = ob3_site()
     output = build(root)
     before = (output / f"credentials/{A1}.json").read_bytes()
-    monkeypatch.setenv("VITRINE_OB3_KEY", pem(TEST_KEY) + "Retired: 2024-12-01\n" + pem(OTHER_KEY, "2024-12-01"))
+    # (the text before a PEM block speaks of that block: TEST_KEY is the one retired)
+    monkeypatch.setenv("VITRINE_OB3_KEY", "Retired: 2024-12-01\n" + pem(TEST_KEY) + pem(OTHER_KEY, "2024-12-01"))
     output = build(root)
     did_doc = load(output, ".well-known/did.json")
     assert len(did_doc["verificationMethod"]) == 2 and len(did_doc["assertionMethod"]) == 2
+    from generator.keys import key_id, load_keys
+    assert load_keys(root).current_ed25519.kid == key_id(OTHER_KEY.public_key())
     assert (output / f"credentials/{A1}.json").read_bytes() == before  # signed once, kept
 
 
@@ -565,3 +568,56 @@ def test_pyld_default_base_is_the_one_canon_refuses():
     from generator.ob3 import canon
 
     assert canon._PYLD_DEFAULT_BASE == getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
+
+
+def withdraw_test_key(monkeypatch) -> str:
+    """TEST_KEY leaked: withdrawn on 2025-01-01 (the secret says so), OTHER_KEY signs from then on."""
+    monkeypatch.setenv("VITRINE_OB3_KEY", "Withdrawn: 2025-01-01\n" + pem(TEST_KEY) + pem(OTHER_KEY, "2025-01-01"))
+    from generator.keys import key_id
+
+    return key_id(OTHER_KEY.public_key())
+
+
+def test_a_withdrawn_key_leaves_the_assertion_methods_and_what_it_signed_is_signed_again(ob3_site, monkeypatch,
+                                                                                          tmp_path):
+    """A leaked Ed25519 key could not be withdrawn: credentials kept the proofs it made (the proof
+    cache keeps them while the key is published), so removing it would have broken them all, and
+    keeping it left it verifying anything. Withdrawn, it stays in the DID document marked revoked
+    and out of assertionMethod; every credential, baked image, the status list are signed again
+    with the current key, at the same URLs, on the next (incremental) build."""
+    from generator.keys import key_id
+
+    root = ob3_site()
+    status_, out, err = run_cli("build", "--site", str(root))
+    assert status_ == 0, err
+    output = root / "output"
+    old = tmp_path / "downloaded.json"
+    old.write_bytes((output / f"credentials/{A1}.json").read_bytes())
+    old_method = f"{DID}#{key_id(TEST_KEY.public_key())}"
+    new_method = f"{DID}#{withdraw_test_key(monkeypatch)}"
+    status_, out, err = run_cli("build", "--site", str(root))  # not forced
+    assert status_ == 0 and out.startswith("Built"), out + err
+    did_doc = load(output, ".well-known/did.json")
+    assert [m["id"] for m in did_doc["verificationMethod"]] == [old_method, new_method]
+    assert did_doc["verificationMethod"][0]["revoked"] == "2025-01-01T00:00:00Z"
+    assert "revoked" not in did_doc["verificationMethod"][1] and did_doc["assertionMethod"] == [new_method]
+    signed = [output / f"credentials/{a}.json" for a in (A1, A2, A3, A4)] + [output / "status/1.json"]
+    for file in signed:
+        document = json.loads(file.read_text())
+        [one] = document["proof"]
+        assert one["verificationMethod"] == new_method, file
+        proof.check_proof(document, one, public_key_of(did_doc, new_method))
+    assert json.loads(baking.unbake_svg((output / f"credentials/{A1}.svg").read_text(), "credential")) == \
+        load(output, f"credentials/{A1}.json")
+    assert load(output, f"credentials/{A1}.json")["id"] == json.loads(old.read_text())["id"]  # same id, same URL
+    status_, out, err = run_cli("verify", str(old), "--offline", f"{BASE}={output}")
+    assert status_ == 1 and "NOT VALID" in out
+    assert (f"✗ signature   {old_method} was withdrawn (revoked on 2025-01-01T00:00:00Z) by its controller, in "
+            f"{BASE}.well-known/did.json: nothing it signed verifies any more; the issuer publishes a copy signed "
+            "again with its current key") in out, out
+    status_, out, err = run_cli("verify", str(output / f"credentials/{A1}.json"), "--offline", f"{BASE}={output}")
+    assert status_ == 0, out + err
+    # and the build after that signs nothing again: the new proofs are kept
+    before = {f: f.read_bytes() for f in signed}
+    output = build(root)
+    assert all(f.read_bytes() == data for f, data in before.items())

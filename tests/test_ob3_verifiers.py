@@ -24,7 +24,7 @@ import pytest
 
 from conftest import REPO
 from generator.ob3 import canon, documents
-from test_ob3 import example, example_credentials, tricky_documents  # noqa: F401 - example is a fixture
+from test_ob3 import example, example_credentials, ob3_site, tricky_documents  # noqa: F401 - example, ob3_site are fixtures
 
 NODE = shutil.which("node")
 MODULES = REPO / "node_modules"
@@ -189,3 +189,29 @@ def test_example_endorsements_verify_with_both(example, tmp_path):
         r = results[str(file)]
         assert r["db"]["verified"] is True, (file.name, r["db"])
         assert r["dcc"]["signature"] is True and r["dcc"]["schema"] is True, (file.name, r["dcc"])
+
+
+def test_a_credential_signed_by_a_withdrawn_key_fails_both_and_its_new_copy_passes(ob3_site, monkeypatch, tmp_path):
+    """A leaked key withdrawn (keys.withdraw_keys): Digital Bazaar's and the DCC's verifiers refuse
+    what it signed, given the DID document that lists it as revoked and not as an assertion method;
+    the credential signed again at the same URL passes both."""
+    from test_ob3 import A1, TEST_KEY, build, pem, withdraw_test_key
+
+    monkeypatch.setenv("VITRINE_OB3_KEY", pem(TEST_KEY))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    root = ob3_site()
+    output = build(root)
+    old = tmp_path / "downloaded.json"
+    old.write_bytes((output / f"credentials/{A1}.json").read_bytes())
+    then = "2025-06-01T00:00:00Z"  # while the award is valid
+    assert run_verifiers(output, [old], tmp_path, now=then)[str(old)]["db"]["verified"] is True  # before
+    withdraw_test_key(monkeypatch)
+    output = build(root)
+    new = output / f"credentials/{A1}.json"
+    results = run_verifiers(output, [old, new], tmp_path, now=then)
+    db, dcc = results[str(old)]["db"], results[str(old)]["dcc"]
+    assert db["verified"] is False and "assertionMethod" in db["error"], db
+    assert dcc["signature"] is not True and "invalid_signature" in (dcc["errors"] or ""), dcc
+    db, dcc = results[str(new)]["db"], results[str(new)]["dcc"]
+    assert db["verified"] is True and db["revoked"] is False, db
+    assert dcc["signature"] is True and dcc["revocation"] is True and dcc["errors"] is None, dcc

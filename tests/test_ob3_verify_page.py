@@ -255,3 +255,37 @@ def test_a_2_0_badge_signed_by_a_key_that_is_not_the_issuers_is_not_valid(ob2_si
     verdict, checks = check(signed_with(output, A4, issuer_key, f"{BASE}keys/univ/retired-2020.json"))
     assert "NOT valid" in verdict, (verdict, checks)
     assert errors == []
+
+
+def test_a_badge_signed_by_a_withdrawn_key_is_not_valid(ob2_signed_site):
+    """A key the issuer withdrew (leaked: `vitrine keys withdraw`) stays published, marked revoked.
+    The page took a 2.0 key document marked revoked for a retired key, valid for what it signed
+    before its end; and it said of a 3.0 key left out of the assertion methods only that it was
+    "not the issuer's". Both now say the key was withdrawn, and the badge is not valid."""
+    url, chromium, output, issuer_key = ob2_signed_site
+    issuer = f"{BASE}issuers/univ.json"
+    withdrawn = f"{BASE}keys/univ/withdrawn.json"
+    doc = json.loads(key_document(issuer_key, withdrawn, issuer, "2025-01-01T00:00:00+00:00"))
+    doc["revoked"] = "2024-12-01T00:00:00+00:00"
+    did_doc = json.loads((output / ".well-known/did.json").read_text())
+    did_doc["verificationMethod"][0]["revoked"] = "2024-12-01T00:00:00Z"  # the key that signed the credentials
+    did_doc["assertionMethod"] = []
+    served = {withdrawn: json.dumps(doc).encode(), f"{BASE}.well-known/did.json": json.dumps(did_doc).encode()}
+    page, errors = open_page(chromium, url, output, "en/")
+
+    def extra(route):
+        route.fulfill(status=200, body=served[route.request.url], headers={"Access-Control-Allow-Origin": "*",
+                                                                          "Content-Type": "application/json"})
+    page.route(withdrawn, extra)
+    page.route(f"{BASE}.well-known/did.json", extra)
+    page.fill("#verify-text", signed_with(output, A4, issuer_key, withdrawn))  # A4: issued 2024-03-01
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict, (verdict, checks)
+    assert any(c.startswith(f"Issuer's key: the key {withdrawn} was WITHDRAWN by its issuer on 2024-12-01") for c in checks), checks
+    page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict, (verdict, checks)
+    assert any("was WITHDRAWN by the issuer on 2024-12-01T00:00:00Z" in c for c in checks), checks
+    assert errors == []

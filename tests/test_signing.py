@@ -200,3 +200,52 @@ def test_a_badge_signed_on_the_day_its_key_was_retired_still_verifies(signed_sit
     status, out, err = run_cli("verify", str(morning), "--offline", f"{BASE}={output}")
     assert status == 0, out + err
     assert "which stopped using it at 2025-01-02T00:00:00+00:00, after this assertion was issued" in out
+
+
+def test_a_withdrawn_key_stays_published_marked_revoked_and_verifies_nothing(signed_site, tmp_path):
+    """A leaked RSA key could only be retired: its document said when it stopped signing, and
+    `vitrine verify` accepted whatever it had signed (or a thief signs, dated) before then. Withdrawn,
+    its document stays at its URL, marked revoked, and nothing it signed verifies; the same
+    award, signed again with the new key at the same URL, does."""
+    from generator.keys import withdraw_keys
+
+    root = signed_site()
+    output = build(root)
+    leaked = tmp_path / "downloaded.jws"  # what a recipient downloaded (or a thief signed) before
+    leaked.write_text((output / f"assertions/{A1}.jws").read_text())
+    old_kid = load_keys(root).current_rsa.kid
+    gone, made = withdraw_keys(root)  # rotate --compromised
+    assert old_kid in {k.kid for k in gone} and len(made) == 2
+    output = build(root)
+    doc = json.loads((output / f"keys/bu/{old_kid}.json").read_text())  # still published
+    assert doc["revoked"] == "2025-01-01T00:00:00+00:00" and doc["publicKeyPem"].startswith("-----BEGIN PUBLIC")
+    assert doc["@context"] == ["https://w3id.org/openbadges/v2", {"revoked": {
+        "@id": "https://w3id.org/security#revoked", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}}]
+    status, out, err = run_cli("verify", str(leaked), "--offline", f"{BASE}={output}")
+    assert status == 1 and "NOT VALID" in out, out + err
+    assert (f"✗ issuer key  the key {BASE}keys/bu/{old_kid}.json was withdrawn (revoked) by its issuer on "
+            "2025-01-01T00:00:00+00:00: nothing it signed verifies any more; the award's page offers a copy "
+            "signed again with the issuer's current key") in out
+    token = (output / f"assertions/{A1}.jws").read_text()  # the same URL, signed again
+    assert token != leaked.read_text()
+    assert json.loads(jws.parts(token)[1])["verification"]["creator"] == f"{BASE}keys/bu/{load_keys(root).current_rsa.kid}.json"
+    status, out, err = run_cli("verify", str(output / f"assertions/{A1}.jws"), "--offline", f"{BASE}={output}")
+    assert status == 0, out + err
+    assert b"PRIVATE" not in b"".join(p.read_bytes() for p in output.rglob("*.json"))
+
+
+def test_a_withdrawal_in_a_keys_folder_of_its_own_is_a_change_for_the_next_build(signed_site):
+    """signing.keys names another folder than keys/: a rotation or a withdrawal there was not an
+    input of the build, which said "Nothing changed" and left the withdrawn key verifying."""
+    root = signed_site(keys=False)
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace(SIGNING, "signing: {ob2: true, keys: secrets}\n"))
+    init_keys(root, "secrets")
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    old_kid = load_keys(root, "secrets").current_rsa.kid
+    status, out, err = run_cli("keys", "rotate", "--compromised", "--site", str(root))
+    assert status == 0, err
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 0 and out.startswith("Built"), out + err
+    assert json.loads((root / f"output/keys/bu/{old_kid}.json").read_text())["revoked"]

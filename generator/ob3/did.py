@@ -6,7 +6,10 @@ at the root of its host is `did:web:example.org`, with its document at `/.well-k
 A port is written `%3A` in the DID.
 
 The document lists every Ed25519 key as a Multikey verification method `<did>#<kid>`, retired
-ones included, so that what an old key signed still verifies; every one is an assertionMethod.
+ones included, so that what an old key signed still verifies; every one is an assertionMethod but
+the withdrawn (compromised) ones: these stay listed as verification methods, marked `revoked` (the
+day they were withdrawn, sec:revoked of the Multikey context), so that a proof they made fails
+every verifier (the proof purpose check, and the revocation check of those that make it).
 """
 
 from __future__ import annotations
@@ -52,11 +55,16 @@ def method_id(did: str, kid: str) -> str:
 
 def document(did: str, keys: list) -> dict:
     """The DID document: `keys` are keys.KeyInfo (Ed25519), oldest first."""
-    methods = [{"id": method_id(did, k.kid), "type": "Multikey", "controller": did,
-                "publicKeyMultibase": public_multikey(k.public_key)} for k in keys]
+    methods = []
+    for k in keys:
+        method = {"id": method_id(did, k.kid), "type": "Multikey", "controller": did,
+                  "publicKeyMultibase": public_multikey(k.public_key)}
+        if getattr(k, "withdrawn", None) is not None:
+            method["revoked"] = f"{k.withdrawn.isoformat()}T00:00:00Z"
+        methods.append(method)
     return {
         "@context": [DID_V1, MULTIKEY_V1],
         "id": did,
         "verificationMethod": methods,
-        "assertionMethod": [m["id"] for m in methods],
+        "assertionMethod": [m["id"] for m in methods if "revoked" not in m],
     }

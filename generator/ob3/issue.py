@@ -3,7 +3,7 @@
 A proof is made once per credential content. The cache (`.vitrine-cache/ob3-proofs/`) maps the
 SHA-256 of the unsigned credential's JSON to its proof; a credential whose content has not changed
 gets its proof from there without being canonicalized or signed again, as long as the key that
-made it is still published in the DID document. Workers of a parallel build each append what
+made it is still published in the DID document and not withdrawn (keys.withdraw_keys). Workers of a parallel build each append what
 they signed to a file of their own; the next build reads them all and merges them into one.
 
 `created` is the day the credential says it was issued (or the key's creation day, if later): no
@@ -103,7 +103,8 @@ class Issuer:
     reused: int = 0
 
     def __post_init__(self) -> None:
-        self.methods = {method_id(self.did, k.kid) for k in self.keys}
+        # proofs made by these keys are kept; a withdrawn key's are made again with the current key
+        self.methods = {method_id(self.did, k.kid) for k in self.keys if getattr(k, "withdrawn", None) is None}
         self.config_digests: dict = {}
 
     def created(self, day: date) -> str:

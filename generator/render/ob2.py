@@ -22,7 +22,9 @@ validator accepts a single value). Retired keys' documents stay published, so th
 can still be checked against them, but a verifier that checks key ownership in the profile accepts
 only what the current key signed: every build signs every assertion again with the current key, so
 the award page always offers a freshly signed badge. Each issuer also gets a RevocationList,
-`/revocations/<issuer>.json`, named by its profile's `revocationList`.
+`/revocations/<issuer>.json`, named by its profile's `revocationList`. A withdrawn (compromised)
+key's document stays published too, with `revoked` (sec:revoked, the day it was withdrawn): `vitrine
+verify` and the /verify/ page refuse what it signed, and the next build has signed everything again.
 """
 
 from __future__ import annotations
@@ -158,12 +160,21 @@ def issuer_profile(r: Renderer, issuer: Issuer) -> dict:
     return out
 
 
+# The Open Badges 2.0 context maps `revoked` to obi:revoked (a boolean, for assertions): a key
+# document redefines it as the security vocabulary's sec:revoked, the moment a key was revoked.
+KEY_REVOKED_CONTEXT = {"revoked": {"@id": "https://w3id.org/security#revoked",
+                                   "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}}
+
+
 def key_document(r: Renderer, issuer: Issuer, key: KeyInfo) -> dict:
     out = {"@context": CONTEXT, "type": "CryptographicKey", "id": r.config.base_url + key_path(issuer, key),
            "owner": issuer_url(r, issuer), "publicKeyPem": key.public_pem}
     if key.retired is not None:  # its end (sec:expiration): what it signed before still verifies. A key
         # retired on a day signed that day too (before the rotation): it ends at the next midnight
         out["expires"] = timestamp(key.retired + timedelta(days=1))
+    if key.withdrawn is not None:  # compromised (keys.withdraw_keys): still published, verifies nothing
+        out["@context"] = [CONTEXT, KEY_REVOKED_CONTEXT]
+        out["revoked"] = timestamp(key.withdrawn)
     return out
 
 

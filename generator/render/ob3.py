@@ -185,7 +185,8 @@ def jobs(r: Renderer) -> list[Job]:
     # content and the keys; a credential and its image on its award's record and status position
     # too; the status list on every record (no key).
     st = state(r)
-    keyset = "|".join([st.issuer.did, st.issuer.current.kid] + [k.kid for k in st.issuer.keys])
+    keyset = "|".join([st.issuer.did, st.issuer.current.kid] +
+                      [k.kid + ("-" if k.withdrawn else "") for k in st.issuer.keys])
     out = [Job(didweb.document_path(r.config.base_url), "ob3", lambda: dumps(did_document(r)), key=keyset),
            Job(status.LIST_PATH, "ob3", lambda: (status_list(r) + "\n").encode("utf-8"))]
     out += [Job(rel, "ob3", lambda text=text: (text + "\n").encode("utf-8"), key=keyset)

@@ -16,13 +16,14 @@ MESSAGES = (
     "kind_ob3", "kind_ob2", "kind_ob2_signed",
     "name_structure", "name_signature", "name_key", "name_status", "name_validity", "name_recipient",
     "name_hosted", "name_badge", "name_issuer",
-    "structure_ok", "structure_bad", "signature_ob3", "key_ok", "key_bad", "key_unread", "key_didkey",
+    "structure_ok", "structure_bad", "signature_ob3", "key_ok", "key_bad", "key_withdrawn", "key_unread",
+    "key_didkey",
     "status_ok", "status_revoked", "status_suspended", "status_none", "status_unread", "status_bad",
     "validity_ok", "validity_open", "validity_expired", "validity_future",
     "recipient_ok", "recipient_bad", "recipient_skip", "recipient_none",
     "hosted_ok", "hosted_bad", "hosted_unread", "revoked", "badge_ok", "badge_bad", "origin_ok", "origin_bad",
     "jws_ok", "jws_bad", "jws_unread", "signed_json", "key_ob2_ok", "key_ob2_retired", "key_ob2_not_owned",
-    "key_ob2_unnamed", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
+    "key_ob2_unnamed", "key_ob2_withdrawn", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
     "limits_ob3", "limits_ob2",
 )
 

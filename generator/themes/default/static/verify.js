@@ -274,6 +274,11 @@
         var id = m && typeof m === "object" ? m.id : m;
         return typeof id === "string" && id.charAt(0) === "#" ? did + id : id;
       });
+      var found = list(doc.verificationMethod).filter(function (m) { return m && m.id === method; })[0];
+      if (doc.id === did && found && found.revoked) {  // withdrawn by the issuer (a compromised key)
+        report.add("key", "fail", fmt("key_withdrawn", {method: method, when: found.revoked, url: url}));
+        return;
+      }
       var ok = doc.id === did && listed.indexOf(method) >= 0;
       report.add("key", ok ? "pass" : "fail", fmt(ok ? "key_ok" : "key_bad", {method: method, issuer: issuer, url: url}));
     }, function (error) {
@@ -371,13 +376,14 @@
   }
 
   // The key that signed must be the issuer's: owned by its profile, and named by it (publicKey), or
-  // retired (its document's `expires`) after the badge was issued. Anyone can sign with a key of
+  // retired (its document's `expires`) after the badge was issued; never withdrawn (`revoked`). Anyone can sign with a key of
   // their own and name a real issuer's badge: the signature alone proves nothing.
   function checkOb2Key(report, assertion, creator, key, profile) {
     var owned = key.owner === profile.id;
     var named = list(profile.publicKey).some(function (k) { return (k && typeof k === "object" ? k.id : k) === creator; });
     var ended = Date.parse(key.expires), issued = Date.parse(assertion.issuedOn);
-    if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
+    if (key.revoked) report.add("key", "fail", fmt("key_ob2_withdrawn", {url: creator, when: key.revoked}));
+    else if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
     else if (owned && !isNaN(ended) && !isNaN(issued) && issued < ended) {
       report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: key.expires}));
     } else report.add("key", "fail", fmt(owned ? "key_ob2_unnamed" : "key_ob2_not_owned", {url: creator, issuer: profile.id}));
