@@ -46,7 +46,7 @@ from .serve_http import Handler, Snapshot, State, _Server, render, reuse
 from .templating import BUILTIN_THEMES
 from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
 
-WATCHED = ("content", "awards", "templates", "static", "themes", "i18n")
+WATCHED = ("content", "awards", "templates", "static", "themes", "i18n", "keys")  # keys: a rotation or withdrawal re-signs
 ROOT_FILES = ("site.yaml",)
 DEBOUNCE = 0.1  # seconds of quiet that end a burst of file events
 MAX_BURST = 1.0  # seconds: a never-ending burst still rebuilds this often
@@ -89,6 +89,7 @@ class DevServer:
         self.stopping = False
         self.base_path = "/"
         self.observer = None
+        self.watched_names: tuple[str, ...] = WATCHED  # and the folder of signing.keys (watch)
         self.httpd: _Server | None = None
         self.threads: list[threading.Thread] = []
         self.last_warnings: list[str] | None = None
@@ -194,7 +195,11 @@ class DevServer:
         self.events = Events()
         self.watched: set[Path] = set()
         self.observer.schedule(self.events, str(self.root), recursive=False)
-        for name in WATCHED:
+        from .build import _keys_dir
+
+        own_keys = [folder.strip("/").split("/", 1)[0] for folder in _keys_dir(self.root)]  # signing.keys
+        self.watched_names = (*WATCHED, *(name for name in own_keys if name not in ("", ".", "..")))
+        for name in self.watched_names:
             self.watch_folder(self.root / name)
         if BUILTIN_THEMES.is_dir():
             self.watch_folder(BUILTIN_THEMES)
@@ -214,13 +219,13 @@ class DevServer:
         else:
             top = rel.split("/", 1)[0]
             if "/" not in rel:  # the site's own folder: site.yaml, or a watched folder appearing
-                if top in WATCHED and is_directory:
+                if top in self.watched_names and is_directory:
                     if file in self.watched and file.is_dir():
                         return  # its entries changed: their own events say which
                     self.watch_folder(file)
-                elif top not in ROOT_FILES and top not in WATCHED:
+                elif top not in ROOT_FILES and top not in self.watched_names:
                     return
-            elif top not in WATCHED:
+            elif top not in self.watched_names:
                 return
         if _ignored(rel) or (is_directory and "/" in rel) or rel in _NOT_INPUTS:
             return

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import urllib.error
@@ -90,8 +92,10 @@ class Events:
 def dev(site):
     servers = []
 
-    def start(files: dict | None = None, **kwargs):
+    def start(files: dict | None = None, prepare=None, **kwargs):
         root = site(files or {})
+        if prepare is not None:  # before the server starts: keys, say
+            prepare(root)
         out, err = io.StringIO(), io.StringIO()
         server = DevServer(root, port=0, stdout=out, stderr=err, **kwargs)
         url = server.start()
@@ -314,3 +318,22 @@ def test_a_file_that_published_awards_point_at_cannot_go(dev):
     wait_for(lambda: any(gone in line for line in server.state.errors), what="the error")
     status, page, _ = fetch(url + "badges/prise-de-parole/")
     assert 'id="vitrine-dev-error"' in page and gone in page
+
+
+def test_a_key_rotation_rebuilds_the_preview(dev, monkeypatch):
+    """A rotation (or a withdrawal) in the folder of signing.keys is a change: the preview signs again."""
+    from generator.keys import init_keys, rotate_keys
+
+    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+    award = ("- id: 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b\n  badge: prise-de-parole\n  recipient: alice@example.org\n"
+             "  issued_on: 2024-06-12\n  salt: 0123456789abcdef0123456789abcdef\n")
+    config = textwrap.dedent(MINIMAL["site.yaml"]).lstrip("\n") + "signing: {ob2: true, keys: secrets/keys}\n"
+    files = {"awards/a.yaml": award, "site.yaml": config}
+    root, server, url, _, _ = dev(files, prepare=lambda root: init_keys(root, "secrets/keys", ("rsa",)))
+
+    def key() -> str | None:
+        status, text, _ = fetch(url + "issuers/bu.json")
+        return json.loads(text)["publicKey"] if status == 200 else None  # 503 until the first build is done
+    first = wait_for(key, what="the first build")
+    rotate_keys(root, "secrets/keys", ("rsa",))
+    wait_for(lambda: key() != first, what="the issuer's profile to name the new key")
