@@ -160,6 +160,41 @@ def test_listings_are_paginated_and_every_badge_is_reachable(site):
     assert "https://badges.example.org/stats/" in sitemap
 
 
+RETIRED_FIRST = """
+    ---
+    name: Ancien atelier d'écoute
+    issuer: bu
+    description: Un badge qui n'est plus délivré.
+    category: transversal
+    status: retired
+    image: badge.svg
+    image_alt: Un disque bleu
+    competencies: [oral]
+    tags: [oral]
+    date: 2020-09-01
+    ---
+""" + textwrap.indent(BADGE_CRITERIA, " " * 4)
+
+
+def test_listings_show_the_badges_one_can_earn_first_and_the_retired_ones_apart(site):
+    """A retired badge (here "a-ancien", first by its file name) came first or in the middle of
+    the issuer, category, tag and competency pages, among the badges a student can still earn,
+    marked by a small chip only. Now the active badges come first, and the retired ones follow
+    under their own heading, in each language."""
+    root = site({"content/badges/a-ancien.md": RETIRED_FIRST})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    out = root / "output"
+    for rel, level in (("issuers/bu/", 3), ("categories/transversal/", 2), ("tags/oral/", 2), ("competencies/oral/", 3)):
+        for prefix, heading in (("", "Badges retirés"), ("en/", "Retired badges")):
+            page = (out / prefix / rel / "index.html").read_text(encoding="utf-8")
+            assert re.findall(r'data-slug="([^"]+)"', page) == ["prise-de-parole", "a-ancien"], prefix + rel
+            active, retired = page.split(f'<h{level} class="cards-retired">{heading}</h{level}>')
+            assert 'data-slug="prise-de-parole"' in active and 'data-slug="a-ancien"' in retired, prefix + rel
+            assert f'<h{level} class="card__title">' in active and f'<h{level + 1} class="card__title">' in retired
+            assert "card--retired" not in active
+
+
 def test_the_sitemap_lists_the_pages_of_each_language_and_only_those(example: Path):
     """A translation names its own tags (en/tags/project/ beside tags/projet/): the sitemap listed the
     default language's tag paths under en/ too, pages that do not exist, and left out the real ones."""
