@@ -4,7 +4,8 @@ The loader accepts a site that builds; these checks say where it could serve its
 criteria too short to be useful, a badge with no competency, images too small or not square,
 links in Markdown bodies that lead nowhere or are malformed (images of bodies are checked by the
 loader: bodies.py, which also warns of images without alternative text and of HTML the sanitizer
-removed), a badge nobody can apply for, placeholders left by `vitrine new`.
+removed), a badge nobody can apply for, a badge without a date (left out of the feed),
+placeholders left by `vitrine new`.
 
 They read the `Site` model. Positions are found only for what is reported: the file is read
 again (its frontmatter for a field's position, its text for a link), so a clean site costs
@@ -271,6 +272,10 @@ class _Linter:
             self.warn(rel, self.source(rel).key("request"), "request",
                       'no way to apply: give a "request" (a form url or an email, and instructions) to this badge '
                       f'or to its issuer ({", ".join(i.slug for i in chain)})')
+        if badge.date is None and badge.status == "active":
+            self.warn(rel, self.source(rel).key("date"), "date",
+                      "no date: this badge is left out of the Atom feed (feed.xml), whose entries are dated; "
+                      "write the day it was first published (date: 2024-09-01)")
         self.image_size(rel, "badge", badge.image, square=False)
         self.plain(rel, badge, "name", "description")
         if badge.design is not None:

@@ -259,6 +259,24 @@ def test_feed_entries_not_translated_say_their_language(example: Path):
         assert all(e.get(lang) is None for e in entry.iter()), entry.find(atom + "id").text
 
 
+def test_a_badge_without_a_date_is_left_out_of_the_feed(site):
+    """A badge without `date` was an entry of the Atom feed dated 2000-01-01, a day that appears
+    nowhere in the input: feed readers showed it as published then. It is now left out; the feed
+    is dated by its newest entry, or, with no entry at all, 1970-01-01 (never the build's clock)."""
+    undated = MINIMAL["content/badges/prise-de-parole.md"].replace("        date: 2024-09-01\n", "").replace(
+        "name: Prise de parole", "name: Atelier sans date")
+    root = site({"content/badges/sans-date.md": undated})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    for rel in ("feed.xml", "en/feed.xml"):
+        feed = (root / "output" / rel).read_text(encoding="utf-8")
+        assert "2000-01-01" not in feed and "Atelier sans date" not in feed and "sans-date" not in feed
+        assert re.findall(r"<updated>([^<]+)</updated>", feed) == ["2024-09-01T00:00:00Z"] * 2  # the feed's, its entry's
+    root = site({"content/badges/prise-de-parole.md": undated})  # no badge has a date
+    assert run_cli("build", "--site", str(root))[0] == 0
+    feed = (root / "output/feed.xml").read_text(encoding="utf-8")
+    assert "<entry>" not in feed and re.findall(r"<updated>([^<]+)</updated>", feed) == ["1970-01-01T00:00:00Z"]
+
+
 def test_a_small_catalogue_shows_no_pagination(example: Path):
     for page in html_pages(example):
         assert 'class="pagination"' not in page.read_text(encoding="utf-8"), page

@@ -17,7 +17,7 @@ def badge(body: str = BADGE_CRITERIA, **fields: str | None) -> str:
     """The minimal badge with some fields changed (None removes one) and another body."""
     lines = ["---", "name: Prise de parole", "issuer: bu", "description: Présenter un exposé de dix minutes.",
              "category: transversal", "image: badge.svg", "image_alt: Un disque bleu", "competencies: [oral]",
-             "tags: [oral]", "level: 1", "---"]
+             "tags: [oral]", "date: 2024-09-01", "---"]
     for name, value in fields.items():
         at = next((i for i, line in enumerate(lines) if line.startswith(name + ":")), None)
         if at is None:
@@ -126,6 +126,19 @@ def test_no_way_to_apply(site):
     ]
     # A retired badge is no longer awarded: nothing to apply for.
     assert warnings(site({BADGE: badge(issuer="univ", status="retired")})) == []
+
+
+def test_an_active_badge_without_a_date(site):
+    """A badge without `date` was dated 2000-01-01 in the Atom feed, without a word to its author;
+    it is now left out of the feed, and the author hears why."""
+    root = site({BADGE: badge(date=None)})
+    assert warnings(root) == [
+        f"{BADGE}:1:1: warning: date: no date: this badge is left out of the Atom feed (feed.xml), whose entries "
+        "are dated; write the day it was first published (date: 2024-09-01)",
+    ]
+    # Neither a draft nor a retired badge is in the feed: nothing to say.
+    assert warnings(site({BADGE: badge(date=None, status="draft")})) == []
+    assert warnings(site({BADGE: badge(date=None, status="retired")})) == []
 
 
 def test_image_without_alt_in_a_body(site):
