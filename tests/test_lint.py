@@ -141,6 +141,45 @@ def test_an_active_badge_without_a_date(site):
     assert warnings(site({BADGE: badge(date=None, status="retired")})) == []
 
 
+def test_headings_that_skip_a_level(site):
+    """A body's headings that skip a level (## then ####) went unsaid, though the page skips it too
+    (mdconvert.py shifts a body's headings but keeps their distances) and screen-reader users, who
+    move by headings, notice. The warning speaks of what the author wrote, at its line."""
+    body = BADGE_CRITERIA + textwrap.dedent("""
+        #### Les étapes
+
+        ```
+        # un commentaire dans du code, pas un titre
+        ```
+
+        Déroulé
+        -------
+
+        ###### Détails
+        """)
+    root = site({BADGE: badge(body), "content/pages/a-propos.md": "---\ntitle: À propos\n---\n### Qui\n\n#### Quoi\n",
+                 "content/pages/faq.md": "---\ntitle: FAQ\n---\n### Bientôt\n\n## Questions\n\n### Une\n"})
+    assert warnings(root) == [
+        f'{BADGE}:20:1: warning: body: heading "#### Les étapes" skips a level after "## Critères": screen-reader '
+        'users notice the gap; make it "###"',
+        f'{BADGE}:29:1: warning: body: heading "###### Détails" skips a level after "Déroulé": screen-reader '
+        'users notice the gap; make it "###"',
+        'content/pages/faq.md:4:1: warning: body: heading "### Bientôt" skips a level as the first heading, deeper '
+        'than the body\'s top level ("##", which the page puts right under its own heading): screen-reader users '
+        'notice the gap; make it "##"',
+    ]
+    # A translation's own body, in its own file; headings that are not Markdown's, as the page shows them.
+    root = site({"content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n# Criteria\n\n### Steps\n",
+                 "content/pages/a-propos.md": "---\ntitle: À propos\n---\n## Qui\n\n<h4>Quoi</h4>\n",
+                 "content/pages/faq.md": "---\ntitle: FAQ\n---\n## Questions\n\n### Une\n"})
+    assert warnings(root) == [
+        'content/badges/prise-de-parole.en.md:6:1: warning: body: heading "### Steps" skips a level after '
+        '"# Criteria": screen-reader users notice the gap; make it "##"',
+        "content/pages/a-propos.md:4:1: warning: body: the headings skip a level (the page shows an h4 after an h2), "
+        "which screen-reader users notice: a heading is at most one level under the one before it",
+    ]
+
+
 def test_image_without_alt_in_a_body(site):
     body = BADGE_CRITERIA + "\n![](badge.svg)\n\n![Un disque](badge.svg)\n"
     root = site({BADGE: badge(body)})
