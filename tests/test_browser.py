@@ -88,6 +88,21 @@ def _tab_to(page, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"{selector} not reached with Tab")
 
 
+def test_figures_keep_names_readable_on_a_phone(served):
+    """At 320 px, /stats/'s table per issuer squeezed its names to one letter a line (cells 45 px
+    wide, links 900 px tall, a page 23,000 px long): a long header that could not wrap ("Délivrés,
+    entités rattachées comprises") and the figures took the width, and names could break
+    anywhere. Headers now wrap between words, names too, and a wide table scrolls in its region."""
+    url, chromium, _ = served
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+    for path in ("stats/", "en/stats/"):
+        page.goto(url + path)
+        widths = page.eval_on_selector_all(".figures__name", "els => els.map(e => e.getBoundingClientRect().width)")
+        assert len(widths) > 10 and min(widths) >= 120, (path, widths)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.close()
+
+
 def test_keyboard_alone_from_the_home_page_to_applying(served):
     """Skip link, visible focus on everything Tab reaches, the search and the filters operated
     with keys, a result opened with Enter, the apply button reached."""
