@@ -4,7 +4,8 @@ The loader accepts a site that builds; these checks say where it could serve its
 criteria too short to be useful, a badge with no competency, images too small or not square,
 links in Markdown bodies that lead nowhere or are malformed (images of bodies are checked by the
 loader: bodies.py, which also warns of images without alternative text and of HTML the sanitizer
-removed), a badge nobody can apply for, placeholders left by `vitrine new`.
+removed), a badge nobody can apply for, a badge without a date (left out of the feed),
+placeholders left by `vitrine new`.
 
 They read the `Site` model. Positions are found only for what is reported: the file is read
 again (its frontmatter for a field's position, its text for a link), so a clean site costs
@@ -40,6 +41,41 @@ _QUICK = ("COMPLÉTER", "FILL IN", "a-completer", "to-fill-in")  # substrings fi
 _FOLDERS = {"badges": "badge", "issuers": "issuer", "competencies": "competency", "pages": "page"}
 # Markdown in a field shown as plain text (a name, a description): strong, a link, code, a heading
 _MARKDOWN_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)|`[^`\n]+`|^#{1,6}\s")
+_HTML_HEADING_RE = re.compile(r"<h([1-6])\b")
+_ATX_RE = re.compile(r"#{1,6}")  # as Python-Markdown reads it: at a line's start, with a space or not
+_SETEXT_RE = re.compile(r"(?:=+|-+)[ ]*$")
+_FENCE_OPEN_RE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+
+
+def written_headings(body: str) -> list[tuple[int, int, str]]:
+    """A Markdown body's headings as written: (level, line from 0, how it reads: "#### Étapes",
+    or "Étapes" for an underlined one), fenced and indented code aside."""
+    out: list[tuple[int, int, str]] = []
+    lines = body.split("\n")
+    fence, blank_before = "", True
+    for n, line in enumerate(lines):
+        if fence:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        opening = _FENCE_OPEN_RE.match(line)
+        code = line.startswith(("    ", "\t")) and blank_before
+        if opening:
+            fence = opening.group(1)
+        elif not code and (marks := _ATX_RE.match(line)):
+            text = line[marks.end():].strip().rstrip("#").strip()
+            out.append((len(marks.group()), n, f"{marks.group()} {text}"))
+        elif (not code and n and _SETEXT_RE.match(line) and lines[n - 1].strip()
+              and not (out and out[-1][1] == n - 1)):
+            out.append((1 if line[0] == "=" else 2, n - 1, lines[n - 1].strip()))
+        blank_before = not line.strip()
+    return out
+
+
+def skips(levels: list[int]) -> list[int]:
+    """Where a list of heading levels skips one: deeper than the one before plus one (the first:
+    deeper than the list's top level)."""
+    return [i for i, level in enumerate(levels) if level > (levels[i - 1] if i else min(levels) - 1) + 1]
 
 
 @dataclass
@@ -240,6 +276,39 @@ class _Linter:
                 return posixpath.relpath(target, page_path) + "/"
         return None
 
+    def headings(self, rel: str, body_html: str) -> None:
+        """Headings that skip a level (`##` then `####`): screen-reader users move through a page
+        by its headings and hear the gap. The page shifts a body's headings (mdconvert.py) but
+        keeps their distances, so the warning speaks of what the author wrote, at its line."""
+        shown = [int(n) for n in _HTML_HEADING_RE.findall(body_html)]
+        gaps = skips(shown) if shown else []
+        if not gaps:
+            return
+        src = self.source(rel)
+        written = written_headings("\n".join(src.text.split("\n")[src.body_line - 1:]))
+        levels = [w[0] for w in written]
+        shift = min(shown) - min(levels) if levels else 0
+        if len(levels) != len(shown) or any(min(6, w + shift) != h for w, h in zip(levels, shown)):
+            at = gaps[0]  # headings that are not Markdown's (raw HTML): said as the page shows them
+            before = shown[at - 1] if at else min(shown) - 1
+            self.warn(rel, (src.body_line, 1), "body", f"the headings skip a level (the page shows an h{shown[at]} "
+                      f"after an h{before}), which screen-reader users notice: a heading is at most one level "
+                      "under the one before it")
+            return
+        top = min(levels)
+        for i in skips(levels):
+            level, line, text = written[i]
+            shown_text = '"' + (text if len(text) <= 50 else text[:47] + "...") + '"'
+            if i:
+                previous = written[i - 1]
+                said = f'after "{previous[2] if len(previous[2]) <= 50 else previous[2][:47] + "..."}"'
+                fix = "#" * (previous[0] + 1)
+            else:
+                said = f'as the first heading, deeper than the body\'s top level ("{"#" * top}", which the page puts right under its own heading)'
+                fix = "#" * top
+            self.warn(rel, (src.body_line + line, 1), "body", f"heading {shown_text} skips a level {said}: screen-reader "
+                      f'users notice the gap; make it "{fix}"')
+
     # -- each kind -----------------------------------------------------------------------------
 
     def image_size(self, rel: str, kind: str, image, square: bool) -> None:
@@ -271,6 +340,10 @@ class _Linter:
             self.warn(rel, self.source(rel).key("request"), "request",
                       'no way to apply: give a "request" (a form url or an email, and instructions) to this badge '
                       f'or to its issuer ({", ".join(i.slug for i in chain)})')
+        if badge.date is None and badge.status == "active":
+            self.warn(rel, self.source(rel).key("date"), "date",
+                      "no date: this badge is left out of the Atom feed (feed.xml), whose entries are dated; "
+                      "write the day it was first published (date: 2024-09-01)")
         self.image_size(rel, "badge", badge.image, square=False)
         self.plain(rel, badge, "name", "description")
         if badge.design is not None:
@@ -281,6 +354,7 @@ class _Linter:
                                 request.url if request else None, request.email if request else None,
                                 request.instructions_html if request else None, *badge.evidence])
         self.body(rel, cat.prefix + badge.path, badge.body_html)
+        self.headings(rel, badge.body_html)
         if request is not None:
             self.body(rel, cat.prefix + badge.path, request.instructions_html, "request.instructions")
 
@@ -309,6 +383,7 @@ class _Linter:
                                 issuer.image_alt, request.url if request else None, request.email if request else None,
                                 request.instructions_html if request else None])
         self.body(rel, cat.prefix + issuer.path, issuer.body_html)
+        self.headings(rel, issuer.body_html)
         if request is not None:
             self.body(rel, cat.prefix + issuer.path, request.instructions_html, "request.instructions")
 
@@ -316,10 +391,12 @@ class _Linter:
         self.placeholders(comp.source, [comp.name, comp.description, comp.framework, comp.body_html, comp.group])
         self.plain(comp.source, comp, "name", "description")
         self.body(comp.source, cat.prefix + comp.path, comp.body_html)
+        self.headings(comp.source, comp.body_html)
 
     def page(self, cat: Catalogue, page: Page) -> None:
         self.placeholders(page.source, [page.title, page.body_html])
         self.body(page.source, cat.prefix + page.path, page.body_html)
+        self.headings(page.source, page.body_html)
 
     def interface_strings(self, site: Site) -> None:
         """Keys of the site's i18n/<lang>.yaml that no theme has and no template of the site
@@ -404,6 +481,7 @@ class _Linter:
                 self.placeholders(rel, [t for t in texts if isinstance(t, str)] + [obj.body_html])
                 if not same_body(obj.body_html, original.body_html):
                     self.body(rel, cat.prefix + obj.path, obj.body_html)
+                    self.headings(rel, obj.body_html)
 
 
 def yaml_mapping(file: Path) -> dict:

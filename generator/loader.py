@@ -468,6 +468,10 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                 comp.badges.append(badge)
     for slug, badge in badges.items():
         badge.related = [badges[r] for r in links.related[slug] if badges[r].published]
+    # Listings show the badges a student can still earn first, then the retired ones (stable).
+    for listed in (*(i.badges for i in issuers.values()), *(c.badges for c in comps.values()),
+                   *(t.badges for t in tags.values())):
+        listed.sort(key=lambda b: b.retired)
     pages = {slug: replace(p.obj, **fields_for("page", slug, p.obj)) for slug, p in parsed["page"].items()}
     return Catalogue(lang=lang, prefix="" if default else f"{lang}/", title=config.title[lang],
                      description=config.description[lang], issuers=issuers, badges=badges,

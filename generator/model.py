@@ -103,7 +103,7 @@ class Issuer:
     # fields a translation leaves out, shown in the default language ("description", "body_html"...)
     fallback: frozenset[str] = frozenset()
     children: list[Issuer] = field(default_factory=list)
-    badges: list[Badge] = field(default_factory=list)  # published badges (active, retired)
+    badges: list[Badge] = field(default_factory=list)  # published badges: active first, then retired (loader)
     endorsements: list[Endorsement] = field(default_factory=list)
 
     @property
@@ -307,9 +307,10 @@ class Catalogue:
         return sorted(pages, key=lambda p: (p.menu, p.slug))
 
     def categories(self) -> dict[str, list[Badge]]:
-        """Category name -> published badges, in the fixed order of CATEGORIES."""
+        """Category name -> published badges, in the fixed order of CATEGORIES; in each, the
+        active badges first, then the retired ones (as the loader orders the other listings)."""
         out: dict[str, list[Badge]] = {c: [] for c in CATEGORIES}
-        for badge in self.published_badges:
+        for badge in sorted(self.published_badges, key=lambda b: b.retired):
             out[badge.category].append(badge)
         return out
 

@@ -88,6 +88,21 @@ def _tab_to(page, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"{selector} not reached with Tab")
 
 
+def test_figures_keep_names_readable_on_a_phone(served):
+    """At 320 px, /stats/'s table per issuer squeezed its names to one letter a line (cells 45 px
+    wide, links 900 px tall, a page 23,000 px long): a long header that could not wrap ("Délivrés,
+    entités rattachées comprises") and the figures took the width, and names could break
+    anywhere. Headers now wrap between words, names too, and a wide table scrolls in its region."""
+    url, chromium, _ = served
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+    for path in ("stats/", "en/stats/"):
+        page.goto(url + path)
+        widths = page.eval_on_selector_all(".figures__name", "els => els.map(e => e.getBoundingClientRect().width)")
+        assert len(widths) > 10 and min(widths) >= 120, (path, widths)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.close()
+
+
 def test_keyboard_alone_from_the_home_page_to_applying(served):
     """Skip link, visible focus on everything Tab reaches, the search and the filters operated
     with keys, a result opened with Enter, the apply button reached."""
@@ -142,6 +157,8 @@ def _wait_results(page) -> str:
     ("structuration", "prise-de-parole-niveau-2"),       # a word of the criteria only
     ("Lorvanne", "prise-de-parole-niveau-1"),           # the issuer's parent
     ("tutor", "tuteur-bibliotheque"),                    # a prefix, as typed
+    ("oraux", "expression-orale-creative"),              # a French plural in -aux finds -al, -ale
+    ("jusqu’à l’oral", "expression-orale-creative"),     # elisions: no "jusqu" to find
 ])
 def test_search_finds_words_however_they_are_written(served, query, expected):
     url, chromium, output = served
@@ -199,7 +216,8 @@ def test_the_stemmer_is_the_same_in_python_and_javascript(served):
             texts += [badge.name, badge.description, badge.body_text, *badge.evidence]
         texts += [c.name + " " + c.description for c in cat.competencies.values()]
         texts += [i.name for i in cat.issuers.values()] + [t.name for t in cat.tags.values()]
-    texts += ["Œuvres ÆSIR naïve Noël façade", "libraries classes bus gas tss", "x 1 22 333 4444", "étudiant·e·s"]
+    texts += ["Œuvres ÆSIR naïve Noël façade", "libraries classes bus gas tss", "x 1 22 333 4444", "étudiant·e·s",
+              "oraux eaux travaux faux directrice conseillère matrice jusqu’à lorsqu'il l\u02bcécriture"]
     page = chromium.new_page()
     page.goto(url)
     js = page.evaluate("(texts) => texts.map((t) => window.vitrineStems(t))", texts)

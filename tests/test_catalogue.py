@@ -82,9 +82,20 @@ def test_interface_strings_are_complete_in_both_languages():
     ["parole", "paroles"], ["bibliothèque", "bibliothèques"], ["library", "libraries"],
     ["tuteur·rice", "tutrice", "tuteurs"], ["animateur", "animatrice", "animation", "animer"],
     ["compétences", "competency", "competencies"], ["niveau", "niveaux"],
+    # A French student's words: -aux plurals, feminines of -teur and -ier (tutrice, première)
+    ["oral", "oraux", "orale", "orales"], ["international", "internationaux", "internationaux·ales"],
+    ["directeur", "directrice", "directeurs"], ["lecteur", "lectrice"], ["conseiller", "conseillère", "conseillères"],
+    ["premier", "première"], ["bureau", "bureaux"],
 ])
 def test_stemmer_joins_forms_of_a_word(words):
     assert len({tuple(search.stems(w)) for w in words}) == 1, [search.stems(w) for w in words]
+
+
+def test_elided_words_are_left_out_with_any_apostrophe():
+    """Elision: "l’écriture" is "écriture" whatever the apostrophe (', ’ or the letter-like ʼ, which
+    glued "l" to the word), and "jusqu’à" leaves nothing a badge must contain."""
+    for text in ("l'écriture", "l’écriture", "l\u02bcécriture", "jusqu’à l’écriture", "lorsqu'on écrit l'écriture"):
+        assert search.stems(text) in (["ecritur"], ["ecrit", "ecritur"]), text
 
 
 def test_stemmer_leaves_common_words_out():
@@ -160,6 +171,41 @@ def test_listings_are_paginated_and_every_badge_is_reachable(site):
     assert "https://badges.example.org/stats/" in sitemap
 
 
+RETIRED_FIRST = """
+    ---
+    name: Ancien atelier d'écoute
+    issuer: bu
+    description: Un badge qui n'est plus délivré.
+    category: transversal
+    status: retired
+    image: badge.svg
+    image_alt: Un disque bleu
+    competencies: [oral]
+    tags: [oral]
+    date: 2020-09-01
+    ---
+""" + textwrap.indent(BADGE_CRITERIA, " " * 4)
+
+
+def test_listings_show_the_badges_one_can_earn_first_and_the_retired_ones_apart(site):
+    """A retired badge (here "a-ancien", first by its file name) came first or in the middle of
+    the issuer, category, tag and competency pages, among the badges a student can still earn,
+    marked by a small chip only. Now the active badges come first, and the retired ones follow
+    under their own heading, in each language."""
+    root = site({"content/badges/a-ancien.md": RETIRED_FIRST})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    out = root / "output"
+    for rel, level in (("issuers/bu/", 3), ("categories/transversal/", 2), ("tags/oral/", 2), ("competencies/oral/", 3)):
+        for prefix, heading in (("", "Badges retirés"), ("en/", "Retired badges")):
+            page = (out / prefix / rel / "index.html").read_text(encoding="utf-8")
+            assert re.findall(r'data-slug="([^"]+)"', page) == ["prise-de-parole", "a-ancien"], prefix + rel
+            active, retired = page.split(f'<h{level} class="cards-retired">{heading}</h{level}>')
+            assert 'data-slug="prise-de-parole"' in active and 'data-slug="a-ancien"' in retired, prefix + rel
+            assert f'<h{level} class="card__title">' in active and f'<h{level + 1} class="card__title">' in retired
+            assert "card--retired" not in active
+
+
 def test_the_sitemap_lists_the_pages_of_each_language_and_only_those(example: Path):
     """A translation names its own tags (en/tags/project/ beside tags/projet/): the sitemap listed the
     default language's tag paths under en/ too, pages that do not exist, and left out the real ones."""
@@ -222,6 +268,24 @@ def test_feed_entries_not_translated_say_their_language(example: Path):
     assert seen == {True, False, ("issuer", True), ("issuer", False)}
     for entry in feeds["feed.xml"].findall(atom + "entry"):  # the default language's: all inherited
         assert all(e.get(lang) is None for e in entry.iter()), entry.find(atom + "id").text
+
+
+def test_a_badge_without_a_date_is_left_out_of_the_feed(site):
+    """A badge without `date` was an entry of the Atom feed dated 2000-01-01, a day that appears
+    nowhere in the input: feed readers showed it as published then. It is now left out; the feed
+    is dated by its newest entry, or, with no entry at all, 1970-01-01 (never the build's clock)."""
+    undated = MINIMAL["content/badges/prise-de-parole.md"].replace("        date: 2024-09-01\n", "").replace(
+        "name: Prise de parole", "name: Atelier sans date")
+    root = site({"content/badges/sans-date.md": undated})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    for rel in ("feed.xml", "en/feed.xml"):
+        feed = (root / "output" / rel).read_text(encoding="utf-8")
+        assert "2000-01-01" not in feed and "Atelier sans date" not in feed and "sans-date" not in feed
+        assert re.findall(r"<updated>([^<]+)</updated>", feed) == ["2024-09-01T00:00:00Z"] * 2  # the feed's, its entry's
+    root = site({"content/badges/prise-de-parole.md": undated})  # no badge has a date
+    assert run_cli("build", "--site", str(root))[0] == 0
+    feed = (root / "output/feed.xml").read_text(encoding="utf-8")
+    assert "<entry>" not in feed and re.findall(r"<updated>([^<]+)</updated>", feed) == ["1970-01-01T00:00:00Z"]
 
 
 def test_a_small_catalogue_shows_no_pagination(example: Path):

@@ -17,7 +17,7 @@ def badge(body: str = BADGE_CRITERIA, **fields: str | None) -> str:
     """The minimal badge with some fields changed (None removes one) and another body."""
     lines = ["---", "name: Prise de parole", "issuer: bu", "description: Présenter un exposé de dix minutes.",
              "category: transversal", "image: badge.svg", "image_alt: Un disque bleu", "competencies: [oral]",
-             "tags: [oral]", "level: 1", "---"]
+             "tags: [oral]", "date: 2024-09-01", "---"]
     for name, value in fields.items():
         at = next((i for i, line in enumerate(lines) if line.startswith(name + ":")), None)
         if at is None:
@@ -126,6 +126,58 @@ def test_no_way_to_apply(site):
     ]
     # A retired badge is no longer awarded: nothing to apply for.
     assert warnings(site({BADGE: badge(issuer="univ", status="retired")})) == []
+
+
+def test_an_active_badge_without_a_date(site):
+    """A badge without `date` was dated 2000-01-01 in the Atom feed, without a word to its author;
+    it is now left out of the feed, and the author hears why."""
+    root = site({BADGE: badge(date=None)})
+    assert warnings(root) == [
+        f"{BADGE}:1:1: warning: date: no date: this badge is left out of the Atom feed (feed.xml), whose entries "
+        "are dated; write the day it was first published (date: 2024-09-01)",
+    ]
+    # Neither a draft nor a retired badge is in the feed: nothing to say.
+    assert warnings(site({BADGE: badge(date=None, status="draft")})) == []
+    assert warnings(site({BADGE: badge(date=None, status="retired")})) == []
+
+
+def test_headings_that_skip_a_level(site):
+    """A body's headings that skip a level (## then ####) went unsaid, though the page skips it too
+    (mdconvert.py shifts a body's headings but keeps their distances) and screen-reader users, who
+    move by headings, notice. The warning speaks of what the author wrote, at its line."""
+    body = BADGE_CRITERIA + textwrap.dedent("""
+        #### Les étapes
+
+        ```
+        # un commentaire dans du code, pas un titre
+        ```
+
+        Déroulé
+        -------
+
+        ###### Détails
+        """)
+    root = site({BADGE: badge(body), "content/pages/a-propos.md": "---\ntitle: À propos\n---\n### Qui\n\n#### Quoi\n",
+                 "content/pages/faq.md": "---\ntitle: FAQ\n---\n### Bientôt\n\n## Questions\n\n### Une\n"})
+    assert warnings(root) == [
+        f'{BADGE}:20:1: warning: body: heading "#### Les étapes" skips a level after "## Critères": screen-reader '
+        'users notice the gap; make it "###"',
+        f'{BADGE}:29:1: warning: body: heading "###### Détails" skips a level after "Déroulé": screen-reader '
+        'users notice the gap; make it "###"',
+        'content/pages/faq.md:4:1: warning: body: heading "### Bientôt" skips a level as the first heading, deeper '
+        'than the body\'s top level ("##", which the page puts right under its own heading): screen-reader users '
+        'notice the gap; make it "##"',
+    ]
+    # A translation's own body, in its own file; headings that are not Markdown's, as the page shows them.
+    root = site({"content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n# Criteria\n\n### Steps\n",
+                 "content/pages/a-propos.md": "---\ntitle: À propos\n---\n## Qui\n\n<h4>Quoi</h4>\n",
+                 "content/pages/faq.md": "---\ntitle: FAQ\n---\n## Questions\n\n### Une\n"})
+    assert warnings(root) == [
+        'content/badges/prise-de-parole.en.md:6:1: warning: body: heading "### Steps" skips a level after '
+        '"# Criteria": screen-reader users notice the gap; make it "##"',
+        "content/pages/a-propos.md:4:1: warning: body: the headings skip a level (the page shows an h4 after an h2), "
+        "which screen-reader users notice: a heading is at most one level under the one before it",
+    ]
 
 
 def test_image_without_alt_in_a_body(site):

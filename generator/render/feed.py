@@ -1,4 +1,10 @@
-"""feed.xml: an Atom feed of the newest badges, per language."""
+"""feed.xml: an Atom feed of the newest badges, per language.
+
+An entry's date is the badge's `date` (the day it was first published): a badge without one is
+left out, since no truthful date can be made up for it (the build's clock would change the output
+from one build to the next, a file's time from one clone to the next); `vitrine check` warns about
+it (lint.py). The feed's own date is its newest entry's; a feed without entries says 1970-01-01
+(Atom requires a date: the Unix epoch, which readers take for "never")."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from ..model import Catalogue
 from .base import Job, Renderer
 
 ENTRIES = 50
-_EPOCH = date(2000, 1, 1)  # for badges without a date: a fixed value keeps builds identical
+_EMPTY = date(1970, 1, 1)  # the date of a feed without entries (no badge has a date)
 
 
 def _lang(item, field: str, default: str) -> str:
@@ -19,8 +25,9 @@ def _lang(item, field: str, default: str) -> str:
 
 
 def feed(r: Renderer, cat: Catalogue) -> bytes:
-    badges = sorted(cat.active_badges, key=lambda b: (b.date or _EPOCH, b.slug), reverse=True)[:ENTRIES]
-    updated = max((b.date or _EPOCH for b in badges), default=_EPOCH)
+    dated = [b for b in cat.active_badges if b.date is not None]
+    badges = sorted(dated, key=lambda b: (b.date, b.slug), reverse=True)[:ENTRIES]
+    updated = badges[0].date if badges else _EMPTY
     home = r.url(cat, "")
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(cat.lang)}>',
              f"<title>{escape(cat.title)}</title>", f"<subtitle>{escape(cat.description)}</subtitle>",
@@ -33,7 +40,7 @@ def feed(r: Renderer, cat: Catalogue) -> bytes:
         issuer = badge.issuer
         lines += ["<entry>", f"<title{_lang(badge, 'name', default)}>{escape(badge.name)}</title>", f"<id>{escape(url)}</id>",
                   f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>',
-                  f"<updated>{(badge.date or _EPOCH).isoformat()}T00:00:00Z</updated>",
+                  f"<updated>{badge.date.isoformat()}T00:00:00Z</updated>",
                   f"<author{_lang(issuer, 'name', default)}><name>{escape(issuer.name)}</name><uri>{escape(issuer.url)}</uri></author>",
                   f'<category term={quoteattr(badge.category)}/>',
                   f"<summary{_lang(badge, 'description', default)}>{escape(badge.description)}</summary>", "</entry>"]

@@ -11,10 +11,12 @@ The catalogue page fetches it on first use only, so it is kept light:
   as gaps from the previous one, in base 36: "pris": "3 1 a").
 
 Stems come from a deliberately light French and English stemmer (`stem`): accents and case
-aside, plural s/x off, then one common suffix off ("créative", "créatif", "créativité" and
-"creative" all give "creat"). catalogue.js has the same stemmer, letter for letter, and
-matches each typed word as the start of a stem, so that searching as you type works; the test
-suite checks that both give the same stems for every word of the example catalogue.
+aside (elided words such as the l of "l’écriture" are left out with the common words), plural
+s/x off ("oraux" as "oral"), then one common suffix off ("créative", "créatif", "créativité" and
+"creative" all give "creat"; "directrice" and "directeur" give "direct"). catalogue.js has the
+same stemmer, letter for letter, and matches each typed word as the start of a stem, so that
+searching as you type works; the test suite checks that both give the same stems for every word
+of the example catalogue.
 
 Only active badges are listed, as on the catalogue page. The criteria count up to
 CRITERIA_WORDS distinct stems: enough to find a badge by what it asks, without an index that
@@ -40,14 +42,14 @@ FIELDS = ["slug", "name", "description", "issuer", "category", "level", "compete
 STOPWORDS = frozenset("""
 a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui
 ma mais me mes n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes
-un une vos votre vous y
+un une vos votre vous y jusqu lorsqu puisqu quoiqu
 an and are as at be by for from has have in is it its of on or that the their this to was
 were will with your
 """.split())
 
 # Longest first: the first that leaves at least MIN_STEM letters is taken off.
 SUFFIXES = sorted("""
-issement ement ment ations ation atrice ateur ivite ite ive if euse eur trice rice ique isme
+issement ement ment ations ation atrice ateur ivite ite ive if euse eur ere rice ique isme
 iste able ible ance ence ancy ency ness ing ee er ed ly e
 """.split(), key=lambda s: (-len(s), s))
 MIN_STEM = 3
@@ -61,7 +63,7 @@ def fold(text: str) -> str:
     """Lower case, without accents (combining marks U+0300-U+036F), œ and æ spelt out."""
     text = unicodedata.normalize("NFD", text)
     text = re.sub("[\u0300-\u036f]", "", text).lower()
-    return text.replace("œ", "oe").replace("æ", "ae")
+    return text.replace("œ", "oe").replace("æ", "ae").replace("\u02bc", "'")  # ʼ: an apostrophe, not a letter
 
 
 @lru_cache(maxsize=65536)
@@ -71,6 +73,8 @@ def stem(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
+    elif word.endswith("aux") and len(word) > 4 and not word.endswith("eaux"):  # oraux, journaux
+        word = word[:-3] + "al"
     elif word[-1] in "sx" and not word.endswith("ss"):
         word = word[:-1]
     for suffix in SUFFIXES:

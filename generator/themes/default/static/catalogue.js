@@ -28,10 +28,10 @@
   var STOP = {};
   ("a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui " +
    "ma mais me mes n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes " +
-   "un une vos votre vous y an and are as at be by for from has have in is it its of on or that the " +
+   "un une vos votre vous y jusqu lorsqu puisqu quoiqu an and are as at be by for from has have in is it its of on or that the " +
    "their this to was were will with your").split(" ").forEach(function (w) { STOP[w] = true; });
-  var SUFFIXES = ("issement atrice ateur ation ement ivite trice able ance ancy ence ency euse ible ique " +
-                  "isme iste ment ness rice eur ing ite ive ed ee er if ly e").split(" ");
+  var SUFFIXES = ("issement atrice ateur ation ement ivite able ance ancy ence ency euse ible ique " +
+                  "isme iste ment ness rice ere eur ing ite ive ed ee er if ly e").split(" ");
   var MIN_STEM = 3;
   var INCLUSIVE = /[\u00b7\u2027\u2022\u22c5][\p{L}\p{Nl}\p{No}]*/gu;
   var WORD = /[\p{L}\p{N}]+/gu;
@@ -39,11 +39,12 @@
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae");
+      .replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae").replace(/\u02bc/g, "'");
   }
   function stem(word) {
     if (word.length <= MIN_STEM || DIGITS.test(word)) return word;
     if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    else if (word.length > 4 && word.slice(-3) === "aux" && word.slice(-4) !== "eaux") word = word.slice(0, -3) + "al";
     else if ((word.slice(-1) === "s" || word.slice(-1) === "x") && word.slice(-2) !== "ss") word = word.slice(0, -1);
     for (var i = 0; i < SUFFIXES.length; i++) {
       var suffix = SUFFIXES[i];
