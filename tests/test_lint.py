@@ -131,14 +131,17 @@ def test_no_way_to_apply(site):
 def test_an_active_badge_without_a_date(site):
     """A badge without `date` was dated 2000-01-01 in the Atom feed, without a word to its author;
     it is now left out of the feed, and the author hears why."""
-    root = site({BADGE: badge(date=None)})
+    # A site that dates none of its badges (DESIGN does not name `date`) is not told so per badge.
+    assert warnings(site({BADGE: badge(date=None)})) == []
+    dated = {"content/badges/autre.md": badge(name="Autre badge")}  # this one does
+    root = site({BADGE: badge(date=None), **dated})
     assert warnings(root) == [
-        f"{BADGE}:1:1: warning: date: no date: this badge is left out of the Atom feed (feed.xml), whose entries "
-        "are dated; write the day it was first published (date: 2024-09-01)",
+        f"{BADGE}:1:1: warning: date: no date, unlike other badges: this badge is left out of the Atom feed "
+        "(feed.xml), whose entries are dated; write the day it was first published (date: 2024-09-01)",
     ]
     # Neither a draft nor a retired badge is in the feed: nothing to say.
-    assert warnings(site({BADGE: badge(date=None, status="draft")})) == []
-    assert warnings(site({BADGE: badge(date=None, status="retired")})) == []
+    assert warnings(site({BADGE: badge(date=None, status="draft"), **dated})) == []
+    assert warnings(site({BADGE: badge(date=None, status="retired"), **dated})) == []
 
 
 def test_headings_that_skip_a_level(site):
