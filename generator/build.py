@@ -327,7 +327,7 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
         pending = start_check(root / CACHE, out)
     from . import lint
     from .published import check_relied_on, remember_published
-    from .render.base import JobGroup, Renderer
+    from .render.base import JobGroup, Renderer, anchors
 
     outputs, content_only_outputs = _outputs()
     report("load", 0, 0)
@@ -360,11 +360,12 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
         tree.claim(job.path, job.owner)
     for name, paths in plan.kept:
         tree.claim_all(paths, name.split(":", 1)[0])
-    made = set(tree.owners)
+    targets = set(tree.owners)
+    made = targets | anchors(outputs, renderer)
     relied_on_gone = check_relied_on(site, made)  # files that published awards point at (published.py)
     if relied_on_gone:
         raise SiteError(relied_on_gone)
-    lint.add_warnings(site, targets=made)  # authoring warnings (lint.py)
+    lint.add_warnings(site, targets=targets)  # authoring warnings (lint.py)
     if strict and site.warnings:  # every warning is known by now: nothing is written
         raise StrictFailure(site.warnings)
     tree.root, tree.replace = plan.target, plan.reuse

@@ -503,16 +503,17 @@ def yaml_mapping(file: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def output_paths(site: Site) -> set[str]:
-    """Every file a build of this site writes (the output modules' claims; nothing is rendered)."""
+def output_paths(site: Site, with_anchors: bool = False) -> set[str]:
+    """Every file a build of this site writes (the output modules' claims; nothing is rendered);
+    `with_anchors`: and the places in them that awards name (render.base.anchors)."""
     from .build import CACHE, OUTPUTS  # build imports lint: import at call time
-    from .render.base import Renderer, expand
+    from .render.base import Renderer, anchors, expand
 
     renderer = Renderer(site, site.config.root / CACHE)
     paths: set[str] = set()
     for module in OUTPUTS:
         paths.update(job.path for job in expand(module.jobs(renderer)))
-    return paths
+    return paths | anchors(OUTPUTS, renderer) if with_anchors else paths
 
 
 def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:

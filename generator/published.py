@@ -5,7 +5,8 @@ gone stops the build (DESIGN §4): the record must stay, revoked if need be.
 
 awards/published-urls.txt: every file that published awards point at (their badge's page, JSON
 and image, their issuer's profile, the competencies they align to, the keys that signed them,
-the DID document and status list of 3.0 credentials). An award's own URLs carry its id, kept by
+the DID document, each of its keys (`did.json#<kid>`, render.ob3.anchors) and the status list of
+3.0 credentials). An award's own URLs carry its id, kept by
 published.txt; these carry slugs and file types, which an author can change without touching
 an award record: renaming an issuer's file, or a badge image made an SVG, would leave every
 signed badge of theirs pointing at a missing file. A build that no longer makes a file listed
@@ -156,8 +157,11 @@ def relied_on(site: Site, made: Collection[str]) -> list[str]:
     for slug in issuers:
         wanted.update((f"issuers/{slug}.json", f"revocations/{slug}.json"))
     signing = site.config.signing
-    if signing.ob2:  # every key document of these issuers: a retired key verifies what it signed
-        wanted.update(path for path in made if path.startswith("keys/") and path.split("/", 2)[1] in issuers)
+    if signing.ob2 or signing.ob3:  # every key: a retired one verifies what it signed, as its holders keep it
+        keys = (f"{DID_FILE}#", f"{WELL_KNOWN}#") if signing.ob3 else ()  # the DID document's (render.ob3.anchors)
+        for path in made:
+            if path.startswith(keys) or (signing.ob2 and path.startswith("keys/") and path.split("/", 2)[1] in issuers):
+                wanted.add(path)
     return sorted(path for path in wanted if _made(path, made))
 
 
@@ -181,8 +185,10 @@ def check_relied_on(site: Site, made: Collection[str]) -> list[Problem]:
                                 f"the new address at {rel}:{base[0]}"))
     by_cause: dict[str, list[tuple[int, str]]] = {}  # one line per cause (an issuer gone takes two files)
     for n, path in enumerate(lines, 1):
+        if "#" in path and path.partition("#")[0] not in made:
+            continue  # a place in a file that is gone: said with the file
         if _is_path(path) and not _made(path, made):
-            by_cause.setdefault(_gone_because(site, path), []).append((n, path))
+            by_cause.setdefault(_gone_because(site, path, made), []).append((n, path))
     for cause, gone in by_cause.items():
         paths = [path for _, path in gone]
         if len(paths) > 4:
@@ -194,7 +200,7 @@ def check_relied_on(site: Site, made: Collection[str]) -> list[Problem]:
     return problems
 
 
-def _gone_because(site: Site, path: str) -> str:
+def _gone_because(site: Site, path: str, made: Collection[str]) -> str:
     """Why a file of published-urls.txt is no longer made, and how to make it again."""
     cat, signing = site.default, site.config.signing
     folder, _, rest = path.partition("/")
@@ -226,10 +232,15 @@ def _gone_because(site: Site, path: str) -> str:
             kid = path.rsplit("/", 1)[-1].removesuffix(".json")
             return (f"the RSA key {kid} is no longer in {signing.keys}/ (nor in $VITRINE_OB2_KEY). Put its file back: "
                     "a key retired by `vitrine keys rotate` stays, so that what it signed still verifies")
-    elif folder in ("did.json", ".well-known", "status"):
+    elif folder.startswith(("did.json", ".well-known", "status")):
         if not signing.ob3:
             return ("site.yaml no longer issues Open Badges 3.0, and the credentials it issued are checked with "
                     "the site's DID document and status list. Turn it back on (`signing: {ob3: true}`)")
+        if "#" in path and path.split("#")[0] in made:  # the document is there, without this key
+            kid = path.rsplit("#", 1)[1]
+            return (f"the Ed25519 key {kid} is no longer in {signing.keys}/ (nor in $VITRINE_OB3_KEY), and the "
+                    "credentials it signed, as their holders keep them, name it. Put its file back: a key retired "
+                    "by `vitrine keys rotate` stays, so that what it signed still verifies")
         if folder != "status":
             return "the DID document moved with base_url's path, and the credentials issued name the old one"
     return "put back the file or setting that made it"

@@ -41,7 +41,7 @@ from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
 from .errors import SiteError
 from .loader import load_site
-from .render.base import Job, Renderer, expand
+from .render.base import Job, Renderer, anchors, expand
 from .serve_http import Handler, Snapshot, State, _Server, render, reuse
 from .templating import BUILTIN_THEMES
 from .writer import DuplicateOutput, OutputTree, _exchange, looks_replaceable, publish, recover, temp_dir_for
@@ -281,7 +281,7 @@ class DevServer:
                 for job in expand(module.jobs(renderer)):
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
-            gone = check_relied_on(site, jobs)  # files that published awards point at (published.py)
+            gone = check_relied_on(site, set(jobs) | anchors(OUTPUTS, renderer))  # what awards point at (published.py)
             if gone:
                 raise SiteError(gone)
         except SiteError as exc:
@@ -377,7 +377,7 @@ class DevServer:
                 return
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-            remember_published(self.root, snapshot.site, snapshot.jobs)
+            remember_published(self.root, snapshot.site, set(snapshot.jobs) | anchors(OUTPUTS, snapshot.renderer))
             self.output_generation = generation
         if initial:
             self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")

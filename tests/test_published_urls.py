@@ -148,6 +148,17 @@ def test_signing_files_stay_published(signed_site):
         f"made: the RSA key {old} is no longer in keys/ (nor in $VITRINE_OB2_KEY). Put its file back: a key retired by "
         "`vitrine keys rotate` stays, so that what it signed still verifies"]
     (root / "rsa-elsewhere.pem").rename(rsa)
+    # so with the Ed25519 key that signed 3.0 credentials: their holders' copies name it in the DID document
+    ed25519 = [key for key in load_keys(root, "keys").ed25519 if key.retired is not None][0]
+    anchor = f".well-known/did.json#{ed25519.kid}"
+    assert anchor in listed(root)
+    (root / ed25519.source).rename(root / "ed25519-elsewhere.pem")
+    assert failed_build(root) == [
+        f"{RECORD}:{line_of(root, anchor)}:1: {anchor}, which published awards point at, is no longer made: the "
+        f"Ed25519 key {ed25519.kid} is no longer in keys/ (nor in $VITRINE_OB3_KEY), and the credentials it signed, "
+        "as their holders keep them, name it. Put its file back: a key retired by `vitrine keys rotate` stays, so "
+        "that what it signed still verifies"]
+    (root / "ed25519-elsewhere.pem").rename(root / ed25519.source)
 
     # turning signing off is refused: what was signed is checked with these files
     site_yaml.write_text(site_yaml.read_text().replace("signing: {ob2: true, ob3: true}", "signing: {ob2: false, ob3: false}"))

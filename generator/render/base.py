@@ -72,6 +72,12 @@ def expand(items: Iterable[Job | JobGroup]) -> Iterator[Job]:
             yield item
 
 
+def anchors(modules: Iterable, r: Renderer) -> set[str]:
+    """Places inside published files that awards name (`did.json#<kid>`): the output modules'
+    `anchors(r)`. published.py keeps them as it keeps files."""
+    return {anchor for module in modules for anchor in getattr(module, "anchors", lambda r: ())(r)}
+
+
 class Renderer:
     """Holds the model, the templates and the interface strings of a build."""
 

@@ -158,6 +158,15 @@ def did_document(r: Renderer) -> dict:
     return didweb.document(st.issuer.did, st.issuer.keys)
 
 
+def anchors(r: Renderer) -> list[str]:
+    """The DID document's keys, as `<its path>#<kid>`: what a credential kept by its holder names
+    (published.py records those of published awards: a key file removed would leave them out)."""
+    if not enabled(r):
+        return []
+    path = didweb.document_path(r.config.base_url)
+    return [f"{path}#{key.kid}" for key in state(r).issuer.keys]
+
+
 def _preflight(r: Renderer) -> None:
     """Canonicalize the first credential of each badge (and the status list) in this process:
     an undefined term is a clear message here, and the shapes are cached for the workers."""
