@@ -179,14 +179,12 @@ def test_svg_png_and_drawn_badges_recipients_and_baked_files(site, tmp_path):
     assert not reports[6]["valid"]  # the hash does not match another address
 
 
-def test_signed_assertions(site, tmp_path, monkeypatch):
-    """Signed badges (JWS RS256): the JWS, the hosted JSON at its id and the baked images are
-    valid; a forged payload, and a JWS of an award revoked since, are not."""
-    import base64
-
+def signed_site(site, monkeypatch) -> Path:
+    """The records' site, its 2.0 assertions signed with keys made for it, built."""
     from generator.keys import init_keys
 
     monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
+    monkeypatch.delenv("VITRINE_OB3_KEY", raising=False)
     root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
                  "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
     with open(root / "site.yaml", "a", encoding="utf-8") as f:
@@ -194,6 +192,15 @@ def test_signed_assertions(site, tmp_path, monkeypatch):
     init_keys(root)
     status, _, err = run_cli("build", "--site", str(root), "--force")
     assert status == 0, err
+    return root
+
+
+def test_signed_assertions(site, tmp_path, monkeypatch):
+    """Signed badges (JWS RS256): the JWS, the hosted JSON at its id and the baked images are
+    valid; a forged payload, and a JWS of an award revoked since, are not."""
+    import base64
+
+    root = signed_site(site, monkeypatch)
     output = root / "output"
     a = output / "assertions"
     ids = ["5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f", "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880",
@@ -252,17 +259,9 @@ def test_a_jws_signed_by_a_withdrawn_key_is_refused_and_its_new_copy_is_valid(si
     """A leaked RSA key withdrawn (`vitrine keys rotate --compromised`): 1EdTech's validator refuses
     a JWS it signed, its document being still published (marked revoked); the same award, signed
     again at the same URL, is valid, and so is its baked image."""
-    from generator.keys import init_keys, load_keys
+    from generator.keys import load_keys
 
-    monkeypatch.delenv("VITRINE_OB2_KEY", raising=False)
-    monkeypatch.delenv("VITRINE_OB3_KEY", raising=False)
-    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
-                 "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
-    with open(root / "site.yaml", "a", encoding="utf-8") as f:
-        f.write("signing: {ob2: true}\n")
-    init_keys(root)
-    status, _, err = run_cli("build", "--site", str(root))
-    assert status == 0, err
+    root = signed_site(site, monkeypatch)
     output = root / "output"
     award = "5f8c6cfe-6de5-4b7f-a7f8-c35df9eba77f"
     leaked = (output / f"assertions/{award}.jws").read_text()
