@@ -189,3 +189,32 @@ def test_the_baked_download_is_promised_only_when_the_script_bakes_it(sites):
             assert "Si LinkedIn ne reprend pas tout" in text
             assert ("Le badge téléchargé contient sa description Open Badges." in text) == javascript, (javascript, text)
             context.close()
+
+
+def test_printed_award_is_a_one_page_certificate(sites):
+    """Printed (or saved as PDF) for a CV, an award page took two A4 pages: the big screen title
+    and status box, the "see the criteria" link and the list of JSON links, which paper cannot
+    follow, pushed the QR code onto a second sheet. Now every state prints on one page, with
+    the page's address and its QR code, and without the links only a screen can use."""
+    import re
+
+    from test_awards import A2, A3
+
+    output = sites(True)
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page()
+        for award_id in (A1, A2, A3, A4):
+            for lang in ("", "en/"):
+                page.goto(f"{url}{lang}assertions/{award_id}/")
+                page.emulate_media(media="print")
+                if award_id != A3:  # a revoked award offers no sharing, hence no QR code
+                    page.wait_for_selector("figure.award-qr svg")
+                pdf = page.pdf(format="A4")
+                assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, (lang, award_id)
+                shown = page.evaluate("""() => [...document.querySelectorAll('#verify-title, .facts a[href*="#criteria"]')]
+                                         .map(e => e.checkVisibility())""")
+                assert shown == [False, False], (lang, award_id)
+                assert page.locator(".award__id").last.is_visible()  # the page's address stays on paper
+                if award_id != A3:
+                    assert page.locator("figure.award-qr svg").is_visible()
+        page.close()
