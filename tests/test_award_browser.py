@@ -218,3 +218,24 @@ def test_printed_award_is_a_one_page_certificate(sites):
                 if award_id != A3:
                     assert page.locator("figure.award-qr svg").is_visible()
         page.close()
+
+
+def test_a_page_built_before_the_expiry_names_its_status_expired_once_past(sites):
+    """Opened after its expiry date, a page built while the award was valid shows "Badge expiré",
+    but the status region stayed named by the hidden heading: a screen reader moving by regions
+    heard "Badge valide". Now the region's name follows the heading shown."""
+    output = sites(False)
+    clock = "Date = class extends Date { constructor(...a) { if (a.length) super(...a); else super('%s'); } static now() { return new Date().getTime(); } };"
+    with serve(output) as url, browser() as chromium:
+        # A1 expires on 2026-06-12: valid on the build's day (2025-01-01)
+        for day, expected in (("2025-06-01", ("Badge valide", "Valid badge")), ("2027-01-01", ("Badge expiré", "Expired badge"))):
+            context = chromium.new_context()
+            context.add_init_script(clock % f"{day}T12:00:00Z")
+            page = context.new_page()
+            for lang, name in zip(("", "en/"), expected):
+                page.goto(f"{url}{lang}assertions/{A1}/")
+                page.wait_for_selector("figure.award-qr svg")  # the script has run
+                assert page.locator("section.award-status").get_attribute("class").endswith("--valid" if day < "2026" else "--expired")
+                assert page.locator("section.award-status").aria_snapshot().startswith(f'- region "{name}"'), (day, lang)
+                assert page.locator("#status-title").count() == 1 and page.locator("#status-title").is_visible()
+            context.close()

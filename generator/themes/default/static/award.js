@@ -67,6 +67,13 @@
       if (valid && expired) {
         valid.hidden = true;
         expired.hidden = false;
+        // the section is named by #status-title: the heading shown must carry it, or assistive
+        // technologies still name the region "Badge valide" from the hidden one
+        var shown = expired.querySelector("h2"), gone = document.getElementById("status-title");
+        if (shown && gone) {
+          gone.removeAttribute("id");
+          shown.id = "status-title";
+        }
         status.className = status.className.replace("award-status--valid", "award-status--expired");
         var article = document.querySelector(".award");
         article.className = article.className.replace("award--valid", "award--expired");
