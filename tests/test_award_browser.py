@@ -78,9 +78,14 @@ def test_qr_code_copy_buttons_check_and_axe(sites):
         version = (len(matrix) - 17) // 4
         # copy buttons beside the facts LinkedIn asks for
         assert page.locator(".facts dd[data-copy] .award-copy").count() == 4  # badge, issuer, id, address
+        # each named by what it copies (the visible "Copier" first, WCAG 2.5.3), not four times "Copier"
+        names = [page.get_by_role("button", name=n, exact=True).count()
+                 for n in ("Copier Badge", "Copier Émetteur", "Copier Identifiant", "Copier Adresse de cette page")]
+        assert names == [1, 1, 1, 1]
         page.locator(".facts dd:has(code) .award-copy").click()
         page.wait_for_function("() => document.querySelector('.facts dd:has(code) .award-copy').textContent === 'Copié'")
         assert page.evaluate("navigator.clipboard.readText()") == A1
+        assert page.get_by_role("button", name="Copié Identifiant", exact=True).count() == 1  # what is heard
         # the e-mail check, in the browser only
         page.fill("#check-email", "  Alice.Martin@Example.org ")
         page.click(".award-check__form button")
