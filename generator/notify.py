@@ -164,11 +164,11 @@ def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | 
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(idstring=award.id[:8], domain=parseaddr(message["From"])[1].split("@")[-1])
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
-    message["Content-Language"] = lang
     message.set_content(body.lstrip("\n"), charset="utf-8")
     image = ob2.baked_image(renderer, award, cat.badges[award.badge])
     subtype = "png" if badge.image.kind == "png" else "svg+xml"
     message.add_attachment(image, maintype="image", subtype=subtype, filename=attachment)
+    message["Content-Language"] = lang  # after set_content(), which drops every Content-* header
     return Letter(award.id, badge.slug, record.email, message)
 
 

@@ -78,9 +78,14 @@ def test_qr_code_copy_buttons_check_and_axe(sites):
         version = (len(matrix) - 17) // 4
         # copy buttons beside the facts LinkedIn asks for
         assert page.locator(".facts dd[data-copy] .award-copy").count() == 4  # badge, issuer, id, address
+        # each named by what it copies (the visible "Copier" first, WCAG 2.5.3), not four times "Copier"
+        names = [page.get_by_role("button", name=n, exact=True).count()
+                 for n in ("Copier Badge", "Copier Émetteur", "Copier Identifiant", "Copier Adresse de cette page")]
+        assert names == [1, 1, 1, 1]
         page.locator(".facts dd:has(code) .award-copy").click()
         page.wait_for_function("() => document.querySelector('.facts dd:has(code) .award-copy').textContent === 'Copié'")
         assert page.evaluate("navigator.clipboard.readText()") == A1
+        assert page.get_by_role("button", name="Copié Identifiant", exact=True).count() == 1  # what is heard
         # the e-mail check, in the browser only
         page.fill("#check-email", "  Alice.Martin@Example.org ")
         page.click(".award-check__form button")
@@ -188,4 +193,54 @@ def test_the_baked_download_is_promised_only_when_the_script_bakes_it(sites):
             text = page.locator(".award-share").inner_text()
             assert "Si LinkedIn ne reprend pas tout" in text
             assert ("Le badge téléchargé contient sa description Open Badges." in text) == javascript, (javascript, text)
+            context.close()
+
+
+def test_printed_award_is_a_one_page_certificate(sites):
+    """Printed (or saved as PDF) for a CV, an award page took two A4 pages: the big screen title
+    and status box, the "see the criteria" link and the list of JSON links, which paper cannot
+    follow, pushed the QR code onto a second sheet. Now every state prints on one page, with
+    the page's address and its QR code, and without the links only a screen can use."""
+    import re
+
+    from test_awards import A2, A3
+
+    output = sites(True)
+    with serve(output) as url, browser() as chromium:
+        page = chromium.new_page()
+        for award_id in (A1, A2, A3, A4):
+            for lang in ("", "en/"):
+                page.goto(f"{url}{lang}assertions/{award_id}/")
+                page.emulate_media(media="print")
+                if award_id != A3:  # a revoked award offers no sharing, hence no QR code
+                    page.wait_for_selector("figure.award-qr svg")
+                pdf = page.pdf(format="A4")
+                assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, (lang, award_id)
+                shown = page.evaluate("""() => [...document.querySelectorAll('#verify-title, .facts a[href*="#criteria"]')]
+                                         .map(e => e.checkVisibility())""")
+                assert shown == [False, False], (lang, award_id)
+                assert page.locator(".award__id").last.is_visible()  # the page's address stays on paper
+                if award_id != A3:
+                    assert page.locator("figure.award-qr svg").is_visible()
+        page.close()
+
+
+def test_a_page_built_before_the_expiry_names_its_status_expired_once_past(sites):
+    """Opened after its expiry date, a page built while the award was valid shows "Badge expiré",
+    but the status region stayed named by the hidden heading: a screen reader moving by regions
+    heard "Badge valide". Now the region's name follows the heading shown."""
+    output = sites(False)
+    clock = "Date = class extends Date { constructor(...a) { if (a.length) super(...a); else super('%s'); } static now() { return new Date().getTime(); } };"
+    with serve(output) as url, browser() as chromium:
+        # A1 expires on 2026-06-12: valid on the build's day (2025-01-01)
+        for day, expected in (("2025-06-01", ("Badge valide", "Valid badge")), ("2027-01-01", ("Badge expiré", "Expired badge"))):
+            context = chromium.new_context()
+            context.add_init_script(clock % f"{day}T12:00:00Z")
+            page = context.new_page()
+            for lang, name in zip(("", "en/"), expected):
+                page.goto(f"{url}{lang}assertions/{A1}/")
+                page.wait_for_selector("figure.award-qr svg")  # the script has run
+                assert page.locator("section.award-status").get_attribute("class").endswith("--valid" if day < "2026" else "--expired")
+                assert page.locator("section.award-status").aria_snapshot().startswith(f'- region "{name}"'), (day, lang)
+                assert page.locator("#status-title").count() == 1 and page.locator("#status-title").is_visible()
             context.close()

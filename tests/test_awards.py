@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BADGE_CRITERIA, png_bytes, run_cli, SQUARE_SVG
+from conftest import BADGE_CRITERIA, MINIMAL, png_bytes, run_cli, SQUARE_SVG
 from generator import baking
 from generator.awards import identity_hash
 
@@ -335,6 +335,32 @@ def test_award_page(awarded):
     # lean pages: there may be 100,000 of them (A1 has a narrative and evidence, A4 has not)
     assert len(page.encode()) < 8400 and len(png_page.encode()) < 7600, (len(page.encode()), len(png_page.encode()))
     assert (out / "static" / "award.js").is_file() and (out / "static" / "award.css").is_file()
+
+
+def test_an_untranslated_issuer_name_is_marked_french_on_the_english_award_page(awarded):
+    """On /en/ award pages the issuer's name, when it has no English translation, was read with
+    English rules by screen readers (WCAG 3.1.2): the badge page marked it lang="fr", the award
+    page did not, neither in "Awarded by" nor in the facts (nor the organization named to
+    LinkedIn). A translated name carries no lang, nor does the French page's."""
+    univ = MINIMAL["content/issuers/univ.md"].replace("        email: contact@univ.example.org\n",
+                                                       "        email: contact@univ.example.org\n"
+                                                       "        linkedin_organization_id: \"1234\"\n")
+    out = build(awarded({"content/issuers/univ.md": univ}))
+    english = (out / "en" / "assertions" / A1 / "index.html").read_text()
+    assert '<a href="../../../en/issuers/bu/" lang="fr">Bibliothèque universitaire</a>' in english
+    assert ('<dd data-copy="Université de Test"><span lang="fr">Bibliothèque universitaire</span> '
+            '(<span lang="fr">Université de Test</span>)</dd>') in english
+    french = (out / "assertions" / A1 / "index.html").read_text()
+    assert '<a href="../../issuers/bu/">Bibliothèque universitaire</a>' in french and "<span lang" not in french
+
+    out = build(awarded({"content/issuers/univ.md": univ,
+                         "content/issuers/univ.en.md": "---\nname: Test University\n---\nThe university.\n"}))
+    english = (out / "en" / "assertions" / A1 / "index.html").read_text()
+    assert ('<dd data-copy="Test University"><span lang="fr">Bibliothèque universitaire</span> '
+            '(Test University)</dd>') in english
+    png_page = (out / "en" / "assertions" / A4 / "index.html").read_text()  # atelier-png: issued by univ itself
+    assert '<a href="../../../en/issuers/univ/">Test University</a>' in png_page
+    assert '<dd data-copy>Test University</dd>' in png_page
 
 
 # -- baking -----------------------------------------------------------------------------------

@@ -126,6 +126,30 @@ def test_only_published_awards_one_badge_and_english(notify_site, smtp_server):
     assert status == 2 and 'no badge "prise-de-parol" (did you mean "prise-de-parole"?)' in err
 
 
+def test_english_e_mail_dates_read_as_the_page_says_them(notify_site, smtp_server):
+    """The English e-mail wrote "on 01 March 2024, valid until 01 March 2030" (strftime's %d), the
+    award page "1 March 2024": the day without a leading zero, as English writes it."""
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    status, out, err = run_cli("notify", "--site", str(root), "--lang", "en", "--badge", "atelier-png")
+    assert status == 0, err
+    [(_, _, msg)] = inbox.messages
+    body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert '"Atelier PNG"\non 1 March 2024, valid until 1 March 2030.\n' in body
+
+
+def test_the_e_mail_says_its_language(notify_site, smtp_server):
+    """notify set Content-Language, then set_content() dropped it with the other Content-*
+    headers: no message said its language (mail clients use it to offer a translation, screen
+    readers to pick a voice)."""
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    assert run_cli("notify", "--site", str(root), "--badge", "atelier-png")[0] == 0
+    assert run_cli("notify", "--site", str(root), "--lang", "en", "--badge", "prise-de-parole")[0] == 0
+    assert [(msg["To"], msg["Content-Language"]) for _, _, msg in inbox.messages] == [
+        ("dan@example.org", "fr"), ("alice.martin@example.org", "en")]
+
+
 def test_dry_run_writes_eml_files_and_records_nothing(notify_site, smtp_server):
     inbox, port = smtp_server()
     root = notify_site(port)

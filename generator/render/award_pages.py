@@ -125,7 +125,8 @@ def _page(r: Renderer, cat: Catalogue, award: Award, badge: Badge, on: date) -> 
     shape = (cat.lang, status, award.name is not None, award.expires is not None,
              bool(award.narrative_html), award.revoked is not None,
              tuple((bool(e.url), bool(e.name), bool(e.narrative_html)) for e in award.evidence),
-             badge.translated, badge.fallback, badge.image.kind, bool(badge.image_alt), organization is badge.issuer)
+             badge.translated, badge.fallback, badge.image.kind, bool(badge.image_alt), organization is badge.issuer,
+             badge.issuer.translated, badge.issuer.fallback, organization.translated, organization.fallback)
     frames = r.__dict__.setdefault("_award_frames", {})
     # A frame is shared by the badges (their values are markers too) unless the template read
     # something of the badge that _StandBadge does not stand in for (a site's own assertion.html
@@ -267,14 +268,17 @@ class _Watched:
 class _StandBadge(_Watched):
     def __init__(self, badge: Badge, organization: Any):
         reads: list[str] = []
-        issuer = _Watched(badge.issuer, {"name": _m("i_name"), "path": _m("i_path")}, reads)
+        issuer = _Watched(badge.issuer, {"name": _m("i_name"), "path": _m("i_path"), "translated": badge.issuer.translated,
+                                         "fallback": badge.issuer.fallback}, reads)
         image = _Watched(badge.image, {"kind": badge.image.kind, "path": _m("b_image")}, reads)
         super().__init__(badge, {
             "name": _m("b_name"), "description": _m("b_description"), "image_alt": _m("b_alt") if badge.image_alt else "",
             "path": _m("b_path"), "json_path": _m("b_json"), "slug": _m("b_slug"), "translated": badge.translated,
             "fallback": badge.fallback,
             "issuer": issuer, "image": image,
-            "organization": issuer if organization is badge.issuer else _Watched(organization, {"name": _m("o_name")}, reads),
+            "organization": issuer if organization is badge.issuer else _Watched(
+                organization, {"name": _m("o_name"), "translated": organization.translated, "fallback": organization.fallback},
+                reads),
         }, reads)
 
     def read_real(self) -> list[str]:

@@ -40,13 +40,21 @@
 
   var facts = document.querySelector("[data-copy-label]");
   if (facts && navigator.clipboard) {
-    Array.prototype.forEach.call(facts.querySelectorAll("[data-copy]"), function (dd) {
+    Array.prototype.forEach.call(facts.querySelectorAll("[data-copy]"), function (dd, n) {
       var text = dd.textContent.trim();  // before the button is added
       var button = document.createElement("button");
       var label = facts.getAttribute("data-copy-label");
       button.type = "button";
       button.className = "award-copy";
       button.textContent = label;
+      // four buttons all named "Copier" would not say what each copies: named "Copier Badge",
+      // "Copier Émetteur"... by the button's own text (so "Copié" is heard too) and its fact's term
+      var term = dd.previousElementSibling;
+      if (term && term.tagName === "DT") {
+        term.id = term.id || "award-fact-" + n;
+        button.id = "award-copy-" + n;
+        button.setAttribute("aria-labelledby", button.id + " " + term.id);
+      }
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(dd.getAttribute("data-copy") || text).then(function () {
           button.textContent = facts.getAttribute("data-copied");
@@ -67,6 +75,13 @@
       if (valid && expired) {
         valid.hidden = true;
         expired.hidden = false;
+        // the section is named by #status-title: the heading shown must carry it, or assistive
+        // technologies still name the region "Badge valide" from the hidden one
+        var shown = expired.querySelector("h2"), gone = document.getElementById("status-title");
+        if (shown && gone) {
+          gone.removeAttribute("id");
+          shown.id = "status-title";
+        }
         status.className = status.className.replace("award-status--valid", "award-status--expired");
         var article = document.querySelector(".award");
         article.className = article.className.replace("award--valid", "award--expired");
