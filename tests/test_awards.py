@@ -298,6 +298,8 @@ def test_award_page(awarded):
     out = build(awarded())
     page = (out / "assertions" / A1 / "index.html").read_text()
     assert 'class="award-status award-status--valid"' in page and "Badge valide" in page
+    # it counts as expired from its expiry day on (Award.status): "valide jusqu'au" that day said otherwise
+    assert '<p>Il expire le\xa0: <time datetime="2026-06-12">12\xa0juin 2026</time>.</p>' in page
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=Prise%20de%20parole" in page
     assert "organizationName=Biblioth%C3%A8que%20universitaire&amp;issueYear=2024&amp;issueMonth=6" in page
     assert "&amp;expirationYear=2026&amp;expirationMonth=6&amp;certUrl=https%3A%2F%2Fbadges.example.org%2Fassertions%2F" in page

@@ -135,7 +135,7 @@ def test_english_e_mail_dates_read_as_the_page_says_them(notify_site, smtp_serve
     assert status == 0, err
     [(_, _, msg)] = inbox.messages
     body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert '"Atelier PNG"\non 1 March 2024, valid until 1 March 2030.\n' in body
+    assert '"Atelier PNG"\non 1 March 2024, expires on 1 March 2030.\n' in body
 
 
 def test_the_e_mail_says_its_language(notify_site, smtp_server):
