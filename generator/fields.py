@@ -129,8 +129,21 @@ class Fields:
     def fail(self, name: str | int | tuple | None, message: str, on_key: bool = False) -> None:
         """Report a problem at a value (a block mapping or list: at its key), or at its key."""
         key = self._key(name)
+        if message.startswith("is empty") and self._comment_made_empty(key):
+            return
         line, col = self.doc.where_key(key) if on_key else self.doc.where_whole(key)
         self.problems.append(Problem(self.doc.path, line, col, self.label(name), message))
+
+    def _comment_made_empty(self, key: Key) -> bool:
+        """`background: #1f5fa8`: YAML reads the colour as a comment, and the field as empty.
+        The reader's warning says so at the "#"; where the field must have a value, that warning
+        becomes the error, instead of an "is empty" that does not say why."""
+        for i, p in enumerate(self.problems):
+            if (p.warning and p.path == self.doc.path and p.field == key_label(key)
+                    and "is a YAML comment, so the field is empty" in p.message):
+                self.problems[i] = Problem(p.path, p.line, p.col, p.field, p.message)
+                return True
+        return False
 
     def missing(self, name: str, hint: str = "") -> None:
         """A required field is absent: named in the field slot, reported where its mapping is
