@@ -97,7 +97,7 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title" (first at line 2): each field may appear only once'),
     ("---\ntitle: À propos: le site\n---\n",
-     'p.md:2:16: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+     'p.md:2:16: invalid YAML: a text containing ": " must be put in quotes (write title: "À propos: le site")'),
 ])
 def test_frontmatter_problems(source, expected):
     doc, problem = parse_frontmatter(source, "p.md")
@@ -233,11 +233,16 @@ def test_yaml_syntax_messages(source, expected):
      "text: fields of one mapping start in the same column"),
     ("tags:\n  - oral\n  -écoute\n  - débat\n",
      'y:4:3: invalid YAML: a list item is written with a space after "-" (write "- écoute")'),
-    # what these leave alone: a text with ": " inside, a quoted text on several lines that is fine
-    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: mapping values are not allowed in this context '
-                                  '(a text containing ": " must be put in quotes)'),
+    # a text with ": " inside: the line to write (also after a quoted text on several lines that is fine)
+    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: a text containing ": " must be put in quotes '
+                                  '(write name: "Zotero : niveau 1")'),
     ('description: "Un texte\n  sur deux lignes"\nname: a: b\n',
-     'y:4:8: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+     'y:4:8: invalid YAML: a text containing ": " must be put in quotes (write name: "a: b")'),
+    ('name: L\'atelier : "niveau" 1  # commentaire\n',
+     'y:2:17: invalid YAML: a text containing ": " must be put in quotes (write name: \'L\'\'atelier : "niveau" 1\')'),
+    # a mapping item of a list: the line to write keeps its "- "
+    ("evidence:\n  - url: https://example.org/a\n    name: Vidéo : atelier\n",
+     'y:4:17: invalid YAML: a text containing ": " must be put in quotes (write name: "Vidéo : atelier")'),
 ])
 def test_yaml_syntax_mistakes_are_named_where_they_are(source, expected):
     value, _, _, problem = parse_yaml(source, "y", line_offset=1)
