@@ -93,6 +93,27 @@ _UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "ye
           "D": ("jour", "jours", "day", "days", "j", "d")}
 
 
+# What a French author writes for the values of `status`, `category` and `design.shape`: by
+# spelling alone, "archivé" is nearest to "active", the opposite of what is meant.
+_MEANT = {word: value for value, words in {
+    "draft": ("brouillon", "ebauche", "en preparation"),
+    "active": ("actif", "publie", "publiee", "en ligne"),
+    "retired": ("retire", "retiree", "archive", "archivee", "archived", "obsolete", "ferme", "clos"),
+    "network": ("reseau", "appartenance", "adhesion", "membre", "membership"),
+    "technical": ("technique", "techniques", "specifique"),
+    "transversal": ("transversale", "transversales", "transverse"),
+    "circle": ("cercle", "rond", "disque"),
+    "hexagon": ("hexagone",),
+    "shield": ("bouclier", "ecusson", "blason"),
+    "ribbon": ("ruban",),
+}.items() for word in words}
+
+
+def _plain(text: str) -> str:
+    """Lower case, without accents: "Archivé" is "archive"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
+
+
 def _duration_hint(value: str) -> str:
     """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"."""
     parts = re.findall(r"(\d+)\s*([^\W\d_]+)", value.lower())
@@ -368,7 +389,9 @@ class Fields:
         if value is None:
             return default
         if value not in choices:
-            self.fail(name, f'"{value}" is not allowed' + did_you_mean(value, choices))
+            meant = _MEANT.get(_plain(value))
+            hint = f' (did you mean "{meant}"? values are written in English)' if meant in choices else ""
+            self.fail(name, f'"{value}" is not allowed' + (hint or did_you_mean(value, choices)))
             return default
         return value
 
