@@ -390,7 +390,7 @@ class Fields:
             return default
         if value not in choices:
             meant = _MEANT.get(_plain(value))
-            hint = f' (did you mean "{meant}"? values are written in English)' if meant in choices else ""
+            hint = f' (did you mean "{meant}"?)' if meant in choices else ""
             self.fail(name, f'"{value}" is not allowed' + (hint or did_you_mean(value, choices)))
             return default
         return value
