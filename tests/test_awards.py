@@ -422,6 +422,17 @@ def test_award_one_person_appends_without_touching_the_rest(awarded):
     assert json.loads((built / "assertions" / f"{new_id}.json").read_text())["issuedOn"] == "2024-12-01T00:00:00+00:00"
 
 
+def test_award_with_a_name_but_no_consent_says_the_name_is_not_published(awarded):
+    root = awarded()
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "eve@example.org",
+                               "--name", "Ève Martin")
+    assert status == 0, err
+    assert ('The name "Ève Martin" is not published (no --consent): to publish it, once the person agreed, set '
+            "consent: true in its record (awards/prise-de-parole.yaml).") in out
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "flo@example.org",
+                               "--name", "Flo Martin", "--consent")
+    assert status == 0 and "is not published" not in out
+
 def test_award_refuses_mistakes_and_writes_nothing(awarded):
     root = awarded()
     before = (root / "awards" / "prise-de-parole.yaml").read_text()
