@@ -115,7 +115,13 @@ def _plain(text: str) -> str:
 
 
 def _duration_hint(value: str) -> str:
-    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"."""
+    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"; or
+    almost as ISO 8601: "2Y", "p2y", "P1Y 6M", "P2A" (an), "P90J" (jours), "P2S" (semaines)."""
+    compact = re.sub(r"\s+", "", value.upper())
+    compact = compact if compact.startswith("P") else "P" + compact
+    compact = compact[0] + compact[1:].translate(str.maketrans("AJS", "YDW"))
+    if compact != value and DURATION_RE.match(compact) and any(int(n) for n in re.findall(r"\d+", compact)):
+        return f" (write {compact})"
     parts = re.findall(r"(\d+)\s*([^\W\d_]+)", value.lower())
     if not parts or re.sub(r"\d+\s*[^\W\d_]+|\bet\b|\band\b|[\s,]", "", value.lower()):
         return ""

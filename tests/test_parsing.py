@@ -753,6 +753,18 @@ def test_parse_badge_reports_every_problem_of_the_file():
     ]
 
 
+@pytest.mark.parametrize("written, meant", [
+    ("2Y", "P2Y"), ("p2y", "P2Y"), ("P2y", "P2Y"), ("P1Y 6M", "P1Y6M"),
+    ("P2A", "P2Y"), ("P90J", "P90D"), ("P2S", "P2W"),  # French: an, jours, semaines
+    ("24 mois", "P24M"), ("1 an et 6 mois", "P1Y6M"),
+    ("0Y", None), ("deux ans", None), ("12", None),  # no duration to suggest
+])
+def test_a_validity_almost_in_iso_8601_gets_the_duration_to_write(written, meant):
+    base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\ndesign: {shape: circle}\n"
+    p = parse_badge(base + f"validity: {written}\n---\n", "b.md", "b")
+    message = [problem.message for problem in p.problems if problem.field == "validity"][0]
+    assert message.endswith(f"(write {meant})") if meant else "(write" not in message, message
+
 def test_parse_badge_needs_image_or_design_not_both():
     base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\n"
     neither = parse_badge(base + "---\n", "b.md", "b")
