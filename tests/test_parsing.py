@@ -347,7 +347,7 @@ def test_duration_valid(written, expected):
     ("P2X", '"P2X" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("P", '"P" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("PT", '"PT" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
-    ("2Y", '"2Y" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("2Y", '"2Y" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D (write P2Y)'),
     # ISO 8601 durations all the same: what is not supported is said
     ("PT24H", '"PT24H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("P1Y2M3DT4H", '"P1Y2M3DT4H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
