@@ -273,6 +273,9 @@ def cmd_award(args: argparse.Namespace) -> int:
     if len(new) == 1:
         print(f"Awarded \"{badge.name}\" to {new[0]['recipient']}: id {new[0]['id']}, in {rel}.")
         print(f"Its page, once built and published: {base}assertions/{new[0]['id']}/")
+        if args.name and not args.consent:  # kept for the award's e-mail and listings, not published
+            print(f'The name "{args.name}" is not published (no --consent): to publish it, once the person agreed, '
+                  f"set consent: true in its record ({rel}).")
     else:
         print(f"Awarded \"{badge.name}\" to {len(new)} people, in {rel}. Build and publish to make their pages.")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -90,8 +91,65 @@ def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | Non
             seen[rid] = (path, start)
             if a is not None:
                 awards.append(_award(a))
-    problems.extend(check_published(root, set(seen)))
+    problems.extend(check_published(root, set(seen) | unread_ids(root, set(seen), problems)))
     return awards, problems
+
+
+_UUID_FIND_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def unread_ids(root: Path, seen: set[str], problems: Iterable[Problem],
+               texts: dict[str, str] | None = None) -> set[str]:
+    """Published ids missing from the records read, but still written in an awards file that has
+    a mistake: a record a YAML mistake kept from being read (a field indented too far) was not
+    deleted, and "was published but is no longer in awards/*.yaml" would send its author looking
+    for a record that is there. The mistake itself is reported; these ids count as present."""
+    from .published import published_ids
+
+    missing = published_ids(root).difference(seen)
+    broken = {p.path for p in problems if not p.warning and p.path.startswith(AWARDS_DIR + "/")}
+    if not missing or not broken:
+        return set()
+    found: set[str] = set()
+    for rel in broken:
+        text = (texts or {}).get(rel)
+        if text is None:
+            try:
+                text = (root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+        found.update(m for m in _UUID_FIND_RE.findall(text.lower()) if m in missing)
+    return found
+
+
+_BADGE_FILE_RE = re.compile(r"badges/([a-z0-9-]+)(?:/|\.json|\.png|\.svg)$")
+
+
+def gone_badges(root: Path, known: Iterable[str]) -> tuple[set[str], list[Problem]]:
+    """Badges whose files published awards point at (awards/published-urls.txt) but whose
+    content file is gone (renamed, deleted): one problem each, worded as the build's check of
+    that record words it. Their slugs are returned, so that their records do not also say 'no
+    badge "old" (did you mean "new"?)', which would send the author to edit published records
+    to the new name instead of putting the file back."""
+    from .published import URLS_FILE, _record
+
+    known = set(known)
+    gone: dict[str, list[tuple[int, str]]] = {}
+    lines = _record(root, URLS_FILE)[0]
+    for n, line in enumerate(lines, 1):
+        match = _BADGE_FILE_RE.fullmatch(line)
+        if match and match[1] not in known:
+            gone.setdefault(match[1], []).append((n, line))
+    problems = []
+    for slug, found in gone.items():
+        paths = [path for _, path in found]
+        shown = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+        verb = "is" if len(paths) == 1 else "are"
+        problems.append(Problem(f"{AWARDS_DIR}/{URLS_FILE}", found[0][0], 1, "",
+                                f"{shown}, which published awards point at, {verb} no longer made: badge "
+                                f'"{slug}" is gone. Put content/badges/{slug}.md back (to rename it, change its '
+                                "`name`, not its file name; to stop awarding it, set `status: retired`)"))
+    return set(gone), problems
 
 
 CACHE_DIR = ".vitrine-cache"  # as build.CACHE

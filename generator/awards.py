@@ -518,7 +518,7 @@ def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = 
         found_records, found = check_file(text, rel, badges, on)
         problems.extend(found)
         records.extend(found_records)
-    return records, problems + cross_checks(root, records)
+    return records, problems + cross_checks(root, records, problems, overrides)
 
 
 def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
@@ -557,7 +557,8 @@ def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
     return records, problems
 
 
-def cross_checks(root: Path, records: list[Record]) -> list[Problem]:
+def cross_checks(root: Path, records: list[Record], found: list[Problem] | None = None,
+                 texts: dict[str, str] | None = None) -> list[Problem]:
     """Ids unique across files (a duplicate's award is dropped) and published ids still there."""
     problems: list[Problem] = []
     seen: dict[str, Record] = {}
@@ -571,7 +572,8 @@ def cross_checks(root: Path, records: list[Record]) -> list[Problem]:
             record.award = None
         else:
             seen[rid] = record
-    from .published import check_published  # here: published imports this module
+    from .award_loading import unread_ids  # here: both import this module
+    from .published import check_published
 
-    problems.extend(check_published(root, set(seen)))
+    problems.extend(check_published(root, set(seen) | unread_ids(root, set(seen), found or [], texts)))
     return problems

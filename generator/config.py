@@ -15,7 +15,7 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 CONFIG_FILE = "site.yaml"
 
 
-def _per_language(f: Fields, name: str, languages: list[str], required: bool) -> dict[str, str]:
+def _per_language(f: Fields, name: str, languages: list[str], required: bool, settled: bool = True) -> dict[str, str]:
     value = f.raw(name, required)
     if value is None:
         return {}
@@ -24,13 +24,16 @@ def _per_language(f: Fields, name: str, languages: list[str], required: bool) ->
         out = {}
         for lang in value:
             if lang not in languages:
+                if not settled:  # the languages line is wrong, and said so: lang may be right
+                    sub.seen.add(lang)
+                    continue
                 sub.fail(lang, f'"{lang}" is not one of the site\'s languages ({", ".join(languages)})', on_key=True)
                 sub.seen.add(lang)
                 continue
             text = sub.text(lang, required=True, oneline=True, max_len=300)
             if text:
                 out[lang] = text
-        if required and languages[0] not in out and languages[0] not in value:
+        if required and settled and languages[0] not in out and languages[0] not in value:
             f.fail(name, f'needs a text for the default language "{languages[0]}"')
         return out
     text = f.text(name, required=required, oneline=True, max_len=300)
@@ -129,7 +132,12 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
         language = data["languages"][0]  # DESIGN: "the first is the default"
     languages = [language]
     listed, unreadable = [], False
-    for i, lang in f.items("languages"):
+    written = data.get("languages")
+    if isinstance(written, str) and re.fullmatch(r"\s*[\w-]+(?:\s*[,;]?\s*[\w-]+)*\s*", written):
+        f.seen.add("languages")  # "languages: fr, en": the list that was meant
+        codes = ", ".join(re.split(r"[\s,;]+", written.strip()))
+        f.fail("languages", f"expected a list, found text: write languages: [{codes}]")
+    for i, lang in ([] if isinstance(written, str) else f.items("languages")):
         code = _language_code(f, ("languages", i), lang)
         if code is None:
             unreadable = True
@@ -148,8 +156,10 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
             expected = "[" + ", ".join([stated] + [code for code in listed if code != stated]) + "]"
             f.fail("languages", f"{said} (language: {stated}): the first of languages is the default; expected "
                                 f'{expected}, or no language line to make "{listed[0]}" the default')
-    title = _per_language(f, "title", languages, required=True)
-    description = _per_language(f, "description", languages, required=False)
+    # with the languages line wrong, "title.en: not one of the site's languages" would be its echo
+    settled = not any(p.field.split("[")[0] in ("language", "languages") for p in problems)
+    title = _per_language(f, "title", languages, required=True, settled=settled)
+    description = _per_language(f, "description", languages, required=False, settled=settled)
     theme = f.slug("theme") or "default"
     if f.has("theme") and theme != "default" and not theme_exists(root, theme):
         f.fail("theme", f'no theme "{theme}"' + did_you_mean(theme, _themes(root), "themes"))

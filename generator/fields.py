@@ -93,8 +93,35 @@ _UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "ye
           "D": ("jour", "jours", "day", "days", "j", "d")}
 
 
+# What a French author writes for the values of `status`, `category` and `design.shape`: by
+# spelling alone, "archivé" is nearest to "active", the opposite of what is meant.
+_MEANT = {word: value for value, words in {
+    "draft": ("brouillon", "ebauche", "en preparation"),
+    "active": ("actif", "publie", "publiee", "en ligne"),
+    "retired": ("retire", "retiree", "archive", "archivee", "archived", "obsolete", "ferme", "clos"),
+    "network": ("reseau", "appartenance", "adhesion", "membre", "membership"),
+    "technical": ("technique", "techniques", "specifique"),
+    "transversal": ("transversale", "transversales", "transverse"),
+    "circle": ("cercle", "rond", "disque"),
+    "hexagon": ("hexagone",),
+    "shield": ("bouclier", "ecusson", "blason"),
+    "ribbon": ("ruban",),
+}.items() for word in words}
+
+
+def _plain(text: str) -> str:
+    """Lower case, without accents: "Archivé" is "archive"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
+
+
 def _duration_hint(value: str) -> str:
-    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"."""
+    """' (write P2Y)' for a duration written in words: "2 ans", "6 months", "1 an et 6 mois"; or
+    almost as ISO 8601: "2Y", "p2y", "P1Y 6M", "P2A" (an), "P90J" (jours), "P2S" (semaines)."""
+    compact = re.sub(r"\s+", "", value.upper())
+    compact = compact if compact.startswith("P") else "P" + compact
+    compact = compact[0] + compact[1:].translate(str.maketrans("AJS", "YDW"))
+    if compact != value and DURATION_RE.match(compact) and any(int(n) for n in re.findall(r"\d+", compact)):
+        return f" (write {compact})"
     parts = re.findall(r"(\d+)\s*([^\W\d_]+)", value.lower())
     if not parts or re.sub(r"\d+\s*[^\W\d_]+|\bet\b|\band\b|[\s,]", "", value.lower()):
         return ""
@@ -129,8 +156,21 @@ class Fields:
     def fail(self, name: str | int | tuple | None, message: str, on_key: bool = False) -> None:
         """Report a problem at a value (a block mapping or list: at its key), or at its key."""
         key = self._key(name)
+        if message.startswith("is empty") and self._comment_made_empty(key):
+            return
         line, col = self.doc.where_key(key) if on_key else self.doc.where_whole(key)
         self.problems.append(Problem(self.doc.path, line, col, self.label(name), message))
+
+    def _comment_made_empty(self, key: Key) -> bool:
+        """`background: #1f5fa8`: YAML reads the colour as a comment, and the field as empty.
+        The reader's warning says so at the "#"; where the field must have a value, that warning
+        becomes the error, instead of an "is empty" that does not say why."""
+        for i, p in enumerate(self.problems):
+            if (p.warning and p.path == self.doc.path and p.field == key_label(key)
+                    and "is a YAML comment, so the field is empty" in p.message):
+                self.problems[i] = Problem(p.path, p.line, p.col, p.field, p.message)
+                return True
+        return False
 
     def missing(self, name: str, hint: str = "") -> None:
         """A required field is absent: named in the field slot, reported where its mapping is
@@ -355,7 +395,9 @@ class Fields:
         if value is None:
             return default
         if value not in choices:
-            self.fail(name, f'"{value}" is not allowed' + did_you_mean(value, choices))
+            meant = _MEANT.get(_plain(value))
+            hint = f' (did you mean "{meant}"?)' if meant in choices else ""
+            self.fail(name, f'"{value}" is not allowed' + (hint or did_you_mean(value, choices)))
             return default
         return value
 

@@ -321,7 +321,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset
         (row, column), message = found
         return Problem(path, row + 1 + line_offset, column + 1, "", "invalid YAML: " + message)
     elif "mapping values are not allowed" in message:
-        message += ' (a text containing ": " must be put in quotes)'
+        field = _VALUE_RE.match(bad_line)
+        value = re.sub(r"\s+#.*$", "", field["value"]).rstrip() if field else ""
+        if field and ": " in value and value[0] not in "'\"[{" and at[1] >= field.start("value"):
+            message = ('a text containing ": " must be put in quotes '
+                       f"(write {field['lead'].strip()} {_quote(value)})")  # "name: Atelier : niveau 1"
+        else:
+            message += ' (a text containing ": " must be put in quotes)'
     line, col = (at[0] + 1 + line_offset, at[1] + 1) if at is not None else (1 + line_offset, 1)
     return Problem(path, line, col, "", "invalid YAML: " + message)
 

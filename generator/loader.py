@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache
-from .award_loading import count_holders, load_awards
+from .award_loading import count_holders, gone_badges, load_awards
 from .clock import today
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
@@ -509,7 +509,10 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
                                     + near))
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
-    awards, award_problems = load_awards(config.root, {slug: p.obj for slug, p in parsed["badge"].items()})
+    gone, gone_problems = gone_badges(config.root, parsed["badge"])  # renamed after awards were published
+    problems.extend(gone_problems)
+    awards, award_problems = load_awards(config.root, {**{slug: p.obj for slug, p in parsed["badge"].items()},
+                                                       **dict.fromkeys(gone)})  # known, so no "no badge x" too
     problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))

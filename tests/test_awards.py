@@ -194,6 +194,21 @@ def test_a_published_award_cannot_disappear(awarded):
     assert problems[0].startswith(f"awards/published.txt:8:1: award {A4} was published but is no longer in awards/*.yaml")
 
 
+def test_a_published_record_hidden_by_a_yaml_mistake_is_not_said_deleted(awarded):
+    """A field indented one space too far makes its record unreadable: the YAML mistake is the
+    one problem, for `vitrine award` as for the build; "was published but is no longer in
+    awards/*.yaml" would send the author looking for a record that is still there."""
+    root = awarded()
+    build(root)
+    path = root / "awards" / "prise-de-parole.yaml"
+    before = path.read_text().replace("  recipient: dan@example.org", "   recipient: dan@example.org")
+    path.write_text(before)
+    problems = problems_of(root)
+    assert len(problems) == 1 and problems[0].startswith("awards/prise-de-parole.yaml:33:4: invalid YAML:"), problems
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "new@example.org")
+    assert status == 1 and "invalid YAML" in err and "no longer in awards" not in err, err
+    assert path.read_text() == before
+
 def test_holders_count_awards_not_revoked(awarded):
     out = build(awarded())
     page = (out / "badges" / "prise-de-parole" / "index.html").read_text()
@@ -434,6 +449,17 @@ def test_award_one_person_appends_without_touching_the_rest(awarded):
     built = build(root)
     assert json.loads((built / "assertions" / f"{new_id}.json").read_text())["issuedOn"] == "2024-12-01T00:00:00+00:00"
 
+
+def test_award_with_a_name_but_no_consent_says_the_name_is_not_published(awarded):
+    root = awarded()
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "eve@example.org",
+                               "--name", "Ève Martin")
+    assert status == 0, err
+    assert ('The name "Ève Martin" is not published (no --consent): to publish it, once the person agreed, set '
+            "consent: true in its record (awards/prise-de-parole.yaml).") in out
+    status, out, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "flo@example.org",
+                               "--name", "Flo Martin", "--consent")
+    assert status == 0 and "is not published" not in out
 
 def test_award_refuses_mistakes_and_writes_nothing(awarded):
     root = awarded()

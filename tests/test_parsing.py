@@ -97,7 +97,7 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title" (first at line 2): each field may appear only once'),
     ("---\ntitle: À propos: le site\n---\n",
-     'p.md:2:16: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+     'p.md:2:16: invalid YAML: a text containing ": " must be put in quotes (write title: "À propos: le site")'),
 ])
 def test_frontmatter_problems(source, expected):
     doc, problem = parse_frontmatter(source, "p.md")
@@ -233,11 +233,16 @@ def test_yaml_syntax_messages(source, expected):
      "text: fields of one mapping start in the same column"),
     ("tags:\n  - oral\n  -écoute\n  - débat\n",
      'y:4:3: invalid YAML: a list item is written with a space after "-" (write "- écoute")'),
-    # what these leave alone: a text with ": " inside, a quoted text on several lines that is fine
-    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: mapping values are not allowed in this context '
-                                  '(a text containing ": " must be put in quotes)'),
+    # a text with ": " inside: the line to write (also after a quoted text on several lines that is fine)
+    ("name: Zotero : niveau 1\n", 'y:2:14: invalid YAML: a text containing ": " must be put in quotes '
+                                  '(write name: "Zotero : niveau 1")'),
     ('description: "Un texte\n  sur deux lignes"\nname: a: b\n',
-     'y:4:8: invalid YAML: mapping values are not allowed in this context (a text containing ": " must be put in quotes)'),
+     'y:4:8: invalid YAML: a text containing ": " must be put in quotes (write name: "a: b")'),
+    ('name: L\'atelier : "niveau" 1  # commentaire\n',
+     'y:2:17: invalid YAML: a text containing ": " must be put in quotes (write name: \'L\'\'atelier : "niveau" 1\')'),
+    # a mapping item of a list: the line to write keeps its "- "
+    ("evidence:\n  - url: https://example.org/a\n    name: Vidéo : atelier\n",
+     'y:4:17: invalid YAML: a text containing ": " must be put in quotes (write name: "Vidéo : atelier")'),
 ])
 def test_yaml_syntax_mistakes_are_named_where_they_are(source, expected):
     value, _, _, problem = parse_yaml(source, "y", line_offset=1)
@@ -342,7 +347,7 @@ def test_duration_valid(written, expected):
     ("P2X", '"P2X" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("P", '"P" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("PT", '"PT" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
-    ("2Y", '"2Y" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
+    ("2Y", '"2Y" is not an ISO 8601 duration: expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D (write P2Y)'),
     # ISO 8601 durations all the same: what is not supported is said
     ("PT24H", '"PT24H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
     ("P1Y2M3DT4H", '"P1Y2M3DT4H": hours, minutes and seconds are not supported; expected a duration in whole years, months, weeks or days, such as P2Y, P6M, P1Y6M, P2W or P90D'),
@@ -747,6 +752,18 @@ def test_parse_badge_reports_every_problem_of_the_file():
         'b.md:9:51: request.email: give either "url" (a form) or "email", not both',
     ]
 
+
+@pytest.mark.parametrize("written, meant", [
+    ("2Y", "P2Y"), ("p2y", "P2Y"), ("P2y", "P2Y"), ("P1Y 6M", "P1Y6M"),
+    ("P2A", "P2Y"), ("P90J", "P90D"), ("P2S", "P2W"),  # French: an, jours, semaines
+    ("24 mois", "P24M"), ("1 an et 6 mois", "P1Y6M"),
+    ("0Y", None), ("deux ans", None), ("12", None),  # no duration to suggest
+])
+def test_a_validity_almost_in_iso_8601_gets_the_duration_to_write(written, meant):
+    base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\ndesign: {shape: circle}\n"
+    p = parse_badge(base + f"validity: {written}\n---\n", "b.md", "b")
+    message = [problem.message for problem in p.problems if problem.field == "validity"][0]
+    assert message.endswith(f"(write {meant})") if meant else "(write" not in message, message
 
 def test_parse_badge_needs_image_or_design_not_both():
     base = "---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\n"

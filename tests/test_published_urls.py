@@ -94,6 +94,12 @@ def rename_issuer(root: Path) -> None:
     edit(root, "content/badges/prise-de-parole.md", "issuer: bu", "issuer: bibliotheque")
 
 
+def rename_badge(root: Path) -> None:
+    """The badge's file renamed, its award records left as they were: they must not say 'no badge
+    "atelier-png" (did you mean "atelier"?)', which invites editing published records."""
+    (root / "content/badges/atelier-png.md").rename(root / "content/badges/atelier.md")
+
+
 def svg_image(root: Path) -> None:
     (root / "content/images/atelier.svg").write_text(SQUARE_SVG)
     edit(root, "content/badges/atelier-png.md", "image: atelier.png", "image: atelier.svg")
@@ -103,6 +109,10 @@ def svg_image(root: Path) -> None:
     (rename_issuer, "issuers/bu.json",
      'issuers/bu.json and issuers/bu/, which published awards point at, are no longer made: issuer "bu" is gone. Put '
      "content/issuers/bu.md back (to rename it, change its `name`, not its file name)"),
+    (rename_badge, "badges/atelier-png.json",
+     "badges/atelier-png.json, badges/atelier-png.png and badges/atelier-png/, which published awards point at, are "
+     'no longer made: badge "atelier-png" is gone. Put content/badges/atelier-png.md back (to rename it, change its '
+     "`name`, not its file name; to stop awarding it, set `status: retired`)"),
     (svg_image, "badges/atelier-png.png",
      'badges/atelier-png.png, which published awards point at, is no longer made: the image of badge "atelier-png" '
      "was a PNG and is now an SVG; its awards' baked images were published as PNG too. Give it a PNG image again "
