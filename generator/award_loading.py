@@ -122,36 +122,6 @@ def unread_ids(root: Path, seen: set[str], problems: Iterable[Problem],
     return found
 
 
-_BADGE_FILE_RE = re.compile(r"badges/([a-z0-9-]+)(?:/|\.json|\.png|\.svg)$")
-
-
-def gone_badges(root: Path, known: Iterable[str]) -> tuple[set[str], list[Problem]]:
-    """Badges whose files published awards point at (awards/published-urls.txt) but whose
-    content file is gone (renamed, deleted): one problem each, worded as the build's check of
-    that record words it. Their slugs are returned, so that their records do not also say 'no
-    badge "old" (did you mean "new"?)', which would send the author to edit published records
-    to the new name instead of putting the file back."""
-    from .published import URLS_FILE, _record
-
-    known = set(known)
-    gone: dict[str, list[tuple[int, str]]] = {}
-    lines = _record(root, URLS_FILE)[0]
-    for n, line in enumerate(lines, 1):
-        match = _BADGE_FILE_RE.fullmatch(line)
-        if match and match[1] not in known:
-            gone.setdefault(match[1], []).append((n, line))
-    problems = []
-    for slug, found in gone.items():
-        paths = [path for _, path in found]
-        shown = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
-        verb = "is" if len(paths) == 1 else "are"
-        problems.append(Problem(f"{AWARDS_DIR}/{URLS_FILE}", found[0][0], 1, "",
-                                f"{shown}, which published awards point at, {verb} no longer made: badge "
-                                f'"{slug}" is gone. Put content/badges/{slug}.md back (to rename it, change its '
-                                "`name`, not its file name; to stop awarding it, set `status: retired`)"))
-    return set(gone), problems
-
-
 CACHE_DIR = ".vitrine-cache"  # as build.CACHE
 _PARALLEL_BYTES = 2_000_000  # below this much YAML to read, one process does it
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .workers import can_fork, pool as workers_pool
-from . import bodies, designer, keys, markup, parse_cache
-from .award_loading import count_holders, gone_badges, load_awards
+from . import bodies, designer, keys, markup, parse_cache, published
+from .award_loading import count_holders, load_awards
 from .clock import today
 from .config import load_config
 from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
@@ -509,7 +509,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
                                     + near))
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
-    gone, gone_problems = gone_badges(config.root, parsed["badge"])  # renamed after awards were published
+    gone, gone_problems = published.gone_badges(config.root, parsed["badge"])  # renamed after awards were published
     problems.extend(gone_problems)
     awards, award_problems = load_awards(config.root, {**{slug: p.obj for slug, p in parsed["badge"].items()},
                                                        **dict.fromkeys(gone)})  # known, so no "no badge x" too

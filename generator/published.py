@@ -16,7 +16,8 @@ there stops, saying what removed it.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,15 +190,44 @@ def check_relied_on(site: Site, made: Collection[str]) -> list[Problem]:
             continue  # a place in a file that is gone: said with the file
         if _is_path(path) and not _made(path, made):
             by_cause.setdefault(_gone_because(site, path, made), []).append((n, path))
-    for cause, gone in by_cause.items():
-        paths = [path for _, path in gone]
-        if len(paths) > 4:
-            paths = [*paths[:3], f"{len(paths) - 3} more"]
-        shown = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
-        verb = "is" if len(paths) == 1 else "are"
-        problems.append(Problem(rel, gone[0][0], 1, "", f"{shown}, which published awards point at, {verb} no longer "
-                                                        f"made: {cause}"))
+    problems.extend(_gone_problem(gone, cause) for cause, gone in by_cause.items())
     return problems
+
+
+def _gone_problem(gone: list[tuple[int, str]], cause: str) -> Problem:
+    """One line for the record's lines (number, path) that one cause removed, at the first."""
+    paths = [path for _, path in gone]
+    if len(paths) > 4:
+        paths = [*paths[:3], f"{len(paths) - 3} more"]
+    shown = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+    verb = "is" if len(paths) == 1 else "are"
+    return Problem(f"{AWARDS_DIR}/{URLS_FILE}", gone[0][0], 1, "",
+                   f"{shown}, which published awards point at, {verb} no longer made: {cause}")
+
+
+_KEEP_NAME = "to rename it, change its `name`, not its file name"
+
+
+def _badge_gone(slug: str) -> str:
+    return (f'badge "{slug}" is gone. Put content/badges/{slug}.md back ({_KEEP_NAME}; '
+            "to stop awarding it, set `status: retired`)")
+
+
+_BADGE_FILE_RE = re.compile(r"badges/([a-z0-9-]+)(?:/|\.json|\.png|\.svg)$")
+
+
+def gone_badges(root: Path, known: Iterable[str]) -> tuple[set[str], list[Problem]]:
+    """While loading: the badges whose files published awards point at but whose content file
+    is gone (renamed, deleted), and one problem each, as the build's check words it. Their
+    records then do not also say 'no badge "old" (did you mean "new"?)', which would send the
+    author to edit published records to the new name instead of putting the file back."""
+    known = set(known)
+    gone: dict[str, list[tuple[int, str]]] = {}
+    for n, line in enumerate(_record(root, URLS_FILE)[0], 1):
+        match = _BADGE_FILE_RE.fullmatch(line)
+        if match and match[1] not in known:
+            gone.setdefault(match[1], []).append((n, line))
+    return set(gone), [_gone_problem(found, _badge_gone(slug)) for slug, found in gone.items()]
 
 
 def _gone_because(site: Site, path: str, made: Collection[str]) -> str:
@@ -205,12 +235,11 @@ def _gone_because(site: Site, path: str, made: Collection[str]) -> str:
     cat, signing = site.default, site.config.signing
     folder, _, rest = path.partition("/")
     slug = rest.split("/", 1)[0].rsplit(".", 1)[0] if folder != "keys" else rest.split("/", 1)[0]
-    keep_name = "to rename it, change its `name`, not its file name"
+    keep_name = _KEEP_NAME
     if folder == "badges":
         badge = cat.badges.get(slug)
         if badge is None:
-            return (f'badge "{slug}" is gone. Put content/badges/{slug}.md back ({keep_name}; '
-                    "to stop awarding it, set `status: retired`)")
+            return _badge_gone(slug)
         if badge.status == "draft":
             return f'badge "{slug}" is a draft now. Set `status: retired` instead, to stop awarding it'
         if path != badge.image.path and path.rsplit(".", 1)[-1] in ("png", "svg"):
