@@ -135,6 +135,10 @@ def _duration_hint(value: str) -> str:
     return f" (write {written})" if DURATION_RE.match(written) and any(amounts.values()) else ""
 
 
+# what a French author writes for true or false (YAML itself reads yes/no as booleans)
+_FRENCH_BOOLEANS = {"oui": True, "vrai": True, "non": False, "faux": False}
+
+
 class Fields:
     def __init__(self, doc: Document, problems: list[Problem], key: Key = (), data: dict | None = None):
         self.doc = doc
@@ -386,7 +390,9 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, found {self.found_text(name, value)}")
+            meant = _FRENCH_BOOLEANS.get(value.strip().lower()) if isinstance(value, str) else None
+            hint = "" if meant is None else f": write {name}: {'true' if meant else 'false'}"
+            self.fail(name, f"expected true or false, found {self.found_text(name, value)}{hint}")
             return default
         return value
 

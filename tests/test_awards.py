@@ -651,3 +651,11 @@ def test_award_pages_rendered_once_per_kind_equal_a_plain_render(awarded):
     state = check(awarded({"awards/odd.yaml": odd, "content/badges/atelier-bizarre.md": odd_badge,
                            "templates/assertion.html": own}))
     assert state.get("_award_frames_per_badge")
+
+
+def test_consent_written_in_french_gets_the_value_to_write(awarded):
+    record = (f"- id: {A1}\n  badge: prise-de-parole\n  recipient: alice.martin@example.org\n  name: Alice Martin\n"
+              f"  consent: oui\n  issued_on: 2024-06-12\n  salt: {SALT}\n")
+    root = awarded({"awards/prise-de-parole.yaml": record})
+    assert problems_of(root) == [
+        'awards/prise-de-parole.yaml:5:12: consent: expected true or false, found text "oui": write consent: true']
