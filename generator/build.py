@@ -93,11 +93,17 @@ def fingerprint(root: Path, names: tuple[str, ...] = _INPUTS, code: bool = True)
 def _keys_dir(root: Path) -> tuple[str, ...]:
     """site.yaml's `signing.keys` when it is not keys/: a rotation or a withdrawal there is a change
     too (it was not: a withdrawn key went on verifying after "Nothing changed")."""
+    try:
+        text = (root / "site.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    if "keys" not in text:  # the usual case: no YAML parser to import for a build with nothing changed
+        return ()
     import yaml
 
     try:
-        folder = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8"))["signing"]["keys"]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        folder = yaml.safe_load(text)["signing"]["keys"]
+    except (yaml.YAMLError, KeyError, TypeError):
         return ()
     return (folder,) if isinstance(folder, str) and folder.strip("/") not in ("", "keys") else ()
 
@@ -360,12 +366,12 @@ def _build(root: Path, out: Path, workers: int | None, force: bool,
         tree.claim(job.path, job.owner)
     for name, paths in plan.kept:
         tree.claim_all(paths, name.split(":", 1)[0])
-    targets = set(tree.owners)
-    made = targets | anchors(outputs, renderer)
+    made = set(tree.owners)
+    made.update(anchors(outputs, renderer))  # did.json#<kid>: no link of a page is written so
     relied_on_gone = check_relied_on(site, made)  # files that published awards point at (published.py)
     if relied_on_gone:
         raise SiteError(relied_on_gone)
-    lint.add_warnings(site, targets=targets)  # authoring warnings (lint.py)
+    lint.add_warnings(site, targets=made)  # authoring warnings (lint.py)
     if strict and site.warnings:  # every warning is known by now: nothing is written
         raise StrictFailure(site.warnings)
     tree.root, tree.replace = plan.target, plan.reuse

@@ -281,7 +281,8 @@ class DevServer:
                 for job in expand(module.jobs(renderer)):
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
-            gone = check_relied_on(site, set(jobs) | anchors(OUTPUTS, renderer))  # what awards point at (published.py)
+            made = set(jobs) | anchors(OUTPUTS, renderer)
+            gone = check_relied_on(site, made)  # files that published awards point at (published.py)
             if gone:
                 raise SiteError(gone)
         except SiteError as exc:
@@ -298,7 +299,7 @@ class DevServer:
             self.state.fail(lines)
             self.shout(lines[0])
             return
-        snapshot = Snapshot(site, renderer, jobs)
+        snapshot = Snapshot(site, renderer, jobs, made=made)
         previous = self.state.snapshot
         if initial or self.untracked_change or previous is None or previous.day != snapshot.day:
             previous = None  # everything is rendered again
@@ -377,7 +378,7 @@ class DevServer:
                 return
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-            remember_published(self.root, snapshot.site, set(snapshot.jobs) | anchors(OUTPUTS, snapshot.renderer))
+            remember_published(self.root, snapshot.site, snapshot.made)
             self.output_generation = generation
         if initial:
             self.say(f"Built {len(snapshot.jobs)} files into {self.out} in {time.perf_counter() - started:.2f} s.")

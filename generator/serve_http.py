@@ -50,6 +50,7 @@ class Snapshot:
     site: Site
     renderer: Renderer
     jobs: dict[str, Job]
+    made: set[str] = field(default_factory=set)  # the jobs' paths and anchors (published.py)
     rendered: dict[str, bytes] = field(default_factory=dict)
     reads: dict[str, tracking.Reads] = field(default_factory=dict)  # what each rendered file read
     digests: tracking.Digests | None = None
