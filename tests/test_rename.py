@@ -225,3 +225,12 @@ def test_the_old_page_passes_axe_and_takes_a_browser_to_the_new_one(renamed):
             assert page.get_by_role("link", name="Atelier PNG").count() == 1
             page.close()
 
+
+def test_new_refuses_a_former_slug(renamed):
+    root, _ = renamed
+    status, out, err = run_cli("new", "badge", "atelier-png", "--site", str(root))
+    assert (status, err) == (1, "vitrine: content/badges/atelier.md was once called atelier-png (its `formerly` says so), "
+                                "and its old addresses lead to it: choose another slug\n")
+    assert not (root / "content/badges/atelier-png.md").exists()
+    status, out, err = run_cli("new", "competency", "atelier-png", "--site", str(root))  # another kind, another folder
+    assert status == 0, err
