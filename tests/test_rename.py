@@ -234,3 +234,37 @@ def test_new_refuses_a_former_slug(renamed):
     assert not (root / "content/badges/atelier-png.md").exists()
     status, out, err = run_cli("new", "competency", "atelier-png", "--site", str(root))  # another kind, another folder
     assert status == 0, err
+
+
+def test_the_preview_follows_a_rename_and_an_edit_after_it(tmp_path, monkeypatch):
+    """`vitrine serve`: after the rename, then after an edit of the renamed badge, every file is
+    what a fresh render gives (the files made under the old slug included)."""
+    import io
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the example's awards are dated after this file's "today"
+
+    from conftest import REPO, copy_site
+    from generator.serve import DevServer
+    from test_serve_tracking import replace, save, settle
+
+    root = copy_site(REPO, tmp_path / "site")
+    server = DevServer(root, port=0, stdout=io.StringIO(), stderr=io.StringIO())
+    server.start()
+    try:
+        settle(server)
+        badges = root / "content/badges"
+
+        def rename() -> None:
+            text = (badges / "tuteur-bibliotheque.md").read_text(encoding="utf-8")
+            (badges / "tuteur-bibliotheque.en.md").rename(badges / "tuteur-bu.en.md")
+            (badges / "tuteur-bu.md").write_text(text.replace("---\n", "---\nformerly: [tuteur-bibliotheque]\n", 1),
+                                                 encoding="utf-8")
+            (badges / "tuteur-bibliotheque.md").unlink()
+
+        again = save(root, server, rename)
+        assert {"badges/tuteur-bibliotheque/index.html", "badges/tuteur-bu/index.html"} <= again
+        again = save(root, server, replace(root, "content/badges/tuteur-bu.md", "name: ", "name: Grand "))
+        assert {"badges/tuteur-bibliotheque.json", "badges/tuteur-bibliotheque/index.html",
+                "assertions/9f5f464f-dffb-47de-b6f9-31f11b362fe7/index.html"} <= again
+    finally:
+        server.stop()
