@@ -266,6 +266,11 @@ class _Resolver:
     def find(self, ref: Ref, kind: str, what: str) -> str | None:
         if ref.value in self.parsed[kind]:
             return ref.value
+        now = {"badge": self.links.formerly, "competency": self.links.competencies_formerly}.get(kind, {}).get(ref.value)
+        if now is not None:  # a content file names what was renamed: its page of now, not the old one's redirect
+            self.fail(ref, f'{what} "{ref.value}" is now called "{now}" ({self.parsed[kind][now].path} lists it in '
+                           f'`formerly`): write "{now}"')
+            return None
         form = slug_form(ref.value)
         named = self.named(kind).get(form)  # its name written instead of its slug
         if not SLUG_RE.match(ref.value):  # "SCD", "université", "oral.md": the slug meant, when there is one
@@ -328,6 +333,8 @@ class _Resolver:
 
     def resolve(self) -> None:
         issuers, badges = self.parsed["issuer"], self.parsed["badge"]
+        self.links.formerly = self.check_formerly("badge", "badges")  # first: references may name an old slug
+        self.links.competencies_formerly = self.check_formerly("competency", "competencies")
         for slug, p in issuers.items():
             for ref in p.refs.get("parent", []):
                 if ref.value == slug:
@@ -372,8 +379,6 @@ class _Resolver:
             if p.obj is not None and p.obj.design is not None:
                 self.drawn_image(slug, p)
         self.check_tags()
-        self.links.formerly = self.check_formerly("badge", "badges")
-        self.links.competencies_formerly = self.check_formerly("competency", "competencies")
 
     def check_formerly(self, kind: str, folder: str) -> dict[str, str]:
         """The former slugs of renamed files (`formerly`) -> the slug each file has now. A former

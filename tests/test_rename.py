@@ -268,3 +268,21 @@ def test_the_preview_follows_a_rename_and_an_edit_after_it(tmp_path, monkeypatch
                 "assertions/9f5f464f-dffb-47de-b6f9-31f11b362fe7/index.html"} <= again
     finally:
         server.stop()
+
+
+def test_a_file_that_names_the_old_slug_is_told_the_new_one(site):
+    root = site({
+        "content/competencies/oral.md": None,
+        "content/competencies/parler.md": "---\nname: Parler\ndescription: Parler.\nframework: F\nformerly: [oral]\n---\n",
+        "content/badges/ecoute.md": badge_with("related: [prise-de-parole]").replace("Prise de parole", "Écoute"),
+        "content/badges/prise-de-parole.md": None,
+        "content/badges/parole.md": badge_with("formerly: [prise-de-parole]"),
+    })
+    assert problems_of(root) == [
+        'content/badges/ecoute.md:3:11: related[0]: badge "prise-de-parole" is now called "parole" '
+        '(content/badges/parole.md lists it in `formerly`): write "parole"',
+        'content/badges/ecoute.md:9:16: competencies[0]: competency "oral" is now called "parler" '
+        '(content/competencies/parler.md lists it in `formerly`): write "parler"',
+        'content/badges/parole.md:9:16: competencies[0]: competency "oral" is now called "parler" '
+        '(content/competencies/parler.md lists it in `formerly`): write "parler"',
+    ]
