@@ -286,3 +286,21 @@ def test_a_file_that_names_the_old_slug_is_told_the_new_one(site):
         'content/badges/parole.md:9:16: competencies[0]: competency "oral" is now called "parler" '
         '(content/competencies/parler.md lists it in `formerly`): write "parler"',
     ]
+
+
+def test_the_old_pages_are_valid_html(renamed, tmp_path):
+    import shutil
+    import subprocess
+
+    from test_quality import JAVA, REQUIRED, VNU
+
+    if not (JAVA and VNU.is_file()) and not REQUIRED:
+        pytest.skip("needs java and npm's vnu-jar (bash scripts/test.sh)")
+    root, _ = renamed
+    pages = tmp_path / "pages"
+    for prefix in ("", "en/"):
+        (pages / prefix).mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "output" / prefix / "badges/atelier-png/index.html", pages / prefix / "moved.html")
+    result = subprocess.run([JAVA or "java", "-jar", str(VNU), "--format", "json", "--errors-only", str(pages)],
+                            capture_output=True, text=True, timeout=300)
+    assert json.loads(result.stderr or '{"messages": []}')["messages"] == []
