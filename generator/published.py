@@ -253,7 +253,8 @@ def _gone_because(site: Site, path: str, made: Collection[str]) -> str:
             return f'badge "{slug}" is a draft now. Set `status: retired` instead, to stop awarding it'
         if path != badge.image.path and path.rsplit(".", 1)[-1] in ("png", "svg"):
             was, now = path.rsplit(".", 1)[-1].upper(), badge.image.kind.upper()
-            return (f'the image of badge "{slug}" was a {was} and is now a{"n" if now == "SVG" else ""} {now}; its '
+            named = f'"{badge.alias_of}" (formerly "{slug}")' if badge.alias_of else f'"{slug}"'
+            return (f'the image of badge {named} was a {was} and is now a{"n" if now == "SVG" else ""} {now}; its '
                     f"awards' baked images were published as {was} too. Give it a {was} image again"
                     + (" (export the SVG as a PNG of 512 px or more)" if was == "PNG" else ""))
     elif folder == "issuers" and slug not in cat.issuers:

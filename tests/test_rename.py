@@ -304,3 +304,25 @@ def test_the_old_pages_are_valid_html(renamed, tmp_path):
     result = subprocess.run([JAVA or "java", "-jar", str(VNU), "--format", "json", "--errors-only", str(pages)],
                             capture_output=True, text=True, timeout=300)
     assert json.loads(result.stderr or '{"messages": []}')["messages"] == []
+
+
+def test_what_stops_a_rename_names_the_badge_of_now(awarded):
+    """The renamed badge made a draft, or given an SVG for its PNG: the messages name it by its
+    slug of now, with the former one the records and the record of published files hold."""
+    from conftest import SQUARE_SVG
+    from test_awards import PNG_BADGE
+
+    root = awarded()
+    build(root)
+    (root / "content/badges/atelier-png.md").unlink()
+    (root / "content/badges/atelier.md").write_text(PNG_BADGE.replace("---\n", "---\nformerly: [atelier-png]\nstatus: draft\n", 1))
+    assert problems_of(root) == ['awards/prise-de-parole.yaml:32:10: badge: badge "atelier" (formerly "atelier-png") '
+                                 "is a draft: publish it (status: active) before awarding it"]
+    (root / "content/images/atelier.svg").write_text(SQUARE_SVG)
+    (root / "content/badges/atelier.md").write_text(PNG_BADGE.replace("---\n", "---\nformerly: [atelier-png]\n", 1)
+                                                    .replace("atelier.png", "atelier.svg"))
+    status, out, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.splitlines()[0].endswith(
+        'is no longer made: the image of badge "atelier" (formerly "atelier-png") was a PNG and is now an SVG; its '
+        "awards' baked images were published as PNG too. Give it a PNG image again (export the SVG as a PNG of 512 px "
+        "or more)")
