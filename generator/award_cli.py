@@ -85,8 +85,7 @@ def _load(root: Path) -> tuple[Site | None, list[Record], int]:
         site = load_site(root)
     except SiteError as exc:
         return None, [], _fail(exc.problems, "the site has problems: fix them first; nothing was written.")
-    badges = dict(site.default.badges)
-    records, problems = load_records(root, badges)  # type: ignore[arg-type]
+    records, problems = load_records(root, site.default.awardable())  # type: ignore[arg-type]
     if [p for p in problems if not p.warning]:  # pragma: no cover - load_site reported them already
         return None, [], _fail(problems, "the award records have problems; nothing was written.")
     return site, records, 0
@@ -143,14 +142,15 @@ def _append_text(existing: str, rel: str, badge: Badge, records: list[dict]) -> 
     return existing + "".join(_record_yaml(r) for r in records), ""
 
 
-def _holders(records: list[Record], badge: str, on: date) -> dict[str, Record]:
-    """E-mail -> record, for people holding `badge` on a day (not revoked, not expired)."""
+def _holders(records: list[Record], badge: str, on: date, current=lambda slug: slug) -> dict[str, Record]:
+    """E-mail -> record, for people holding `badge` on a day (not revoked, not expired); a record
+    naming one of its former slugs (`current` gives a slug's slug now) holds it too."""
     from .awards import normalise_email
 
     out = {}
     for record in records:
         award = record.award
-        if award is None or award.badge != badge or award.revoked is not None or record.email is None:
+        if award is None or current(award.badge) != badge or award.revoked is not None or record.email is None:
             continue
         if award.expires is None or award.expires > on:
             out[normalise_email(record.email)] = record
@@ -159,6 +159,10 @@ def _holders(records: list[Record], badge: str, on: date) -> dict[str, Record]:
 
 def _check_badge(site: Site, slug: str) -> str | None:
     badges = site.default.badges
+    renamed = next((b for b in badges.values() if slug in b.formerly), None)
+    if renamed is not None:  # new awards get the badge's addresses of now
+        return (f'badge "{slug}" is now called "{renamed.slug}" (its file, {renamed.source}, lists '
+                f'`formerly: [{slug}]`): award "{renamed.slug}"')
     if slug not in badges:
         return f'no badge "{slug}"' + did_you_mean(slug, badges, "badges")
     badge = badges[slug]
@@ -178,7 +182,7 @@ def _save(root: Path, site: Site, badge: Badge, rel: str, new: list[dict]) -> in
     text, why = _append_text(existing, rel, badge, new)
     if text is None:
         return _fail([why], "nothing was written.")
-    _, problems = load_records(root, dict(site.default.badges), overrides={rel: text})  # type: ignore[arg-type]
+    _, problems = load_records(root, site.default.awardable(), overrides={rel: text})  # type: ignore[arg-type]
     errors = [p for p in problems if not p.warning]
     if errors:
         return _fail(errors, "the new records would not be valid; nothing was written.")
@@ -226,7 +230,7 @@ def cmd_award(args: argparse.Namespace) -> int:
     rel = Path(rel).as_posix()
     if not rel.startswith(f"{AWARDS_DIR}/") or not rel.endswith(".yaml") or "/" in rel[len(AWARDS_DIR) + 1:]:
         return _fail([f'vitrine award: --file "{rel}" must be a file of {AWARDS_DIR}/ ending in .yaml'], "nothing was written.")
-    holders = _holders(records, args.badge, issued)
+    holders = _holders(records, args.badge, issued, site.default.current_slug)
     sheet = None
     if args.csv and (args.name or args.consent):  # they were ignored: a name and its consent are each person's
         return _fail([f"vitrine award: --{o} is for one person (--to): with --csv, {c}" for o, c in
@@ -409,7 +413,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     pad = " " * record.indent
     insert = [f"{pad}revoked:", f"{pad}  date: {day.isoformat()}", f"{pad}  reason: {json.dumps(reason, ensure_ascii=False)}"]
     new_text = "\n".join(lines[: record.end] + insert + lines[record.end:])
-    after, problems = load_records(root, dict(site.default.badges), overrides={record.path: new_text})  # type: ignore[arg-type]
+    after, problems = load_records(root, site.default.awardable(), overrides={record.path: new_text})  # type: ignore[arg-type]
     changed = next((r for r in after if r.id == award.id), None)
     if ([p for p in problems if not p.warning] or changed is None or changed.award is None
             or changed.award.revoked is None or changed.award.revoked.reason != reason
@@ -431,16 +435,17 @@ def cmd_awards(args: argparse.Namespace) -> int:
     site, records, status = _load(root)
     if site is None:
         return status
-    if args.badge and args.badge not in site.default.badges:
+    if args.badge and args.badge not in site.default.awardable():
         print(f'vitrine awards: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),
               file=sys.stderr)  # one line: there is nothing more to say (it ended with an empty "vitrine: ")
         return 1
     on = today()
+    current = site.default.current_slug  # --badge, by its slug or a former one: the awards under either
     rows = []
     counts = {"valid": 0, "expired": 0, "revoked": 0}
     for record in records:
         award = record.award
-        if award is None or (args.badge and award.badge != args.badge):
+        if award is None or (args.badge and current(award.badge) != current(args.badge)):
             continue
         state = award.status(on)
         if args.status and state != args.status:

@@ -246,5 +246,8 @@ def count_holders(catalogues: Iterable[Catalogue], awards: list) -> None:
         if award.revoked is None:
             counts[award.badge] = counts.get(award.badge, 0) + 1
     for cat in catalogues:
-        for badge in cat.badges.values():
-            badge.holders = counts.get(badge.slug, 0)
+        now: dict[str, int] = {}  # awards whose records name a former slug count for the badge it became
+        for slug, count in counts.items():
+            now[cat.current_slug(slug)] = now.get(cat.current_slug(slug), 0) + count
+        for badge in (*cat.badges.values(), *cat.formerly.values()):
+            badge.holders = now.get(badge.alias_of or badge.slug, 0)

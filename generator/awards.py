@@ -295,7 +295,8 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
         else:
             badge = badges[slug]
             if badge is not None and badge.status == "draft":
-                f.fail("badge", f'"{slug}" is a draft: publish it (status: active) before awarding it')
+                renamed = f'badge "{badge.slug}" (formerly "{slug}")' if badge.slug != slug else f'"{slug}"'
+                f.fail("badge", f"{renamed} is a draft: publish it (status: active) before awarding it")
     email = f.email("recipient", required=True)
     name = f.text("name", oneline=True, max_len=200)
     consent = f.boolean("consent")

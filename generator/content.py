@@ -12,7 +12,7 @@ from typing import Any
 
 from . import bodies, markup
 from .errors import Problem, did_you_mean
-from .fields import CONTROL_RE, Fields, control_problem
+from .fields import CONTROL_RE, SLUG_RE, Fields, control_problem, quoted, slug_form, type_name
 from .frontmatter import Document, parse_frontmatter
 from .model import CATEGORIES, STATUSES, Alignment, Badge, Competency, Design, Issuer, Page, Request
 
@@ -127,6 +127,35 @@ def _tag_refs(f: Fields, tags: list[str]) -> list[Ref]:
     return refs
 
 
+def _formerly(f: Fields, slug: str, kind: str) -> list[Ref]:
+    """`formerly`: the slugs a renamed file was published under (the loader checks that no other
+    file has or claims them). A list; one slug alone is taken as a list of one."""
+    value = f.raw("formerly")
+    if value is None:
+        return []
+    items = [(("formerly",), value)] if isinstance(value, str) else \
+        [(("formerly", i), item) for i, item in f.items("formerly")]
+    refs: list[Ref] = []
+    for key, item in items:
+        item = f.source(key, item)
+        if not isinstance(item, str):
+            f.fail(key, f"expected the slug this {kind} had (its old file name without .md), found {type_name(item)}")
+            continue
+        item = item.strip()
+        if not SLUG_RE.match(item):
+            meant = slug_form(item)
+            f.fail(key, f"{quoted(item)} is not a slug: write the old file name without .md, in lowercase "
+                        "letters, digits and hyphens" + (f' (did you mean "{meant}"?)' if meant else ""))
+        elif item == slug:
+            f.fail(key, f'"{item}" is the slug this file has now: list the slugs it had before it was renamed')
+        elif any(ref.value == item for ref in refs):
+            f.fail(key, f'"{item}" is listed twice')
+        else:
+            line, col = f.doc.where(f.key + key)
+            refs.append(Ref(item, f.doc.path, line, col, f.label(key)))
+    return refs
+
+
 def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     parsed, doc = _start(text, path, "issuer", slug)
     if doc is None:
@@ -212,20 +241,21 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     # checked against the day of the build by the loader (a parse result depends on the file only)
     when_ref = [Ref(when.isoformat(), path, *f.position("date"), "date")] if when is not None else []
     retired_on = f.date("retired")  # awards.py refuses awards issued after it
+    formerly = _formerly(f, slug, "badge")
     if retired_on is not None and status != "retired":
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
                    "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs,
-                   "date": when_ref}
+                   "date": when_ref, "formerly": formerly}
     parsed.extra |= {"endorsements": comments, "tags": tags}
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]
                        design=design, alignments=alignments, level=level, status=status, validity=validity,
                        own_request=request, evidence=evidence, date=when, retired_on=retired_on,
                        body_markdown=bodies.narrative(doc, parsed), body_html=body_html,
-                       body_text=markup.to_text(body_html), source=path)
+                       body_text=markup.to_text(body_html), source=path, formerly=[r.value for r in formerly])
     return parsed
 
 
@@ -239,6 +269,9 @@ def parse_competency(text: str, path: str, slug: str) -> Parsed:
                      framework=f.text("framework", required=True, oneline=True, max_len=200) or "",
                      code=f.text("code", oneline=True, max_len=40), url=f.url("url"),
                      group=f.text("group", oneline=True, max_len=200), source=path)
+    formerly = _formerly(f, slug, "competency")
+    obj.formerly = [r.value for r in formerly]
+    parsed.refs["formerly"] = formerly
     f.done()
     obj.body_html = bodies.render(doc, parsed)
     parsed.obj = obj
@@ -263,8 +296,8 @@ FIELDS = {
                "request"),
     "badge": ("name", "issuer", "description", "category", "image", "image_alt", "design", "competencies",
               "alignments", "tags", "level", "status", "validity", "request", "evidence", "related", "endorsements",
-              "date", "retired"),
-    "competency": ("name", "description", "framework", "code", "url", "group"),
+              "date", "retired", "formerly"),
+    "competency": ("name", "description", "framework", "code", "url", "group", "formerly"),
     "page": ("title", "menu"),
 }
 TRANSLATABLE = {

@@ -244,6 +244,8 @@ class _Links:
     related: dict[str, list[str]] = field(default_factory=dict)
     endorsements: dict[str, list[tuple]] = field(default_factory=dict)
     images: dict[tuple[str, str], Image] = field(default_factory=dict)
+    formerly: dict[str, str] = field(default_factory=dict)  # a badge's former slug -> its slug now
+    competencies_formerly: dict[str, str] = field(default_factory=dict)  # the same for competencies
 
 
 class _Resolver:
@@ -264,6 +266,11 @@ class _Resolver:
     def find(self, ref: Ref, kind: str, what: str) -> str | None:
         if ref.value in self.parsed[kind]:
             return ref.value
+        now = {"badge": self.links.formerly, "competency": self.links.competencies_formerly}.get(kind, {}).get(ref.value)
+        if now is not None:  # a content file names what was renamed: its page of now, not the old one's redirect
+            self.fail(ref, f'{what} "{ref.value}" is now called "{now}" ({self.parsed[kind][now].path} lists it in '
+                           f'`formerly`): write "{now}"')
+            return None
         form = slug_form(ref.value)
         named = self.named(kind).get(form)  # its name written instead of its slug
         if not SLUG_RE.match(ref.value):  # "SCD", "université", "oral.md": the slug meant, when there is one
@@ -326,6 +333,8 @@ class _Resolver:
 
     def resolve(self) -> None:
         issuers, badges = self.parsed["issuer"], self.parsed["badge"]
+        self.links.formerly = self.check_formerly("badge", "badges")  # first: references may name an old slug
+        self.links.competencies_formerly = self.check_formerly("competency", "competencies")
         for slug, p in issuers.items():
             for ref in p.refs.get("parent", []):
                 if ref.value == slug:
@@ -370,6 +379,25 @@ class _Resolver:
             if p.obj is not None and p.obj.design is not None:
                 self.drawn_image(slug, p)
         self.check_tags()
+
+    def check_formerly(self, kind: str, folder: str) -> dict[str, str]:
+        """The former slugs of renamed files (`formerly`) -> the slug each file has now. A former
+        slug must be free (no file has it) and lead to one file only: its URLs answer for it."""
+        out: dict[str, str] = {}
+        first: dict[str, tuple[str, Ref]] = {}
+        for slug, p in self.parsed[kind].items():
+            for ref in p.refs.get("formerly", []):
+                if ref.value in self.parsed[kind]:
+                    self.fail(ref, f'{kind} "{ref.value}" still exists (content/{folder}/{ref.value}.md): a former '
+                                   "slug is one no file has any more. If this file replaces it, delete that one")
+                elif ref.value in first:
+                    other, seen = first[ref.value]
+                    self.fail(ref, f'"{ref.value}" is already a former slug of {kind} "{other}" ({seen.path}:'
+                                   f"{seen.line}:{seen.col}): an old address can lead to one {kind} only")
+                else:
+                    first[ref.value] = (slug, ref)
+                    out[ref.value] = slug
+        return out
 
     def check_tags(self) -> None:
         """Tags written differently must not share a URL: "C++" and "C" would both be tags/c/."""
@@ -468,6 +496,12 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                 comp.badges.append(badge)
     for slug, badge in badges.items():
         badge.related = [badges[r] for r in links.related[slug] if badges[r].published]
+    formerly = {}  # a renamed badge as published under each of its former slugs (model.Catalogue.formerly)
+    for old, slug in sorted(links.formerly.items()):
+        badge = badges[slug]
+        if badge.published:
+            formerly[old] = replace(badge, slug=old, alias_of=slug, formerly=[], image=replace(
+                badge.image, path=f"badges/{old}.{badge.image.kind}"))
     # Listings show the badges a student can still earn first, then the retired ones (stable).
     for listed in (*(i.badges for i in issuers.values()), *(c.badges for c in comps.values()),
                    *(t.badges for t in tags.values())):
@@ -475,7 +509,8 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
     pages = {slug: replace(p.obj, **fields_for("page", slug, p.obj)) for slug, p in parsed["page"].items()}
     return Catalogue(lang=lang, prefix="" if default else f"{lang}/", title=config.title[lang],
                      description=config.description[lang], issuers=issuers, badges=badges,
-                     competencies=comps, pages=pages,
+                     competencies=comps, pages=pages, formerly=formerly,
+                     competencies_formerly={old: comps[slug] for old, slug in sorted(links.competencies_formerly.items())},
                      tags={t.slug: t for t in sorted((t for t in tags.values() if t.badges), key=lambda t: t.slug)})
 
 
@@ -501,17 +536,22 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
             parsed[task.kind][task.slug] = result
         else:
             parsed[task.kind][task.slug] = result  # keep the slug known: no cascade of "no badge x"
-    for task in tasks:
-        if task.lang and task.slug not in parsed[task.kind]:
-            near = did_you_mean(f"{task.slug}.{task.lang}.md", (f"{s}.{task.lang}.md" for s in parsed[task.kind]),
-                                near_only=True)
-            problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
-                                    + near))
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
-    gone, gone_problems = published.gone_badges(config.root, parsed["badge"])  # renamed after awards were published
+    renamed = {"badge": resolver.links.formerly, "competency": resolver.links.competencies_formerly}
+    for task in tasks:
+        if task.lang and task.slug not in parsed[task.kind]:
+            now = renamed.get(task.kind, {}).get(task.slug)
+            near = (f' (rename it "{now}.{task.lang}.md": {now}.md lists `formerly: [{task.slug}]`)' if now else
+                    did_you_mean(f"{task.slug}.{task.lang}.md", (f"{s}.{task.lang}.md" for s in parsed[task.kind]),
+                                 near_only=True))
+            problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
+                                    + near))
+    formerly = resolver.links.formerly  # renamed, saying so: records may name the old slug
+    gone, gone_problems = published.gone_badges(config.root, [*parsed["badge"], *formerly])  # renamed, not saying so
     problems.extend(gone_problems)
     awards, award_problems = load_awards(config.root, {**{slug: p.obj for slug, p in parsed["badge"].items()},
+                                                       **{old: parsed["badge"][new].obj for old, new in formerly.items()},
                                                        **dict.fromkeys(gone)})  # known, so no "no badge x" too
     problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):

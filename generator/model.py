@@ -147,6 +147,7 @@ class Competency:
     translated: bool = True
     fallback: frozenset[str] = frozenset()  # as Issuer.fallback
     badges: list[Badge] = field(default_factory=list)  # published badges that develop it
+    formerly: list[str] = field(default_factory=list)  # slugs it was published under: their pages lead here
 
     @property
     def path(self) -> str:
@@ -183,6 +184,10 @@ class Badge:
     fallback: frozenset[str] = frozenset()  # as Issuer.fallback
     holders: int = 0  # filled from award records
     retired_on: date | None = None  # with status retired: awards issued after it are refused
+    formerly: list[str] = field(default_factory=list)  # slugs it was published under (renamed files)
+    # On the copy of a badge as published under a former slug (Catalogue.formerly): the slug it
+    # has now. Its paths are the old ones, its content the badge's own.
+    alias_of: str | None = None
 
     @property
     def path(self) -> str:
@@ -292,6 +297,25 @@ class Catalogue:
     competencies: dict[str, Competency]
     pages: dict[str, Page]
     tags: dict[str, Tag]
+    # Renamed files (`formerly`): each former slug of a published badge -> the badge as published
+    # under that slug (Badge.alias_of), which the awards whose records name it are made with, so
+    # that what they point at stays as it was; not listed anywhere (drafts' former slugs aside).
+    formerly: dict[str, Badge] = field(default_factory=dict)
+    competencies_formerly: dict[str, Competency] = field(default_factory=dict)  # former slug -> competency
+
+    def award_badge(self, slug: str) -> Badge:
+        """The badge an award record names: by its slug, or by a slug it had (as published then)."""
+        badge = self.badges.get(slug)
+        return badge if badge is not None else self.formerly[slug]
+
+    def awardable(self) -> dict[str, Badge]:
+        """Every badge by its slug, and by each of its former slugs: what award records may name."""
+        return {**self.badges, **{old: self.badges[b.alias_of] for old, b in self.formerly.items() if b.alias_of}}
+
+    def current_slug(self, slug: str) -> str:
+        """A badge's slug now, given one an award record names (its own, or a former one)."""
+        alias = self.formerly.get(slug) if slug not in self.badges else None
+        return alias.alias_of if alias is not None and alias.alias_of else slug
 
     @property
     def published_badges(self) -> list[Badge]:

@@ -97,7 +97,7 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
     from .awards import load_records
     from .published import published_ids
 
-    records, problems = load_records(root, dict(site.default.badges), on)
+    records, problems = load_records(root, site.default.awardable(), on)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
@@ -106,7 +106,7 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
     out, skipped = [], {"already told": 0, "not yet published": 0, "revoked": 0, "expired": 0}
     for record in records:
         award = record.award
-        if award is None or (badge and award.badge != badge):
+        if award is None or (badge and site.default.current_slug(award.badge) != site.default.current_slug(badge)):
             continue
         if award.id in told:
             skipped["already told"] += 1
@@ -145,7 +145,7 @@ def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | 
     award = record.award
     assert award is not None and record.email is not None
     cat = site.catalogues.get(lang, site.default)
-    badge = cat.badges[award.badge]
+    badge = cat.award_badge(award.badge)
     attachment = f"{badge.slug}.{badge.image.kind}"
     text = template.render(name=award.name or record.data.get("name") or None, badge=badge, issuer=badge.issuer,
                            site_title=site.config.title.get(lang, ""),
@@ -165,7 +165,7 @@ def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | 
     message["Message-ID"] = make_msgid(idstring=award.id[:8], domain=parseaddr(message["From"])[1].split("@")[-1])
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
     message.set_content(body.lstrip("\n"), charset="utf-8")
-    image = ob2.baked_image(renderer, award, cat.badges[award.badge])
+    image = ob2.baked_image(renderer, award, badge)
     subtype = "png" if badge.image.kind == "png" else "svg+xml"
     message.add_attachment(image, maintype="image", subtype=subtype, filename=attachment)
     message["Content-Language"] = lang  # after set_content(), which drops every Content-* header
@@ -326,7 +326,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
         print(f"vitrine: --lang {lang}: not one of the site's languages ({', '.join(site.config.languages)})",
               file=sys.stderr)
         return 2
-    if args.badge and args.badge not in site.default.badges:
+    if args.badge and args.badge not in site.default.awardable():
         from .errors import did_you_mean
 
         print(f'vitrine: --badge: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),

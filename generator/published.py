@@ -148,7 +148,7 @@ def relied_on(site: Site, made: Collection[str]) -> list[str]:
     wanted = {DID_FILE, WELL_KNOWN, LIST_PATH}
     issuers: set[str] = set()
     for slug in {award.badge for award in site.awards}:
-        badge = cat.badges.get(slug)
+        badge = cat.badges.get(slug) or cat.formerly.get(slug)  # a record may name a former slug
         if badge is None:
             continue
         wanted.update((badge.path, badge.json_path, badge.image.path, badge.issuer.path))
@@ -208,9 +208,13 @@ def _gone_problem(gone: list[tuple[int, str]], cause: str) -> Problem:
 _KEEP_NAME = "to rename it, change its `name`, not its file name"
 
 
+def _renamed(slug: str) -> str:
+    return f"if you renamed it, add `formerly: [{slug}]` to the renamed file (its old addresses then keep answering)"
+
+
 def _badge_gone(slug: str) -> str:
-    return (f'badge "{slug}" is gone. Put content/badges/{slug}.md back ({_KEEP_NAME}; '
-            "to stop awarding it, set `status: retired`)")
+    return (f'badge "{slug}" is gone: {_renamed(slug)}; else put content/badges/{slug}.md back (to stop '
+            "awarding it, set `status: retired`)")
 
 
 _BADGE_FILE_RE = re.compile(r"badges/([a-z0-9-]+)(?:/|\.json|\.png|\.svg)$")
@@ -218,9 +222,10 @@ _BADGE_FILE_RE = re.compile(r"badges/([a-z0-9-]+)(?:/|\.json|\.png|\.svg)$")
 
 def gone_badges(root: Path, known: Iterable[str]) -> tuple[set[str], list[Problem]]:
     """While loading: the badges whose files published awards point at but whose content file
-    is gone (renamed, deleted), and one problem each, as the build's check words it. Their
-    records then do not also say 'no badge "old" (did you mean "new"?)', which would send the
-    author to edit published records to the new name instead of putting the file back."""
+    is gone (renamed, deleted) and which no file claims in `formerly` (`known` holds both slugs),
+    and one problem each, as the build's check words it. Their records then do not also say 'no
+    badge "old" (did you mean "new"?)', which would send the author to edit published records to
+    the new name instead of adding `formerly` (or putting the file back)."""
     known = set(known)
     gone: dict[str, list[tuple[int, str]]] = {}
     for n, line in enumerate(_record(root, URLS_FILE)[0], 1):
@@ -237,20 +242,25 @@ def _gone_because(site: Site, path: str, made: Collection[str]) -> str:
     slug = rest.split("/", 1)[0].rsplit(".", 1)[0] if folder != "keys" else rest.split("/", 1)[0]
     keep_name = _KEEP_NAME
     if folder == "badges":
-        badge = cat.badges.get(slug)
+        badge = cat.badges.get(slug) or cat.formerly.get(slug)
         if badge is None:
-            return _badge_gone(slug)
+            draft = next((b for b in cat.badges.values() if slug in b.formerly), None)
+            if draft is None:
+                return _badge_gone(slug)
+            return (f'badge "{draft.slug}" (formerly "{slug}") is a draft now. Set `status: retired` instead, to '
+                    "stop awarding it")
         if badge.status == "draft":
             return f'badge "{slug}" is a draft now. Set `status: retired` instead, to stop awarding it'
         if path != badge.image.path and path.rsplit(".", 1)[-1] in ("png", "svg"):
             was, now = path.rsplit(".", 1)[-1].upper(), badge.image.kind.upper()
-            return (f'the image of badge "{slug}" was a {was} and is now a{"n" if now == "SVG" else ""} {now}; its '
+            named = f'"{badge.alias_of}" (formerly "{slug}")' if badge.alias_of else f'"{slug}"'
+            return (f'the image of badge {named} was a {was} and is now a{"n" if now == "SVG" else ""} {now}; its '
                     f"awards' baked images were published as {was} too. Give it a {was} image again"
                     + (" (export the SVG as a PNG of 512 px or more)" if was == "PNG" else ""))
     elif folder == "issuers" and slug not in cat.issuers:
         return f'issuer "{slug}" is gone. Put content/issuers/{slug}.md back ({keep_name})'
-    elif folder == "competencies" and slug not in cat.competencies:
-        return f'competency "{slug}" is gone. Put content/competencies/{slug}.md back ({keep_name})'
+    elif folder == "competencies" and slug not in cat.competencies and slug not in cat.competencies_formerly:
+        return f'competency "{slug}" is gone: {_renamed(slug)}; else put content/competencies/{slug}.md back'
     elif folder in ("keys", "revocations"):
         if slug not in cat.issuers:
             return f'issuer "{slug}" is gone. Put content/issuers/{slug}.md back ({keep_name})'

@@ -323,6 +323,24 @@ def _page(root: Path, lang: str, slug: str) -> str:
 TEMPLATES = {"badge": _badge, "issuer": _issuer, "competency": _competency, "page": _page}
 
 
+def _former_owner(folder: Path, slug: str) -> str | None:
+    """The file of `folder` whose `formerly` lists `slug` (site-relative), if any."""
+    from .frontmatter import parse_frontmatter
+
+    for file in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "formerly" not in text or file.name.count(".") > 1:
+            continue
+        doc, _ = parse_frontmatter(text, file.name)
+        value = doc.data.get("formerly") if doc is not None and isinstance(doc.data, dict) else None
+        if value == slug or (isinstance(value, list) and slug in value):
+            return f"content/{folder.name}/{file.name}"
+    return None
+
+
 def create(root: Path, kind: str, slug: str) -> Path:
     """Write content/<kind>s/<slug>.md; raise ScaffoldError with a one-line reason."""
     from .fields import SLUG_RE, tag_slug
@@ -337,6 +355,10 @@ def create(root: Path, kind: str, slug: str) -> Path:
     rel = file.relative_to(root).as_posix()
     if file.exists():
         raise ScaffoldError(f"{rel} already exists: edit it, or choose another slug")
+    owner = _former_owner(file.parent, slug) if kind in ("badge", "competency") else None
+    if owner is not None:  # its addresses answer for that file: a new one would take them (loader.check_formerly)
+        raise ScaffoldError(f"{owner} was once called {slug} (its `formerly` says so), and its old addresses lead "
+                            "to it: choose another slug")
     text = TEMPLATES[kind](root, _site_language(root), slug)
     file.parent.mkdir(parents=True, exist_ok=True)
     try:

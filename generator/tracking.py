@@ -177,7 +177,7 @@ class Registry:
             names[id(cat)] = name = ("catalogue", lang)
             objects[name] = cat
             for kind, table in (("issuer", cat.issuers), ("badge", cat.badges), ("competency", cat.competencies),
-                                ("page", cat.pages), ("tag", cat.tags)):
+                                ("page", cat.pages), ("tag", cat.tags), ("former-badge", cat.formerly)):
                 for slug, obj in table.items():
                     names[id(obj)] = name = (kind, lang, slug)
                     objects[name] = obj

@@ -416,7 +416,7 @@ def baked(out: Path, award_id: str) -> tuple[str, bytes]:
 
     site = load_site(out.parent)
     [award] = [a for a in site.awards if a.id == award_id]
-    badge = site.default.badges[award.badge]
+    badge = site.default.award_badge(award.badge)  # as published under the slug its record names
     return f"{badge.slug}.{badge.image.kind}", ob2.baked_image(Renderer(site, out.parent / ".vitrine-cache"), award, badge)
 
 

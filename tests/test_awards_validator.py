@@ -278,3 +278,27 @@ def test_a_jws_signed_by_a_withdrawn_key_is_refused_and_its_new_copy_is_valid(si
                                            "authorized by issuer profile" in e for e in old_report["errors"]), old_report
     assert new_report["valid"] and not new_report["errors"], new_report
     assert baked_report["valid"] and not baked_report["errors"], baked_report
+
+
+def test_awards_made_before_a_rename_still_validate(site, tmp_path):
+    """atelier-png.md renamed atelier.md with `formerly: [atelier-png]`: its assertion names the old
+    BadgeClass, which the validator fetches and checks at that address; so do its baked images."""
+    root = site({"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
+                 "content/badges/dessine.md": DRAWN, "awards/test.yaml": RECORDS})
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    old = "6a9d7d0f-7ef6-4c80-b809-d46e0afcb880"
+    first = (root / "output" / "assertions" / f"{old}.json").read_bytes()
+    (root / "content/badges/atelier-png.md").unlink()
+    (root / "content/badges/atelier.md").write_text(PNG_BADGE.replace("---\n", "---\nformerly: [atelier-png]\n", 1))
+    status, _, err = run_cli("build", "--site", str(root), "--force")
+    assert status == 0, err
+    output = root / "output"
+    assert (output / "assertions" / f"{old}.json").read_bytes() == first
+    requested: list[str] = []
+    reports = validate(output, [{"input": f"{BASE}assertions/{old}.json", "email": "dan.dupont@example.org"},
+                                {"file": bake_to(tmp_path, output, old)}], requested)
+    for report in reports:
+        assert report["valid"] and not report["errors"], report
+    assert "/badges/atelier-png.json" in requested and "/badges/atelier-png.png" in requested
+    assert_recorded(root, requested)

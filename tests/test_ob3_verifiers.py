@@ -215,3 +215,30 @@ def test_a_credential_signed_by_a_withdrawn_key_fails_both_and_its_new_copy_pass
     db, dcc = results[str(new)]["db"], results[str(new)]["dcc"]
     assert db["verified"] is True and db["revoked"] is False, db
     assert dcc["signature"] is True and dcc["revocation"] is True and dcc["errors"] is None, dcc
+
+
+def test_credentials_issued_before_a_rename_still_verify_with_both(ob3_site, monkeypatch, tmp_path):
+    """atelier-png.md renamed atelier.md with `formerly: [atelier-png]`: the credentials of its
+    awards are not signed again (same bytes) and still pass both verifiers; one awarded under the new
+    slug names the new addresses and passes too."""
+    from test_ob3 import A4, TEST_KEY, build, pem
+    from test_rename import NEW_AWARD, rename_atelier
+
+    monkeypatch.setenv("VITRINE_OB3_KEY", pem(TEST_KEY))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    root = ob3_site()
+    output = build(root)
+    before = {p.name: p.read_bytes() for p in (output / "credentials").iterdir()}
+    rename_atelier(root)
+    (root / "awards/atelier.yaml").write_text(NEW_AWARD)
+    output = build(root)
+    assert {name: (output / "credentials" / name).read_bytes() for name in before} == before
+    new = output / "credentials/8cbf9f21-91a8-4ea2-9a21-f68a2c1ed0a2.json"
+    assert json.loads(new.read_text())["credentialSubject"]["achievement"]["id"] == f"{BASE}badges/atelier/"
+    old = output / f"credentials/{A4}.json"
+    assert json.loads(old.read_text())["credentialSubject"]["achievement"]["id"] == f"{BASE}badges/atelier-png/"
+    results = run_verifiers(output, [old, new], tmp_path, now="2025-06-01T00:00:00Z")
+    for file in (old, new):
+        db, dcc = results[str(file)]["db"], results[str(file)]["dcc"]
+        assert db["verified"] is True and db["revoked"] is False, db
+        assert dcc["signature"] is True and dcc["errors"] is None, dcc

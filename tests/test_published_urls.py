@@ -111,15 +111,17 @@ def svg_image(root: Path) -> None:
      "content/issuers/bu.md back (to rename it, change its `name`, not its file name)"),
     (rename_badge, "badges/atelier-png.json",
      "badges/atelier-png.json, badges/atelier-png.png and badges/atelier-png/, which published awards point at, are "
-     'no longer made: badge "atelier-png" is gone. Put content/badges/atelier-png.md back (to rename it, change its '
-     "`name`, not its file name; to stop awarding it, set `status: retired`)"),
+     'no longer made: badge "atelier-png" is gone: if you renamed it, add `formerly: [atelier-png]` to the renamed '
+     "file (its old addresses then keep answering); else put content/badges/atelier-png.md back (to stop awarding "
+     "it, set `status: retired`)"),
     (svg_image, "badges/atelier-png.png",
      'badges/atelier-png.png, which published awards point at, is no longer made: the image of badge "atelier-png" '
      "was a PNG and is now an SVG; its awards' baked images were published as PNG too. Give it a PNG image again "
      "(export the SVG as a PNG of 512 px or more)"),
     (rename_competency, "competencies/oral/",
-     'competencies/oral/, which published awards point at, is no longer made: competency "oral" is gone. Put '
-     "content/competencies/oral.md back (to rename it, change its `name`, not its file name)"),
+     'competencies/oral/, which published awards point at, is no longer made: competency "oral" is gone: if you '
+     "renamed it, add `formerly: [oral]` to the renamed file (its old addresses then keep answering); else put "
+     "content/competencies/oral.md back"),
 ])
 def test_a_file_awards_point_at_cannot_go(awarded, change, first, message):
     root = awarded()

@@ -106,9 +106,9 @@ def jobs(r: Renderer) -> list[JobGroup]:
 
 
 def _group_jobs(r: Renderer, cat: Catalogue, awards: list[Award], on: date) -> list[Job]:
-    badges, prefix = cat.badges, cat.prefix
+    prefix = cat.prefix
     return [Job(f"{prefix}assertions/{award.id}/index.html", "award_pages",
-                lambda a=award, b=badges[award.badge]: _page(r, cat, a, b, on), f"{record_key(award)}:{award.status(on)}")
+                lambda a=award, b=cat.award_badge(award.badge): _page(r, cat, a, b, on), f"{record_key(award)}:{award.status(on)}")
             for award in awards]
 
 

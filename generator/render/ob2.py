@@ -181,7 +181,7 @@ def key_document(r: Renderer, issuer: Issuer, key: KeyInfo) -> dict:
 def revocation_list(r: Renderer, issuer: Issuer) -> dict:
     revoked = []
     for award in r.site.awards:
-        if award.revoked is not None and r.site.default.badges[award.badge].issuer.slug == issuer.slug:
+        if award.revoked is not None and r.site.default.award_badge(award.badge).issuer.slug == issuer.slug:
             revoked.append({"id": assertion_url(r, award), "revocationReason": award.revoked.reason})
     revoked.sort(key=lambda item: item["id"])
     if len(revoked) == 1:
@@ -292,7 +292,10 @@ def jobs(r: Renderer) -> list[Job]:
     # the revocation lists on every award record; an assertion on its own record
     out = [Job(f"issuers/{i.slug}.json", "ob2", lambda i=i: dumps(issuer_profile(r, i)), key="")
            for i in cat.issuers.values()]
-    out += [Job(b.json_path, "ob2", lambda b=b: dumps(badge_class(r, b)), key="") for b in cat.published_badges]
+    # a renamed badge's BadgeClass stays at each former address too, with that address as its id (awards
+    # published then name it there; a verifier checks that a document is the one its id names)
+    out += [Job(b.json_path, "ob2", lambda b=b: dumps(badge_class(r, b)), key="")
+            for b in (*cat.published_badges, *cat.formerly.values())]
     if sign is not None:
         for i in cat.issuers.values():
             out += [Job(key_path(i, k), "ob2", lambda i=i, k=k: dumps(key_document(r, i, k)), key="") for k in sign.keys]
@@ -306,10 +309,10 @@ def jobs(r: Renderer) -> list[Job]:
 
 def _assertion_jobs(r: Renderer, awards: list[Award], sign: bool) -> list[Job]:
     """The hosted assertions of a group of awards (one awards file), and their JWS."""
-    badges = r.site.default.badges
+    cat = r.site.default
     out = []
     for award in awards:
-        badge = badges[award.badge]
+        badge = cat.award_badge(award.badge)
         key = record_key(award)
         out.append(Job(award.json_path, "ob2", lambda a=award, b=badge: dumps(assertion(r, a, b)), key=key))
         if award.revoked is None and sign:

@@ -81,7 +81,10 @@ def _make_state(r: Renderer) -> State:
     base = r.config.base_url
     freeze = issuer.canonicalizer.freeze  # shared by every credential of a badge, never changed
     profiles = {slug: freeze(cred.profile(base, did, i)) for slug, i in cat.issuers.items()}
-    achievements = {b.slug: cred.achievement(base, b, r.config.language) for b in cat.published_badges}
+    # a renamed badge's achievement under each former slug too: the credentials of the awards whose
+    # records name it stay as they were signed (its endorsements too, at their addresses)
+    achievements = {b.slug: cred.achievement(base, b, r.config.language)
+                    for b in (*cat.published_badges, *cat.formerly.values())}
     endorsed = _endorsements(r, issuer, profiles, achievements)
     for a in achievements.values():
         freeze(a)
@@ -95,12 +98,14 @@ def _endorsements(r: Renderer, issuer: Issuer, profiles: dict[str, dict], achiev
     out: dict[str, str] = {}
     embedded: dict[str, list[dict]] = {}
     base = r.config.base_url
-    for badge in r.site.default.published_badges:
+    for badge in (*r.site.default.published_badges, *r.site.default.formerly.values()):
         for n, e in enumerate(badge.endorsements):
             if (e.date or badge.date) is None:
-                r.site.warnings.append(Problem(badge.source, 0, 0, f"endorsements[{n}].date",
-                                               "no day for this endorsement (nor a date for the badge): it is not "
-                                               "issued as an Open Badges 3.0 endorsement credential", warning=True))
+                if badge.alias_of is None:  # said once, of the badge's own file
+                    r.site.warnings.append(Problem(badge.source, 0, 0, f"endorsements[{n}].date",
+                                                   "no day for this endorsement (nor a date for the badge): it is "
+                                                   "not issued as an Open Badges 3.0 endorsement credential",
+                                                   warning=True))
                 continue
             rel = endorsement.path(badge, e, n)
             document = endorsement.credential(base, badge, e, profiles[e.issuer.slug], rel,
@@ -175,7 +180,7 @@ def _preflight(r: Renderer) -> None:
         if award.badge in seen:
             continue
         seen.add(award.badge)
-        badge = r.site.default.badges[award.badge]
+        badge = r.site.default.award_badge(award.badge)
         try:
             state(r).issuer.canonicalizer.check(unsigned(r, award, badge))
         except (UndefinedTerm, CanonError) as exc:
@@ -208,7 +213,7 @@ def jobs(r: Renderer) -> list[Job]:
         return tracking.remember(images, slug, lambda: _image_bytes(slug))
 
     def _image_bytes(slug: str) -> bytes:
-        badge = cat.badges[slug]
+        badge = cat.award_badge(slug)
         if badge.image.drawn:
             return _cached(r, badge.image.digest, "512", lambda: designer.draw(badge.design, 512))
         return published(r, badge.image)
@@ -219,7 +224,7 @@ def jobs(r: Renderer) -> list[Job]:
     def _baked_around(slug: str) -> tuple[bytes, bytes]:
         """What comes before and after the baked credential in this badge's image: baking is the
         same for every award of a badge but the text, so it is done once (with a marker)."""
-        badge = cat.badges[slug]
+        badge = cat.award_badge(slug)
         if badge.image.kind == "png":
             baked = baking.bake_png(image_bytes(slug), _MARK, baking.OB3_KEYWORD)
             chunk = baking.itxt_chunk(baking.OB3_KEYWORD, _MARK)
@@ -248,7 +253,7 @@ def jobs(r: Renderer) -> list[Job]:
     def group_jobs(awards: list[Award]) -> list[Job]:
         jobs = []
         for award in awards:
-            badge = cat.badges[award.badge]
+            badge = cat.award_badge(award.badge)
             key = f"{keyset}|{record_key(award)}|{st.indexes[award.id]}"
             jobs.append(Job(cred.credential_path(award), "ob3", lambda a=award, b=badge: json_bytes(a, b), key=key))
             if award.revoked is None:

@@ -171,4 +171,12 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
                 other_path=lambda c, t=t, pg=pg: _tag_twin(c, t.slug, pg))))
     for page in cat.pages.values():
         jobs.append(Job(f"{p}{page.path}index.html", "pages", lambda pg=page: r.page("page.html", cat, pg.path, page=pg)))
+    # The former addresses of renamed badges and competencies (`formerly`) lead to their pages of now
+    moved = [(f"badges/{old}/", cat.badges[b.alias_of]) for old, b in cat.formerly.items() if b.alias_of]
+    moved += [(f"competencies/{old}/", comp) for old, comp in cat.competencies_formerly.items()]
+    for path, target in moved:
+        root = "../" * (p + path).count("/")
+        jobs.append(Job(f"{p}{path}index.html", "pages", lambda path=path, t=target, root=root: r.page(
+            "moved.html", cat, path, root=root, target=t, canonical=r.url(cat, t.path),
+            target_href=root + p + t.path, other_path=lambda c, t=t: t.path)))
     return jobs

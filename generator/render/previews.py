@@ -40,7 +40,7 @@ BADGE_SIZE = 420
 
 def badge_path(site: Site, cat: Catalogue, badge: Badge) -> str:
     """Site-relative path of a badge's preview as seen from a language."""
-    own = cat is site.default or _badge_text(badge) != _badge_text(site.default.badges[badge.slug])
+    own = cat is site.default or _badge_text(badge) != _badge_text(site.default.award_badge(badge.slug))
     return f"{cat.prefix if own else ''}badges/{badge.slug}.preview.png"
 
 
@@ -55,7 +55,7 @@ def jobs(r: Renderer) -> list[Job]:
     for cat in r.site.catalogues.values():
         if site_path(r.site, cat).startswith(cat.prefix):
             out.append(Job(site_path(r.site, cat), "previews", lambda c=cat: _cached(r, _site_text(c) + (host,), lambda c=c: site_card(c, host))))
-        for badge in cat.published_badges:
+        for badge in (*cat.published_badges, *cat.formerly.values()):  # award pages under a former slug name theirs
             path = badge_path(r.site, cat, badge)
             if path.startswith(cat.prefix):
                 out.append(Job(path, "previews", lambda b=badge: _cached(

@@ -72,10 +72,12 @@ def _count(r: Renderer) -> tuple[dict[str, tuple[int, int, int]], dict[int, list
     on = today()
     per_badge: dict[str, list[int]] = {}
     years: dict[int, list[int]] = {}
+    current = r.site.default.current_slug  # a record naming a former slug counts for the badge it became
     for award in r.site.awards:
-        c = per_badge.get(award.badge)
+        slug = current(award.badge)
+        c = per_badge.get(slug)
         if c is None:
-            c = per_badge[award.badge] = [0, 0, 0]
+            c = per_badge[slug] = [0, 0, 0]
         c[0] += 1
         years.setdefault(award.issued_on.year, [0, 0])[0] += 1
         if award.revoked is not None:
