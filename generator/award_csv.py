@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +40,7 @@ ALIASES = {
                   "date de delivrance", "date d emission", "issue date", "awarded on", "date awarded"),
 }
 KNOWN = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+_SEPARATORS = {"\t": "tab", ";": '";"', ",": '","'}
 ENCODING_HINT = 'save the spreadsheet as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8)'
 
 
@@ -50,6 +51,7 @@ class Sheet:
     path: str
     encoding: str = "UTF-8"
     delimiter: str = ","
+    declared: bool = False  # the separator was declared by a first line "sep=;" (Excel's)
     headers: list[str] = field(default_factory=list)  # as written, stripped
     columns: list[str | None] = field(default_factory=list)  # the field each column gives (first/last too), or None
     ignored: list[str] = field(default_factory=list)  # headers of the columns not read
@@ -71,7 +73,7 @@ class Sheet:
 
     def summary(self) -> str:
         """What was read: the encoding, the separator, which column gave which field."""
-        sep = {"\t": "tab", ";": '";"', ",": '","'}[self.delimiter]
+        sep = _SEPARATORS[self.delimiter] + (" (declared by its first line, sep=)" if self.declared else "")
         given = []
         for name in FIELDS:
             if name == "name" and "first" in self.columns:
@@ -158,10 +160,33 @@ def read_sheet(path: Path) -> tuple[Sheet | None, list[Problem]]:
         return None, [problem]  # type: ignore[list-item]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
     first = text.split("\n", 1)[0]
-    if re.fullmatch(r"(?i)\s*\"?sep=.?\"?[;,\t]*\s*", first):  # Excel's hint line, before the header
-        return None, [Problem(shown, 1, 1, "", 'the first line is a "sep=" hint for Excel, not the header row: '
-                                               "delete it (the separator is read from the header)")]
-    delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+    hint = re.fullmatch(r"(?i)[ ]*\"?sep=(.?)\"?[;,\t]*\s*", first)  # Excel's line before the header: "sep=;"
+    if hint is None:
+        return _read_rows(text, shown, encoding, None)
+    declared = hint.group(1)
+    if declared not in _SEPARATORS:
+        what = f"the separator {show(declared)}" if declared else "no separator"
+        return None, [Problem(shown, 1, 1, "", f'the first line ("sep=", for Excel) declares {what}: the columns '
+                                               'must be separated by ";", "," or a tab (write sep=; or delete the line)')]
+    rest = text.split("\n", 1)[1] if "\n" in text else ""
+    header = rest.split("\n", 1)[0]
+    others = [d for d in _SEPARATORS if d != declared and d in header]
+    if declared not in header and others:
+        found = max(others, key=header.count)
+        return None, [Problem(shown, 1, 1, "", f"the first line declares the separator {_SEPARATORS[declared]} "
+                                               f"(sep=), but the header row (line 2) is separated by "
+                                               f"{_SEPARATORS[found]}: correct the first line, or delete it")]
+    sheet, problems = _read_rows(rest, shown, encoding, declared)
+    if sheet is not None:  # its lines are counted from the header: the sep= line comes before
+        sheet.declared = True
+        sheet.rows = [(line + 1, row) for line, row in sheet.rows]
+    return sheet, [replace(p, line=p.line + 1) for p in problems]
+
+
+def _read_rows(text: str, shown: str, encoding: str, declared: str | None) -> tuple[Sheet | None, list[Problem]]:
+    """read_sheet() from the header row on; `declared`: the separator a "sep=" line gave."""
+    first = text.split("\n", 1)[0]
+    delimiter = declared or (max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ",")
     sheet = Sheet(shown, encoding, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:

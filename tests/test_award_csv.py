@@ -254,6 +254,36 @@ def test_rows_as_spreadsheets_leave_them(award_site, tmp_path):
     assert got == [("Camille Martin", "Trois ateliers\nanimés"), ("Léa Bernard", None)]
 
 
+@pytest.mark.parametrize("first, sep, encoding", [
+    ("sep=;", ";", "cp1252"), ('"sep=;"', ";", "utf-8-sig"), ("sep=;;;;", ";", "cp1252"), ("SEP=,", ",", "utf-8"),
+    ("sep=\t", "\t", "utf-16")], ids=["semicolon", "quoted", "trailing", "comma", "tab"])
+def test_an_excel_sep_line_declares_the_separator(award_site, tmp_path, first, sep, encoding):
+    """Excel writes (and reads) a first line "sep=;" that says the separator: it was refused ("delete
+    it"), so a file Excel itself saved and opens could not be imported as it was. It is read as the
+    separator, the header row is the second line, and every line keeps its number in messages."""
+    rows = FRENCH_EXCEL.replace(";", sep)
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = f"{first}\r\n{rows}".replace("07/12/2024", "31/11/2024").replace("zoe.oeuvray", "zoe oeuvray")
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode(encoding))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:3:4: Date d\'obtention: "31/11/2024" is not a date: 31 novembre 2024 does not exist (day/month/year)',
+        '{f}:5:3: Adresse électronique: "zoe oeuvray@etu.example.fr" is not a valid e-mail address (name@domain.org)'])
+    status, out, err, csv_file = award(award_site, tmp_path, f"{first}\r\n{rows}".encode(encoding))
+    assert (status, err) == (0, ""), err
+    shown = {";": '";"', ",": '","', "\t": "tab"}[sep]
+    assert out.splitlines()[0].startswith(f"Read {csv_file}: ") and (
+        f"separator {shown} (declared by its first line, sep=), 3 rows;" in out.splitlines()[0])
+    assert [r["name"] for r in records(award_site)] == ["Hélène Dupré", "François L’Hôte-Lefèvre", "Zoë Œuvray"]
+
+
+def test_a_sep_line_with_another_separator_is_one_clear_line(award_site, tmp_path):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    status, out, err, csv_file = award(award_site, tmp_path, ("sep=|\r\n" + FRENCH_EXCEL).encode("cp1252"))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:1:1: the first line ("sep=", for Excel) declares the separator "|": the columns must be separated by '
+        '";", "," or a tab (write sep=; or delete the line)'])
+
+
 def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_path):
     """A French Excel file with a mistake in several rows: every one at its line and column, named
     as the spreadsheet names the column, and not one award written."""

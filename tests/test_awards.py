@@ -533,17 +533,19 @@ def test_award_refuses_a_recipient_address_where_it_would_be_published(awarded, 
     assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
 
 
-def test_award_from_csv_with_excel_sep_line(awarded, tmp_path):
+def test_award_from_csv_with_an_excel_sep_line_that_says_another_separator(awarded, tmp_path):
+    """A "sep=" first line is read as the separator (test_award_csv); one that contradicts the
+    header row is refused, naming both."""
     root = awarded()
     before = (root / "awards" / "prise-de-parole.yaml").read_text()
-    for first in ("sep=;", '"sep=;"', "sep=,;"):
+    for first in ("sep=,", '"sep=,"', "sep=,;"):
         csv_file = tmp_path / "excel.csv"
         csv_file.write_bytes(f"\ufeff{first}\r\nemail;name\r\ne1@example.org;Eve One\r\n".encode())
         status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(csv_file))
         assert status == 1
         assert err.splitlines() == [
-            f'{csv_file}:1:1: the first line is a "sep=" hint for Excel, not the header row: delete it '
-            "(the separator is read from the header)",
+            f'{csv_file}:1:1: the first line declares the separator "," (sep=), but the header row (line 2) is '
+            'separated by ";": correct the first line, or delete it',
             f"vitrine: 1 problem in {csv_file}: no award was made.",
         ]
     assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
