@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 # The award checks, YAML and the field rules are imported by the functions that use them: every
 # `vitrine` command builds this parser, and a build with nothing to do needs none of them.
 
-TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
-FALSE = {"", "no", "n", "false", "0", "non", "faux"}
 NARRATIVE_MAX = 5000  # as awards.py checks the record's narrative
 
 
@@ -305,7 +303,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
              problems: list[Problem], us_sample: str | None) -> dict | None:
     """One row's record, or None and its problems, each at its cell, named by the column's header."""
-    from .award_csv import parse_day, show
+    from .award_csv import consent_answer, parse_day, show
     from .awards import address_problems, normalise_email
     from .fields import EMAIL_RE, URL_RE, control_problem
 
@@ -335,10 +333,12 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     name = cells.get("name", ("", 0))[0] or None
     if name and ("\n" in name or len(name) > 200):
         fail("name", "expected a single line of at most 200 characters")
-    consent_text = cells.get("consent", ("", 0))[0].lower()
-    consent = consent_text in TRUE
-    if consent_text not in TRUE | FALSE:
-        fail("consent", f"{show(consent_text)} is not yes or no (oui/non, true/false, 1/0 are understood)")
+    consent_text = cells.get("consent", ("", 0))[0]
+    answer = consent_answer(consent_text)
+    consent = answer is True
+    if answer is None:
+        fail("consent", f"{show(consent_text)} is not a clear yes or no: write oui or non (a name is published only "
+                        "after a clear yes)")
     elif consent and not name:
         fail("consent", "consent to publish a name, but the name is empty")
     evidence = cells.get("evidence", ("", 0))[0].split()

@@ -328,6 +328,43 @@ def show(value: str) -> str:
     return '"' + "".join(c if c.isprintable() else escapes.get(c, f"\\u{ord(c):04x}") for c in value) + '"'
 
 
+# -- consent ---------------------------------------------------------------------------------------
+
+# A consent column as forms fill it: a box ticked ("x", "1", "oui") or a sentence chosen by the
+# person ("J'accepte que mon nom apparaisse", "Oui, j'accepte", "Non merci", "Yes, I agree").
+# Compared as _key() does (no case, accents or punctuation; "j'accepte" is "j accepte"). A yes is
+# an answer that starts as one and has no negation in it; a no, one that starts as one. Anything
+# else ("Oui mais pas mon nom", "Je ne sais pas", "peut-être") is neither: award_cli refuses the
+# file at that cell rather than guess (a name is published only after a clear yes, and a "no"
+# guessed for someone who said yes would be a wrong record too).
+_YES = ("oui", "yes", "y", "o", "true", "vrai", "1", "x", "ok", "okay", "d accord", "j accepte", "accepte",
+        "j autorise", "autorise", "je consens", "je donne mon accord", "i agree", "agree", "agreed", "i accept",
+        "accept", "accepted", "i consent", "consent", "sure", "of course", "bien sur")
+_NO = ("non", "no", "n", "false", "faux", "0", "nope", "je refuse", "refuse", "refused", "je n accepte pas",
+       "je n autorise pas", "je ne souhaite pas", "je ne veux pas", "pas d accord", "i do not", "i don t",
+       "i dont", "i disagree", "disagree", "i decline", "decline", "declined", "i refuse")
+_NEGATION = {"non", "no", "not", "pas", "ne", "n", "don", "dont", "refuse", "refuses", "decline", "disagree",
+             "jamais", "never", "sans", "without", "mais", "but", "sauf", "except"}
+
+
+def _starts(words: list[str], phrases: tuple[str, ...]) -> bool:
+    return any(words[:len(p.split())] == p.split() for p in phrases)
+
+
+def consent_answer(value: str) -> bool | None:
+    """True for a clear yes, False for a clear no (or nothing), None when it is neither."""
+    text = re.sub(r"[’‘ʼ`´]", "'", value)
+    text = re.sub(r"(?i)\b(?:sans r[ée]serve|without reservation)\b", "", text)
+    words = _key(text).split()
+    if not words:
+        return False
+    if _starts(words, _YES) and not _NEGATION & set(words):
+        return True
+    if _starts(words, _NO):
+        return False
+    return None
+
+
 # -- days ------------------------------------------------------------------------------------------
 
 _ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")

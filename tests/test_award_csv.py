@@ -284,6 +284,35 @@ def test_a_sep_line_with_another_separator_is_one_clear_line(award_site, tmp_pat
         '";", "," or a tab (write sep=; or delete the line)'])
 
 
+@pytest.mark.parametrize("answer, consent", [
+    ("J'accepte que mon nom apparaisse", True), ("J’accepte que mon nom apparaisse sur la page du badge", True),
+    ("Oui, j'accepte", True), ("Yes, I agree", True), ("I agree to have my name published", True),
+    ("J'autorise la publication de mon nom", True), ("D'accord", True), ("Oui, sans réserve", True),
+    ("Non merci", False), ("Non, je ne souhaite pas", False), ("Je n'accepte pas que mon nom apparaisse", False),
+    ("Je refuse", False), ("No, thanks", False), ("I do not agree", False), ("Pas d'accord", False)])
+def test_consent_written_as_a_form_answers(award_site, tmp_path, answer, consent):
+    """A form tool writes the answer chosen, not oui/non: "J'accepte que mon nom apparaisse" was
+    refused as "not yes or no", so every row of such an export had to be edited by hand."""
+    data = f"Prénom;Nom;Courriel;Consentement\r\nHélène;Dupré;helene.dupre@example.org;{answer}\r\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    assert (status, err) == (0, ""), err
+    [record] = records(award_site)
+    assert record["consent"] is consent and record["name"] == "Hélène Dupré"
+
+
+@pytest.mark.parametrize("answer", ["Oui mais pas mon nom de famille", "Oui, sans mon nom", "Je ne sais pas",
+                                    "peut-être", "Yes, but not my last name", "J'accepte pas"])
+def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site, tmp_path, answer):
+    """Neither a yes nor a no: never published (a name needs a clear yes), and not taken for a no
+    either (that person may have said yes in other words): the file is refused at that cell."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = f"Prénom;Nom;Courriel;Consentement\r\nHélène;Dupré;helene.dupre@example.org;{answer}\r\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    refused(award_site, before, status, out, err, csv_file, [
+        f'{{f}}:2:4: Consentement: "{answer}" is not a clear yes or no: write oui or non (a name is published only '
+        'after a clear yes)'])
+
+
 def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_path):
     """A French Excel file with a mistake in several rows: every one at its line and column, named
     as the spreadsheet names the column, and not one award written."""
@@ -298,7 +327,7 @@ def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_pat
     refused(award_site, before, status, out, err, csv_file, [
         '{f}:3:3: E-mail: "lea.martin@example" is not a valid e-mail address (name@domain.org)',
         "{f}:4:3: E-mail: is empty: every row needs the recipient's address",
-        '{f}:4:4: Consentement: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        '{f}:4:4: Consentement: "peut-être" is not a clear yes or no: write oui or non (a name is published only after a clear yes)',
         '{f}:4:5: Date: "32/12/2024" is not a date: 32 décembre 2024 does not exist (day/month/year)',
         '{f}:6:6: "en trop" is in column 6, but the header has 5 columns',
     ])

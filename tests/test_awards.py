@@ -487,7 +487,7 @@ def test_award_from_csv_all_or_nothing(awarded, tmp_path):
     assert status == 1
     assert err.splitlines() == [
         f'{bad}:3:1: email: "nope" is not a valid e-mail address (name@domain.org)',
-        f'{bad}:3:3: consent: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        f'{bad}:3:3: consent: "peut-être" is not a clear yes or no: write oui or non (a name is published only after a clear yes)',
         f'{bad}:3:4: evidence: "ftp://x" is not an absolute http(s) URL (several URLs are separated by spaces)',
         f'{bad}:3:5: issued_on: "2024-13-01" is not a date: there is no month 13 (year-month-day)',
         f"{bad}:5:1: email: E1@example.org is already on line 2 of this file",

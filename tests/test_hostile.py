@@ -282,7 +282,7 @@ CSV_CASES = [
     ("consent-without-name", b"email,consent\nx@example.org,oui\n",
      ["{f}:2:2: consent: consent to publish a name, but the name is empty"]),
     ("consent-unclear", b"email,name,consent\nx@example.org,X,peut-etre\n",
-     ['{f}:2:3: consent: "peut-etre" is not yes or no (oui/non, true/false, 1/0 are understood)']),
+     ['{f}:2:3: consent: "peut-etre" is not a clear yes or no: write oui or non (a name is published only after a clear yes)']),
     ("name-on-two-lines", b'email,name\nx@example.org,"Alice\n- id: fake"\n',
      ["{f}:2:2: name: expected a single line of at most 200 characters"]),
     ("name-with-escape", b"email,name,consent\nx@example.org,A\x1b[2JB,yes\n",
