@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import Problem
 
-FIELDS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
+FIELDS = ("email", "name", "consent", "evidence", "narrative", "issued_on", "lang")
 # What a column's header may say, once normalised (see _key): lower case, no accents, words
 # separated by one space. "nom" and "name" alone are the whole name, or the last name beside a
 # first-name column. A column of notes ("Commentaire", "Remarques") is NOT the narrative: the
@@ -36,6 +36,8 @@ ALIASES = {
                 "publication du nom", "publier le nom", "autorisation de publication"),
     "evidence": ("evidence", "preuve", "preuves", "preuve s", "portfolio"),
     "narrative": ("narrative", "recit"),
+    "lang": ("lang", "langue", "language", "langue de correspondance", "langue preferee", "preferred language",
+             "langue des messages", "langue du courriel", "email language"),
     "issued_on": ("issued on", "issued", "date", "date d obtention", "date obtention", "obtenu le", "date d attribution",
                   "date de delivrance", "date d emission", "issue date", "awarded on", "date awarded"),
 }
@@ -363,6 +365,24 @@ def consent_answer(value: str) -> bool | None:
     if _starts(words, _NO):
         return False
     return None
+
+
+# -- language --------------------------------------------------------------------------------------
+
+_LANGUAGE_NAMES = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en", "espagnol": "es",
+                   "spanish": "es", "allemand": "de", "german": "de", "italien": "it", "italian": "it"}
+
+
+def language(value: str, languages: list[str]) -> tuple[str | None, str]:
+    """(the code of one of the site's languages, "") for "fr", "EN", "Français", "English"; (None,
+    "") for an empty cell; (None, what is wrong) otherwise."""
+    key = _key(value)
+    if not key:
+        return None, ""
+    code = key if key in languages else _LANGUAGE_NAMES.get(key)
+    if code in languages:
+        return code, ""
+    return None, f"{show(value.strip())} is not one of the site's languages ({', '.join(languages)})"
 
 
 # -- days ------------------------------------------------------------------------------------------

@@ -136,9 +136,9 @@ def pending(root: Path, site: Site, badge: str | None, on: date,
 class NotifyProblems(Exception):
     """Several lines, each a problem; nothing was sent."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], about: str = ""):
         super().__init__("\n".join(lines))
-        self.lines = lines
+        self.lines, self.about = lines, about
 
 
 def _chosen(records: list[Record], wanted: list[str], published: set[str], on: date) -> list[Record]:
@@ -168,6 +168,22 @@ def _chosen(records: list[Record], wanted: list[str], published: set[str], on: d
             problems.append(f"{where}: not yet published (not in awards/published.txt): build and publish first")
         elif record not in out:
             out.append(record)
+    if problems:
+        raise NotifyProblems(problems, " with --again")
+    return out
+
+
+def _languages(todo: list[Record], default: str, languages: list[str]) -> dict[int, str]:
+    """Each record's e-mail language (by id() of the record): its `lang`, else `default`. A `lang`
+    that is not one of the site's languages is a problem (NotifyProblems): nobody is e-mailed."""
+    out, problems = {}, []
+    for record in todo:
+        mine = record.data.get("lang") or default
+        if mine not in languages:
+            assert record.award is not None
+            problems.append(f"{record.path}:{record.start}: award {record.award.id}: lang: {mine!r} is not one of the "
+                            f"site's languages ({', '.join(languages)})")
+        out[id(record)] = mine
     if problems:
         raise NotifyProblems(problems)
     return out
@@ -352,7 +368,8 @@ def register(sub: Any) -> None:
                    help="e-mail again these awards (ids, or their first 8 characters), told before or not; "
                         "with --badge and no id: every award of that badge")
     n.add_argument("--note", metavar="TEXT", help="with --again: a paragraph saying why (a key withdrawn, a correction...)")
-    n.add_argument("--lang", help="the language of the e-mail (default: the site's default language)")
+    n.add_argument("--lang", help="the language of the e-mails to recipients whose record has no `lang` "
+                                  "(default: the site's default language)")
     n.add_argument("--dry-run", action="store_true", help="send nothing, record nothing: write .eml files instead")
     n.add_argument("--outbox", default="outbox", metavar="DIR",
                    help="where --dry-run writes the .eml files (default: outbox/; they hold addresses)")
@@ -410,8 +427,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
         if not todo:
             print("Nobody to notify" + (f" ({aside})." if aside else "."))
             return 0
+        langs = _languages(todo, lang, site.config.languages)
         renderer = Renderer(site, root / CACHE)
-        template = _template(site, lang)
+        templates = {one: _template(site, one) for one in sorted(set(langs.values()))}
         outbox = _outbox(root, args.outbox) if args.dry_run else None
         mailer = None if args.dry_run else Mailer(smtp)
     except SiteError as exc:
@@ -422,21 +440,24 @@ def cmd_notify(args: argparse.Namespace) -> int:
     except NotifyProblems as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        print(f"vitrine: {len(exc.lines)} problem(s) with --again; nobody was e-mailed.", file=sys.stderr)
+        print(f"vitrine: {len(exc.lines)} problem(s){exc.about}; nobody was e-mailed.", file=sys.stderr)
         return 1
     except (NotifyProblem, jinja2.TemplateError) as exc:
         print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
         print("vitrine: nobody was e-mailed.", file=sys.stderr)
         return 1
     sent, failed, sent_again = 0, 0, 0
+    by_lang: dict[str, int] = {}  # messages made, by language
     told = read_notified(root) if again is not None else set()  # --again: these get the second message
     unsent: list[str] = []  # --again: the ids a run that stops did not reach, to name them
     try:
         for index, record in enumerate(todo):
             unsent = [r.award.id for r in todo[index:] if r.award is not None]
             second = record.award is not None and record.award.id in told
+            mine = langs[id(record)]
             try:
-                letter = compose(site, renderer, record, lang, smtp.sender, template, second, note if second else None)
+                letter = compose(site, renderer, record, mine, smtp.sender, templates[mine], second,
+                                 note if second else None)
             except (NotifyProblem, jinja2.TemplateError) as exc:
                 print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
                 failed += len(todo) - sent - failed
@@ -444,12 +465,12 @@ def cmd_notify(args: argparse.Namespace) -> int:
             if outbox is not None:
                 outbox.mkdir(parents=True, exist_ok=True)
                 (outbox / f"{letter.award_id}.eml").write_bytes(bytes(letter.message))
-                sent, sent_again = sent + 1, sent_again + second
+                sent, sent_again, by_lang[mine] = sent + 1, sent_again + second, by_lang.get(mine, 0) + 1
                 continue
             why = mailer.send(letter)  # type: ignore[union-attr]
             if why is None:
                 record_notified(root, letter.award_id, on, second)
-                sent, sent_again = sent + 1, sent_again + second
+                sent, sent_again, by_lang[mine] = sent + 1, sent_again + second, by_lang.get(mine, 0) + 1
             else:
                 failed += 1
                 print(f"{record.path}:{record.start}: award {letter.award_id}: {why}; not recorded, "
@@ -464,10 +485,14 @@ def cmd_notify(args: argparse.Namespace) -> int:
     finally:
         if mailer is not None:
             mailer.close()
-    tail = f" ({aside} left aside)" if aside else ""
-    if again is not None:  # how many were told before (the message "issued again"), how many for the first time
-        what = [f"{n} {why}" for why, n in (("told again", sent_again), ("told for the first time", sent - sent_again)) if n]
-        tail = f" ({'; '.join(what + ([aside + ' left aside'] if aside else []))})"
+    parts = []  # what the summary says besides the count: who, in which language, who was left aside
+    if again is not None:  # told before (the message "issued again"), or for the first time
+        parts += [f"{n} {why}" for why, n in (("told again", sent_again), ("told for the first time", sent - sent_again)) if n]
+    if len(by_lang) > 1:  # in the recipients' languages
+        parts += [f"{n} in {one}" for one, n in sorted(by_lang.items())]
+    if aside:
+        parts.append(f"{aside} left aside")
+    tail = f" ({'; '.join(parts)})" if parts else ""
     if outbox is not None:
         shown = os.path.relpath(outbox, Path.cwd()) if outbox.is_relative_to(Path.cwd()) else str(outbox)
         print(f"Dry run: wrote {sent} message(s) into {shown}/, sent nothing, recorded nothing{tail}. "

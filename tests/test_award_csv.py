@@ -149,7 +149,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
     assert status == 0
     assert err.splitlines() == [
         f"{csv_file}:1:3: warning: columns \"Numéro d'identification\", \"Institution\", \"Département\", "
-        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, Prénom, Nom): ignored']
+        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, lang, Prénom, Nom): ignored']
     text = (award_site / "awards" / f"{BADGE}.yaml").read_text(encoding="utf-8")
     assert "20241234" not in text and "absente" not in text and "Lettres" not in text
     assert [r["name"] for r in records(award_site)] == ["Camille Martin"]
@@ -166,7 +166,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
      ['{f}:1:3: Prenom: a name is in column 2 ("Nom complet") already: keep the full name, or the first and last names']),
     (b"Courriel UNIV;Nom\nx@example.org;X\n",
      ['{f}:1:1: warning: column "Courriel UNIV" not read (not one of email, name, consent, evidence, narrative, '
-      "issued_on, Prénom, Nom): ignored",
+      "issued_on, lang, Prénom, Nom): ignored",
       '{f}:1:1: email: missing required column "email" (the recipients\' addresses): is it "Courriel UNIV"? Name '
       'that column "email"']),
     (b"Liste des inscrits - atelier 2024\n\nemail;nom\nx@example.org;X\n",
@@ -311,6 +311,30 @@ def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site
     refused(award_site, before, status, out, err, csv_file, [
         f'{{f}}:2:4: Consentement: "{answer}" is not a clear yes or no: write oui or non (a name is published only '
         'after a clear yes)'])
+
+
+def test_a_language_column_gives_each_person_the_language_of_their_e_mails(award_site, tmp_path):
+    """`vitrine notify` writes to each person in their record's `lang`: a "Langue" column (a code or
+    the language's name) fills it; a language the site does not have is named at its cell."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = ("Courriel;Langue\r\n"
+            "helene.dupre@example.org;English\r\n"
+            "lea.martin@example.org;fr\r\n"
+            "eric.roux@example.org;\r\n"
+            "zoe.perrin@example.org;Deutsch\r\n")
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:5:2: Langue: "Deutsch" is not one of the site\'s languages (fr, en)'])
+    status, out, err, csv_file = award(award_site, tmp_path, data.rsplit("zoe", 1)[0].encode("utf-8"))
+    assert (status, err) == (0, ""), err
+    assert '"Langue" -> lang.' in out.splitlines()[0]
+    assert [r.get("lang") for r in records(award_site)] == ["en", "fr", None]
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "sam@example.org", "--lang", "en")
+    assert status == 0 and records(award_site)[-1]["lang"] == "en", err
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "ann@example.org", "--lang", "de")
+    assert status == 1 and "vitrine award: --lang \"de\" is not one of the site's languages (fr, en)" in err
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--csv", str(csv_file), "--lang", "en")
+    assert status == 1 and "vitrine award: --lang is for one person (--to): with --csv, each person's language" in err
 
 
 def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_path):

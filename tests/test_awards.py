@@ -145,7 +145,7 @@ def test_records_are_checked_with_exact_positions(awarded):
         "awards/prise-de-parole.yaml:13:12: revoked.reason: missing required field",
         "awards/prise-de-parole.yaml:13:19: revoked.date: 2023-01-01 is before issued_on (2024-01-01)",
         "awards/prise-de-parole.yaml:14:3: colour: unknown field (expected one of: badge, consent, evidence, expires, id, "
-        "issued_on, name, narrative, recipient, revoked, salt)",
+        "issued_on, lang, name, narrative, recipient, revoked, salt)",
         'awards/prise-de-parole.yaml:15:7: id: "not-a-uuid" is not a lowercase UUID such as '
         "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b (`vitrine award` assigns ids)",
         'awards/prise-de-parole.yaml:18:14: issued_on: 2024-06-01 is after the badge "ancien" was retired (2024-01-01): '

@@ -287,3 +287,34 @@ def test_again_re_sends_to_the_awards_chosen_and_never_by_accident(notify_site, 
     assert len(inbox.messages) == 4
     status, out, err = run_cli("notify", "--site", str(root), "--note", "x")
     assert status == 2 and "--note goes with --again" in err
+
+
+def test_each_recipient_in_the_language_of_their_record(notify_site, smtp_server):
+    """The e-mail's language was the run's (--lang), the same for everyone: an English-speaking
+    student of a French site got French. A record's `lang` (a CSV column, `vitrine award --lang`)
+    now chooses it; --lang (else the site's language) is for the records without one."""
+    from test_awards import AWARDS
+
+    inbox, port = smtp_server()
+    awards = AWARDS.replace("  recipient: dan@example.org\n", "  recipient: dan@example.org\n  lang: en\n")
+    root = notify_site(port, extra={"awards/prise-de-parole.yaml": awards})
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0, err
+    assert out.endswith("(1 in en; 1 in fr; 1 revoked, 1 expired left aside).\n"), out
+    got = {to[0]: (msg["Subject"], msg["Content-Language"]) for _, to, msg in inbox.messages}
+    assert got == {"alice.martin@example.org": ("Vous avez obtenu le badge « Prise de parole »", "fr"),
+                   "dan@example.org": ('You have earned the badge "Atelier PNG"', "en")}
+    body = [m for _, to, m in inbox.messages if to == ["dan@example.org"]][0].get_body(("plain",)).get_content()
+    assert f"https://badges.example.org/en/assertions/{A4}/" in body
+    (root / "awards/prise-de-parole.yaml").write_text(awards.replace("  lang: en\n", "  lang: de\n"))
+    (root / "awards/notified.txt").unlink()
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and err == (
+        f"awards/prise-de-parole.yaml:31: award {A4}: lang: 'de' is not one of the site's languages (fr, en)\n"
+        "vitrine: 1 problem(s); nobody was e-mailed.\n"), err
+    (root / "awards/prise-de-parole.yaml").write_text(awards.replace("  lang: en\n", "  lang: English\n"))
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and ('awards/prise-de-parole.yaml:34:9: lang: "English" is not a language code such as fr or '
+                            "en (one of the site's languages: the e-mails `vitrine notify` sends this recipient are "
+                            "written in it)") in err, err
+    assert len(inbox.messages) == 2
