@@ -2,7 +2,8 @@
 
 Who is told: every award that is valid (not revoked, not expired), already published (listed in
 awards/published.txt, so that the link works) and not yet listed in awards/notified.txt. Each
-e-mail is rendered from the template `email/award.<lang>.txt` (a site's templates/ first, then
+e-mail is in its recipient's language (the record's `lang`, else --lang, else the site's), rendered
+from the template `email/award.<lang>.txt` (a site's templates/ first, then
 the theme's; its first line is `Subject: ...`), links to the award page and carries the baked
 badge as an attachment. After each message the SMTP server accepted, its award id is appended to
 awards/notified.txt (keep it under version control with the records): an interrupted run resumes
