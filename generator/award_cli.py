@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 # The award checks, YAML and the field rules are imported by the functions that use them: every
 # `vitrine` command builds this parser, and a build with nothing to do needs none of them.
 
-TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "vrai"}
-FALSE = {"", "no", "n", "false", "0", "non", "faux"}
 NARRATIVE_MAX = 5000  # as awards.py checks the record's narrative
 
 
@@ -48,6 +46,8 @@ def register(sub: Any) -> None:
     a.add_argument("--evidence", action="append", metavar="URL", default=[], help="a URL showing the work (repeatable)")
     a.add_argument("--narrative", help="what this person did (Markdown)")
     a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today)")
+    a.add_argument("--lang", help="with --to: the language of the e-mails `vitrine notify` sends this person "
+                                  "(one of the site's languages; default: the run's --lang, else the site's)")
     a.add_argument("--file", help="the awards file to append to (default: awards/BADGE.yaml)")
     a.add_argument("--again", action="store_true", help="award even to someone who holds this badge, still valid")
     a.set_defaults(func=cmd_award)
@@ -191,11 +191,13 @@ def _save(root: Path, site: Site, badge: Badge, rel: str, new: list[dict]) -> in
 
 
 def _new_record(badge: str, email: str, name: str | None, consent: bool, evidence: list[str],
-                narrative: str | None, issued: date) -> dict[str, Any]:
+                narrative: str | None, issued: date, lang: str | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {"id": str(uuid.uuid4()), "badge": badge, "recipient": email}
     if name:
         record["name"] = name
         record["consent"] = consent
+    if lang:
+        record["lang"] = lang
     record["issued_on"] = issued
     if evidence:
         record["evidence"] = evidence
@@ -232,13 +234,14 @@ def cmd_award(args: argparse.Namespace) -> int:
         return _fail([f'vitrine award: --file "{rel}" must be a file of {AWARDS_DIR}/ ending in .yaml'], "nothing was written.")
     holders = _holders(records, args.badge, issued, site.default.current_slug)
     sheet = None
-    if args.csv and (args.name or args.consent):  # they were ignored: a name and its consent are each person's
+    if args.csv and (args.name or args.consent or args.lang):  # a name, its consent, a language are each person's
         return _fail([f"vitrine award: --{o} is for one person (--to): with --csv, {c}" for o, c in
                       (("name", 'each row\'s name is in a column ("name", or "Prénom" and "Nom")'),
-                       ("consent", 'each person\'s consent is in a column ("consent": oui/non)'))
+                       ("consent", 'each person\'s consent is in a column ("consent": oui/non)'),
+                       ("lang", 'each person\'s language is in a column ("lang" or "Langue": fr, en...)'))
                       if getattr(args, o)], "nothing was written.")
     if args.csv:
-        new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on)
+        new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on, site.config.languages)
         for warning in (p for p in problems if p.warning):
             print(warning, file=sys.stderr)
         problems = [p for p in problems if not p.warning]
@@ -259,6 +262,9 @@ def cmd_award(args: argparse.Namespace) -> int:
                 errors.append(f'vitrine award: --evidence "{url}" is not an absolute http(s) URL')
         if issued > on:
             errors.append(f"vitrine award: --date {issued} is in the future (today is {on})")
+        if args.lang is not None and args.lang not in site.config.languages:
+            errors.append(f'vitrine award: --lang "{args.lang}" is not one of the site\'s languages '
+                          f"({', '.join(site.config.languages)})")
         for key, message in address_problems(email, args.consent, args.name, args.narrative, args.evidence):
             errors.append(f"vitrine award: --{key if isinstance(key, str) else key[0]} {message}")
         if normalise_email(email) in holders and not args.again:
@@ -267,7 +273,7 @@ def cmd_award(args: argparse.Namespace) -> int:
                           f"{held.id}); add --again to award it once more")
         if errors:
             return _fail(errors, "nothing was written.")
-        new = [_new_record(args.badge, email, args.name, args.consent, args.evidence, args.narrative, issued)]
+        new = [_new_record(args.badge, email, args.name, args.consent, args.evidence, args.narrative, issued, args.lang)]
     status = _save(root, site, badge, rel, new)
     if status:
         return status
@@ -286,7 +292,7 @@ def cmd_award(args: argparse.Namespace) -> int:
 
 
 def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record], default_day: date,
-                 on: date) -> tuple[list[dict], list[Problem], Sheet | None]:
+                 on: date, languages: list[str]) -> tuple[list[dict], list[Problem], Sheet | None]:
     """The records of a CSV file's rows, and every problem (warnings too) of the file."""
     from .award_csv import month_first, read_sheet
 
@@ -298,7 +304,8 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     days = sheet.columns.index("issued_on") if "issued_on" in sheet.columns else None
     us_sample = None if days is None else month_first([row[days] for _, row in sheet.rows if days < len(row)])
     for line, row in sheet.rows:
-        record = _csv_row(sheet, line, sheet.cells(row), args, holders, seen, default_day, on, problems, us_sample)
+        record = _csv_row(sheet, line, sheet.cells(row), args, holders, seen, default_day, on, problems, us_sample,
+                          languages)
         if record is not None:
             new.append(record)
     problems.sort(key=lambda p: (not p.warning, p.line, p.col))  # the file's order, its rows' problems too
@@ -307,9 +314,9 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
 
 def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
-             problems: list[Problem], us_sample: str | None) -> dict | None:
+             problems: list[Problem], us_sample: str | None, languages: list[str]) -> dict | None:
     """One row's record, or None and its problems, each at its cell, named by the column's header."""
-    from .award_csv import parse_day, show
+    from .award_csv import consent_answer, language, parse_day, show
     from .awards import address_problems, normalise_email
     from .fields import EMAIL_RE, URL_RE, control_problem
 
@@ -339,12 +346,17 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     name = cells.get("name", ("", 0))[0] or None
     if name and ("\n" in name or len(name) > 200):
         fail("name", "expected a single line of at most 200 characters")
-    consent_text = cells.get("consent", ("", 0))[0].lower()
-    consent = consent_text in TRUE
-    if consent_text not in TRUE | FALSE:
-        fail("consent", f"{show(consent_text)} is not yes or no (oui/non, true/false, 1/0 are understood)")
+    consent_text = cells.get("consent", ("", 0))[0]
+    answer = consent_answer(consent_text)
+    consent = answer is True
+    if answer is None:
+        fail("consent", f"{show(consent_text)} is not a clear yes or no: write oui or non (a name is published only "
+                        "after a clear yes)")
     elif consent and not name:
         fail("consent", "consent to publish a name, but the name is empty")
+    lang, why = language(cells.get("lang", ("", 0))[0], languages)
+    if why:
+        fail("lang", why)
     evidence = cells.get("evidence", ("", 0))[0].split()
     for url in evidence:
         if not URL_RE.match(url):
@@ -367,7 +379,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
         fail(key if isinstance(key, str) else key[0], message)
     if len(problems) > before:
         return None
-    return _new_record(args.badge, email, name, consent, evidence or list(args.evidence), narrative, day)
+    return _new_record(args.badge, email, name, consent, evidence or list(args.evidence), narrative, day, lang)
 
 
 # -- vitrine revoke ----------------------------------------------------------------------------

@@ -12,13 +12,13 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from .errors import Problem
 
-FIELDS = ("email", "name", "consent", "evidence", "narrative", "issued_on")
+FIELDS = ("email", "name", "consent", "evidence", "narrative", "issued_on", "lang")
 # What a column's header may say, once normalised (see _key): lower case, no accents, words
 # separated by one space. "nom" and "name" alone are the whole name, or the last name beside a
 # first-name column. A column of notes ("Commentaire", "Remarques") is NOT the narrative: the
@@ -36,10 +36,13 @@ ALIASES = {
                 "publication du nom", "publier le nom", "autorisation de publication"),
     "evidence": ("evidence", "preuve", "preuves", "preuve s", "portfolio"),
     "narrative": ("narrative", "recit"),
+    "lang": ("lang", "langue", "language", "langue de correspondance", "langue preferee", "preferred language",
+             "langue des messages", "langue du courriel", "email language"),
     "issued_on": ("issued on", "issued", "date", "date d obtention", "date obtention", "obtenu le", "date d attribution",
                   "date de delivrance", "date d emission", "issue date", "awarded on", "date awarded"),
 }
 KNOWN = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+_SEPARATORS = {"\t": "tab", ";": '";"', ",": '","'}
 ENCODING_HINT = 'save the spreadsheet as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8)'
 
 
@@ -50,6 +53,7 @@ class Sheet:
     path: str
     encoding: str = "UTF-8"
     delimiter: str = ","
+    declared: bool = False  # the separator was declared by a first line "sep=;" (Excel's)
     headers: list[str] = field(default_factory=list)  # as written, stripped
     columns: list[str | None] = field(default_factory=list)  # the field each column gives (first/last too), or None
     ignored: list[str] = field(default_factory=list)  # headers of the columns not read
@@ -71,7 +75,7 @@ class Sheet:
 
     def summary(self) -> str:
         """What was read: the encoding, the separator, which column gave which field."""
-        sep = {"\t": "tab", ";": '";"', ",": '","'}[self.delimiter]
+        sep = _SEPARATORS[self.delimiter] + (" (declared by its first line, sep=)" if self.declared else "")
         given = []
         for name in FIELDS:
             if name == "name" and "first" in self.columns:
@@ -158,10 +162,33 @@ def read_sheet(path: Path) -> tuple[Sheet | None, list[Problem]]:
         return None, [problem]  # type: ignore[list-item]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a multi-line cell from a spreadsheet: "\n" lines
     first = text.split("\n", 1)[0]
-    if re.fullmatch(r"(?i)\s*\"?sep=.?\"?[;,\t]*\s*", first):  # Excel's hint line, before the header
-        return None, [Problem(shown, 1, 1, "", 'the first line is a "sep=" hint for Excel, not the header row: '
-                                               "delete it (the separator is read from the header)")]
-    delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+    hint = re.fullmatch(r"(?i)[ ]*\"?sep=(.?)\"?[;,\t]*\s*", first)  # Excel's line before the header: "sep=;"
+    if hint is None:
+        return _read_rows(text, shown, encoding, None)
+    declared = hint.group(1)
+    if declared not in _SEPARATORS:
+        what = f"the separator {show(declared)}" if declared else "no separator"
+        return None, [Problem(shown, 1, 1, "", f'the first line ("sep=", for Excel) declares {what}: the columns '
+                                               'must be separated by ";", "," or a tab (write sep=; or delete the line)')]
+    rest = text.split("\n", 1)[1] if "\n" in text else ""
+    header = rest.split("\n", 1)[0]
+    others = [d for d in _SEPARATORS if d != declared and d in header]
+    if declared not in header and others:
+        found = max(others, key=header.count)
+        return None, [Problem(shown, 1, 1, "", f"the first line declares the separator {_SEPARATORS[declared]} "
+                                               f"(sep=), but the header row (line 2) is separated by "
+                                               f"{_SEPARATORS[found]}: correct the first line, or delete it")]
+    sheet, problems = _read_rows(rest, shown, encoding, declared)
+    if sheet is not None:  # its lines are counted from the header: the sep= line comes before
+        sheet.declared = True
+        sheet.rows = [(line + 1, row) for line, row in sheet.rows]
+    return sheet, [replace(p, line=p.line + 1) for p in problems]
+
+
+def _read_rows(text: str, shown: str, encoding: str, declared: str | None) -> tuple[Sheet | None, list[Problem]]:
+    """read_sheet() from the header row on; `declared`: the separator a "sep=" line gave."""
+    first = text.split("\n", 1)[0]
+    delimiter = declared or (max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ",")
     sheet = Sheet(shown, encoding, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -301,6 +328,61 @@ def show(value: str) -> str:
         value = value[:77] + "..."
     escapes = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
     return '"' + "".join(c if c.isprintable() else escapes.get(c, f"\\u{ord(c):04x}") for c in value) + '"'
+
+
+# -- consent ---------------------------------------------------------------------------------------
+
+# A consent column as forms fill it: a box ticked ("x", "1", "oui") or a sentence chosen by the
+# person ("J'accepte que mon nom apparaisse", "Oui, j'accepte", "Non merci", "Yes, I agree").
+# Compared as _key() does (no case, accents or punctuation; "j'accepte" is "j accepte"). A yes is
+# an answer that starts as one and has no negation in it; a no, one that starts as one. Anything
+# else ("Oui mais pas mon nom", "Je ne sais pas", "peut-être") is neither: award_cli refuses the
+# file at that cell rather than guess (a name is published only after a clear yes, and a "no"
+# guessed for someone who said yes would be a wrong record too).
+_YES = ("oui", "yes", "y", "o", "true", "vrai", "1", "x", "ok", "okay", "d accord", "j accepte", "accepte",
+        "j autorise", "autorise", "je consens", "je donne mon accord", "i agree", "agree", "agreed", "i accept",
+        "accept", "accepted", "i consent", "consent", "sure", "of course", "bien sur")
+_NO = ("non", "no", "n", "false", "faux", "0", "nope", "je refuse", "refuse", "refused", "je n accepte pas",
+       "je n autorise pas", "je ne souhaite pas", "je ne veux pas", "pas d accord", "i do not", "i don t",
+       "i dont", "i disagree", "disagree", "i decline", "decline", "declined", "i refuse")
+_NEGATION = {"non", "no", "not", "pas", "ne", "n", "don", "dont", "refuse", "refuses", "decline", "disagree",
+             "jamais", "never", "sans", "without", "mais", "but", "sauf", "except"}
+
+
+def _starts(words: list[str], phrases: tuple[str, ...]) -> bool:
+    return any(words[:len(p.split())] == p.split() for p in phrases)
+
+
+def consent_answer(value: str) -> bool | None:
+    """True for a clear yes, False for a clear no (or nothing), None when it is neither."""
+    text = re.sub(r"[’‘ʼ`´]", "'", value)
+    text = re.sub(r"(?i)\b(?:sans r[ée]serve|without reservation)\b", "", text)
+    words = _key(text).split()
+    if not words:
+        return False
+    if _starts(words, _YES) and not _NEGATION & set(words):
+        return True
+    if _starts(words, _NO):
+        return False
+    return None
+
+
+# -- language --------------------------------------------------------------------------------------
+
+_LANGUAGE_NAMES = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en", "espagnol": "es",
+                   "spanish": "es", "allemand": "de", "german": "de", "italien": "it", "italian": "it"}
+
+
+def language(value: str, languages: list[str]) -> tuple[str | None, str]:
+    """(the code of one of the site's languages, "") for "fr", "EN", "Français", "English"; (None,
+    "") for an empty cell; (None, what is wrong) otherwise."""
+    key = _key(value)
+    if not key:
+        return None, ""
+    code = key if key in languages else _LANGUAGE_NAMES.get(key)
+    if code in languages:
+        return code, ""
+    return None, f"{show(value.strip())} is not one of the site's languages ({', '.join(languages)})"
 
 
 # -- days ------------------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 SALT_RE = re.compile(r"^[0-9a-f]{16,128}$")
 _ITEM_RE = re.compile(r"^-(?:[ \t]|$)")
 _GROUP = 64  # records parsed together (well under frontmatter.MAX_NODES)
-FIELDS = ("id", "badge", "recipient", "name", "consent", "issued_on", "expires", "evidence", "narrative",
+FIELDS = ("id", "badge", "recipient", "name", "consent", "lang", "issued_on", "expires", "evidence", "narrative",
           "salt", "revoked")
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")  # as site.yaml's languages (config.LANG_RE)
 
 
 def add_duration(start: date, duration: Duration) -> date:
@@ -302,6 +303,10 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
     consent = f.boolean("consent")
     if consent and not name and not f.has("name"):
         f.fail("consent", 'consent to publish a name, but there is no "name"')
+    lang = f.text("lang", oneline=True)  # the language of the e-mails `vitrine notify` sends: never published
+    if lang is not None and not LANG_RE.match(lang):
+        f.fail("lang", f'"{lang}" is not a language code such as fr or en (one of the site\'s languages: the '
+                       "e-mails `vitrine notify` sends this recipient are written in it)")
     issued = f.date("issued_on")
     if not f.has("issued_on"):
         f.missing("issued_on", " (the day of the award, such as 2024-09-01)")

@@ -2,11 +2,19 @@
 
 Who is told: every award that is valid (not revoked, not expired), already published (listed in
 awards/published.txt, so that the link works) and not yet listed in awards/notified.txt. Each
-e-mail is rendered from the template `email/award.<lang>.txt` (a site's templates/ first, then
+e-mail is in its recipient's language (the record's `lang`, else --lang, else the site's), rendered
+from the template `email/award.<lang>.txt` (a site's templates/ first, then
 the theme's; its first line is `Subject: ...`), links to the award page and carries the baked
 badge as an attachment. After each message the SMTP server accepted, its award id is appended to
 awards/notified.txt (keep it under version control with the records): an interrupted run resumes
 where it stopped, and nobody gets the message twice.
+
+`--again` e-mails chosen awards again, told before or not (after a key's withdrawal or a
+correction: "your badge was issued again, download it again"): the ids given (or their first 8
+characters), or with `--badge SLUG` every award of that badge. Without ids or a badge it is
+refused: nothing is ever sent twice unless asked for, award by award or badge by badge. A named
+award that cannot be e-mailed (revoked, expired, not yet published, unknown) stops the run before
+anything is sent. Each message sent again is recorded too (`ID  # day, again`).
 
 `--dry-run` sends nothing and records nothing: it writes one .eml file per message into a folder
 (default outbox/), to read or to send with another tool. Those files hold e-mail addresses: the
@@ -78,7 +86,7 @@ def read_notified(root: Path) -> set[str]:
     return out
 
 
-def record_notified(root: Path, award_id: str, on: date) -> None:
+def record_notified(root: Path, award_id: str, on: date, again: bool = False) -> None:
     """Append one id (and the day) to awards/notified.txt, at once: a crash loses nothing."""
     from .awards import AWARDS_DIR
 
@@ -87,13 +95,16 @@ def record_notified(root: Path, award_id: str, on: date) -> None:
     with open(file, "a", encoding="utf-8") as f:
         if new:
             f.write(NOTIFIED_HEADER)
-        f.write(f"{award_id}  # {on.isoformat()}\n")
+        f.write(f"{award_id}  # {on.isoformat()}{', again' if again else ''}\n")
         f.flush()
         os.fsync(f.fileno())
 
 
-def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[Record], dict[str, int]]:
-    """The records to notify, and how many were left aside, by reason."""
+def pending(root: Path, site: Site, badge: str | None, on: date,
+            again: list[str] | None = None) -> tuple[list[Record], dict[str, int]]:
+    """The records to notify, and how many were left aside, by reason. With `again` (ids, or
+    their first 8 characters or more; empty: every award of `badge`), the awards chosen, told
+    before or not; a named one that cannot be e-mailed is a problem (NotifyProblems)."""
     from .awards import load_records
     from .published import published_ids
 
@@ -103,12 +114,14 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
         raise SiteError(errors)
     published = published_ids(root)
     told = read_notified(root)
+    if again:
+        return _chosen(records, again, published, on), {}
     out, skipped = [], {"already told": 0, "not yet published": 0, "revoked": 0, "expired": 0}
     for record in records:
         award = record.award
         if award is None or (badge and site.default.current_slug(award.badge) != site.default.current_slug(badge)):
             continue
-        if award.id in told:
+        if award.id in told and again is None:
             skipped["already told"] += 1
         elif award.revoked is not None:
             skipped["revoked"] += 1
@@ -119,6 +132,62 @@ def pending(root: Path, site: Site, badge: str | None, on: date) -> tuple[list[R
         else:
             out.append(record)
     return out, skipped
+
+
+class NotifyProblems(Exception):
+    """Several lines, each a problem; nothing was sent."""
+
+    def __init__(self, lines: list[str], about: str = ""):
+        super().__init__("\n".join(lines))
+        self.lines, self.about = lines, about
+
+
+def _chosen(records: list[Record], wanted: list[str], published: set[str], on: date) -> list[Record]:
+    """The records of the ids given to --again, in the order given, each once; every id that names
+    no award, several, or an award that cannot be e-mailed is a problem, and nothing is sent."""
+    out: list[Record] = []
+    problems: list[str] = []
+    for given in wanted:
+        text = given.strip().lower()
+        matches = [r for r in records if r.award is not None and (r.award.id == text or (
+            len(text) >= 8 and r.award.id.startswith(text)))]
+        if len(matches) != 1:
+            why = "matches several awards: give more of it" if matches else "is not the id of any award (see `vitrine awards`)"
+            if not matches and text and any(r.award is not None and r.award.id.startswith(text) for r in records):
+                why = "is too short: give the id's first 8 characters or more"
+            problems.append(f'vitrine notify: --again "{given}" {why}')
+            continue
+        record = matches[0]
+        award = record.award
+        assert award is not None
+        where = f"{record.path}:{record.start}: award {award.id}"
+        if award.revoked is not None:
+            problems.append(f"{where}: revoked on {award.revoked.date}: its recipient is not e-mailed again")
+        elif award.status(on) == "expired":
+            problems.append(f"{where}: expired on {award.expires}: its recipient is not e-mailed again")
+        elif award.id not in published:
+            problems.append(f"{where}: not yet published (not in awards/published.txt): build and publish first")
+        elif record not in out:
+            out.append(record)
+    if problems:
+        raise NotifyProblems(problems, " with --again")
+    return out
+
+
+def _languages(todo: list[Record], default: str, languages: list[str]) -> dict[int, str]:
+    """Each record's e-mail language (by id() of the record): its `lang`, else `default`. A `lang`
+    that is not one of the site's languages is a problem (NotifyProblems): nobody is e-mailed."""
+    out, problems = {}, []
+    for record in todo:
+        mine = record.data.get("lang") or default
+        if mine not in languages:
+            assert record.award is not None
+            problems.append(f"{record.path}:{record.start}: award {record.award.id}: lang: {mine!r} is not one of the "
+                            f"site's languages ({', '.join(languages)})")
+        out[id(record)] = mine
+    if problems:
+        raise NotifyProblems(problems)
+    return out
 
 
 # -- what --------------------------------------------------------------------------------------
@@ -136,7 +205,7 @@ def _template(site: Site, lang: str) -> jinja2.Template:
 
 
 def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | None,
-            template: jinja2.Template) -> Letter:
+            template: jinja2.Template, again: bool = False, note: str | None = None) -> Letter:
     from email.message import EmailMessage
     from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
@@ -150,7 +219,8 @@ def compose(site: Site, renderer: Any, record: Record, lang: str, sender: str | 
     text = template.render(name=award.name or record.data.get("name") or None, badge=badge, issuer=badge.issuer,
                            site_title=site.config.title.get(lang, ""),
                            page_url=renderer.url(cat, award.path), json_url=ob2.assertion_url(renderer, award),
-                           issued_on=award.issued_on, expires=award.expires, attachment=attachment, lang=lang)
+                           issued_on=award.issued_on, expires=award.expires, attachment=attachment, lang=lang,
+                           again=again, note=note or None)
     first, _, body = text.lstrip("\n").partition("\n")
     if not first.lower().startswith("subject:"):
         raise NotifyProblem(f"{template.filename}: the first line must be `Subject: ...`")
@@ -295,7 +365,12 @@ def register(sub: Any) -> None:
     n = sub.add_parser("notify", help="e-mail each recipient not yet told about their badge (once)")
     n.add_argument("--site", default=".", help="the site folder (default: the current folder)")
     n.add_argument("--badge", metavar="SLUG", help="only this badge's awards")
-    n.add_argument("--lang", help="the language of the e-mail (default: the site's default language)")
+    n.add_argument("--again", nargs="*", metavar="ID",
+                   help="e-mail again these awards (ids, or their first 8 characters), told before or not; "
+                        "with --badge and no id: every award of that badge")
+    n.add_argument("--note", metavar="TEXT", help="with --again: a paragraph saying why (a key withdrawn, a correction...)")
+    n.add_argument("--lang", help="the language of the e-mails to recipients whose record has no `lang` "
+                                  "(default: the site's default language)")
     n.add_argument("--dry-run", action="store_true", help="send nothing, record nothing: write .eml files instead")
     n.add_argument("--outbox", default="outbox", metavar="DIR",
                    help="where --dry-run writes the .eml files (default: outbox/; they hold addresses)")
@@ -332,16 +407,30 @@ def cmd_notify(args: argparse.Namespace) -> int:
         print(f'vitrine: --badge: no badge "{args.badge}"' + did_you_mean(args.badge, site.default.badges, "badges"),
               file=sys.stderr)
         return 2
+    again = args.again
+    if again is not None and not again and not args.badge:
+        print("vitrine: --again: name the awards to e-mail again (their ids), or a badge (--again --badge SLUG); "
+              "nobody was e-mailed.", file=sys.stderr)
+        return 2
+    if again and args.badge:
+        print("vitrine: --again with ids and --badge: give the ids, or the badge (every award of it), not both; "
+              "nobody was e-mailed.", file=sys.stderr)
+        return 2
+    if args.note is not None and again is None:
+        print("vitrine: --note goes with --again (the first message needs none); nobody was e-mailed.", file=sys.stderr)
+        return 2
+    note = " ".join((args.note or "").split()) or None
     on = today()
     try:
-        todo, skipped = pending(root, site, args.badge, on)
+        todo, skipped = pending(root, site, args.badge, on, again)
         smtp = smtp_settings(site.config.smtp)
         aside = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
         if not todo:
             print("Nobody to notify" + (f" ({aside})." if aside else "."))
             return 0
+        langs = _languages(todo, lang, site.config.languages)
         renderer = Renderer(site, root / CACHE)
-        template = _template(site, lang)
+        templates = {one: _template(site, one) for one in sorted(set(langs.values()))}
         outbox = _outbox(root, args.outbox) if args.dry_run else None
         mailer = None if args.dry_run else Mailer(smtp)
     except SiteError as exc:
@@ -349,15 +438,27 @@ def cmd_notify(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("vitrine: nobody was e-mailed.", file=sys.stderr)
         return 1
+    except NotifyProblems as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print(f"vitrine: {len(exc.lines)} problem(s){exc.about}; nobody was e-mailed.", file=sys.stderr)
+        return 1
     except (NotifyProblem, jinja2.TemplateError) as exc:
         print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
         print("vitrine: nobody was e-mailed.", file=sys.stderr)
         return 1
-    sent, failed = 0, 0
+    sent, failed, sent_again = 0, 0, 0
+    by_lang: dict[str, int] = {}  # messages made, by language
+    told = read_notified(root) if again is not None else set()  # --again: these get the second message
+    unsent: list[str] = []  # --again: the ids a run that stops did not reach, to name them
     try:
-        for record in todo:
+        for index, record in enumerate(todo):
+            unsent = [r.award.id for r in todo[index:] if r.award is not None]
+            second = record.award is not None and record.award.id in told
+            mine = langs[id(record)]
             try:
-                letter = compose(site, renderer, record, lang, smtp.sender, template)
+                letter = compose(site, renderer, record, mine, smtp.sender, templates[mine], second,
+                                 note if second else None)
             except (NotifyProblem, jinja2.TemplateError) as exc:
                 print(f"vitrine: {_template_message(exc, root)}", file=sys.stderr)
                 failed += len(todo) - sent - failed
@@ -365,25 +466,34 @@ def cmd_notify(args: argparse.Namespace) -> int:
             if outbox is not None:
                 outbox.mkdir(parents=True, exist_ok=True)
                 (outbox / f"{letter.award_id}.eml").write_bytes(bytes(letter.message))
-                sent += 1
+                sent, sent_again, by_lang[mine] = sent + 1, sent_again + second, by_lang.get(mine, 0) + 1
                 continue
             why = mailer.send(letter)  # type: ignore[union-attr]
             if why is None:
-                record_notified(root, letter.award_id, on)
-                sent += 1
+                record_notified(root, letter.award_id, on, second)
+                sent, sent_again, by_lang[mine] = sent + 1, sent_again + second, by_lang.get(mine, 0) + 1
             else:
                 failed += 1
                 print(f"{record.path}:{record.start}: award {letter.award_id}: {why}; not recorded, "
-                      "the next run tries again", file=sys.stderr)
+                      + ("not sent again" if again is not None else "the next run tries again"), file=sys.stderr)
     except (OSError, smtplib.SMTPException) as exc:
         where = mailer.where if mailer is not None else "outbox"
+        resume = "the next run resumes." if again is None else (
+            "to send the rest, run again with --again " + " ".join(unsent) + ".")
         print(f"vitrine: {where}: {_reply(exc)}; {sent} e-mail(s) sent before (recorded in "
-              f"{AWARDS_DIR}/{NOTIFIED_FILE}); the next run resumes.", file=sys.stderr)
+              f"{AWARDS_DIR}/{NOTIFIED_FILE}); {resume}", file=sys.stderr)
         return 1
     finally:
         if mailer is not None:
             mailer.close()
-    tail = f" ({aside} left aside)" if aside else ""
+    parts = []  # what the summary says besides the count: who, in which language, who was left aside
+    if again is not None:  # told before (the message "issued again"), or for the first time
+        parts += [f"{n} {why}" for why, n in (("told again", sent_again), ("told for the first time", sent - sent_again)) if n]
+    if len(by_lang) > 1:  # in the recipients' languages
+        parts += [f"{n} in {one}" for one, n in sorted(by_lang.items())]
+    if aside:
+        parts.append(f"{aside} left aside")
+    tail = f" ({'; '.join(parts)})" if parts else ""
     if outbox is not None:
         shown = os.path.relpath(outbox, Path.cwd()) if outbox.is_relative_to(Path.cwd()) else str(outbox)
         print(f"Dry run: wrote {sent} message(s) into {shown}/, sent nothing, recorded nothing{tail}. "

@@ -286,6 +286,10 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
         if token is not None:  # a signed assertion's JSON, given by its URL: its .jws is beside it
             report.form = f"{payload.form}, with the JWS beside it"
             verify_ob2.check_signed(report, token, fetcher, email)
+        elif verify_ob2.is_signed(document) and not target.startswith("http"):
+            # a file (downloaded, or in output/), standard input or an image: its JWS beside it or at its id
+            path = target if payload.form == "JSON" and target != "-" else None
+            verify_ob2.check_signed_json(report, document, path, fetcher, email)
         else:
             verify_ob2.check_document(report, document, fetcher, email)
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -152,6 +153,88 @@ def jws_beside(url: str, document: dict, fetcher: Fetcher) -> str | None:
     except (FetchError, jws.JWSError, ValueError, UnicodeDecodeError):
         return None
     return token if isinstance(signed, dict) and signed.get("id") == document.get("id") else None
+
+
+def is_signed(document: dict) -> bool:
+    verification = document.get("verification")
+    return isinstance(verification, dict) and str(verification.get("type", "")).lower() in ("signedbadge", "signed")
+
+
+def _read_jws(place: str, fetcher: Fetcher) -> str:
+    if place.startswith(("https://", "http://")):
+        data = fetcher.get(place)
+    else:
+        try:
+            data = Path(place).read_bytes()
+        except OSError as exc:
+            raise FetchError(f"{place}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise FetchError(f"{place}: not a compact JWS") from None
+
+
+def check_signed_json(report: Report, document: dict, path: str | None, fetcher: Fetcher, email: str | None) -> None:
+    """A signed assertion's JSON from a file (downloaded, or in a built output/), standard input or
+    an image: the JSON carries no signature, its JWS does. The JWS is looked for beside the file
+    (`<id>.jws`, as Vitrine publishes them), then at the assertion's id (`.json` -> `.jws`,
+    fetched, or read through --offline); the file verifies only if it is exactly the assertion
+    that JWS signs, and then as that JWS does. A tampered file, one its issuer signed again
+    since, or one whose JWS cannot be had, fails and says which."""
+    report.version, report.kind = "2.0", "Assertion"
+    report.summary = {"id": document.get("id")}
+    ident = document.get("id")
+    places: list[tuple[str, str]] = []
+    if path and path.endswith(".json"):
+        places.append(("beside it", path[:-len(".json")] + ".jws"))
+    if isinstance(ident, str) and ident.startswith(("https://", "http://")) and ident.endswith(".json"):
+        places.append(("published at its id", ident[:-len(".json")] + ".jws"))
+    problems: list[str] = []
+    for where, place in places:
+        if not place.startswith("http") and not Path(place).is_file():
+            continue
+        try:
+            token = _read_jws(place, fetcher)
+            signed = json.loads(jws.parts(token)[1].decode("utf-8"))
+        except FetchError as exc:
+            problems.append(f"no JWS could be read at its id: {exc}")
+            continue
+        except (jws.JWSError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"{place} is not a readable JWS ({exc})")
+            continue
+        if signed == document:
+            report.form = f"{report.form}, with the JWS {where}" if report.form else f"JWS {where}"
+            check_signed(report, token, fetcher, email)
+            return
+        if not isinstance(signed, dict) or signed.get("id") != ident:
+            problems.append(f"{place} signs another assertion ({signed.get('id') if isinstance(signed, dict) else None})")
+            continue
+        fields = sorted(k for k in set(signed) | set(document) if signed.get(k) != document.get(k))
+        if fields == ["verification"]:
+            mine = (document.get("verification") or {}).get("creator")
+            theirs = (signed.get("verification") or {}).get("creator") if isinstance(signed.get("verification"), dict) else None
+            problem = (f"this copy names the key {mine}, but its issuer now signs this assertion with the key "
+                       f"{theirs} ({place}): download it again from its award page, or verify {ident}")
+        else:
+            problem = (f"this file is not the assertion its issuer signed: it differs in {', '.join(fields)} "
+                       f"from the one signed in {place}")
+        if problems and problems[-1].replace(places[0][1], place) == problem:  # the same verdict twice
+            problems[-1] = problem.replace(place, f"{places[0][1]} and in {place}", 1)
+        else:
+            problems.append(problem)
+    if isinstance(ident, str) and ident.startswith("http"):  # revoked: its issuer signs it no more
+        try:
+            hosted = fetcher.json(ident)
+        except FetchError:
+            hosted = None
+        if isinstance(hosted, dict) and hosted.get("revoked") is True:
+            report.add("status", FAIL, f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {ident})")
+            return
+    if not places:
+        problems.append("its id is not the https address of a .json file, so no JWS could be looked for")
+    report.add("signature", FAIL, "; ".join(problems) if problems else
+               "a signed assertion is checked from its JWS (the baked image or the .jws file holds it), and "
+               f"none was found beside this file or at its id {ident}")
 
 
 def check_document(report: Report, assertion: dict, fetcher: Fetcher, email: str | None) -> None:

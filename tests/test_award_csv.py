@@ -149,7 +149,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
     assert status == 0
     assert err.splitlines() == [
         f"{csv_file}:1:3: warning: columns \"Numéro d'identification\", \"Institution\", \"Département\", "
-        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, Prénom, Nom): ignored']
+        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, lang, Prénom, Nom): ignored']
     text = (award_site / "awards" / f"{BADGE}.yaml").read_text(encoding="utf-8")
     assert "20241234" not in text and "absente" not in text and "Lettres" not in text
     assert [r["name"] for r in records(award_site)] == ["Camille Martin"]
@@ -166,7 +166,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
      ['{f}:1:3: Prenom: a name is in column 2 ("Nom complet") already: keep the full name, or the first and last names']),
     (b"Courriel UNIV;Nom\nx@example.org;X\n",
      ['{f}:1:1: warning: column "Courriel UNIV" not read (not one of email, name, consent, evidence, narrative, '
-      "issued_on, Prénom, Nom): ignored",
+      "issued_on, lang, Prénom, Nom): ignored",
       '{f}:1:1: email: missing required column "email" (the recipients\' addresses): is it "Courriel UNIV"? Name '
       'that column "email"']),
     (b"Liste des inscrits - atelier 2024\n\nemail;nom\nx@example.org;X\n",
@@ -254,6 +254,89 @@ def test_rows_as_spreadsheets_leave_them(award_site, tmp_path):
     assert got == [("Camille Martin", "Trois ateliers\nanimés"), ("Léa Bernard", None)]
 
 
+@pytest.mark.parametrize("first, sep, encoding", [
+    ("sep=;", ";", "cp1252"), ('"sep=;"', ";", "utf-8-sig"), ("sep=;;;;", ";", "cp1252"), ("SEP=,", ",", "utf-8"),
+    ("sep=\t", "\t", "utf-16")], ids=["semicolon", "quoted", "trailing", "comma", "tab"])
+def test_an_excel_sep_line_declares_the_separator(award_site, tmp_path, first, sep, encoding):
+    """Excel writes (and reads) a first line "sep=;" that says the separator: it was refused ("delete
+    it"), so a file Excel itself saved and opens could not be imported as it was. It is read as the
+    separator, the header row is the second line, and every line keeps its number in messages."""
+    rows = FRENCH_EXCEL.replace(";", sep)
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = f"{first}\r\n{rows}".replace("07/12/2024", "31/11/2024").replace("zoe.oeuvray", "zoe oeuvray")
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode(encoding))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:3:4: Date d\'obtention: "31/11/2024" is not a date: 31 novembre 2024 does not exist (day/month/year)',
+        '{f}:5:3: Adresse électronique: "zoe oeuvray@etu.example.fr" is not a valid e-mail address (name@domain.org)'])
+    status, out, err, csv_file = award(award_site, tmp_path, f"{first}\r\n{rows}".encode(encoding))
+    assert (status, err) == (0, ""), err
+    shown = {";": '";"', ",": '","', "\t": "tab"}[sep]
+    assert out.splitlines()[0].startswith(f"Read {csv_file}: ") and (
+        f"separator {shown} (declared by its first line, sep=), 3 rows;" in out.splitlines()[0])
+    assert [r["name"] for r in records(award_site)] == ["Hélène Dupré", "François L’Hôte-Lefèvre", "Zoë Œuvray"]
+
+
+def test_a_sep_line_with_another_separator_is_one_clear_line(award_site, tmp_path):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    status, out, err, csv_file = award(award_site, tmp_path, ("sep=|\r\n" + FRENCH_EXCEL).encode("cp1252"))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:1:1: the first line ("sep=", for Excel) declares the separator "|": the columns must be separated by '
+        '";", "," or a tab (write sep=; or delete the line)'])
+
+
+@pytest.mark.parametrize("answer, consent", [
+    ("J'accepte que mon nom apparaisse", True), ("J’accepte que mon nom apparaisse sur la page du badge", True),
+    ("Oui, j'accepte", True), ("Yes, I agree", True), ("I agree to have my name published", True),
+    ("J'autorise la publication de mon nom", True), ("D'accord", True), ("Oui, sans réserve", True),
+    ("Non merci", False), ("Non, je ne souhaite pas", False), ("Je n'accepte pas que mon nom apparaisse", False),
+    ("Je refuse", False), ("No, thanks", False), ("I do not agree", False), ("Pas d'accord", False)])
+def test_consent_written_as_a_form_answers(award_site, tmp_path, answer, consent):
+    """A form tool writes the answer chosen, not oui/non: "J'accepte que mon nom apparaisse" was
+    refused as "not yes or no", so every row of such an export had to be edited by hand."""
+    data = f"Prénom;Nom;Courriel;Consentement\r\nHélène;Dupré;helene.dupre@example.org;{answer}\r\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    assert (status, err) == (0, ""), err
+    [record] = records(award_site)
+    assert record["consent"] is consent and record["name"] == "Hélène Dupré"
+
+
+@pytest.mark.parametrize("answer", ["Oui mais pas mon nom de famille", "Oui, sans mon nom", "Je ne sais pas",
+                                    "peut-être", "Yes, but not my last name", "J'accepte pas"])
+def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site, tmp_path, answer):
+    """Neither a yes nor a no: never published (a name needs a clear yes), and not taken for a no
+    either (that person may have said yes in other words): the file is refused at that cell."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = f"Prénom;Nom;Courriel;Consentement\r\nHélène;Dupré;helene.dupre@example.org;{answer}\r\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    refused(award_site, before, status, out, err, csv_file, [
+        f'{{f}}:2:4: Consentement: "{answer}" is not a clear yes or no: write oui or non (a name is published only '
+        'after a clear yes)'])
+
+
+def test_a_language_column_gives_each_person_the_language_of_their_e_mails(award_site, tmp_path):
+    """`vitrine notify` writes to each person in their record's `lang`: a "Langue" column (a code or
+    the language's name) fills it; a language the site does not have is named at its cell."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = ("Courriel;Langue\r\n"
+            "helene.dupre@example.org;English\r\n"
+            "lea.martin@example.org;fr\r\n"
+            "eric.roux@example.org;\r\n"
+            "zoe.perrin@example.org;Deutsch\r\n")
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:5:2: Langue: "Deutsch" is not one of the site\'s languages (fr, en)'])
+    status, out, err, csv_file = award(award_site, tmp_path, data.rsplit("zoe", 1)[0].encode("utf-8"))
+    assert (status, err) == (0, ""), err
+    assert '"Langue" -> lang.' in out.splitlines()[0]
+    assert [r.get("lang") for r in records(award_site)] == ["en", "fr", None]
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "sam@example.org", "--lang", "en")
+    assert status == 0 and records(award_site)[-1]["lang"] == "en", err
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "ann@example.org", "--lang", "de")
+    assert status == 1 and "vitrine award: --lang \"de\" is not one of the site's languages (fr, en)" in err
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--csv", str(csv_file), "--lang", "en")
+    assert status == 1 and "vitrine award: --lang is for one person (--to): with --csv, each person's language" in err
+
+
 def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_path):
     """A French Excel file with a mistake in several rows: every one at its line and column, named
     as the spreadsheet names the column, and not one award written."""
@@ -268,7 +351,7 @@ def test_every_problem_of_a_file_at_once_named_by_its_column(award_site, tmp_pat
     refused(award_site, before, status, out, err, csv_file, [
         '{f}:3:3: E-mail: "lea.martin@example" is not a valid e-mail address (name@domain.org)',
         "{f}:4:3: E-mail: is empty: every row needs the recipient's address",
-        '{f}:4:4: Consentement: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        '{f}:4:4: Consentement: "peut-être" is not a clear yes or no: write oui or non (a name is published only after a clear yes)',
         '{f}:4:5: Date: "32/12/2024" is not a date: 32 décembre 2024 does not exist (day/month/year)',
         '{f}:6:6: "en trop" is in column 6, but the header has 5 columns',
     ])

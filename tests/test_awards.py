@@ -145,7 +145,7 @@ def test_records_are_checked_with_exact_positions(awarded):
         "awards/prise-de-parole.yaml:13:12: revoked.reason: missing required field",
         "awards/prise-de-parole.yaml:13:19: revoked.date: 2023-01-01 is before issued_on (2024-01-01)",
         "awards/prise-de-parole.yaml:14:3: colour: unknown field (expected one of: badge, consent, evidence, expires, id, "
-        "issued_on, name, narrative, recipient, revoked, salt)",
+        "issued_on, lang, name, narrative, recipient, revoked, salt)",
         'awards/prise-de-parole.yaml:15:7: id: "not-a-uuid" is not a lowercase UUID such as '
         "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b (`vitrine award` assigns ids)",
         'awards/prise-de-parole.yaml:18:14: issued_on: 2024-06-01 is after the badge "ancien" was retired (2024-01-01): '
@@ -487,7 +487,7 @@ def test_award_from_csv_all_or_nothing(awarded, tmp_path):
     assert status == 1
     assert err.splitlines() == [
         f'{bad}:3:1: email: "nope" is not a valid e-mail address (name@domain.org)',
-        f'{bad}:3:3: consent: "peut-être" is not yes or no (oui/non, true/false, 1/0 are understood)',
+        f'{bad}:3:3: consent: "peut-être" is not a clear yes or no: write oui or non (a name is published only after a clear yes)',
         f'{bad}:3:4: evidence: "ftp://x" is not an absolute http(s) URL (several URLs are separated by spaces)',
         f'{bad}:3:5: issued_on: "2024-13-01" is not a date: there is no month 13 (year-month-day)',
         f"{bad}:5:1: email: E1@example.org is already on line 2 of this file",
@@ -533,17 +533,19 @@ def test_award_refuses_a_recipient_address_where_it_would_be_published(awarded, 
     assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
 
 
-def test_award_from_csv_with_excel_sep_line(awarded, tmp_path):
+def test_award_from_csv_with_an_excel_sep_line_that_says_another_separator(awarded, tmp_path):
+    """A "sep=" first line is read as the separator (test_award_csv); one that contradicts the
+    header row is refused, naming both."""
     root = awarded()
     before = (root / "awards" / "prise-de-parole.yaml").read_text()
-    for first in ("sep=;", '"sep=;"', "sep=,;"):
+    for first in ("sep=,", '"sep=,"', "sep=,;"):
         csv_file = tmp_path / "excel.csv"
         csv_file.write_bytes(f"\ufeff{first}\r\nemail;name\r\ne1@example.org;Eve One\r\n".encode())
         status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--csv", str(csv_file))
         assert status == 1
         assert err.splitlines() == [
-            f'{csv_file}:1:1: the first line is a "sep=" hint for Excel, not the header row: delete it '
-            "(the separator is read from the header)",
+            f'{csv_file}:1:1: the first line declares the separator "," (sep=), but the header row (line 2) is '
+            'separated by ";": correct the first line, or delete it',
             f"vitrine: 1 problem in {csv_file}: no award was made.",
         ]
     assert (root / "awards" / "prise-de-parole.yaml").read_text() == before

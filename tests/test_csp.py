@@ -143,7 +143,10 @@ def test_catalogue_search_works_under_the_policy(example):
     total = page.page.locator("#catalogue-cards > li").count()
     name = page.page.locator("#catalogue-cards > li h3").first.inner_text().strip()
     page.page.fill("#filter-q", name)
-    _wait_until(page.page, "document.getElementById('filter-status').textContent.trim() !== ''")
+    # the status first says that the search is loading (search.json, on first use), then the count:
+    # waiting for any text read the cards before the search had run, on a busy machine
+    status = "document.getElementById('filter-status').textContent.trim()"
+    _wait_until(page.page, f"{status} !== '' && !{status}.endsWith('…')")
     shown = page.page.locator("#catalogue-cards > li:visible").count()
     assert 1 <= shown < total
     assert name in page.page.locator("#catalogue-cards > li:visible h3").first.inner_text()

@@ -271,7 +271,7 @@ CSV_CASES = [
      ['{f}:1:1: email: missing required column "email" (the recipients\' addresses)']),
     ("empty-header-cell", b"email,name,\nx@example.org,X,y\n",
      ['{f}:2:3: "y" is in column 3, which has no name in the header row: name the column (email, name, consent, '
-      "evidence, narrative, issued_on) or delete it"]),
+      "evidence, narrative, issued_on, lang) or delete it"]),
     ("wrong-separator", b"email|name\nx@example.org|X\n",
      ['{f}:1:1: the first line "email|name" is not a header row of columns (email, name, ...): delete the lines '
       'above the header row, and separate the columns with ";", "," or a tab']),
@@ -282,7 +282,7 @@ CSV_CASES = [
     ("consent-without-name", b"email,consent\nx@example.org,oui\n",
      ["{f}:2:2: consent: consent to publish a name, but the name is empty"]),
     ("consent-unclear", b"email,name,consent\nx@example.org,X,peut-etre\n",
-     ['{f}:2:3: consent: "peut-etre" is not yes or no (oui/non, true/false, 1/0 are understood)']),
+     ['{f}:2:3: consent: "peut-etre" is not a clear yes or no: write oui or non (a name is published only after a clear yes)']),
     ("name-on-two-lines", b'email,name\nx@example.org,"Alice\n- id: fake"\n',
      ["{f}:2:2: name: expected a single line of at most 200 characters"]),
     ("name-with-escape", b"email,name,consent\nx@example.org,A\x1b[2JB,yes\n",
@@ -311,7 +311,7 @@ CSV_CASES = [
     ("binary", bytes(range(256)) * 4,
      ['{f}:2:119: neither UTF-8 nor Windows-1252 text (byte 0x81): save the spreadsheet as "CSV UTF-8" '
       "(Excel: File > Save As > CSV UTF-8)"]),
-    ("empty-file", b"", ["{f}:1:1: empty file: expected a header row (email, name, consent, evidence, narrative, issued_on)"]),
+    ("empty-file", b"", ["{f}:1:1: empty file: expected a header row (email, name, consent, evidence, narrative, issued_on, lang)"]),
 ]
 
 

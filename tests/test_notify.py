@@ -242,3 +242,79 @@ def test_settings_from_the_environment_and_plain_errors(notify_site, smtp_server
     (root / "site.yaml").write_text(text + "smtp: {host: x, password: hunter2}\n")
     status, out, err = run_cli("notify", "--site", str(root))
     assert status == 1 and "smtp.password: keep the password out of files" in err
+
+
+def test_again_re_sends_to_the_awards_chosen_and_never_by_accident(notify_site, smtp_server):
+    """After a key's withdrawal or a correction, an issuer could not e-mail a recipient again:
+    notify skipped every id of awards/notified.txt, and had no way round it. `--again` names the
+    awards (ids, or a badge: all of its awards); nothing else is ever sent twice."""
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    assert run_cli("notify", "--site", str(root), "--badge", "prise-de-parole")[0] == 0  # A1 told
+    assert len(inbox.messages) == 1
+    status, out, err = run_cli("notify", "--site", str(root), "--again")
+    assert status == 2 and "vitrine: --again: name the awards to e-mail again (their ids), or a badge" in err
+    status, out, err = run_cli("notify", "--site", str(root), "--again", A1[:8], "--badge", "prise-de-parole")
+    assert status == 2 and "not both" in err
+    status, out, err = run_cli("notify", "--site", str(root), "--again", A1[:8], A3, "1b4e", "ffffffff")
+    assert status == 1 and err == (
+        f"awards/prise-de-parole.yaml:21: award {A3}: revoked on 2024-02-01: its recipient is not e-mailed again\n"
+        'vitrine notify: --again "1b4e" is too short: give the id\'s first 8 characters or more\n'
+        'vitrine notify: --again "ffffffff" is not the id of any award (see `vitrine awards`)\n'
+        "vitrine: 3 problem(s) with --again; nobody was e-mailed.\n"), err
+    assert len(inbox.messages) == 1
+    status, out, err = run_cli("notify", "--site", str(root), "--again", A1[:8], "--note",
+                               "Notre clé de signature a été remplacée.")
+    assert status == 0, err
+    assert out == f"Sent 1 e-mail(s) through SMTP server 127.0.0.1:{port}; recorded in awards/notified.txt (1 told again).\n"
+    (_, to, msg) = inbox.messages[-1]
+    assert to == ["alice.martin@example.org"] and "@" not in out + err
+    assert msg["Subject"] == "Votre badge « Prise de parole » a été délivré à nouveau"
+    body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "\n\nNotre clé de signature a été remplacée.\n\nLe fichier joint (prise-de-parole.svg) remplace celui" in body
+    assert len(list(msg.iter_attachments())) == 1
+    assert (root / "awards/notified.txt").read_text().endswith(f"{A1}  # 2025-01-01, again\n")
+    # a badge: all of its awards, told before (A4 was not: it gets the first message)
+    status, out, err = run_cli("notify", "--site", str(root), "--again", "--badge", "atelier-png")
+    assert status == 0 and out.endswith("(1 told for the first time).\n"), out + err
+    assert inbox.messages[-1][2]["Subject"] == "Vous avez obtenu le badge « Atelier PNG »"
+    status, out, err = run_cli("notify", "--site", str(root), "--again", "--badge", "prise-de-parole", "--lang", "en")
+    assert status == 0 and out.endswith("(1 told again; 1 revoked, 1 expired left aside).\n"), out + err
+    assert inbox.messages[-1][2]["Subject"] == 'Your badge "Prise de parole" was issued again'
+    # and a plain run still tells nobody twice
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0 and out == "Nobody to notify (2 already told, 1 revoked, 1 expired).\n"
+    assert len(inbox.messages) == 4
+    status, out, err = run_cli("notify", "--site", str(root), "--note", "x")
+    assert status == 2 and "--note goes with --again" in err
+
+
+def test_each_recipient_in_the_language_of_their_record(notify_site, smtp_server):
+    """The e-mail's language was the run's (--lang), the same for everyone: an English-speaking
+    student of a French site got French. A record's `lang` (a CSV column, `vitrine award --lang`)
+    now chooses it; --lang (else the site's language) is for the records without one."""
+    from test_awards import AWARDS
+
+    inbox, port = smtp_server()
+    awards = AWARDS.replace("  recipient: dan@example.org\n", "  recipient: dan@example.org\n  lang: en\n")
+    root = notify_site(port, extra={"awards/prise-de-parole.yaml": awards})
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 0, err
+    assert out.endswith("(1 in en; 1 in fr; 1 revoked, 1 expired left aside).\n"), out
+    got = {to[0]: (msg["Subject"], msg["Content-Language"]) for _, to, msg in inbox.messages}
+    assert got == {"alice.martin@example.org": ("Vous avez obtenu le badge « Prise de parole »", "fr"),
+                   "dan@example.org": ('You have earned the badge "Atelier PNG"', "en")}
+    body = [m for _, to, m in inbox.messages if to == ["dan@example.org"]][0].get_body(("plain",)).get_content()
+    assert f"https://badges.example.org/en/assertions/{A4}/" in body
+    (root / "awards/prise-de-parole.yaml").write_text(awards.replace("  lang: en\n", "  lang: de\n"))
+    (root / "awards/notified.txt").unlink()
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and err == (
+        f"awards/prise-de-parole.yaml:31: award {A4}: lang: 'de' is not one of the site's languages (fr, en)\n"
+        "vitrine: 1 problem(s); nobody was e-mailed.\n"), err
+    (root / "awards/prise-de-parole.yaml").write_text(awards.replace("  lang: en\n", "  lang: English\n"))
+    status, out, err = run_cli("notify", "--site", str(root))
+    assert status == 1 and ('awards/prise-de-parole.yaml:34:9: lang: "English" is not a language code such as fr or '
+                            "en (one of the site's languages: the e-mails `vitrine notify` sends this recipient are "
+                            "written in it)") in err, err
+    assert len(inbox.messages) == 2

@@ -144,13 +144,38 @@ def test_a_signed_2_0_badge_by_the_address_of_its_json(ob2_signed_site):
     verdict, checks = result_of(page)
     assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
     assert any(c.startswith("Signature: verified with the key") for c in checks), checks
-    # its JSON pasted alone: nothing to check its signature with, as the command says
-    page.fill("#verify-url", "")
+
+
+def test_a_signed_2_0_badges_json_pasted_or_dropped_is_checked_by_the_jws_at_its_id(ob2_signed_site, tmp_path):
+    """As `vitrine verify FILE` does (verify_ob2.check_signed_json): the JSON of a signed assertion,
+    pasted or dropped (a downloaded file), was "NOT valid" ("not its JSON alone"); it is checked
+    by the JWS published at its id, when that signs exactly this JSON. A changed copy is not."""
+    url, chromium, output, _key = ob2_signed_site
+    page, errors = open_page(chromium, url, output, "en/")
     page.fill("#verify-text", (output / f"assertions/{A4}.json").read_text())
+    page.fill("#verify-email", "dan@example.org")
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert "NOT valid" in verdict and any(c.startswith("Signature: a signed badge is checked from its signature")
-                                          for c in checks), (verdict, checks)
+    assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
+    assert any(c.startswith("Signature: verified with the key") for c in checks), checks
+    dropped = tmp_path / "badge.json"
+    dropped.write_text((output / f"assertions/{A4}.json").read_text())
+    page.fill("#verify-text", "")
+    page.set_input_files("#verify-file", str(dropped))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict.startswith("Open Badges 2.0 badge (signed) — valid"), (verdict, checks)
+    changed = json.loads(dropped.read_text())
+    changed["expires"] = "2099-01-01T00:00:00+00:00"
+    dropped.write_text(json.dumps(changed))
+    page.set_input_files("#verify-file", str(dropped))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict and (
+        f"Signature: this copy is not the badge its issuer signed (the signature published at {BASE}assertions/{A4}.jws "
+        "is of another version of it: changed since, or signed again): download it again from its page.") in checks, (
+        verdict, checks)
+    assert errors == []
 # -- signed Open Badges 2.0: whose key signed it ------------------------------------------------------
 
 EVIL = "https://evil.example.net/"

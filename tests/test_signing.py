@@ -249,3 +249,52 @@ def test_a_withdrawal_in_a_keys_folder_of_its_own_is_a_change_for_the_next_build
     status, out, err = run_cli("build", "--site", str(root))
     assert status == 0 and out.startswith("Built"), out + err
     assert json.loads((root / f"output/keys/bu/{old_kid}.json").read_text())["revoked"]
+
+
+def test_a_signed_assertions_json_file_verifies_by_its_jws(signed_site, tmp_path):
+    """`vitrine verify output/assertions/ID.json` (or that file downloaded) said NOT VALID on a signed
+    site ("this is its JSON alone"), while its URL verified: the JSON holds no signature, and the
+    JWS beside it, or published at its id, was not looked for. Now the file verifies when it is
+    exactly what that JWS signs; tampered, re-signed since, revoked or from elsewhere, it fails
+    with the reason."""
+    from generator.keys import withdraw_keys
+
+    root = signed_site()
+    output = build(root)
+    offline = ("--offline", f"{BASE}={output}")
+    status, out, err = run_cli("verify", str(output / f"assertions/{A1}.json"), *offline)
+    assert status == 0 and "(JSON, with the JWS beside it (signed))" in out and "✓ signature" in out, out + err
+    downloaded = tmp_path / "badge.json"  # alone, as a recipient downloads it
+    downloaded.write_text((output / f"assertions/{A1}.json").read_text())
+    status, out, err = run_cli("verify", str(downloaded), *offline, "--email", "alice.martin@example.org")
+    assert status == 0 and "(JSON, with the JWS published at its id (signed))" in out, out + err
+    assert "✓ recipient" in out
+    tampered = json.loads(downloaded.read_text())
+    tampered["expires"] = "2099-01-01T00:00:00+00:00"
+    (tmp_path / "pair").mkdir()  # a tampered JSON beside its genuine JWS
+    (tmp_path / f"pair/{A1}.json").write_text(json.dumps(tampered))
+    (tmp_path / f"pair/{A1}.jws").write_text((output / f"assertions/{A1}.jws").read_text())
+    status, out, err = run_cli("verify", str(tmp_path / f"pair/{A1}.json"), *offline)
+    assert status == 1 and "NOT VALID" in out, out + err
+    assert (f"✗ signature  this file is not the assertion its issuer signed: it differs in expires from the one "
+            f"signed in {tmp_path}/pair/{A1}.jws and in {BASE}assertions/{A1}.jws") in out
+    elsewhere = dict(json.loads(downloaded.read_text()), id=f"https://other.example.net/assertions/{A1}.json")
+    (tmp_path / "other.json").write_text(json.dumps(elsewhere))
+    status, out, err = run_cli("verify", str(tmp_path / "other.json"), *offline)
+    assert status == 1 and (f"✗ signature  no JWS could be read at its id: https://other.example.net/assertions/"
+                            f"{A1}.jws: not under any --offline base URL") in out, out + err
+    old_key = json.loads(downloaded.read_text())["verification"]["creator"]
+    withdraw_keys(root)
+    output = build(root)
+    new_key = json.loads((output / f"assertions/{A1}.json").read_text())["verification"]["creator"]
+    status, out, err = run_cli("verify", str(downloaded), *offline)
+    assert status == 1 and (f"✗ signature  this copy names the key {old_key}, but its issuer now signs this assertion "
+                            f"with the key {new_key} ({BASE}assertions/{A1}.jws): download it again from its award "
+                            f"page, or verify {BASE}assertions/{A1}.json") in out, out + err
+    downloaded.write_text((output / f"assertions/{A1}.json").read_text())
+    assert run_cli("verify", str(downloaded), *offline)[0] == 0
+    status, out, err = run_cli("revoke", A1, "--reason", "Erreur de saisie", "--site", str(root))
+    assert status == 0, err
+    output = build(root)
+    status, out, err = run_cli("verify", str(downloaded), *offline)
+    assert status == 1 and f"✗ status  REVOKED by its issuer: Erreur de saisie (at {BASE}assertions/{A1}.json)" in out, out + err

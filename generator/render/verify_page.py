@@ -22,7 +22,7 @@ MESSAGES = (
     "validity_ok", "validity_open", "validity_expired", "validity_future",
     "recipient_ok", "recipient_bad", "recipient_skip", "recipient_none",
     "hosted_ok", "hosted_bad", "hosted_unread", "revoked", "badge_ok", "badge_bad", "origin_ok", "origin_bad",
-    "jws_ok", "jws_bad", "jws_unread", "signed_json", "key_ob2_ok", "key_ob2_retired", "key_ob2_not_owned",
+    "jws_ok", "jws_bad", "jws_unread", "signed_json", "signed_json_differs", "key_ob2_ok", "key_ob2_retired", "key_ob2_not_owned",
     "key_ob2_unnamed", "key_ob2_withdrawn", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
     "limits_ob3", "limits_ob2",
 )

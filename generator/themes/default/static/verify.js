@@ -443,6 +443,19 @@
     }).catch(function () { return null; });
   }
 
+  // A signed assertion's JSON pasted or dropped (a file downloaded, or copied from output/): the JWS
+  // published at its id (.json -> .jws), when it signs exactly this JSON (verify_ob2.check_signed_json).
+  function jwsAtId(document_) {
+    var id = document_.id;
+    if (typeof id !== "string" || !/^https?:\/\/\S+\.json$/.test(id)) return Promise.resolve({});
+    var url = id.slice(0, -".json".length) + ".jws";
+    return fetchBytes(url).then(function (bytes) {
+      var token = utf8.decode(bytes).trim();
+      var signed = JSON.parse(utf8.decode(b64url(token.split(".")[1] || "")));
+      return canonical(signed) === canonical(document_) ? {token: token} : {differs: url};
+    }).catch(function () { return {}; });
+  }
+
   // `followed`: a page was followed already (once only); `from`: the URL the text was read from
   function checkText(text, email, followed, from) {
     var report = new Report();
@@ -463,9 +476,16 @@
     if (types.indexOf("VerifiableCredential") >= 0 || contexts.indexOf("https://www.w3.org/ns/credentials/v2") >= 0) done = checkOb3(report, document_, email);
     else if ((types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) && isSigned(document_)) {
       done = jwsBeside(from, document_).then(function (token) {
-        if (token) return checkSigned(report, token, email);
+        return token ? {token: token} : from ? {} : jwsAtId(document_);
+      }).then(function (found) {
+        if (found.token) return checkSigned(report, found.token, email);
         report.kind = fmt("kind_ob2_signed");
-        report.add("signature", "fail", fmt("signed_json"));
+        if (found.differs) { report.add("signature", "fail", fmt("signed_json_differs", {url: found.differs})); return; }
+        // no JWS at its id: a revoked award is signed no more, and its hosted copy says so
+        return fetchJSON(document_.id).then(function (hosted) {
+          if (hosted && hosted.revoked === true) report.add("status", "fail", fmt("revoked", {reason: hosted.revocationReason || ""}));
+          else report.add("signature", "fail", fmt("signed_json"));
+        }, function () { report.add("signature", "fail", fmt("signed_json")); });
       });
     }
     else if (types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) done = checkHosted(report, document_, email);
