@@ -86,6 +86,9 @@ def test_interface_strings_are_complete_in_both_languages():
     ["oral", "oraux", "orale", "orales"], ["international", "internationaux", "internationaux·ales"],
     ["directeur", "directrice", "directeurs"], ["lecteur", "lectrice"], ["conseiller", "conseillère", "conseillères"],
     ["premier", "première"], ["bureau", "bureaux"],
+    # -ail nouns whose plural is -aux, and verbs in -quer beside their nouns in -cation
+    ["travail", "travaux"], ["vitrail", "vitraux"], ["détail", "détails"],
+    ["communiquer", "communication", "communications"], ["indiquer", "indication"],
 ])
 def test_stemmer_joins_forms_of_a_word(words):
     assert len({tuple(search.stems(w)) for w in words}) == 1, [search.stems(w) for w in words]

@@ -12,8 +12,10 @@ The catalogue page fetches it on first use only, so it is kept light:
 
 Stems come from a deliberately light French and English stemmer (`stem`): accents and case
 aside (elided words such as the l of "l’écriture" are left out with the common words), plural
-s/x off ("oraux" as "oral"), then one common suffix off ("créative", "créatif", "créativité" and
-"creative" all give "creat"; "directrice" and "directeur" give "direct"). catalogue.js has the
+s/x off ("oraux" as "oral", and the few -ail nouns whose plural is -aux: "travaux" as
+"travail"), then one common suffix off ("créative", "créatif", "créativité" and "creative" all
+give "creat"; "directrice" and "directeur" give "direct"), and a stem that ends in qu ends in c
+("communiquer" gives "communic", as "communication" does). catalogue.js has the
 same stemmer, letter for letter, and matches each typed word as the start of a stem, so that
 searching as you type works; the test suite checks that both give the same stems for every word
 of the example catalogue.
@@ -53,6 +55,9 @@ issement ement ment ations ation atrice ateur ivite ite ive if euse eur ere rice
 iste able ible ance ence ancy ency ness ing ee er ed ly e
 """.split(), key=lambda s: (-len(s), s))
 MIN_STEM = 3
+# Nouns in -ail whose plural is -aux (the others, such as "détails", only lose their s).
+AIL_PLURALS = {"travaux": "travail", "vitraux": "vitrail", "coraux": "corail", "vantaux": "vantail",
+               "soupiraux": "soupirail"}
 
 _INCLUSIVE = re.compile(r"[·‧•⋅][^\W\d_]*")  # tuteur·rice, étudiant·e·s: the base form stays
 _WORD = re.compile(r"[^\W_]+")  # letters and numbers: /[\p{L}\p{N}]+/u in catalogue.js
@@ -71,7 +76,9 @@ def stem(word: str) -> str:
     """The stem of one folded word (see the module's docstring)."""
     if len(word) <= MIN_STEM or _DIGITS.fullmatch(word):
         return word
-    if word.endswith("ies") and len(word) > 4:
+    if word in AIL_PLURALS:
+        word = AIL_PLURALS[word]
+    elif word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("aux") and len(word) > 4 and not word.endswith("eaux"):  # oraux, journaux
         word = word[:-3] + "al"
@@ -79,8 +86,9 @@ def stem(word: str) -> str:
         word = word[:-1]
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            return word[:-len(suffix)]
-    return word
+            word = word[:-len(suffix)]
+            break
+    return word[:-2] + "c" if word.endswith("qu") else word  # communiqu(er) as communic(ation)
 
 
 def words(text: str) -> list[str]:

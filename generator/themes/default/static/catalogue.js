@@ -21,11 +21,11 @@
   var copyButton = document.getElementById("filter-copy");
   var pager = list.parentNode.querySelector(".pagination");
   var original = Array.prototype.slice.call(list.children);
-  var nodes = {};
+  var nodes = Object.create(null);  // by slug: a badge may be called "constructor"
   original.forEach(function (node) { nodes[node.getAttribute("data-slug")] = node; });
 
   /* The stemmer of render/search.py, letter for letter (the tests compare them). */
-  var STOP = {};
+  var STOP = Object.create(null);  // not {}: "constructor" is a word, not a common one
   ("a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui " +
    "ma mais me mes n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes " +
    "un une vos votre vous y jusqu lorsqu puisqu quoiqu an and are as at be by for from has have in is it its of on or that the " +
@@ -33,6 +33,7 @@
   var SUFFIXES = ("issement atrice ateur ation ement ivite able ance ancy ence ency euse ible ique " +
                   "isme iste ment ness rice ere eur ing ite ive ed ee er if ly e").split(" ");
   var MIN_STEM = 3;
+  var AIL_PLURALS = { travaux: "travail", vitraux: "vitrail", coraux: "corail", vantaux: "vantail", soupiraux: "soupirail" };
   var INCLUSIVE = /[\u00b7\u2027\u2022\u22c5][\p{L}\p{Nl}\p{No}]*/gu;
   var WORD = /[\p{L}\p{N}]+/gu;
   var DIGITS = /^[0-9]+$/;
@@ -43,16 +44,18 @@
   }
   function stem(word) {
     if (word.length <= MIN_STEM || DIGITS.test(word)) return word;
-    if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    if (Object.prototype.hasOwnProperty.call(AIL_PLURALS, word)) word = AIL_PLURALS[word];
+    else if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
     else if (word.length > 4 && word.slice(-3) === "aux" && word.slice(-4) !== "eaux") word = word.slice(0, -3) + "al";
     else if ((word.slice(-1) === "s" || word.slice(-1) === "x") && word.slice(-2) !== "ss") word = word.slice(0, -1);
     for (var i = 0; i < SUFFIXES.length; i++) {
       var suffix = SUFFIXES[i];
       if (word.slice(-suffix.length) === suffix && word.length - suffix.length >= MIN_STEM) {
-        return word.slice(0, -suffix.length);
+        word = word.slice(0, -suffix.length);
+        break;
       }
     }
-    return word;
+    return word.slice(-2) === "qu" ? word.slice(0, -2) + "c" : word;
   }
   function words(text) {
     return (fold(text).replace(INCLUSIVE, "").match(WORD) || []).filter(function (w) {
@@ -60,7 +63,7 @@
     });
   }
   function stems(text) {
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     words(text).forEach(function (w) { var s = stem(w); if (!seen[s]) { seen[s] = true; out.push(s); } });
     return out;
   }
@@ -98,7 +101,7 @@
       };
     });
     // Each stem lists its badges as gaps from the previous one, in base 36.
-    vocabulary = {};
+    vocabulary = Object.create(null);
     Object.keys(data.words).forEach(function (word) {
       var at = 0;
       vocabulary[word] = data.words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
@@ -118,7 +121,7 @@
         tags: attr("tags").split(" "), nameStems: stems(title ? title.textContent : "")
       };
     });
-    vocabulary = {};
+    vocabulary = Object.create(null);
     original.forEach(function (card, n) {
       stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [])).push(n); });
     });
