@@ -129,6 +129,23 @@ def test_search_index_is_compact_and_complete(example: Path):
     assert size < 1500 * len(slugs), size  # about 1 KB a badge, criteria words included
 
 
+def test_a_competency_code_is_one_word_of_the_index(example: Path):
+    """A code of letters and digits was indexed as its parts ("COM-1" as "com" and "1"), so
+    typing it found every badge with a "com..." word and a 1: now it is one word, "com1", for
+    the badges that develop that competency."""
+    assert search.code_key("COM-1") == "com1" and search.code_key("CT2.5") == "ct25"
+    assert search.code_key("1.1") is None and search.code_key("ABC") is None
+    data = json.loads((example / "search.json").read_text(encoding="utf-8"))
+    slugs = [b[0] for b in data["badges"]]
+    oral = data["competencies"].index(next(c for c in data["competencies"] if c[0] == "s-exprimer-a-l-oral"))
+    having = [b[0] for b in data["badges"] if oral in b[data["fields"].index("competencies")]]
+    n, found = 0, []
+    for gap in data["words"]["com1"].split():
+        n += int(gap, 36)
+        found.append(slugs[n])
+    assert found == having and len(having) >= 5
+
+
 # ---- Pagination --------------------------------------------------------------------------
 
 def many_badges(n: int) -> dict[str, str]:

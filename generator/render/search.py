@@ -8,7 +8,8 @@ The catalogue page fetches it on first use only, so it is kept light:
 - a badge is an array, in the order of `fields`, not an object repeating its keys;
 - the text a badge is found by is not stored as written but as an index, `words`: each distinct
   word stem, with common words left out, lists the badges that have it (positions in `badges`,
-  as gaps from the previous one, in base 36: "pris": "3 1 a").
+  as gaps from the previous one, in base 36: "pris": "3 1 a"); a competency code of letters
+  and digits is one word, without its separators ("COM-1" as "com1": `code_key`).
 
 Stems come from a deliberately light French and English stemmer (`stem`): accents and case
 aside (elided words such as the l of "l’écriture" are left out with the common words), plural
@@ -62,6 +63,8 @@ AIL_PLURALS = {"travaux": "travail", "vitraux": "vitrail", "coraux": "corail", "
 _INCLUSIVE = re.compile(r"[·‧•⋅][^\W\d_]*")  # tuteur·rice, étudiant·e·s: the base form stays
 _WORD = re.compile(r"[^\W_]+")  # letters and numbers: /[\p{L}\p{N}]+/u in catalogue.js
 _DIGITS = re.compile(r"[0-9]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def fold(text: str) -> str:
@@ -101,16 +104,26 @@ def stems(text: str) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words(text)))
 
 
+def code_key(code: str) -> str | None:
+    """A competency code of letters and digits as one word, without its separators: "COM-1"
+    is "com1", "CT2.5" "ct25" (so that typing it does not find every badge with a 1 or a 5);
+    None for a code without both (its words are indexed as any text's)."""
+    key = "".join(_WORD.findall(fold(code)))
+    return key if _LETTER.search(key) and _DIGIT.search(key) else None
+
+
 def jobs(r: Renderer) -> list[Job]:
     return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c)) for cat in r.site.catalogues.values()]
 
 
 def _badge_stems(badge: Badge) -> list[str]:
     issuers = [badge.issuer, *badge.issuer.ancestors]
+    codes = [c.code for c in badge.competencies if c.code]
+    keys = [code_key(code) for code in codes]
     head = " ".join([badge.name, badge.description, *(c.name for c in badge.competencies),
-                     *(c.code or "" for c in badge.competencies), *(i.name for i in issuers),
+                     *(code for code, key in zip(codes, keys) if not key), *(i.name for i in issuers),
                      *(t.name for t in badge.tags)])
-    found = dict.fromkeys(stems(head))
+    found = dict.fromkeys([*stems(head), *(key for key in keys if key)])
     extra: dict[str, None] = {}
     for word in words(badge.body_text[:CRITERIA_CHARS]):
         s = stem(word)

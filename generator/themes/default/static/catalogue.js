@@ -142,8 +142,21 @@
   }
 
   /* ---- Searching ---- */
+  /* A competency code typed with its separators ("COM-1", "CT2.5") is one word, as the index
+     has it ("com1": render/search.py's code_key), when the index has such a word; else its parts
+     are words as any. */
+  var COMPOUND = /[\p{L}\p{N}]+(?:[-.\/][\p{L}\p{N}]+)+/gu;
   function query() {
-    return words(input ? input.value : "").map(function (w) { return { word: w, stem: stem(w) }; });
+    var codes = [];
+    var text = (input ? input.value : "").replace(COMPOUND, function (token) {
+      var key = fold(token).replace(/[^\p{L}\p{N}]/gu, "");
+      if (!vocabulary || !/\p{L}/u.test(key) || !/[0-9]/.test(key)) return token;
+      keys = keys || Object.keys(vocabulary);
+      if (!keys.some(function (k) { return k.lastIndexOf(key, 0) === 0; })) return token;
+      codes.push({ word: key, stem: key });
+      return " ";
+    });
+    return codes.concat(words(text).map(function (w) { return { word: w, stem: stem(w) }; }));
   }
   function selected() {
     var out = {};
