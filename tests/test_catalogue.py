@@ -114,12 +114,12 @@ def test_search_index_is_compact_and_complete(example: Path):
         slugs = [b[f["slug"]] for b in data["badges"]]
         assert slugs == re.findall(r'data-slug="([^"]+)"', home)  # the active badges, in the same order
         at = {}
-        for word, gaps in data["words"].items():
+        for word, gaps in [*data["words"].items(), *data["more"].items()]:
             n, found = 0, []
             for gap in gaps.split():
                 n += int(gap, 36)
                 found.append(slugs[n])
-            at[word] = found
+            at[word] = at.get(word, []) + found
         # name, description, criteria, competency, issuer (and its parents) and tag words
         assert "expression-orale-creative" in at["creat"]
         assert "prise-de-parole-niveau-1" in at["parol"]
@@ -127,6 +127,26 @@ def test_search_index_is_compact_and_complete(example: Path):
         assert data["issuers"][parent][0] == "universite-lorvanne"
     size = (example / "search.json").stat().st_size
     assert size < 1500 * len(slugs), size  # about 1 KB a badge, criteria words included
+
+
+def test_the_index_tells_criteria_words_from_the_others(example: Path):
+    """catalogue.js ranks a badge with a word in its name, description, issuers, competencies or
+    tags before one with it in its criteria only: `words` lists the first, `more` the second."""
+    data = json.loads((example / "search.json").read_text(encoding="utf-8"))
+    slugs = [b[0] for b in data["badges"]]
+
+    def badges(table: dict, word: str) -> list[str]:
+        n, found = 0, []
+        for gap in table.get(word, "").split():
+            n += int(gap, 36)
+            found.append(slugs[n])
+        return found
+
+    assert "prise-de-parole-niveau-2" in badges(data["more"], "structur")  # "structuration", criteria only
+    assert "prise-de-parole-niveau-2" not in badges(data["words"], "structur")
+    assert "regie-spectacle" in badges(data["words"], "spectacl") and "regie-spectacle" not in badges(data["more"], "spectacl")
+    for word in data["more"]:  # a badge is listed once for a word
+        assert not set(badges(data["more"], word)) & set(badges(data["words"], word)), word
 
 
 def test_a_competency_code_is_one_word_of_the_index(example: Path):

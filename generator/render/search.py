@@ -7,9 +7,12 @@ The catalogue page fetches it on first use only, so it is kept light:
   `parent`);
 - a badge is an array, in the order of `fields`, not an object repeating its keys;
 - the text a badge is found by is not stored as written but as an index, `words`: each distinct
-  word stem, with common words left out, lists the badges that have it (positions in `badges`,
-  as gaps from the previous one, in base 36: "pris": "3 1 a"); a competency code of letters
-  and digits is one word, without its separators ("COM-1" as "com1": `code_key`).
+  word stem, with common words left out, lists the badges that have it in their name,
+  description, issuers (parents included), competencies or tags (positions in `badges`, as gaps
+  from the previous one, in base 36: "pris": "3 1 a"), and `more` the badges that have it in
+  their criteria only, so that catalogue.js ranks the first before the second without
+  reading any text; a competency code of letters and digits is one word, without its
+  separators ("COM-1" as "com1": `code_key`).
 
 Stems come from a deliberately light French and English stemmer (`stem`): accents and case
 aside (elided words such as the l of "l’écriture" are left out with the common words), plural
@@ -116,7 +119,8 @@ def jobs(r: Renderer) -> list[Job]:
     return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c)) for cat in r.site.catalogues.values()]
 
 
-def _badge_stems(badge: Badge) -> list[str]:
+def _badge_stems(badge: Badge) -> tuple[list[str], list[str]]:
+    """(stems of its name, description, issuers, competencies and tags; other stems of its criteria)."""
     issuers = [badge.issuer, *badge.issuer.ancestors]
     codes = [c.code for c in badge.competencies if c.code]
     keys = [code_key(code) for code in codes]
@@ -131,7 +135,7 @@ def _badge_stems(badge: Badge) -> list[str]:
             extra[s] = None
             if len(extra) == CRITERIA_WORDS:
                 break
-    return [*found, *extra]
+    return list(found), list(extra)
 
 
 def _base36(n: int) -> str:
@@ -142,6 +146,18 @@ def _base36(n: int) -> str:
         out = digits[r] + out
         if not n:
             return out
+
+
+def _gaps(postings: dict[str, list[int]]) -> dict[str, str]:
+    """Which badges have each stem: positions in `badges`, as gaps from the previous one, in base 36."""
+    words = {}
+    for word in sorted(postings):
+        previous, gaps = 0, []
+        for n in postings[word]:
+            gaps.append(_base36(n - previous))
+            previous = n
+        words[word] = " ".join(gaps)
+    return words
 
 
 def index(cat: Catalogue) -> bytes:
@@ -156,6 +172,7 @@ def index(cat: Catalogue) -> bytes:
     tag_at = {t.slug: n for n, t in enumerate(tags)}
     entries = []
     postings: dict[str, list[int]] = {}
+    criteria: dict[str, list[int]] = {}
     for n, badge in enumerate(badges):
         prefix = f"badges/{badge.slug}"
         thumb = badge.image.thumb_path or badge.image.path
@@ -165,16 +182,11 @@ def index(cat: Catalogue) -> bytes:
             badge.level, [comp_at[c.slug] for c in badge.competencies], [tag_at[t.slug] for t in badge.tags],
             thumb[len(prefix):] if thumb.startswith(prefix + ".") else thumb, untranslated,
         ])
-        for word in _badge_stems(badge):
+        head, more = _badge_stems(badge)
+        for word in head:
             postings.setdefault(word, []).append(n)
-    # Which badges have each stem: positions in `badges`, as gaps from the previous one, in base 36.
-    words = {}
-    for word in sorted(postings):
-        previous, gaps = 0, []
-        for n in postings[word]:
-            gaps.append(_base36(n - previous))
-            previous = n
-        words[word] = " ".join(gaps)
+        for word in more:
+            criteria.setdefault(word, []).append(n)
     data = {
         "lang": cat.lang,
         "fields": FIELDS,
@@ -183,6 +195,7 @@ def index(cat: Catalogue) -> bytes:
         "competencies": [[c.slug, c.name, int(not c.translated)] for c in competencies],
         "tags": [[t.slug, t.name] for t in tags],
         "badges": entries,
-        "words": words,
+        "words": _gaps(postings),
+        "more": _gaps(criteria),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -70,10 +70,38 @@
   window.vitrineStems = stems;  // for the tests
 
   /* A typed word matches a stem that starts with its stem, or a stem it starts with when it is
-     only a few letters longer (a word being typed: "creati" finds "creat"). */
+     only a few letters longer (a word being typed: "creati" finds "creat"; "critiquer" finds
+     "crit"). */
   function matches(query, key) {
-    return key.lastIndexOf(query.stem, 0) === 0 ||
-      (key.length >= 4 && query.word.length - key.length <= 3 && query.word.lastIndexOf(key, 0) === 0);
+    return key.lastIndexOf(query.stem, 0) === 0 || (key.length >= 4 && (
+      (query.word.length - key.length <= 3 && query.word.lastIndexOf(key, 0) === 0) ||
+      (query.stem.length - key.length <= 2 && query.stem.lastIndexOf(key, 0) === 0)));
+  }
+
+  /* A typed word that matches no stem may be misspelt: it then matches the stems that start
+     within TYPOS(stem) letters of it (a letter missing, added, changed, or two swapped:
+     "teatre" finds "theatr", "bibliotehque" "bibliothec"): none under 5 letters, 1 from 5, 2 from 9. */
+  function typos(stem) { return stem.length >= 9 ? 2 : stem.length >= 5 ? 1 : 0; }
+  function near(q, key, max) {
+    // Optimal string alignment distance from q to the nearest start of key, when at most max.
+    var n = Math.min(key.length, q.length + max), before = null, prev = [], row, i, j;
+    for (j = 0; j <= n; j++) prev.push(j);
+    for (i = 1; i <= q.length; i++) {
+      row = [i];
+      var least = i;
+      for (j = 1; j <= n; j++) {
+        var d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (q.charAt(i - 1) === key.charAt(j - 1) ? 0 : 1));
+        if (i > 1 && j > 1 && q.charAt(i - 1) === key.charAt(j - 2) && q.charAt(i - 2) === key.charAt(j - 1)) {
+          d = Math.min(d, before[j - 2] + 1);
+        }
+        row.push(d);
+        if (d < least) least = d;
+      }
+      if (least > max) return false;
+      before = prev;
+      prev = row;
+    }
+    return Math.min.apply(null, prev) <= max;
   }
 
   /* ---- The index ---- */
@@ -101,10 +129,15 @@
       };
     });
     // Each stem lists its badges as gaps from the previous one, in base 36.
+    // The badges with each stem in their name, description, issuers, competencies or tags
+    // (vocabulary[stem][0]), and those with it in their criteria only ([1]).
     vocabulary = Object.create(null);
-    Object.keys(data.words).forEach(function (word) {
-      var at = 0;
-      vocabulary[word] = data.words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
+    [data.words, data.more || {}].forEach(function (words, field) {
+      Object.keys(words).forEach(function (word) {
+        var at = 0;
+        (vocabulary[word] || (vocabulary[word] = [[], []]))[field] =
+          words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
+      });
     });
   }
 
@@ -123,7 +156,7 @@
     });
     vocabulary = Object.create(null);
     original.forEach(function (card, n) {
-      stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [])).push(n); });
+      stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [[], []]))[0].push(n); });
     });
   }
 
@@ -164,19 +197,31 @@
     return out;
   }
 
+  /* The badges that have every typed word, those whose name has them first, then their
+     description, issuer, competencies or tags, then their criteria; when no badge has them all,
+     those that have some of them, the most first (`partial`). */
   function search(terms, picked) {
-    var keep = null;
+    keys = keys || Object.keys(vocabulary);
+    var count = new Uint8Array(entries.length), weight = new Uint8Array(entries.length);
     terms.forEach(function (term) {
-      var hit = new Uint8Array(entries.length);
-      keys = keys || Object.keys(vocabulary);
-      keys.forEach(function (key) {
-        if (matches(term, key)) vocabulary[key].forEach(function (n) { hit[n] = 1; });
+      var found = keys.filter(function (key) { return matches(term, key); });
+      var max = typos(term.stem);
+      if (!found.length && max) found = keys.filter(function (key) { return near(term.stem, key, max); });
+      var hit = new Uint8Array(entries.length), has = Object.create(null);  // 2: not only in the criteria
+      found.forEach(function (key) {
+        has[key] = true;
+        vocabulary[key][1].forEach(function (n) { hit[n] = hit[n] || 1; });
+        vocabulary[key][0].forEach(function (n) { hit[n] = 2; });
       });
-      if (keep) for (var i = 0; i < keep.length; i++) keep[i] = keep[i] & hit[i];
-      else keep = hit;
+      var inName = function (s) { return has[s]; };
+      for (var n = 0; n < hit.length; n++) {
+        if (!hit[n]) continue;
+        count[n]++;
+        if (hit[n] === 2) weight[n] += entries[n].nameStems.some(inName) ? 2 : 1;
+      }
     });
     var results = entries.filter(function (entry, n) {
-      if (keep && !keep[n]) return false;
+      if (terms.length && !count[n]) return false;
       if (picked.category && entry.category !== picked.category) return false;
       if (picked.level && entry.level !== picked.level) return false;
       if (picked.issuer && entry.issuers.indexOf(picked.issuer) === -1) return false;
@@ -187,14 +232,13 @@
       if (picked.tag && entry.tags.indexOf(picked.tag) === -1) return false;
       return true;
     });
-    if (terms.length) {
-      results.forEach(function (entry) {
-        entry.score = terms.filter(function (term) {
-          return entry.nameStems.some(function (key) { return matches(term, key); });
-        }).length;
-      });
-      results.sort(function (a, b) { return (b.score - a.score) || (a.order - b.order); });
-    }
+    var all = results.filter(function (entry) { return count[entry.order] === terms.length; });
+    var partial = !all.length && results.length > 0;
+    if (!partial) results = all;
+    results.partial = partial;
+    results.sort(function (a, b) {
+      return (count[b.order] - count[a.order]) || (weight[b.order] - weight[a.order]) || (a.order - b.order);
+    });
     return results;
   }
 
@@ -254,10 +298,11 @@
     return li;
   }
 
-  function message(count) {
+  function message(count, partial) {
+    var forms = partial ? cfg.partial : cfg.results;
     if (count === 0) return cfg.results.none;
-    if (count === 1) return cfg.results.one;
-    return cfg.results.other.replace("999999", count.toLocaleString(cfg.lang));
+    if (count === 1) return forms.one;
+    return forms.other.replace("999999", count.toLocaleString(cfg.lang));
   }
 
   var limit = cfg.pageSize, results = [], timer = null, lastKey = null;
@@ -321,7 +366,7 @@
     limit = cfg.pageSize;
     if (pager) pager.hidden = true;
     show();
-    say(message(results.length));
+    say(message(results.length, results.partial));
   }
 
   moreButton.addEventListener("click", function () {
