@@ -180,7 +180,7 @@ STUDENT_QUERIES = [
     ("", "travaux", ["membre-badgeons-val-de-lorve", "regie-spectacle"], None),  # "travail" in regie's criteria
     ("", "travail", ["membre-badgeons-val-de-lorve", "competences-informationnelles-1"], None),  # "travaux" in the first
     ("", "communiquer", ["benevolat-culturel", "engagement-associatif", "parrainage-international"], None),
-    ("", "communication", ["parrainage-international"], None),  # its competency: "Communiquer dans une langue..."
+    ("", "communication", ["parrainage-international", "benevolat-culturel"], "parrainage-international"),  # its competency
     ("", "teatre", ["atelier-theatre", "regie-spectacle"], None),  # a letter missing
     ("", "bibliotheque", ["tuteur-bibliotheque", "prise-de-parole-niveau-1"], "tuteur-bibliotheque"),  # no accent
     ("", "bibliotehque", ["tuteur-bibliotheque"], None),  # two letters swapped
@@ -199,6 +199,9 @@ STUDENT_QUERIES = [
     ("", "citoyen", ["engagement-associatif"], "engagement-associatif"),
     ("", "improvisation", ["expression-orale-creative"], "expression-orale-creative"),  # criteria words
     ("", "lumiere", ["regie-spectacle"], "regie-spectacle"),
+    # the badge with the word in its description, competencies or tags before those with it in their criteria
+    ("", "slam", ["expression-orale-creative", "atelier-ecriture"], "expression-orale-creative"),
+    ("", "sécurité", ["regie-spectacle", "benevolat-culturel"], "regie-spectacle"),
     ("", "oral", ["expression-orale-creative", "prise-de-parole-niveau-2"], "expression-orale-creative"),  # name first
     ("", "atelier theatre", ["atelier-theatre", "regie-spectacle"], "atelier-theatre"),
     ("", "pitch competences", ["concours-pitch"], "concours-pitch"),
