@@ -295,6 +295,7 @@ def test_a_search_nobody_matches_says_so(served):
     page.goto(url + "en/?q=zzzzzz")
     assert _wait_results(page) == "No badge matches these filters."
     assert _slugs(page) == []
+    assert not page.locator("#catalogue [data-nojs]").is_visible()  # the search is there
     page.close()
 
 
@@ -328,6 +329,8 @@ def test_without_javascript_the_listings_do_the_job(served):
     page = context.new_page()
     page.goto(url)
     assert not page.locator("#filters").is_visible()
+    # the search is not there, and the page says so and where to look instead
+    assert page.locator("#catalogue [data-nojs]").inner_text().startswith("Sans JavaScript, la recherche n’est pas disponible")
     assert page.locator("#catalogue-cards > li").count() == 19
     for category in ("participation", "transversal", "technical", "network"):
         assert page.locator(f'a[href="categories/{category}/"]').count() >= 1

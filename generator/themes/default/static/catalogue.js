@@ -390,6 +390,8 @@
   }
 
   form.hidden = false;
+  var nojs = list.parentNode.querySelector("[data-nojs]");
+  if (nojs) nojs.hidden = true;
   var warm = function () { load(); form.removeEventListener("focusin", warm); };
   form.addEventListener("focusin", warm);
   form.addEventListener("input", apply);
