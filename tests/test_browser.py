@@ -186,6 +186,7 @@ STUDENT_QUERIES = [
     ("", "bibliotehque", ["tuteur-bibliotheque"], None),  # two letters swapped
     ("", "théatre universitaire", ["atelier-theatre", "regie-spectacle"], None),
     ("", "entreprenariat", ["mois-entrepreneuriat", "etudiant-entrepreneur"], None),  # a common misspelling
+    ("", "orientaton", ["ambassadeur-orientation", "concours-pitch"], None),  # a letter missing from the ending
     ("", "prise-de-parole", ["prise-de-parole-niveau-1", "prise-de-parole-niveau-2"], "prise-de-parole-niveau-1"),
     ("", "l'oral", ["expression-orale-creative", "prise-de-parole-niveau-1"], None),
     ("", "travail d’équipe", ["atelier-theatre", "engagement-associatif"], None),  # a curly apostrophe

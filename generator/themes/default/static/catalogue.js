@@ -80,7 +80,9 @@
 
   /* A typed word that matches no stem may be misspelt: it then matches the stems that start
      within TYPOS(stem) letters of it (a letter missing, added, changed, or two swapped:
-     "teatre" finds "theatr", "bibliotehque" "bibliothec"): none under 5 letters, 1 from 5, 2 from 9. */
+     "teatre" finds "theatr", "bibliotehque" "bibliothec"): none under 5 letters, 1 from 5, 2 from 9;
+     and the stems of 5 letters or more it starts with, the typo being in its ending
+     ("orientaton" finds "orient"). */
   function typos(stem) { return stem.length >= 9 ? 2 : stem.length >= 5 ? 1 : 0; }
   function near(q, key, max) {
     // Optimal string alignment distance from q to the nearest start of key, when at most max.
@@ -206,7 +208,11 @@
     terms.forEach(function (term) {
       var found = keys.filter(function (key) { return matches(term, key); });
       var max = typos(term.stem);
-      if (!found.length && max) found = keys.filter(function (key) { return near(term.stem, key, max); });
+      if (!found.length && max) {
+        found = keys.filter(function (key) {
+          return near(term.stem, key, max) || (key.length >= 5 && term.word.lastIndexOf(key, 0) === 0);
+        });
+      }
       var hit = new Uint8Array(entries.length), has = Object.create(null);  // 2: not only in the criteria
       found.forEach(function (key) {
         has[key] = true;
