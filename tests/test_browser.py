@@ -314,7 +314,8 @@ def test_the_stemmer_is_the_same_in_python_and_javascript(served):
         texts += [i.name for i in cat.issuers.values()] + [t.name for t in cat.tags.values()]
     texts += ["Œuvres ÆSIR naïve Noël façade", "libraries classes bus gas tss", "x 1 22 333 4444", "étudiant·e·s",
               "oraux eaux travaux faux directrice conseillère matrice jusqu’à lorsqu'il l\u02bcécriture",
-              "vitraux détails communiquer communiquées critique critiquer quiz qu toString constructor"]
+              "vitraux détails communiquer communiquées critique critiquer quiz qu toString constructor",
+              "studied applied pied pieds trépied copied"]
     page = chromium.new_page()
     page.goto(url)
     js = page.evaluate("(texts) => texts.map((t) => window.vitrineStems(t))", texts)

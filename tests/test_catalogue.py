@@ -89,6 +89,8 @@ def test_interface_strings_are_complete_in_both_languages():
     # -ail nouns whose plural is -aux, and verbs in -quer beside their nouns in -cation
     ["travail", "travaux"], ["vitrail", "vitraux"], ["détail", "détails"],
     ["communiquer", "communication", "communications"], ["indiquer", "indication"],
+    # English pages: -ied as -ies
+    ["study", "studies", "studied"], ["apply", "applied", "applies"], ["carry", "carried"],
 ])
 def test_stemmer_joins_forms_of_a_word(words):
     assert len({tuple(search.stems(w)) for w in words}) == 1, [search.stems(w) for w in words]

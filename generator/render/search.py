@@ -15,8 +15,8 @@ The catalogue page fetches it on first use only, so it is kept light:
   separators ("COM-1" as "com1": `code_key`).
 
 Stems come from a deliberately light French and English stemmer (`stem`): accents and case
-aside (elided words such as the l of "l’écriture" are left out with the common words), plural
-s/x off ("oraux" as "oral", and the few -ail nouns whose plural is -aux: "travaux" as
+aside (elided words such as the l of "l’écriture" are left out with the common words), English
+-ies and -ied as -y ("studies", "studied" as "study"), plural s/x off ("oraux" as "oral", and the few -ail nouns whose plural is -aux: "travaux" as
 "travail"), then one common suffix off ("créative", "créatif", "créativité" and "creative" all
 give "creat"; "directrice" and "directeur" give "direct"), and a stem that ends in qu ends in c
 ("communiquer" gives "communic", as "communication" does). catalogue.js has the
@@ -85,6 +85,8 @@ def stem(word: str) -> str:
     if word in AIL_PLURALS:
         word = AIL_PLURALS[word]
     elif word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ied") and len(word) > 5:  # studied, applied (not "pied")
         word = word[:-3] + "y"
     elif word.endswith("aux") and len(word) > 4 and not word.endswith("eaux"):  # oraux, journaux
         word = word[:-3] + "al"

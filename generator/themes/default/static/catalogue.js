@@ -46,6 +46,7 @@
     if (word.length <= MIN_STEM || DIGITS.test(word)) return word;
     if (Object.prototype.hasOwnProperty.call(AIL_PLURALS, word)) word = AIL_PLURALS[word];
     else if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    else if (word.length > 5 && word.slice(-3) === "ied") word = word.slice(0, -3) + "y";
     else if (word.length > 4 && word.slice(-3) === "aux" && word.slice(-4) !== "eaux") word = word.slice(0, -3) + "al";
     else if ((word.slice(-1) === "s" || word.slice(-1) === "x") && word.slice(-2) !== "ss") word = word.slice(0, -1);
     for (var i = 0; i < SUFFIXES.length; i++) {
