@@ -173,6 +173,101 @@ def test_search_finds_words_however_they_are_written(served, query, expected):
     page.close()
 
 
+# What a French student types, and what it must find (and put first, where one badge is the
+# answer): the study of the search branch, kept as a table. "" is the French catalogue, "en/"
+# the English one, which has its own words.
+STUDENT_QUERIES = [
+    ("", "travaux", ["membre-badgeons-val-de-lorve", "regie-spectacle"], None),  # "travail" in regie's criteria
+    ("", "travail", ["membre-badgeons-val-de-lorve", "competences-informationnelles-1"], None),  # "travaux" in the first
+    ("", "communiquer", ["benevolat-culturel", "engagement-associatif", "parrainage-international"], None),
+    ("", "communication", ["parrainage-international", "benevolat-culturel"], "parrainage-international"),  # its competency
+    ("", "teatre", ["atelier-theatre", "regie-spectacle"], None),  # a letter missing
+    ("", "bibliotheque", ["tuteur-bibliotheque", "prise-de-parole-niveau-1"], "tuteur-bibliotheque"),  # no accent
+    ("", "bibliotehque", ["tuteur-bibliotheque"], None),  # two letters swapped
+    ("", "théatre universitaire", ["atelier-theatre", "regie-spectacle"], None),
+    ("", "entreprenariat", ["mois-entrepreneuriat", "etudiant-entrepreneur"], None),  # a common misspelling
+    ("", "orientaton", ["ambassadeur-orientation", "concours-pitch"], None),  # a letter missing from the ending
+    ("", "prise-de-parole", ["prise-de-parole-niveau-1", "prise-de-parole-niveau-2"], "prise-de-parole-niveau-1"),
+    ("", "l'oral", ["expression-orale-creative", "prise-de-parole-niveau-1"], None),
+    ("", "travail d’équipe", ["atelier-theatre", "engagement-associatif"], None),  # a curly apostrophe
+    ("", "ECRITURE", ["atelier-ecriture"], "atelier-ecriture"),
+    ("", "étudiante entrepreneuse", ["etudiant-entrepreneur"], "etudiant-entrepreneur"),  # feminine forms
+    ("", "benevole", ["benevolat-culturel"], "benevolat-culturel"),
+    ("", "animatrice", ["animation-atelier-climat"], "animation-atelier-climat"),
+    ("", "tutrice", ["tuteur-bibliotheque"], "tuteur-bibliotheque"),
+    ("", "internationale", ["parrainage-international"], "parrainage-international"),
+    ("", "ecologie", ["reseau-eco-delegues", "animation-atelier-climat"], None),
+    ("", "citoyen", ["engagement-associatif"], "engagement-associatif"),
+    ("", "improvisation", ["expression-orale-creative"], "expression-orale-creative"),  # criteria words
+    ("", "lumiere", ["regie-spectacle"], "regie-spectacle"),
+    # the badge with the word in its description, competencies or tags before those with it in their criteria
+    ("", "slam", ["expression-orale-creative", "atelier-ecriture"], "expression-orale-creative"),
+    ("", "sécurité", ["regie-spectacle", "benevolat-culturel"], "regie-spectacle"),
+    ("", "oral", ["expression-orale-creative", "prise-de-parole-niveau-2"], "expression-orale-creative"),  # name first
+    ("", "atelier theatre", ["atelier-theatre", "regie-spectacle"], "atelier-theatre"),
+    ("", "pitch competences", ["concours-pitch"], "concours-pitch"),
+    ("", "SIO", ["concours-pitch", "ambassadeur-orientation"], None),  # the issuer's short name
+    ("", "Bibliothèques universitaires", ["tuteur-bibliotheque", "prise-de-parole-niveau-2"], None),  # the issuer
+    ("en/", "library", ["tuteur-bibliotheque", "prise-de-parole-niveau-1"], None),
+    ("en/", "theater", ["atelier-theatre"], "atelier-theatre"),  # American spelling
+    ("en/", "entrepreneurship", ["etudiant-entrepreneur"], "etudiant-entrepreneur"),
+    ("en/", "tutors", ["tuteur-bibliotheque"], "tuteur-bibliotheque"),
+    ("en/", "speaking", ["prise-de-parole-niveau-1", "expression-orale-creative"], "prise-de-parole-niveau-1"),
+]
+
+
+@pytest.mark.parametrize("lang, query, expected, first", STUDENT_QUERIES)
+def test_what_a_student_types_finds_the_badge(served, lang, query, expected, first):
+    url, chromium, _ = served
+    page = chromium.new_page()
+    page.goto(url + lang + "?q=" + query)
+    text = _wait_results(page)
+    found = _slugs(page)
+    assert set(expected) <= set(found), (query, found, text)
+    assert first is None or found[0] == first, (query, found)
+    page.close()
+
+
+@pytest.mark.parametrize("query, exactly", [
+    ("COM-1", {"ambassadeur-orientation", "atelier-theatre", "concours-pitch", "expression-orale-creative",
+               "prise-de-parole-niveau-1", "prise-de-parole-niveau-2"}),  # S’exprimer à l’oral devant un public
+    ("ent-2", {"benevolat-culturel", "etudiant-entrepreneur", "mois-entrepreneuriat", "reseau-eco-delegues"}),
+    ("zzzzzz", set()),  # nothing near it either
+])
+def test_a_competency_code_finds_the_badges_that_develop_it(served, query, exactly):
+    url, chromium, _ = served
+    page = chromium.new_page()
+    page.goto(url + "?q=" + query)
+    _wait_results(page)
+    assert set(_slugs(page)) == exactly
+    page.close()
+
+
+def test_badges_with_every_word_come_first_else_those_with_some(served):
+    """A badge whose name has the words comes before one whose criteria have them; when no badge
+    has every word, the page says so and lists those that have some, the most first."""
+    url, chromium, _ = served
+    page = chromium.new_page()
+    page.goto(url + "?q=atelier de théâtre pour débutants")
+    text = _wait_results(page)
+    assert text.startswith("Aucun badge n’a tous ces mots\u202f; ") and text.endswith("\u00a0badges en ont une partie"), text
+    assert _slugs(page)[0] == "atelier-theatre"  # atelier and théâtre, in its name
+    page.goto(url + "en/?q=theatre beginners")
+    assert _wait_results(page).startswith("No badge has all these words; ")
+    page.close()
+
+
+def test_a_misspelt_word_is_found_as_it_is_typed(served):
+    url, chromium, _ = served
+    page = chromium.new_page()
+    page.goto(url)
+    page.focus("#filter-q")
+    page.keyboard.type("teatre univ", delay=20)
+    page.wait_for_function("document.getElementById('filter-status').textContent === '2\u00a0badges correspondent'")
+    assert sorted(_slugs(page)) == ["atelier-theatre", "regie-spectacle"]
+    page.close()
+
+
 def test_filters_combine_include_sub_issuers_and_live_in_the_address(served):
     url, chromium, _ = served
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -201,6 +296,7 @@ def test_a_search_nobody_matches_says_so(served):
     page.goto(url + "en/?q=zzzzzz")
     assert _wait_results(page) == "No badge matches these filters."
     assert _slugs(page) == []
+    assert not page.locator("#catalogue [data-nojs]").is_visible()  # the search is there
     page.close()
 
 
@@ -217,7 +313,9 @@ def test_the_stemmer_is_the_same_in_python_and_javascript(served):
         texts += [c.name + " " + c.description for c in cat.competencies.values()]
         texts += [i.name for i in cat.issuers.values()] + [t.name for t in cat.tags.values()]
     texts += ["Œuvres ÆSIR naïve Noël façade", "libraries classes bus gas tss", "x 1 22 333 4444", "étudiant·e·s",
-              "oraux eaux travaux faux directrice conseillère matrice jusqu’à lorsqu'il l\u02bcécriture"]
+              "oraux eaux travaux faux directrice conseillère matrice jusqu’à lorsqu'il l\u02bcécriture",
+              "vitraux détails communiquer communiquées critique critiquer quiz qu toString constructor",
+              "studied applied pied pieds trépied copied"]
     page = chromium.new_page()
     page.goto(url)
     js = page.evaluate("(texts) => texts.map((t) => window.vitrineStems(t))", texts)
@@ -233,6 +331,8 @@ def test_without_javascript_the_listings_do_the_job(served):
     page = context.new_page()
     page.goto(url)
     assert not page.locator("#filters").is_visible()
+    # the search is not there, and the page says so and where to look instead
+    assert page.locator("#catalogue [data-nojs]").inner_text().startswith("Sans JavaScript, la recherche n’est pas disponible")
     assert page.locator("#catalogue-cards > li").count() == 19
     for category in ("participation", "transversal", "technical", "network"):
         assert page.locator(f'a[href="categories/{category}/"]').count() >= 1
@@ -320,7 +420,11 @@ def large(tmp_path_factory, served):
     from conftest import write_site
     from test_catalogue import many_badges
 
-    root = write_site(tmp_path_factory.mktemp("large") / "site", many_badges(60))
+    files = many_badges(60)
+    # A slug that is also a property of every JavaScript object: catalogue.js once took it
+    # for a card it had already made.
+    files["content/badges/constructor.md"] = files["content/badges/b000.md"].replace("Badge numéro 0", "Constructor")
+    root = write_site(tmp_path_factory.mktemp("large") / "site", files)
     assert run_cli("build", "--site", str(root))[0] == 0
     with serve(root / "output") as url:
         yield url, served[1]
@@ -347,8 +451,10 @@ def test_large_catalogue_searches_every_badge_from_the_index(large):
     page.wait_for_function("document.getElementById('filter-status').textContent.startsWith('20\\u00a0')")
     assert page.locator("#catalogue-cards > li").count() == 20
     page.select_option("#filter-level", "")
+    page.fill("#filter-q", "constructor")
+    page.wait_for_function("document.querySelector('#catalogue-cards > li')?.dataset.slug === 'constructor'")
     page.fill("#filter-q", "badge")
-    page.wait_for_function("document.getElementById('filter-status').textContent.startsWith('60\\u00a0')")
+    page.wait_for_function("document.getElementById('filter-status').textContent.startsWith('61\\u00a0')")
     assert page.locator("#catalogue-cards > li").count() == 24
     more = page.locator("#filter-more")
     more.click()

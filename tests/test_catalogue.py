@@ -86,6 +86,11 @@ def test_interface_strings_are_complete_in_both_languages():
     ["oral", "oraux", "orale", "orales"], ["international", "internationaux", "internationaux·ales"],
     ["directeur", "directrice", "directeurs"], ["lecteur", "lectrice"], ["conseiller", "conseillère", "conseillères"],
     ["premier", "première"], ["bureau", "bureaux"],
+    # -ail nouns whose plural is -aux, and verbs in -quer beside their nouns in -cation
+    ["travail", "travaux"], ["vitrail", "vitraux"], ["détail", "détails"],
+    ["communiquer", "communication", "communications"], ["indiquer", "indication"],
+    # English pages: -ied as -ies
+    ["study", "studies", "studied"], ["apply", "applied", "applies"], ["carry", "carried"],
 ])
 def test_stemmer_joins_forms_of_a_word(words):
     assert len({tuple(search.stems(w)) for w in words}) == 1, [search.stems(w) for w in words]
@@ -111,12 +116,12 @@ def test_search_index_is_compact_and_complete(example: Path):
         slugs = [b[f["slug"]] for b in data["badges"]]
         assert slugs == re.findall(r'data-slug="([^"]+)"', home)  # the active badges, in the same order
         at = {}
-        for word, gaps in data["words"].items():
+        for word, gaps in [*data["words"].items(), *data["more"].items()]:
             n, found = 0, []
             for gap in gaps.split():
                 n += int(gap, 36)
                 found.append(slugs[n])
-            at[word] = found
+            at[word] = at.get(word, []) + found
         # name, description, criteria, competency, issuer (and its parents) and tag words
         assert "expression-orale-creative" in at["creat"]
         assert "prise-de-parole-niveau-1" in at["parol"]
@@ -124,6 +129,43 @@ def test_search_index_is_compact_and_complete(example: Path):
         assert data["issuers"][parent][0] == "universite-lorvanne"
     size = (example / "search.json").stat().st_size
     assert size < 1500 * len(slugs), size  # about 1 KB a badge, criteria words included
+
+
+def test_the_index_tells_criteria_words_from_the_others(example: Path):
+    """catalogue.js ranks a badge with a word in its name, description, issuers, competencies or
+    tags before one with it in its criteria only: `words` lists the first, `more` the second."""
+    data = json.loads((example / "search.json").read_text(encoding="utf-8"))
+    slugs = [b[0] for b in data["badges"]]
+
+    def badges(table: dict, word: str) -> list[str]:
+        n, found = 0, []
+        for gap in table.get(word, "").split():
+            n += int(gap, 36)
+            found.append(slugs[n])
+        return found
+
+    assert "prise-de-parole-niveau-2" in badges(data["more"], "structur")  # "structuration", criteria only
+    assert "prise-de-parole-niveau-2" not in badges(data["words"], "structur")
+    assert "regie-spectacle" in badges(data["words"], "spectacl") and "regie-spectacle" not in badges(data["more"], "spectacl")
+    for word in data["more"]:  # a badge is listed once for a word
+        assert not set(badges(data["more"], word)) & set(badges(data["words"], word)), word
+
+
+def test_a_competency_code_is_one_word_of_the_index(example: Path):
+    """A code of letters and digits was indexed as its parts ("COM-1" as "com" and "1"), so
+    typing it found every badge with a "com..." word and a 1: now it is one word, "com1", for
+    the badges that develop that competency."""
+    assert search.code_key("COM-1") == "com1" and search.code_key("CT2.5") == "ct25"
+    assert search.code_key("1.1") is None and search.code_key("ABC") is None
+    data = json.loads((example / "search.json").read_text(encoding="utf-8"))
+    slugs = [b[0] for b in data["badges"]]
+    oral = data["competencies"].index(next(c for c in data["competencies"] if c[0] == "s-exprimer-a-l-oral"))
+    having = [b[0] for b in data["badges"] if oral in b[data["fields"].index("competencies")]]
+    n, found = 0, []
+    for gap in data["words"]["com1"].split():
+        n += int(gap, 36)
+        found.append(slugs[n])
+    assert found == having and len(having) >= 5
 
 
 # ---- Pagination --------------------------------------------------------------------------

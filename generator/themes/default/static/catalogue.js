@@ -21,11 +21,11 @@
   var copyButton = document.getElementById("filter-copy");
   var pager = list.parentNode.querySelector(".pagination");
   var original = Array.prototype.slice.call(list.children);
-  var nodes = {};
+  var nodes = Object.create(null);  // by slug: a badge may be called "constructor"
   original.forEach(function (node) { nodes[node.getAttribute("data-slug")] = node; });
 
   /* The stemmer of render/search.py, letter for letter (the tests compare them). */
-  var STOP = {};
+  var STOP = Object.create(null);  // not {}: "constructor" is a word, not a common one
   ("a au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui " +
    "ma mais me mes n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes " +
    "un une vos votre vous y jusqu lorsqu puisqu quoiqu an and are as at be by for from has have in is it its of on or that the " +
@@ -33,6 +33,7 @@
   var SUFFIXES = ("issement atrice ateur ation ement ivite able ance ancy ence ency euse ible ique " +
                   "isme iste ment ness rice ere eur ing ite ive ed ee er if ly e").split(" ");
   var MIN_STEM = 3;
+  var AIL_PLURALS = { travaux: "travail", vitraux: "vitrail", coraux: "corail", vantaux: "vantail", soupiraux: "soupirail" };
   var INCLUSIVE = /[\u00b7\u2027\u2022\u22c5][\p{L}\p{Nl}\p{No}]*/gu;
   var WORD = /[\p{L}\p{N}]+/gu;
   var DIGITS = /^[0-9]+$/;
@@ -43,16 +44,19 @@
   }
   function stem(word) {
     if (word.length <= MIN_STEM || DIGITS.test(word)) return word;
-    if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    if (Object.prototype.hasOwnProperty.call(AIL_PLURALS, word)) word = AIL_PLURALS[word];
+    else if (word.length > 4 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    else if (word.length > 5 && word.slice(-3) === "ied") word = word.slice(0, -3) + "y";
     else if (word.length > 4 && word.slice(-3) === "aux" && word.slice(-4) !== "eaux") word = word.slice(0, -3) + "al";
     else if ((word.slice(-1) === "s" || word.slice(-1) === "x") && word.slice(-2) !== "ss") word = word.slice(0, -1);
     for (var i = 0; i < SUFFIXES.length; i++) {
       var suffix = SUFFIXES[i];
       if (word.slice(-suffix.length) === suffix && word.length - suffix.length >= MIN_STEM) {
-        return word.slice(0, -suffix.length);
+        word = word.slice(0, -suffix.length);
+        break;
       }
     }
-    return word;
+    return word.slice(-2) === "qu" ? word.slice(0, -2) + "c" : word;
   }
   function words(text) {
     return (fold(text).replace(INCLUSIVE, "").match(WORD) || []).filter(function (w) {
@@ -60,17 +64,47 @@
     });
   }
   function stems(text) {
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     words(text).forEach(function (w) { var s = stem(w); if (!seen[s]) { seen[s] = true; out.push(s); } });
     return out;
   }
   window.vitrineStems = stems;  // for the tests
 
   /* A typed word matches a stem that starts with its stem, or a stem it starts with when it is
-     only a few letters longer (a word being typed: "creati" finds "creat"). */
+     only a few letters longer (a word being typed: "creati" finds "creat"; "critiquer" finds
+     "crit"). */
   function matches(query, key) {
-    return key.lastIndexOf(query.stem, 0) === 0 ||
-      (key.length >= 4 && query.word.length - key.length <= 3 && query.word.lastIndexOf(key, 0) === 0);
+    return key.lastIndexOf(query.stem, 0) === 0 || (key.length >= 4 && (
+      (query.word.length - key.length <= 3 && query.word.lastIndexOf(key, 0) === 0) ||
+      (query.stem.length - key.length <= 2 && query.stem.lastIndexOf(key, 0) === 0)));
+  }
+
+  /* A typed word that matches no stem may be misspelt: it then matches the stems that start
+     within TYPOS(stem) letters of it (a letter missing, added, changed, or two swapped:
+     "teatre" finds "theatr", "bibliotehque" "bibliothec"): none under 5 letters, 1 from 5, 2 from 9;
+     and the stems of 5 letters or more it starts with, the typo being in its ending
+     ("orientaton" finds "orient"). */
+  function typos(stem) { return stem.length >= 9 ? 2 : stem.length >= 5 ? 1 : 0; }
+  function near(q, key, max) {
+    // Optimal string alignment distance from q to the nearest start of key, when at most max.
+    var n = Math.min(key.length, q.length + max), before = null, prev = [], row, i, j;
+    for (j = 0; j <= n; j++) prev.push(j);
+    for (i = 1; i <= q.length; i++) {
+      row = [i];
+      var least = i;
+      for (j = 1; j <= n; j++) {
+        var d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (q.charAt(i - 1) === key.charAt(j - 1) ? 0 : 1));
+        if (i > 1 && j > 1 && q.charAt(i - 1) === key.charAt(j - 2) && q.charAt(i - 2) === key.charAt(j - 1)) {
+          d = Math.min(d, before[j - 2] + 1);
+        }
+        row.push(d);
+        if (d < least) least = d;
+      }
+      if (least > max) return false;
+      before = prev;
+      prev = row;
+    }
+    return Math.min.apply(null, prev) <= max;
   }
 
   /* ---- The index ---- */
@@ -98,10 +132,15 @@
       };
     });
     // Each stem lists its badges as gaps from the previous one, in base 36.
-    vocabulary = {};
-    Object.keys(data.words).forEach(function (word) {
-      var at = 0;
-      vocabulary[word] = data.words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
+    // The badges with each stem in their name, description, issuers, competencies or tags
+    // (vocabulary[stem][0]), and those with it in their criteria only ([1]).
+    vocabulary = Object.create(null);
+    [data.words, data.more || {}].forEach(function (words, field) {
+      Object.keys(words).forEach(function (word) {
+        var at = 0;
+        (vocabulary[word] || (vocabulary[word] = [[], []]))[field] =
+          words[word].split(" ").map(function (gap) { at += parseInt(gap, 36); return at; });
+      });
     });
   }
 
@@ -118,9 +157,9 @@
         tags: attr("tags").split(" "), nameStems: stems(title ? title.textContent : "")
       };
     });
-    vocabulary = {};
+    vocabulary = Object.create(null);
     original.forEach(function (card, n) {
-      stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [])).push(n); });
+      stems(card.textContent).forEach(function (w) { (vocabulary[w] || (vocabulary[w] = [[], []]))[0].push(n); });
     });
   }
 
@@ -139,8 +178,21 @@
   }
 
   /* ---- Searching ---- */
+  /* A competency code typed with its separators ("COM-1", "CT2.5") is one word, as the index
+     has it ("com1": render/search.py's code_key), when the index has such a word; else its parts
+     are words as any. */
+  var COMPOUND = /[\p{L}\p{N}]+(?:[-.\/][\p{L}\p{N}]+)+/gu;
   function query() {
-    return words(input ? input.value : "").map(function (w) { return { word: w, stem: stem(w) }; });
+    var codes = [];
+    var text = (input ? input.value : "").replace(COMPOUND, function (token) {
+      var key = fold(token).replace(/[^\p{L}\p{N}]/gu, "");
+      if (!vocabulary || !/\p{L}/u.test(key) || !/[0-9]/.test(key)) return token;
+      keys = keys || Object.keys(vocabulary);
+      if (!keys.some(function (k) { return k.lastIndexOf(key, 0) === 0; })) return token;
+      codes.push({ word: key, stem: key });
+      return " ";
+    });
+    return codes.concat(words(text).map(function (w) { return { word: w, stem: stem(w) }; }));
   }
   function selected() {
     var out = {};
@@ -148,19 +200,35 @@
     return out;
   }
 
+  /* The badges that have every typed word, those whose name has them first, then their
+     description, issuer, competencies or tags, then their criteria; when no badge has them all,
+     those that have some of them, the most first (`partial`). */
   function search(terms, picked) {
-    var keep = null;
+    keys = keys || Object.keys(vocabulary);
+    var count = new Uint8Array(entries.length), weight = new Uint8Array(entries.length);
     terms.forEach(function (term) {
-      var hit = new Uint8Array(entries.length);
-      keys = keys || Object.keys(vocabulary);
-      keys.forEach(function (key) {
-        if (matches(term, key)) vocabulary[key].forEach(function (n) { hit[n] = 1; });
+      var found = keys.filter(function (key) { return matches(term, key); });
+      var max = typos(term.stem);
+      if (!found.length && max) {
+        found = keys.filter(function (key) {
+          return near(term.stem, key, max) || (key.length >= 5 && term.word.lastIndexOf(key, 0) === 0);
+        });
+      }
+      var hit = new Uint8Array(entries.length), has = Object.create(null);  // 2: not only in the criteria
+      found.forEach(function (key) {
+        has[key] = true;
+        vocabulary[key][1].forEach(function (n) { hit[n] = hit[n] || 1; });
+        vocabulary[key][0].forEach(function (n) { hit[n] = 2; });
       });
-      if (keep) for (var i = 0; i < keep.length; i++) keep[i] = keep[i] & hit[i];
-      else keep = hit;
+      var inName = function (s) { return has[s]; };
+      for (var n = 0; n < hit.length; n++) {
+        if (!hit[n]) continue;
+        count[n]++;
+        if (hit[n] === 2) weight[n] += entries[n].nameStems.some(inName) ? 2 : 1;
+      }
     });
     var results = entries.filter(function (entry, n) {
-      if (keep && !keep[n]) return false;
+      if (terms.length && !count[n]) return false;
       if (picked.category && entry.category !== picked.category) return false;
       if (picked.level && entry.level !== picked.level) return false;
       if (picked.issuer && entry.issuers.indexOf(picked.issuer) === -1) return false;
@@ -171,14 +239,13 @@
       if (picked.tag && entry.tags.indexOf(picked.tag) === -1) return false;
       return true;
     });
-    if (terms.length) {
-      results.forEach(function (entry) {
-        entry.score = terms.filter(function (term) {
-          return entry.nameStems.some(function (key) { return matches(term, key); });
-        }).length;
-      });
-      results.sort(function (a, b) { return (b.score - a.score) || (a.order - b.order); });
-    }
+    var all = results.filter(function (entry) { return count[entry.order] === terms.length; });
+    var partial = !all.length && results.length > 0;
+    if (!partial) results = all;
+    results.partial = partial;
+    results.sort(function (a, b) {
+      return (count[b.order] - count[a.order]) || (weight[b.order] - weight[a.order]) || (a.order - b.order);
+    });
     return results;
   }
 
@@ -238,10 +305,11 @@
     return li;
   }
 
-  function message(count) {
+  function message(count, partial) {
+    var forms = partial ? cfg.partial : cfg.results;
     if (count === 0) return cfg.results.none;
-    if (count === 1) return cfg.results.one;
-    return cfg.results.other.replace("999999", count.toLocaleString(cfg.lang));
+    if (count === 1) return forms.one;
+    return forms.other.replace("999999", count.toLocaleString(cfg.lang));
   }
 
   var limit = cfg.pageSize, results = [], timer = null, lastKey = null;
@@ -305,7 +373,7 @@
     limit = cfg.pageSize;
     if (pager) pager.hidden = true;
     show();
-    say(message(results.length));
+    say(message(results.length, results.partial));
   }
 
   moreButton.addEventListener("click", function () {
@@ -329,6 +397,8 @@
   }
 
   form.hidden = false;
+  var nojs = list.parentNode.querySelector("[data-nojs]");
+  if (nojs) nojs.hidden = true;
   var warm = function () { load(); form.removeEventListener("focusin", warm); };
   form.addEventListener("focusin", warm);
   form.addEventListener("input", apply);
