@@ -210,6 +210,19 @@ def _describe(exc: BaseException, root: Path | None = None, label: str = "templa
     return "".join(traceback.format_exception(exc)).rstrip()
 
 
+def plan_slices(jobs: list[Job], workers: int) -> tuple[list[Job], list[tuple[int, int]]]:
+    """The jobs in the order the workers take them, and the slices (bounds in that list) handed
+    out one at a time. Heavy jobs come first, one to a slice: handed out among the last (the
+    search index comes after the previews), one took seconds in a worker after the other had
+    finished everything (4 s of a 40 s build at 10,000 badges, with one core idle)."""
+    heavy = [job for job in jobs if job.heavy]
+    if heavy:
+        jobs = heavy + [job for job in jobs if not job.heavy]
+    step = max(1, (len(jobs) - len(heavy)) // (workers * 32))
+    return jobs, ([(i, i + 1) for i in range(len(heavy))]
+                  + [(i, min(i + step, len(jobs))) for i in range(len(heavy), len(jobs), step)])
+
+
 def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[[int], None] | None = None) -> None:
     """Make and write every job; `on_done(n)` is told of each finished slice (progress)."""
     from .workers import can_fork, pool as workers_pool
@@ -227,8 +240,7 @@ def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[
                 if on_done:
                     on_done(min(i + step, len(jobs)) - i)
         else:
-            step = max(1, len(jobs) // (workers * 32))
-            slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
+            _JOBS, slices = plan_slices(jobs, workers)
             with workers_pool(workers) as pool:
                 failures = []
                 for (start, end), failure in zip(slices, pool.imap(_run_slice, slices, chunksize=1)):

@@ -396,3 +396,24 @@ def test_a_16_bit_greyscale_png_badge_keeps_its_greys(site):
     with Image.open(root / "output/badges/atelier-png.preview.png") as img:
         middle = img.convert("L").crop((180, 222, 380, 422))  # inside the badge's square
         assert 120 < ImageStat.Stat(middle).mean[0] < 135
+
+
+def test_a_parallel_build_hands_out_the_heavy_jobs_first_each_alone(site):
+    """The search index took seconds in the last slice, after the previews: one worker went on
+    with it while the other had nothing left to do."""
+    from generator.build import PARALLEL_FROM, plan_slices
+    from generator.loader import load_site
+    from generator.render import search
+    from generator.render.base import Job, Renderer
+
+    root = site()
+    searches = search.jobs(Renderer(load_site(root), root / ".vitrine-cache"))
+    assert searches and all(job.heavy for job in searches)
+    light = [Job(f"badges/b{i}/index.html", "pages", lambda: b"") for i in range(PARALLEL_FROM * 3)]
+    jobs = light[:500] + searches + light[500:]
+    ordered, slices = plan_slices(jobs, 2)
+    assert ordered[:len(searches)] == searches
+    assert slices[:len(searches)] == [(i, i + 1) for i in range(len(searches))]
+    assert [i for start, end in slices for i in range(start, end)] == list(range(len(jobs)))  # each job once
+    assert sorted(map(id, ordered)) == sorted(map(id, jobs))
+    assert ordered[len(searches):] == light  # the others in their order

@@ -26,6 +26,9 @@ class Job:
     # that, None (the default) when it may depend on anything, the award records and the day too.
     # A rebuild renders a job again only when this, or what it adds to, has changed.
     key: str | None = None
+    # Takes seconds where the others take milliseconds (a language's search index: 4 s at 10,000
+    # badges): a parallel build starts it first, alone (build.plan_slices).
+    heavy: bool = False
 
 
 @dataclass
