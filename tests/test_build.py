@@ -398,22 +398,30 @@ def test_a_16_bit_greyscale_png_badge_keeps_its_greys(site):
         assert 120 < ImageStat.Stat(middle).mean[0] < 135
 
 
-def test_a_parallel_build_hands_out_the_heavy_jobs_first_each_alone(site):
+def test_a_parallel_build_hands_out_each_batch_first_in_one_slice(site):
     """The search index took seconds in the last slice, after the previews: one worker went on
-    with it while the other had nothing left to do."""
+    with it while the other had nothing left to do. The listing pages, spread over both workers,
+    had each render every badge card."""
     from generator.build import PARALLEL_FROM, plan_slices
     from generator.loader import load_site
-    from generator.render import search
+    from generator.render import pages, search
     from generator.render.base import Job, Renderer
 
     root = site()
-    searches = search.jobs(Renderer(load_site(root), root / ".vitrine-cache"))
-    assert searches and all(job.heavy for job in searches)
+    r = Renderer(load_site(root), root / ".vitrine-cache")
+    searches = search.jobs(r)
+    listings = [job for job in pages.jobs(r) if job.batch]
+    assert {job.batch for job in searches} == {"search fr", "search en"}
+    assert {job.batch for job in listings} == {"listings fr", "listings en"}
+    assert {job.path for job in listings} >= {"index.html", "tags/prise-de-parole/index.html",
+                                               "categories/transversal/index.html", "en/index.html"}
+    assert not any(job.batch for job in pages.jobs(r) if "badges/" in job.path)
     light = [Job(f"badges/b{i}/index.html", "pages", lambda: b"") for i in range(PARALLEL_FROM * 3)]
-    jobs = light[:500] + searches + light[500:]
+    jobs = light[:5] + listings[:2] + light[5:500] + searches + listings[2:] + light[500:]
     ordered, slices = plan_slices(jobs, 2)
-    assert ordered[:len(searches)] == searches
-    assert slices[:len(searches)] == [(i, i + 1) for i in range(len(searches))]
+    batched = len(listings) + len(searches)
+    first = [ordered[start:end] for start, end in slices[:4]]  # one slice a batch, in order of appearance
+    assert [{job.batch for job in part} for part in first] == [{"listings fr"}, {"search fr"}, {"search en"}, {"listings en"}]
+    assert sum(map(len, first)) == batched
     assert [i for start, end in slices for i in range(start, end)] == list(range(len(jobs)))  # each job once
-    assert sorted(map(id, ordered)) == sorted(map(id, jobs))
-    assert ordered[len(searches):] == light  # the others in their order
+    assert ordered[batched:] == light  # the others in their order

@@ -94,7 +94,7 @@ def stems(text: str) -> list[str]:
 
 
 def jobs(r: Renderer) -> list[Job]:
-    return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c), heavy=True) for cat in r.site.catalogues.values()]
+    return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c), batch=f"search {cat.lang}") for cat in r.site.catalogues.values()]
 
 
 def _badge_stems(badge: Badge) -> list[str]:
