@@ -210,6 +210,29 @@ def _describe(exc: BaseException, root: Path | None = None, label: str = "templa
     return "".join(traceback.format_exception(exc)).rstrip()
 
 
+def plan_slices(jobs: list[Job], workers: int) -> tuple[list[Job], list[tuple[int, int]]]:
+    """The jobs in the order the workers take them, and the slices (bounds in that list) handed
+    out one at a time. Each batch (Job.batch) is one slice, handed out first. Handed out among
+    the last, the search index (after the previews) took seconds in one worker after the other
+    had finished everything; spread over both workers, the listing pages had each worker render
+    every badge card (at 10,000 badges: 4 s and 8,000 cards of 40 s)."""
+    batches: dict[str, list[Job]] = {}
+    rest: list[Job] = []
+    for job in jobs:
+        if job.batch:
+            batches.setdefault(job.batch, []).append(job)
+        else:
+            rest.append(job)
+    ordered = [job for batch in batches.values() for job in batch] + rest
+    slices, start = [], 0
+    for batch in batches.values():
+        slices.append((start, start + len(batch)))
+        start += len(batch)
+    step = max(1, len(rest) // (workers * 32))
+    slices += [(i, min(i + step, len(ordered))) for i in range(start, len(ordered), step)]
+    return ordered, slices
+
+
 def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[[int], None] | None = None) -> None:
     """Make and write every job; `on_done(n)` is told of each finished slice (progress)."""
     from .workers import can_fork, pool as workers_pool
@@ -227,8 +250,7 @@ def run_jobs(jobs: list[Job], tree: OutputTree, workers: int, on_done: Callable[
                 if on_done:
                     on_done(min(i + step, len(jobs)) - i)
         else:
-            step = max(1, len(jobs) // (workers * 32))
-            slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
+            _JOBS, slices = plan_slices(jobs, workers)
             with workers_pool(workers) as pool:
                 failures = []
                 for (start, end), failure in zip(slices, pool.imap(_run_slice, slices, chunksize=1)):

@@ -396,3 +396,32 @@ def test_a_16_bit_greyscale_png_badge_keeps_its_greys(site):
     with Image.open(root / "output/badges/atelier-png.preview.png") as img:
         middle = img.convert("L").crop((180, 222, 380, 422))  # inside the badge's square
         assert 120 < ImageStat.Stat(middle).mean[0] < 135
+
+
+def test_a_parallel_build_hands_out_each_batch_first_in_one_slice(site):
+    """The search index took seconds in the last slice, after the previews: one worker went on
+    with it while the other had nothing left to do. The listing pages, spread over both workers,
+    had each render every badge card."""
+    from generator.build import PARALLEL_FROM, plan_slices
+    from generator.loader import load_site
+    from generator.render import pages, search
+    from generator.render.base import Job, Renderer
+
+    root = site()
+    r = Renderer(load_site(root), root / ".vitrine-cache")
+    searches = search.jobs(r)
+    listings = [job for job in pages.jobs(r) if job.batch]
+    assert {job.batch for job in searches} == {"search fr", "search en"}
+    assert {job.batch for job in listings} == {"listings fr", "listings en"}
+    assert {job.path for job in listings} >= {"index.html", "tags/prise-de-parole/index.html",
+                                               "categories/transversal/index.html", "en/index.html"}
+    assert not any(job.batch for job in pages.jobs(r) if "badges/" in job.path)
+    light = [Job(f"badges/b{i}/index.html", "pages", lambda: b"") for i in range(PARALLEL_FROM * 3)]
+    jobs = light[:5] + listings[:2] + light[5:500] + searches + listings[2:] + light[500:]
+    ordered, slices = plan_slices(jobs, 2)
+    batched = len(listings) + len(searches)
+    first = [ordered[start:end] for start, end in slices[:4]]  # one slice a batch, in order of appearance
+    assert [{job.batch for job in part} for part in first] == [{"listings fr"}, {"search fr"}, {"search en"}, {"listings en"}]
+    assert sum(map(len, first)) == batched
+    assert [i for start, end in slices for i in range(start, end)] == list(range(len(jobs)))  # each job once
+    assert ordered[batched:] == light  # the others in their order

@@ -26,6 +26,10 @@ class Job:
     # that, None (the default) when it may depend on anything, the award records and the day too.
     # A rebuild renders a job again only when this, or what it adds to, has changed.
     key: str | None = None
+    # A parallel build runs the jobs of one batch in one worker, handed out before the others
+    # (build.plan_slices): jobs that share work a worker does once (the listing pages of a
+    # language, its badge cards), or one that takes seconds (a language's search index).
+    batch: str = ""
 
 
 @dataclass

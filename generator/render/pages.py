@@ -128,8 +128,14 @@ def _paged(r: Renderer, cat: Catalogue, template: str, base: str, badges: list[B
     """One job per page of a listing; `extra` goes to every page."""
     p = cat.prefix
     return [Job(f"{p}{pg.path(pg.number)}index.html", "pages",
-                lambda pg=pg, part=part: r.page(template, cat, pg.path(pg.number), badges=part, pagination=pg, **extra))
+                lambda pg=pg, part=part: r.page(template, cat, pg.path(pg.number), badges=part, pagination=pg, **extra),
+                batch=_listings_batch(cat))
             for pg, part in paginate(base, badges)]
+
+
+def _listings_batch(cat: Catalogue) -> str:
+    """The pages that show badge cards: in one worker, which renders each card once (Renderer._card)."""
+    return f"listings {cat.lang}"
 
 
 def _tag_twin(other: Catalogue, slug: str, pg: Pagination) -> str:
@@ -168,7 +174,7 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
         for pg, part in paginate(tag.path, tag.badges):
             jobs.append(Job(f"{p}{pg.path(pg.number)}index.html", "pages", lambda t=tag, pg=pg, part=part: r.page(
                 "tag.html", cat, pg.path(pg.number), tag=t, badges=part, pagination=pg,
-                other_path=lambda c, t=t, pg=pg: _tag_twin(c, t.slug, pg))))
+                other_path=lambda c, t=t, pg=pg: _tag_twin(c, t.slug, pg)), batch=_listings_batch(cat)))
     for page in cat.pages.values():
         jobs.append(Job(f"{p}{page.path}index.html", "pages", lambda pg=page: r.page("page.html", cat, pg.path, page=pg)))
     # The former addresses of renamed badges and competencies (`formerly`) lead to their pages of now

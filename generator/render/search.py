@@ -118,7 +118,7 @@ def code_key(code: str) -> str | None:
 
 
 def jobs(r: Renderer) -> list[Job]:
-    return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c)) for cat in r.site.catalogues.values()]
+    return [Job(f"{cat.prefix}search.json", "search", lambda c=cat: index(c), batch=f"search {cat.lang}") for cat in r.site.catalogues.values()]
 
 
 def _badge_stems(badge: Badge) -> tuple[list[str], list[str]]:
