@@ -450,10 +450,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
     sent, failed, sent_again = 0, 0, 0
     by_lang: dict[str, int] = {}  # messages made, by language
     told = read_notified(root) if again is not None else set()  # --again: these get the second message
-    unsent: list[str] = []  # --again: the ids a run that stops did not reach, to name them
+    reached = 0  # --again: where a run that stops got to, to name the ids it did not reach
     try:
-        for index, record in enumerate(todo):
-            unsent = [r.award.id for r in todo[index:] if r.award is not None]
+        for reached, record in enumerate(todo):
             second = record.award is not None and record.award.id in told
             mine = langs[id(record)]
             try:
@@ -479,7 +478,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     except (OSError, smtplib.SMTPException) as exc:
         where = mailer.where if mailer is not None else "outbox"
         resume = "the next run resumes." if again is None else (
-            "to send the rest, run again with --again " + " ".join(unsent) + ".")
+            "to send the rest, run again with --again " + " ".join(r.award.id for r in todo[reached:] if r.award) + ".")
         print(f"vitrine: {where}: {_reply(exc)}; {sent} e-mail(s) sent before (recorded in "
               f"{AWARDS_DIR}/{NOTIFIED_FILE}); {resume}", file=sys.stderr)
         return 1

@@ -289,6 +289,30 @@ def test_again_re_sends_to_the_awards_chosen_and_never_by_accident(notify_site, 
     assert status == 2 and "--note goes with --again" in err
 
 
+
+def test_an_again_run_that_stops_names_the_awards_it_did_not_reach(notify_site, smtp_server, monkeypatch):
+    """Running the same --again again would e-mail the first recipients twice: a run the server
+    stops names the ids still to send, the one it stopped at included, and records the others."""
+    from generator import notify
+
+    inbox, port = smtp_server()
+    root = notify_site(port)
+    send = notify.Mailer.send
+    calls = []
+
+    def send_once(self, letter):
+        calls.append(letter.award_id)
+        if len(calls) > 1:
+            raise OSError("connection reset")
+        return send(self, letter)
+
+    monkeypatch.setattr(notify.Mailer, "send", send_once)
+    status, out, err = run_cli("notify", "--site", str(root), "--again", A1[:8], A4)
+    assert status == 1 and calls == [A1, A4]
+    assert err.endswith(f"to send the rest, run again with --again {A4}.\n"), err
+    assert (root / "awards/notified.txt").read_text().endswith(f"{A1}  # 2025-01-01\n")
+    assert len(inbox.messages) == 1
+
 def test_each_recipient_in_the_language_of_their_record(notify_site, smtp_server):
     """The e-mail's language was the run's (--lang), the same for everyone: an English-speaking
     student of a French site got French. A record's `lang` (a CSV column, `vitrine award --lang`)
