@@ -277,9 +277,10 @@ def parse_file(text: str, path: str, fast: bool = False) -> tuple[list[tuple[Doc
 MADE_BY_THE_TOOL = " (records are made with `vitrine award`, which sets id and salt)"
 
 
-def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
-                 problems: list[Problem], lazy_html: bool = False) -> tuple[Award | None, str | None]:
-    """Check one record's fields; the award (None if it has problems) and the e-mail address."""
+def check_record(doc: Document, badges: dict[str, Badge | None], on: date, problems: list[Problem],
+                 lazy_html: bool = False, languages: tuple[str, ...] = ()) -> tuple[Award | None, str | None]:
+    """Check one record's fields; the award (None if it has problems) and the e-mail address.
+    `languages`: the site's, which a record's `lang` must be one of (empty: any code)."""
     before = len(problems)
     f = Fields(doc, problems)
     award_id = f.text("id", required=f.has("id"), oneline=True)
@@ -307,6 +308,9 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
     if lang is not None and not LANG_RE.match(lang):
         f.fail("lang", f'"{lang}" is not a language code such as fr or en (one of the site\'s languages: the '
                        "e-mails `vitrine notify` sends this recipient are written in it)")
+    elif lang is not None and languages and lang not in languages:
+        f.fail("lang", f'"{lang}" is not one of the site\'s languages ({", ".join(languages)}): the e-mails '
+                       "`vitrine notify` sends this recipient are written in it" + did_you_mean(lang, languages, near_only=True))
     issued = f.date("issued_on")
     if not f.has("issued_on"):
         f.missing("issued_on", " (the day of the award, such as 2024-09-01)")
@@ -497,8 +501,10 @@ def award_files(root: Path) -> list[Path]:
 
 
 def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = None,
-                 overrides: dict[str, str] | None = None) -> tuple[list[Record], list[Problem]]:
-    """Every record of awards/*.yaml, checked, with every problem (ids unique, published kept).
+                 overrides: dict[str, str] | None = None,
+                 languages: tuple[str, ...] = ()) -> tuple[list[Record], list[Problem]]:
+    """Every record of awards/*.yaml, checked, with every problem (ids unique, published kept);
+    `languages`: the site's (see check_record).
 
     `overrides` maps a site-relative path to the text to check instead of the file's (the award
     commands check a file's new text before writing it); a path may name a file not yet written.
@@ -521,14 +527,14 @@ def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = 
             if problem:
                 problems.append(problem)
                 continue
-        found_records, found = check_file(text, rel, badges, on)
+        found_records, found = check_file(text, rel, badges, on, languages=languages)
         problems.extend(found)
         records.extend(found_records)
     return records, problems + cross_checks(root, records, problems, overrides)
 
 
 def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
-               lazy_html: bool = False) -> tuple[list[Record], list[Problem]]:
+               lazy_html: bool = False, languages: tuple[str, ...] = ()) -> tuple[list[Record], list[Problem]]:
     """Parse and check one awards file: its records and its own problems (not cross-file ones).
 
     `lazy_html` leaves the narratives' HTML to be made when a page needs it (render_narratives):
@@ -542,7 +548,7 @@ def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
         fast = getattr(doc, "fast", None)
         if fast is not None:
             mine: list[Problem] = []
-            award, email = check_record(doc, badges, on, mine, lazy_html)
+            award, email = check_record(doc, badges, on, mine, lazy_html, languages)
             if mine:  # parse it again the exact way, for exact positions
                 redo: list = []
 
@@ -554,9 +560,9 @@ def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
                 if not redo:
                     continue
                 doc = redo[0]
-                award, email = check_record(doc, badges, on, problems, lazy_html)
+                award, email = check_record(doc, badges, on, problems, lazy_html, languages)
         else:
-            award, email = check_record(doc, badges, on, problems, lazy_html)
+            award, email = check_record(doc, badges, on, problems, lazy_html, languages)
         record = Record(rel, start, end, indent, doc.data, doc.where(("id",)))
         record.award, record.email = award, email
         records.append(record)

@@ -552,7 +552,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     problems.extend(gone_problems)
     awards, award_problems = load_awards(config.root, {**{slug: p.obj for slug, p in parsed["badge"].items()},
                                                        **{old: parsed["badge"][new].obj for old, new in formerly.items()},
-                                                       **dict.fromkeys(gone)})  # known, so no "no badge x" too
+                                                       **dict.fromkeys(gone)},  # known, so no "no badge x" too
+                                          languages=tuple(config.languages))
     problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))
