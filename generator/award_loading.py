@@ -133,8 +133,8 @@ def _context(badges: dict[str, Badge | None], on: date, languages: tuple[str, ..
     """What a record's checks depend on, besides its text: a digest."""
     h = hashlib.sha256(f"{on.isoformat()};{','.join(languages)};".encode())
     here = Path(__file__).parent
-    for name in ("awards.py", "award_loading.py", "fields.py", "frontmatter.py", "yaml_errors.py", "model.py", "markup.py",
-                 "mdconvert.py", "__init__.py"):
+    for name in ("awards.py", "award_yaml.py", "award_loading.py", "fields.py", "frontmatter.py", "yaml_errors.py",
+                 "model.py", "markup.py", "mdconvert.py", "__init__.py"):
         try:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
