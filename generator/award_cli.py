@@ -85,7 +85,8 @@ def _load(root: Path) -> tuple[Site | None, list[Record], int]:
         site = load_site(root)
     except SiteError as exc:
         return None, [], _fail(exc.problems, "the site has problems: fix them first; nothing was written.")
-    records, problems = load_records(root, site.default.awardable())  # type: ignore[arg-type]
+    records, problems = load_records(root, site.default.awardable(),  # type: ignore[arg-type]
+                                     languages=tuple(site.config.languages))
     if [p for p in problems if not p.warning]:  # pragma: no cover - load_site reported them already
         return None, [], _fail(problems, "the award records have problems; nothing was written.")
     return site, records, 0
@@ -182,7 +183,8 @@ def _save(root: Path, site: Site, badge: Badge, rel: str, new: list[dict]) -> in
     text, why = _append_text(existing, rel, badge, new)
     if text is None:
         return _fail([why], "nothing was written.")
-    _, problems = load_records(root, site.default.awardable(), overrides={rel: text})  # type: ignore[arg-type]
+    _, problems = load_records(root, site.default.awardable(), overrides={rel: text},  # type: ignore[arg-type]
+                                  languages=tuple(site.config.languages))
     errors = [p for p in problems if not p.warning]
     if errors:
         return _fail(errors, "the new records would not be valid; nothing was written.")
@@ -425,7 +427,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     pad = " " * record.indent
     insert = [f"{pad}revoked:", f"{pad}  date: {day.isoformat()}", f"{pad}  reason: {json.dumps(reason, ensure_ascii=False)}"]
     new_text = "\n".join(lines[: record.end] + insert + lines[record.end:])
-    after, problems = load_records(root, site.default.awardable(), overrides={record.path: new_text})  # type: ignore[arg-type]
+    after, problems = load_records(root, site.default.awardable(), overrides={record.path: new_text},  # type: ignore[arg-type]
+                                   languages=tuple(site.config.languages))
     changed = next((r for r in after if r.id == award.id), None)
     if ([p for p in problems if not p.warning] or changed is None or changed.award is None
             or changed.award.revoked is None or changed.award.revoked.reason != reason

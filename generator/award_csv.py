@@ -90,7 +90,8 @@ class Sheet:
 
 def _key(header: str) -> str:
     """A header as compared: "Adresse électronique " -> "adresse electronique", "E-mail" -> "e mail"."""
-    text = unicodedata.normalize("NFKD", header.replace("\ufeff", "")).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[’‘ʼ`´]", "'", header.replace("\ufeff", ""))  # "Date d’obtention" as "Date d'obtention"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     return re.sub(r"^(?:votre|ton|your) ", "", text)
 
@@ -254,6 +255,15 @@ def _read_header(sheet: Sheet, header: list[str]) -> list[Problem]:
         if not written:
             continue  # a column without a name: read only if a row has something in it (then a problem)
         if name is None:
+            question = consent_question(key)
+            if question == "negative":
+                problems.append(Problem(shown, 1, col, f"column {show(written)}",
+                                        "asks the consent question in the negative (a yes there may be a refusal): its "
+                                        'answers are not read as consent; give each person\'s oui or non in a column '
+                                        '"consent", or delete this one'))
+                continue
+            name = question
+        if name is None:
             near = _near(key, [alias for alias, f in KNOWN.items() if f not in given])
             if near:  # a typo of a column the file lacks: "Emial", "Consentment"
                 near_misses.add(KNOWN[near])
@@ -331,6 +341,29 @@ def show(value: str) -> str:
 
 
 # -- consent ---------------------------------------------------------------------------------------
+
+# A form tool (Google Forms, Microsoft Forms, LimeSurvey) names a column after its question: "J'accepte
+# que mon nom apparaisse publiquement sur mon badge", "I agree that my name is shown on my badge". Such
+# a header is the consent column when it says all three: an agreement (accept, agree, consent,
+# authorise), the name, and its being shown (published, shown, displayed, appear...). An agreement to
+# something else ("J'accepte le traitement de mes données", "I agree to be contacted", "que mon nom
+# soit transmis au service") is not: nothing of it is read. Its answers are read as any consent
+# column's (consent_answer: a clear yes, a clear no, or the file is refused at the cell). A question
+# asked in the negative ("Je n'accepte pas que mon nom soit publié") is refused: a yes there is a no.
+_AGREE = re.compile(r"\b(?:accept\w*|agree\w*|consen\w*|autoris\w*|authori[sz]\w*|d accord)\b")
+_NAME = re.compile(r"\b(?:nom|noms|prenom|prenoms|name|names)\b")
+_SHOWN = re.compile(r"\b(?:publi(?:e|ee|es|ees|er|cation|quement|c|que|shed|sh|shing|cly)|apparai\w*|appear\w*"
+                    r"|affich\w*|figur(?:e|ent|er|era)|visibles?|shown|show|showing|displayed|display|displaying)\b")
+_ANSWERS = re.compile(r"\b(?:oui (?:ou )?non|yes (?:or )?no|o n|y n)\b")  # "(oui/non)" after a question
+
+
+def consent_question(key: str) -> str | None:
+    """"consent" for a header (as _key gives it) that asks for the consent to publish the name,
+    "negative" for one that asks it in the negative, else None."""
+    if not (_AGREE.search(key) and _NAME.search(key) and _SHOWN.search(key)):
+        return None
+    return "negative" if _NEGATION & set(_ANSWERS.sub(" ", key).split()) else "consent"
+
 
 # A consent column as forms fill it: a box ticked ("x", "1", "oui") or a sentence chosen by the
 # person ("J'accepte que mon nom apparaisse", "Oui, j'accepte", "Non merci", "Yes, I agree").

@@ -26,12 +26,13 @@ from .workers import can_fork, pool as workers_pool
 
 
 def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None = None,
-                cache: bool = True) -> tuple[list, list[Problem]]:
+                cache: bool = True, languages: tuple[str, ...] = ()) -> tuple[list, list[Problem]]:
     """The checked awards of a site, for the loader (narratives' HTML left to render_narratives).
 
     Each file's records and problems are kept in .vitrine-cache/awards/ (without the e-mail
     addresses), keyed by the file's size, times and inode and by what its checks depend on (the
-    badges' status, retirement and validity, the day, this code): a build after one award was
+    badges' status, retirement and validity, the site's languages (a record's `lang`), the day, this
+    code): a build after one award was
     added reads one file again, not all of them. Files to read are shared among worker processes
     when there are many.
     """
@@ -42,17 +43,18 @@ def load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_awards(root, badges, workers, cache)
+        return _load_awards(root, badges, workers, cache, tuple(languages))
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None, cache: bool) -> tuple[list, list[Problem]]:
+def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | None, cache: bool,
+                 languages: tuple[str, ...]) -> tuple[list, list[Problem]]:
     on = today()
     files = award_files(root)
     folder = root / CACHE_DIR / "awards"
-    context = _context(badges, on) if cache else ""
+    context = _context(badges, on, languages) if cache else ""
     results: dict[str, tuple] = {}  # packed (see _pack)
     todo: list[tuple[str, Path, tuple]] = []
     problems: list[Problem] = []
@@ -71,7 +73,8 @@ def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | Non
             results[rel] = entry
         else:
             todo.append((rel, path, key))
-    for (rel, path, key), packed in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers)):
+    for (rel, path, key), packed in zip(todo, _check_files([(rel, path) for rel, path, _ in todo], badges, on, workers,
+                                                                 languages)):
         results[rel] = packed
         if cache:
             _cache_write(folder, rel, key, packed)
@@ -126,12 +129,12 @@ CACHE_DIR = ".vitrine-cache"  # as build.CACHE
 _PARALLEL_BYTES = 2_000_000  # below this much YAML to read, one process does it
 
 
-def _context(badges: dict[str, Badge | None], on: date) -> str:
+def _context(badges: dict[str, Badge | None], on: date, languages: tuple[str, ...] = ()) -> str:
     """What a record's checks depend on, besides its text: a digest."""
-    h = hashlib.sha256(on.isoformat().encode())
+    h = hashlib.sha256(f"{on.isoformat()};{','.join(languages)};".encode())
     here = Path(__file__).parent
-    for name in ("awards.py", "award_loading.py", "fields.py", "frontmatter.py", "model.py", "markup.py", "mdconvert.py",
-                 "__init__.py"):
+    for name in ("awards.py", "award_yaml.py", "award_loading.py", "fields.py", "frontmatter.py", "yaml_errors.py",
+                 "model.py", "markup.py", "mdconvert.py", "__init__.py"):
         try:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
@@ -210,15 +213,16 @@ _TASK: tuple = ()
 def _check_one(i: int) -> tuple:
     """One file's records and problems, packed (see _pack) where they are checked: plain tuples
     cost a worker little to send and the parent little to receive, Record objects a lot."""
-    (rel, path), badges, on = _TASK[0][i], _TASK[1], _TASK[2]
+    (rel, path), badges, on, languages = _TASK[0][i], _TASK[1], _TASK[2], _TASK[3]
     text, problem = decode(path.read_bytes(), rel)
     if problem:
         return _pack(([], [problem]), on)
-    records, problems = check_file(text, rel, badges, on, lazy_html=True)
+    records, problems = check_file(text, rel, badges, on, lazy_html=True, languages=languages)
     return _pack((records, problems), on)  # no e-mail address leaves: _pack keeps none
 
 
-def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None) -> list:
+def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers: int | None,
+                 languages: tuple[str, ...] = ()) -> list:
     """check_file of each file, packed, in worker processes (fork) when there is much to read."""
     global _TASK
 
@@ -229,7 +233,7 @@ def _check_files(files: list[tuple[str, Path]], badges: dict, on: date, workers:
             size += path.stat().st_size
         except OSError:
             pass
-    _TASK = (files, badges, on)
+    _TASK = (files, badges, on, languages)
     try:
         if workers < 2 or size < _PARALLEL_BYTES or not can_fork():
             return [_check_one(i) for i in range(len(files))]

@@ -5,9 +5,7 @@ as `path:line:col: field: message`, and every problem of every file is gathered.
 e-mail address is read here and turned into its salted hash; it goes no further than `Record`,
 which only the `vitrine award`, `revoke` and `awards` commands see.
 
-Files that the tool writes are block lists (`- id: ...` at the start of a line). Such a file is
-split into its records before parsing, so that a file of thousands of records parses in small
-pieces (each with its exact line numbers) and a broken record does not hide the others.
+Files are read into their records' YAML documents by award_yaml.py.
 
 A build loads every file through award_loading.py (cached, in worker processes).
 
@@ -26,20 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import markup
+from .award_yaml import parse_file, parse_one, partition
 from .clock import today
 from .errors import Problem, did_you_mean
-from .fields import EMAIL_RE, URL_RE, Fields, type_name
-from .frontmatter import Document, decode, parse_yaml
+from .fields import EMAIL_RE, URL_RE, Fields
+from .frontmatter import Document, decode
 from .model import Award, Badge, Duration, Evidence, Revocation
 
 AWARDS_DIR = "awards"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SALT_RE = re.compile(r"^[0-9a-f]{16,128}$")
-_ITEM_RE = re.compile(r"^-(?:[ \t]|$)")
-_GROUP = 64  # records parsed together (well under frontmatter.MAX_NODES)
 FIELDS = ("id", "badge", "recipient", "name", "consent", "lang", "issued_on", "expires", "evidence", "narrative",
           "salt", "revoked")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")  # as site.yaml's languages (config.LANG_RE)
@@ -89,197 +84,13 @@ class Record:
         return value if isinstance(value, str) else None
 
 
-# -- reading ---------------------------------------------------------------------------------
-
-def _spans(lines: list[str]) -> list[tuple[int, int]] | None:
-    """[(first, end)) line indexes of each record of a block list; None if it is not one."""
-    starts = [i for i, line in enumerate(lines) if _ITEM_RE.match(line)]
-    if not starts:
-        return None
-    for line in lines[: starts[0]]:
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and stripped != "---":
-            return None
-    ends = starts[1:] + [len(lines)]
-    return list(zip(starts, ends))
-
-
-def _trim_end(lines: list[str], first: int, end: int) -> int:
-    """Index of the last line of a record, skipping trailing blank lines and column-0 comments."""
-    last = end - 1
-    while last > first and (not lines[last].strip() or lines[last].startswith("#")):
-        last -= 1
-    return last
-
-
-def _partition(marks: dict) -> dict[int, dict]:
-    """Marks of a list, by item: {index: {rest of key: mark}}, in one pass."""
-    out: dict[int, dict] = {}
-    for k, v in marks.items():
-        if k:
-            out.setdefault(k[0], {})[k[1:]] = v
-    return out
-
-
-# The fast path. A record whose text has none of these parses the same with libyaml's plain
-# loader as with frontmatter.read_yaml (which records positions for messages, in Python): no
-# flow mapping, no tag, alias or anchor, no quoted or complex key, no tab, no merge key. Its
-# duplicate keys are found by _duplicate_keys. Any record that fails a check is parsed again
-# the exact way, so every message is the same as without the fast path.
-_RISKY = re.compile(r"""[\t{}]|<<|^[ ]*(?:-[ ]+)*["'?]|(?:^|[:\-][ ]+)[*&!%@`]""", re.M)
-_KEY_LINE = re.compile(r"^( *)((?:- +)?)([^\s#'\"][^:#]*?) *:(?: |$)")
-_ID_LINE = re.compile(r"^(?:- +| +)id *: *")
-_HEAD = re.compile(r"^- +(?=\S)")
-
-
-def _duplicate_keys(lines: list[str]) -> bool:
-    """True when a block mapping of these lines may repeat a key (false alarms are harmless)."""
-    scopes: list[tuple[int, set]] = []
-    for line in lines:
-        m = _KEY_LINE.match(line)
-        if m is None:
-            continue
-        col = len(m.group(1)) + len(m.group(2))
-        name = m.group(3)
-        if m.group(2):  # "- key:" opens a mapping
-            while scopes and scopes[-1][0] >= col:
-                scopes.pop()
-            scopes.append((col, {name}))
-            continue
-        while scopes and scopes[-1][0] > col:
-            scopes.pop()
-        if scopes and scopes[-1][0] == col:
-            if name in scopes[-1][1]:
-                return True
-            scopes[-1][1].add(name)
-        else:
-            scopes.append((col, {name}))
-    return False
-
-
-def _fast_values(lines: list[str], first: int, end: int, count: int) -> list | None:
-    """The records of lines[first:end] read with libyaml's plain loader, or None."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:
-        return None
-    try:
-        value = yaml.load("\n".join(lines[first:end]), Loader=loader)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
-        return None
-    if not isinstance(value, list) or len(value) != count:
-        return None
-    return value
-
-
-def _parse_one(lines: list[str], start: int, end: int, path: str, problems: list[Problem], take: Any) -> None:
-    """One record, the exact way (positions for messages)."""
-    value, marks, key_marks, problem = parse_yaml("\n".join(lines[start:end]), path, line_offset=start)
-    if problem:
-        problems.append(problem)
-    elif not isinstance(value, list) or len(value) != 1:
-        problems.append(Problem(path, start + 1, 1, "", "expected one award record per \"- \" item"))
-    elif not isinstance(value[0], dict):
-        problems.append(Problem(path, start + 1, 1, "", f"expected an award record (id: ..., badge: ...), found {type_name(value[0])}"))
-    else:
-        take(value, marks, key_marks, [(start, end)])
-
-
-def parse_file(text: str, path: str, fast: bool = False) -> tuple[list[tuple[Document, int, int, int]], list[Problem]]:
-    """The records of one file as (document, first line, last line, key column), and problems.
-
-    With `fast`, records are read by libyaml without positions where that gives the same values
-    (see _RISKY); such a document has a `fast` attribute, and check_file parses it again the
-    exact way if it has a problem.
-    """
-    lines = text.split("\n")
-    spans = _spans(lines)
-    problems: list[Problem] = []
-    out: list[tuple[Document, int, int, int]] = []
-
-    def take(value: Any, marks: dict, key_marks: dict, spans_: list[tuple[int, int]]) -> None:
-        by_item, by_item_keys = _partition(marks), _partition(key_marks)
-        for j, (first, end) in enumerate(spans_):
-            rec_marks = by_item.get(j, {})
-            doc = Document(path, value[j], "", 1, rec_marks, by_item_keys.get(j, {}))
-            line, col = marks.get((j,), (first + 1, 3))
-            out.append((doc, first + 1, _trim_end(lines, first, end) + 1, col - 1))
-
-    if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
-        return [], []  # comments only (every record deleted, or a file prepared for later): no records
-    if spans is None:  # not a block list written by the tool: parse the whole file
-        value, marks, key_marks, problem = parse_yaml(text, path)
-        if problem:
-            return [], [problem]
-        if value is None:
-            return [], []
-        if not isinstance(value, list):
-            return [], [Problem(path, 1, 1, "", f"expected a list of award records (- id: ...), found {type_name(value)}")]
-        # positions of each item: the line of its first value
-        item_spans = []
-        for j in range(len(value)):
-            line = marks.get((j,), (1, 1))[0]
-            item_spans.append((line - 1, line))
-        by_item, by_item_keys = _partition(marks), _partition(key_marks)
-        for j, item in enumerate(value):
-            if not isinstance(item, dict):
-                line, col = marks.get((j,), (1, 1))
-                problems.append(Problem(path, line, col, "", f"expected an award record (id: ..., badge: ...), found {type_name(item)}"))
-                continue
-            line, col = marks.get((j,), (1, 1))
-            doc = Document(path, item, "", 1, by_item.get(j, {}), by_item_keys.get(j, {}))
-            out.append((doc, line, line, col - 1))
-        return out, problems
-
-    for g in range(0, len(spans), _GROUP):
-        group = spans[g: g + _GROUP]
-        first = group[0][0]
-        if fast:
-            values = _fast_values(lines, first, group[-1][1], len(group))
-            if values is not None:
-                for item, (start, end) in zip(values, group):
-                    record_lines = lines[start:end]
-                    head = _HEAD.match(record_lines[0])
-                    if (head and isinstance(item, dict) and not _RISKY.search("\n".join(record_lines))
-                            and not _duplicate_keys(record_lines)):
-                        marks = {}
-                        for n, line in enumerate(record_lines):
-                            m = _ID_LINE.match(line)
-                            if m:
-                                marks[("id",)] = (start + n + 1, m.end() + 1)
-                                break
-                        doc = Document(path, item, "", 1, marks, {})
-                        doc.fast = (lines, start, end)  # type: ignore[attr-defined] - see check_file
-                        out.append((doc, start + 1, _trim_end(lines, start, end) + 1, head.end()))
-                    else:
-                        _parse_one(lines, start, end, path, problems, take)
-                continue
-        chunk = "\n".join(lines[first: group[-1][1]])
-        value, marks, key_marks, problem = parse_yaml(chunk, path, line_offset=first)
-        if problem is None and isinstance(value, list) and len(value) == len(group):
-            pass
-        else:  # parse record by record to report each broken one and keep the others
-            for start, end in group:
-                _parse_one(lines, start, end, path, problems, take)
-            continue
-        for j, item in enumerate(value):
-            if not isinstance(item, dict):
-                start = group[j][0]
-                problems.append(Problem(path, start + 1, 1, "", f"expected an award record (id: ..., badge: ...), found {type_name(item)}"))
-        good = [(j, s) for j, (item, s) in enumerate(zip(value, group)) if isinstance(item, dict)]
-        by_item, by_item_keys = _partition(marks), _partition(key_marks)
-        for j, (start, end) in good:
-            rec_doc = Document(path, value[j], "", 1, by_item.get(j, {}), by_item_keys.get(j, {}))
-            line, col = marks.get((j,), (start + 1, 3))
-            out.append((rec_doc, start + 1, _trim_end(lines, start, end) + 1, col - 1))
-    return out, problems
-
-
 MADE_BY_THE_TOOL = " (records are made with `vitrine award`, which sets id and salt)"
 
 
-def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
-                 problems: list[Problem], lazy_html: bool = False) -> tuple[Award | None, str | None]:
-    """Check one record's fields; the award (None if it has problems) and the e-mail address."""
+def check_record(doc: Document, badges: dict[str, Badge | None], on: date, problems: list[Problem],
+                 lazy_html: bool = False, languages: tuple[str, ...] = ()) -> tuple[Award | None, str | None]:
+    """Check one record's fields; the award (None if it has problems) and the e-mail address.
+    `languages`: the site's, which a record's `lang` must be one of (empty: any code)."""
     before = len(problems)
     f = Fields(doc, problems)
     award_id = f.text("id", required=f.has("id"), oneline=True)
@@ -307,6 +118,9 @@ def check_record(doc: Document, badges: dict[str, Badge | None], on: date,
     if lang is not None and not LANG_RE.match(lang):
         f.fail("lang", f'"{lang}" is not a language code such as fr or en (one of the site\'s languages: the '
                        "e-mails `vitrine notify` sends this recipient are written in it)")
+    elif lang is not None and languages and lang not in languages:
+        f.fail("lang", f'"{lang}" is not one of the site\'s languages ({", ".join(languages)}): the e-mails '
+                       "`vitrine notify` sends this recipient are written in it" + did_you_mean(lang, languages, near_only=True))
     issued = f.date("issued_on")
     if not f.has("issued_on"):
         f.missing("issued_on", " (the day of the award, such as 2024-09-01)")
@@ -497,8 +311,10 @@ def award_files(root: Path) -> list[Path]:
 
 
 def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = None,
-                 overrides: dict[str, str] | None = None) -> tuple[list[Record], list[Problem]]:
-    """Every record of awards/*.yaml, checked, with every problem (ids unique, published kept).
+                 overrides: dict[str, str] | None = None,
+                 languages: tuple[str, ...] = ()) -> tuple[list[Record], list[Problem]]:
+    """Every record of awards/*.yaml, checked, with every problem (ids unique, published kept);
+    `languages`: the site's (see check_record).
 
     `overrides` maps a site-relative path to the text to check instead of the file's (the award
     commands check a file's new text before writing it); a path may name a file not yet written.
@@ -521,14 +337,14 @@ def load_records(root: Path, badges: dict[str, Badge | None], on: date | None = 
             if problem:
                 problems.append(problem)
                 continue
-        found_records, found = check_file(text, rel, badges, on)
+        found_records, found = check_file(text, rel, badges, on, languages=languages)
         problems.extend(found)
         records.extend(found_records)
     return records, problems + cross_checks(root, records, problems, overrides)
 
 
 def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
-               lazy_html: bool = False) -> tuple[list[Record], list[Problem]]:
+               lazy_html: bool = False, languages: tuple[str, ...] = ()) -> tuple[list[Record], list[Problem]]:
     """Parse and check one awards file: its records and its own problems (not cross-file ones).
 
     `lazy_html` leaves the narratives' HTML to be made when a page needs it (render_narratives):
@@ -542,21 +358,21 @@ def check_file(text: str, rel: str, badges: dict[str, Badge | None], on: date,
         fast = getattr(doc, "fast", None)
         if fast is not None:
             mine: list[Problem] = []
-            award, email = check_record(doc, badges, on, mine, lazy_html)
+            award, email = check_record(doc, badges, on, mine, lazy_html, languages)
             if mine:  # parse it again the exact way, for exact positions
                 redo: list = []
 
                 def take(value: Any, marks: dict, key_marks: dict, spans_: list) -> None:
-                    by_item, by_item_keys = _partition(marks), _partition(key_marks)
+                    by_item, by_item_keys = partition(marks), partition(key_marks)
                     redo.append(Document(rel, value[0], "", 1, by_item.get(0, {}), by_item_keys.get(0, {})))
                 lines, first, last = fast
-                _parse_one(lines, first, last, rel, problems, take)
+                parse_one(lines, first, last, rel, problems, take)
                 if not redo:
                     continue
                 doc = redo[0]
-                award, email = check_record(doc, badges, on, problems, lazy_html)
+                award, email = check_record(doc, badges, on, problems, lazy_html, languages)
         else:
-            award, email = check_record(doc, badges, on, problems, lazy_html)
+            award, email = check_record(doc, badges, on, problems, lazy_html, languages)
         record = Record(rel, start, end, indent, doc.data, doc.where(("id",)))
         record.award, record.email = award, email
         records.append(record)

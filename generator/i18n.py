@@ -38,8 +38,8 @@ def load_catalogue(folders: list[Path], lang: str, root: Path | None = None) -> 
             except UnicodeDecodeError:
                 raise SiteError([Problem(shown, 1, 1, "", "not UTF-8 text: save it as UTF-8")]) from None
             except yaml.MarkedYAMLError as exc:  # as content files' frontmatter says it
-                from .frontmatter import _syntax_problem
-                raise SiteError([_syntax_problem(exc, text, shown, 0)]) from None
+                from .yaml_errors import syntax_problem
+                raise SiteError([syntax_problem(exc, text, shown, 0)]) from None
             except yaml.YAMLError as exc:
                 raise SiteError([Problem(shown, 1, 1, "", f"invalid YAML: {exc}")]) from None
             if not isinstance(data, dict):

@@ -500,8 +500,10 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
     for old, slug in sorted(links.formerly.items()):
         badge = badges[slug]
         if badge.published:
+            image = badge.image  # its image, and its card thumbnail if it has one, at the old addresses too
             formerly[old] = replace(badge, slug=old, alias_of=slug, formerly=[], image=replace(
-                badge.image, path=f"badges/{old}.{badge.image.kind}"))
+                image, path=f"badges/{old}.{image.kind}",
+                thumb_path=f"badges/{old}.thumb.png" if image.thumb_path != image.path else f"badges/{old}.{image.kind}"))
     # Listings show the badges a student can still earn first, then the retired ones (stable).
     for listed in (*(i.badges for i in issuers.values()), *(c.badges for c in comps.values()),
                    *(t.badges for t in tags.values())):
@@ -552,7 +554,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     problems.extend(gone_problems)
     awards, award_problems = load_awards(config.root, {**{slug: p.obj for slug, p in parsed["badge"].items()},
                                                        **{old: parsed["badge"][new].obj for old, new in formerly.items()},
-                                                       **dict.fromkeys(gone)})  # known, so no "no badge x" too
+                                                       **dict.fromkeys(gone)},  # known, so no "no badge x" too
+                                          languages=tuple(config.languages))
     problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))

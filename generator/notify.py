@@ -108,7 +108,7 @@ def pending(root: Path, site: Site, badge: str | None, on: date,
     from .awards import load_records
     from .published import published_ids
 
-    records, problems = load_records(root, site.default.awardable(), on)
+    records, problems = load_records(root, site.default.awardable(), on, languages=tuple(site.config.languages))
     errors = [p for p in problems if not p.warning]
     if errors:
         raise SiteError(errors)
@@ -176,7 +176,8 @@ def _chosen(records: list[Record], wanted: list[str], published: set[str], on: d
 
 def _languages(todo: list[Record], default: str, languages: list[str]) -> dict[int, str]:
     """Each record's e-mail language (by id() of the record): its `lang`, else `default`. A `lang`
-    that is not one of the site's languages is a problem (NotifyProblems): nobody is e-mailed."""
+    that is not one of the site's languages is a problem (NotifyProblems): nobody is e-mailed.
+    (load_site and load_records refuse such a record already, at its field: this is a last guard.)"""
     out, problems = {}, []
     for record in todo:
         mine = record.data.get("lang") or default

@@ -313,6 +313,80 @@ def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site
         'after a clear yes)'])
 
 
+@pytest.mark.parametrize("question", [
+    "J'accepte que mon nom apparaisse publiquement sur mon badge",
+    "J’accepte que mon nom apparaisse sur la page publique du badge",  # the apostrophe a form tool writes
+    "I agree that my name is shown on my badge",
+    "Acceptez-vous que votre nom soit publié ? (oui/non)",
+    "J'autorise l'affichage de mon nom et de mon prénom",
+    "Do you consent to your name being displayed publicly? (Yes/No)",
+])
+def test_a_form_s_consent_question_as_header_is_the_consent_column(award_site, tmp_path, question):
+    """Google Forms, Microsoft Forms and LimeSurvey name a column after its question: the consent
+    column of their exports was not read (a warning), and everyone who said yes got consent: false.
+    A header that asks to agree to the name being shown is now the consent column; its answers are
+    read as any consent column's."""
+    data = (f'Horodateur,Adresse e-mail,Prénom,Nom,"{question}"\r\n'
+            "07/12/2024 10:12:03,camille@example.org,Camille,Martin,Oui\r\n"
+            "07/12/2024 10:13:03,dom@example.org,Dominique,Petit,Non\r\n"
+            "07/12/2024 10:14:03,eve@example.org,Ève,Roux,\r\n"
+            "07/12/2024 10:15:03,lou@example.org,Lou,Blanc,\"Yes, I agree\"\r\n")
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    assert status == 0 and "Traceback" not in err
+    assert f'-> name, "{question}" -> consent.' in out.splitlines()[0]
+    assert err.splitlines() == [f'{csv_file}:1:1: warning: column "Horodateur" not read (not one of email, name, '
+                                "consent, evidence, narrative, issued_on, lang, Prénom, Nom): ignored"]
+    assert [(r["name"], r["consent"]) for r in records(award_site)] == [
+        ("Camille Martin", True), ("Dominique Petit", False), ("Ève Roux", False), ("Lou Blanc", True)]
+    # a cell that is neither yes nor no is refused, as in a column named "consent"
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    unclear = data.replace("camille@", "camille2@").replace(",Oui\r\n", ",Oui mais pas mon nom de famille\r\n")
+    status, out, err, csv_file = award(award_site, tmp_path, unclear.replace("dom@", "dom2@").replace("eve@", "eve2@")
+                                       .replace("lou@", "lou2@").encode("utf-8"))
+    assert status == 1 and (award_site / "awards" / f"{BADGE}.yaml").read_bytes() == before
+    assert f'{csv_file}:2:5: {question}: "Oui mais pas mon nom de famille" is not a clear yes or no' in err, err
+
+
+@pytest.mark.parametrize("header", [
+    "J'accepte le traitement de mes données personnelles",  # an agreement to something else
+    "J'accepte que mes nom et prénom soient transmis au service",  # the name, not shown
+    "I agree to be contacted about my badge",
+    "J'accepte que mon nom soit utilisé à des fins de publicité",
+    "Nom affiché sur le badge",  # the name shown, without an agreement
+])
+def test_an_agreement_to_something_else_is_not_the_consent_column(award_site, tmp_path, header):
+    """Only a header that asks for an agreement to the name being shown is read as consent: a
+    yes to another question never publishes a name."""
+    data = f'Courriel;Prénom;Nom;"{header}"\r\ncamille@example.org;Camille;Martin;Oui\r\n'
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    assert status == 0 and "-> consent" not in out
+    assert f'"{header}" not read' in err, err
+    assert [(r["name"], r["consent"]) for r in records(award_site)] == [("Camille Martin", False)]
+
+
+@pytest.mark.parametrize("header", ["Je n'accepte pas que mon nom soit publié",
+                                    "I do not agree to my name being shown",
+                                    "J'accepte que mon nom apparaisse, mais pas mon prénom"])
+def test_a_consent_question_in_the_negative_is_refused(award_site, tmp_path, header):
+    """A yes to "I do not agree that my name is shown" is a refusal: such a column is neither read
+    as consent nor left aside in silence (renamed "consent", its yes would publish the name)."""
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = f'Courriel;Nom;"{header}"\r\ncamille@example.org;Camille Martin;Oui\r\n'
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    refused(award_site, before, status, out, err, csv_file, [
+        f'{{f}}:1:3: column "{header}": asks the consent question in the negative (a yes there may be a refusal): '
+        'its answers are not read as consent; give each person\'s oui or non in a column "consent", or delete this one'])
+
+
+def test_a_header_with_a_typographic_apostrophe_is_understood(award_site, tmp_path):
+    """"Date d’obtention" (the apostrophe word processors and form tools write) was not "Date
+    d'obtention": the column was ignored and every award dated today."""
+    data = "Courriel;Nom d’usage;Prénom;Date d’obtention\r\ncamille@example.org;Martin;Camille;07/12/2024\r\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data.encode("utf-8"))
+    assert (status, err) == (0, ""), err
+    assert [(r["name"], r["issued_on"].isoformat()) for r in records(award_site)] == [("Camille Martin", "2024-12-07")]
+
+
 def test_a_language_column_gives_each_person_the_language_of_their_e_mails(award_site, tmp_path):
     """`vitrine notify` writes to each person in their record's `lang`: a "Langue" column (a code or
     the language's name) fills it; a language the site does not have is named at its cell."""

@@ -154,6 +154,26 @@ def test_records_are_checked_with_exact_positions(awarded):
     ]
 
 
+def test_a_record_lang_the_site_does_not_have_stops_check_and_build(awarded):
+    """A record's `lang` (the language `vitrine notify` writes to its recipient in) was checked
+    against the site's languages by `vitrine award` and `vitrine notify` only: a record edited by
+    hand with a language the site does not have (or a language taken out of site.yaml) passed
+    check and build, and only notify, later, refused it. It is now one line from check and build,
+    at the field, even when the record's file was read by an earlier build (the cache)."""
+    root = awarded({"awards/prise-de-parole.yaml": AWARDS.replace("  recipient: dan@example.org\n",
+                                                                   "  recipient: dan@example.org\n  lang: en\n")})
+    build(root)
+    site_yaml = (root / "site.yaml").read_text()
+    (root / "site.yaml").write_text(site_yaml.replace("languages: [fr, en]", "languages: [fr]"))
+    message = ("awards/prise-de-parole.yaml:34:9: lang: \"en\" is not one of the site's languages (fr): the e-mails "
+               "`vitrine notify` sends this recipient are written in it")
+    assert problems_of(root) == [message]
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.splitlines()[0] == message, err
+    (root / "site.yaml").write_text(site_yaml)
+    build(root)
+
+
 def test_a_recipient_address_in_a_published_field_is_refused(awarded):
     """An address in the name column of a spreadsheet (consent: yes), or the recipient's own address
     in a narrative or an evidence link, was published on the award page and in its JSON: recipients'

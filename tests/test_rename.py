@@ -3,15 +3,17 @@ keeps answering, truthfully for verifiers, and the awards made before keep their
 
 from __future__ import annotations
 
+import io
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import MINIMAL, run_cli
 from generator.content import parse_badge, parse_competency
-from test_awards import A1, A4, BASE, SALT, build, problems_of
+from test_awards import A1, A4, BASE, PNG_BADGE, SALT, build, problems_of
 from test_awards import awarded, fixed_today  # noqa: F401 - fixtures
 
 BADGE = MINIMAL["content/badges/prise-de-parole.md"]
@@ -186,6 +188,55 @@ def test_a_renamed_competency_page_leads_to_the_new_one(awarded):
     assert "competencies/oral/" not in (out / "sitemap.xml").read_text()
     assert json.loads((out / "badges/prise-de-parole.json").read_text())["alignment"][0]["targetUrl"] == \
         f"{BASE}competencies/parler/"
+
+
+def test_a_renamed_competency_keeps_every_page_of_its_listing(awarded):
+    """A competency's listing of more than one page of badges (24 a page) was kept at its old
+    address for its first page only: `/competencies/<old>/page/2/`, in the sitemap of the build
+    before, answered 404 after the rename. Each page now leads to the same page under the new slug."""
+    many = {f"content/badges/b{n:02}.md": PNG_BADGE.replace("category: participation",
+                                                            "category: participation\ncompetencies: [oral]")
+            for n in range(30)}
+    root = awarded(many)
+    before = files_of(build(root))
+    assert "competencies/oral/page/2/index.html" in before and "en/competencies/oral/page/2/index.html" in before
+    (root / "content/competencies/oral.md").unlink()
+    (root / "content/competencies/parler.md").write_text(
+        "---\nname: S'exprimer à l'oral\ndescription: Parler.\nframework: F\nformerly: [oral]\n---\n")
+    for file in (root / "content/badges").glob("*.md"):
+        file.write_text(file.read_text().replace("competencies: [oral]", "competencies: [parler]"))
+    out = build(root)
+    after = files_of(out)
+    assert sorted(set(before) - set(after)) == []
+    for prefix in ("", "en/"):
+        depth = "../../../../" + ("../" if prefix else "")
+        page = (out / prefix / "competencies/oral/page/2/index.html").read_text()
+        assert f'<link rel="canonical" href="{BASE}{prefix}competencies/parler/page/2/">' in page
+        assert '<meta name="robots" content="noindex">' in page
+        assert f'<meta http-equiv="refresh" content="0; url={depth}{prefix}competencies/parler/page/2/">' in page
+        assert f"{prefix}competencies/parler/page/2/index.html" in after
+    assert "competencies/oral/" not in (out / "sitemap.xml").read_text()
+    assert f"{BASE}competencies/parler/page/2/" in (out / "sitemap.xml").read_text()
+
+
+def test_a_renamed_badge_keeps_its_card_thumbnail(awarded):
+    """A badge whose image is a heavy PNG has a card thumbnail (`badges/<slug>.thumb.png`, shown
+    by listings and search results, and so in every copy of them that browsers and caches keep);
+    after a rename it was the one file of the old slug no longer made. It is now published at the
+    old address too, the same bytes as the new one."""
+    import random
+
+    noise = random.Random(1).randbytes(256 * 256 * 3)  # a heavy file: it gets a thumbnail
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (256, 256), noise).save(buffer, "PNG")
+    root = awarded({"content/images/atelier.png": buffer.getvalue()})
+    before = files_of(build(root))
+    assert "badges/atelier-png.thumb.png" in before
+    rename_atelier(root)
+    after = files_of(build(root))
+    assert sorted(set(before) - set(after)) == []
+    assert after["badges/atelier-png.thumb.png"] == after["badges/atelier.thumb.png"] == before["badges/atelier-png.thumb.png"]
+    assert "atelier-png.thumb.png" not in after["search.json"].decode() + after["index.html"].decode()
 
 
 def test_award_by_the_old_slug_says_the_new_one(renamed):

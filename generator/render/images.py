@@ -11,7 +11,6 @@ rebuild does not resize or draw again.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 from PIL import Image as PILImage
 
@@ -28,8 +27,9 @@ def jobs(r: Renderer) -> list[Job]:
     out: list[Job] = []
     default = r.site.default
     owners = [(b.image, b.design) for b in default.published_badges]
-    # a renamed badge's image at its former addresses too (their BadgeClasses and awards name them)
-    owners += [(replace(b.image, thumb_path=b.image.path), b.design) for b in default.formerly.values()]
+    # a renamed badge's image at its former addresses too (their BadgeClasses and awards name them),
+    # and its card thumbnail (listings, search results and pages kept by browsers and caches show it)
+    owners += [(b.image, b.design) for b in default.formerly.values()]
     owners += [(i.image, None) for i in default.issuers.values() if i.image is not None]
     for image, design in owners:
         if image.drawn:

@@ -8,10 +8,10 @@ catalogue of a few dozen badges fits on one page and shows no pagination at all.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ..model import CATEGORIES, Badge, Catalogue
+from ..model import CATEGORIES, Badge, Catalogue, Competency
 from .base import Job, Renderer
 
 PAGE_SIZE = 24  # cards per listing page: divides evenly into 1, 2, 3 or 4 columns
@@ -177,12 +177,25 @@ def _language_jobs(r: Renderer, cat: Catalogue) -> list[Job]:
                 other_path=lambda c, t=t, pg=pg: _tag_twin(c, t.slug, pg)), batch=_listings_batch(cat)))
     for page in cat.pages.values():
         jobs.append(Job(f"{p}{page.path}index.html", "pages", lambda pg=page: r.page("page.html", cat, pg.path, page=pg)))
-    # The former addresses of renamed badges and competencies (`formerly`) lead to their pages of now
-    moved = [(f"badges/{old}/", cat.badges[b.alias_of]) for old, b in cat.formerly.items() if b.alias_of]
-    moved += [(f"competencies/{old}/", comp) for old, comp in cat.competencies_formerly.items()]
-    for path, target in moved:
+    # The former addresses of renamed badges and competencies (`formerly`) lead to their pages of
+    # now: (old path, the badge or competency, its path of now); a competency's listing, each page
+    for path, target, to in moved_pages(cat):
         root = "../" * (p + path).count("/")
-        jobs.append(Job(f"{p}{path}index.html", "pages", lambda path=path, t=target, root=root: r.page(
-            "moved.html", cat, path, root=root, target=t, canonical=r.url(cat, t.path),
-            target_href=root + p + t.path, other_path=lambda c, t=t: t.path)))
+        jobs.append(Job(f"{p}{path}index.html", "pages", lambda path=path, t=target, to=to, root=root: r.page(
+            "moved.html", cat, path, root=root, target=t, canonical=r.url(cat, to),
+            target_href=root + p + to, other_path=lambda c, to=to: to)))
     return jobs
+
+
+def moved_pages(cat: Catalogue) -> list[tuple[str, Badge | Competency, str]]:
+    """The pages at the former addresses of renamed badges and competencies: (old path, the badge
+    or competency, the path it leads to). A renamed competency's listing keeps each of its pages
+    (`competencies/<old>/page/<n>/` leads to `competencies/<slug>/page/<n>/`): it lists the same
+    badges under either slug."""
+    moved: list[tuple[str, Badge | Competency, str]] = [
+        (f"badges/{old}/", cat.badges[b.alias_of], cat.badges[b.alias_of].path)
+        for old, b in cat.formerly.items() if b.alias_of]
+    for old, comp in cat.competencies_formerly.items():
+        for pg, _ in paginate(comp.path, comp.badges):
+            moved.append((replace(pg, base=f"competencies/{old}/").path(pg.number), comp, pg.path(pg.number)))
+    return moved
