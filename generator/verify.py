@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -129,9 +130,26 @@ class Report:
             lines.append(f"  {_MARKS[c.status]} {c.id.ljust(width)}  {c.message}")
         what = self.summary.get("name")
         issuer = self.summary.get("issuer")
+        if issuer:  # a name is the issuer's own claim, which anyone can make: say whose site it comes from
+            site = issuer_site(self.summary.get("issuer_id"))
+            if site and site != issuer:
+                issuer = f"{issuer}, whose site is {site}"
         tail = f': "{what}"' + (f" issued by {issuer}" if issuer else "") if what else ""
         lines.append(("VALID" if self.valid else "NOT VALID") + tail)
         return "\n".join(lines)
+
+
+def issuer_site(issuer_id: Any) -> str:
+    """Where an issuer's identifier points: the host (and path) of a did:web or of an http(s) URL,
+    which is what verifying it proves (it controls that site); other identifiers as they are."""
+    if not isinstance(issuer_id, str) or not issuer_id:
+        return ""
+    if issuer_id.startswith("did:web:"):
+        parts = [urllib.parse.unquote(p) for p in issuer_id[len("did:web:"):].split("#")[0].split(":")]
+        return "/".join(parts)
+    if re.match(r"^https?://", issuer_id):
+        return urllib.parse.urlsplit(issuer_id).netloc
+    return issuer_id
 
 
 def now() -> datetime:

@@ -52,7 +52,7 @@ def test_a_valid_credential_and_its_baked_images(built):
     assert status == 0
     assert out.startswith("Open Badges 3.0 OpenBadgeCredential (JSON) from ")
     assert "✓ signature" in out and "– recipient" in out and "give --email ADDRESS" in out
-    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire')
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
 
 
 def test_expired_revoked_and_someone_else(built):
@@ -82,6 +82,27 @@ def test_tampered_credentials_fail(built, tmp_path):
     status, result = verify(str(file), "--offline", offline)
     assert status == 1 and checks(result)["json-ld"] == "fail" and '"grade"' in message(result, "json-ld")
     assert checks(result)["structure"] == "pass"  # the JSON Schema allows additional properties: JSON-LD does not
+
+
+def test_the_verdict_names_the_issuers_site_not_only_the_name_it_gives_itself(ob3_site, tmp_path):
+    """Any site can call its issuer "Bibliothèque universitaire": a valid credential from another
+    site read "VALID: ... issued by Bibliothèque universitaire", word for word the real one's verdict.
+    The verdict now says whose site (did:web, or a 2.0 profile's URL) vouched for it."""
+    from conftest import copy_site
+    root = ob3_site()
+    impostor = copy_site(root, tmp_path / "impostor")
+    config = impostor / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(BASE, "https://impostor.example.net/"), encoding="utf-8")
+    real, other = build(root), build(impostor)
+    status, out, err = run_cli("verify", str(real / f"credentials/{A1}.json"), "--offline", f"{BASE}={real}")
+    assert status == 0
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
+    status, out, err = run_cli("verify", str(other / f"credentials/{A1}.json"), "--offline", f"https://impostor.example.net/={other}")
+    assert status == 0  # a valid credential, of another issuer with the same name
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is impostor.example.net')
+    status, out, err = run_cli("verify", f"{BASE}assertions/{A1}.json", "--offline", f"{BASE}={real}")  # Open Badges 2.0
+    assert status == 0
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
 
 
 def test_offline_means_no_network(built):
