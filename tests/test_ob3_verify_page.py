@@ -92,6 +92,38 @@ def test_a_revoked_credential_pasted_in_french(signed_site):
     assert errors == []
 
 
+def test_a_3_0_credential_changed_after_signing_differs_from_its_published_copy(signed_site):
+    """The page cannot check a Data Integrity signature: a credential whose dates or name were
+    changed after signing read "nothing wrong found". It is now compared with the copy published at
+    its id, and a changed one is not valid; an intact one says it is that copy; one whose id cannot
+    be read says so, and is otherwise judged as before."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    original = (output / f"credentials/{A4}.json").read_text()  # valid until 2030 (the browser's clock is real)
+    credential = json.loads(original)
+    credential["credentialSubject"]["achievement"]["name"] = "Prise de parole — niveau expert"
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict, (verdict, checks)
+    assert any(c.startswith(f"Published copy: DIFFERS from the copy published at its address, {BASE}credentials/{A4}.json: "
+                            "it was changed") for c in checks), checks
+    page.fill("#verify-text", original)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "nothing wrong found" in verdict, (verdict, checks)
+    assert f"Published copy: identical to the copy published at its address, {BASE}credentials/{A4}.json." in checks, checks
+    credential = json.loads(original)
+    credential["id"] = f"{BASE}credentials/not-published.json"
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith(f"Published copy: not compared: its address {BASE}credentials/not-published.json could not")
+               for c in checks), checks
+    assert "nothing wrong found" in verdict  # not failed for that alone (an issuer may not publish its credentials)
+    assert errors == []
+
+
 def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")

@@ -17,7 +17,7 @@ MESSAGES = (
     "name_structure", "name_signature", "name_key", "name_status", "name_validity", "name_recipient",
     "name_hosted", "name_badge", "name_issuer",
     "structure_ok", "structure_bad", "signature_ob3", "key_ok", "key_bad", "key_withdrawn", "key_unread",
-    "key_didkey",
+    "key_didkey", "name_published", "published_ok", "published_bad", "published_unread",
     "status_ok", "status_revoked", "status_suspended", "status_none", "status_unread", "status_bad",
     "validity_ok", "validity_open", "validity_expired", "validity_future",
     "recipient_ok", "recipient_bad", "recipient_skip", "recipient_none",

@@ -4,7 +4,7 @@
    and as the standards say (PNG iTXt/tEXt/zTXt "openbadgecredential" or "openbadges"; SVG
    <openbadges:credential> or <openbadges:assertion>, CDATA or verify attribute).
 
-   Open Badges 3.0 credential: structure, the issuer's key (a did:web DID document is fetched and
+   Open Badges 3.0 credential: structure, the copy published at its id (when an http(s) URL), the issuer's key (a did:web DID document is fetched and
    must list the proof's key as an assertion method; a did:key holds its key), the status list
    (fetched, bit read), validity dates, and the recipient (SHA-256 of address + salt). NOT the
    signature: a Data Integrity proof is over the credential's canonical RDF, which needs a JSON-LD
@@ -306,6 +306,22 @@
     });
   }
 
+  /* A credential's id is, for Vitrine and many issuers, the https address it is published at: the
+     copy given here is compared with that one (without it, a credential changed after signing gave
+     "nothing wrong" here, the signature being the one thing this page does not check). */
+  function checkPublished(report, credential) {
+    var id = credential.id;
+    if (typeof id !== "string" || !/^https?:\/\/\S+$/.test(id)) return Promise.resolve();
+    return fetchBytes(id).then(function (bytes) { return extract(bytes); }).then(function (found) {
+      var published = JSON.parse(found[0]);
+      if (!published || typeof published !== "object") throw new Error("JSON?");
+      var same = canonical(published) === canonical(credential);
+      report.add("published", same ? "pass" : "fail", fmt(same ? "published_ok" : "published_bad", {url: id}));
+    }).catch(function (error) {
+      report.add("published", "skip", fmt("published_unread", {url: id, error: error.message}));
+    });
+  }
+
   function checkOb3(report, credential, email) {
     report.kind = fmt("kind_ob3");
     var subject = list(credential.credentialSubject)[0] || {};
@@ -319,7 +335,8 @@
     report.add("structure", ok ? "pass" : "fail", fmt(ok ? "structure_ok" : "structure_bad"));
     report.add("signature", "skip", fmt("signature_ob3"));
     report.limits = fmt("limits_ob3");
-    return checkKey(report, credential)
+    return checkPublished(report, credential)
+      .then(function () { return checkKey(report, credential); })
       .then(function () { return checkStatus(report, credential); })
       .then(function () { checkValidity(report, credential.validFrom, credential.validUntil); })
       .then(function () { return checkRecipient(report, credential.credentialSubject, email); });
