@@ -36,6 +36,25 @@
     });
   }
 
+  /* A date as people read it, in the page's language ("3 octobre 2026", "3 October 2026", as the
+     award pages write them), with the time (UTC) only when it is not midnight; the text as it is
+     when it is not a date. It read "2026-10-03T00:00:00+00:00". */
+  function when(value) {
+    var time = typeof value === "string" ? Date.parse(value) : NaN;
+    if (isNaN(time)) return value;
+    var lang = document.documentElement.lang || "en", moment = new Date(time);
+    if (lang === "en") lang = "en-GB";
+    try {
+      var text = new Intl.DateTimeFormat(lang, {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"}).format(moment);
+      if (moment.getUTCHours() || moment.getUTCMinutes() || moment.getUTCSeconds()) {
+        text += ", " + new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", timeZone: "UTC"}).format(moment) + " UTC";
+      }
+      return text;
+    } catch (e) {
+      return value;
+    }
+  }
+
   function list(value) { return Array.isArray(value) ? value : (value === undefined || value === null ? [] : [value]); }
 
   // -- reading what was given ---------------------------------------------------------------
@@ -255,9 +274,9 @@
 
   function checkValidity(report, from, until) {
     var now = Date.now(), start = from ? Date.parse(from) : NaN, end = until ? Date.parse(until) : NaN;
-    if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: from}));
-    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: until}));
-    else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from || "?", until: until}));
+    if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: when(from)}));
+    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+    else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from ? when(from) : "?", until: when(until)}));
   }
 
   function checkKey(report, credential) {
@@ -276,7 +295,7 @@
       });
       var found = list(doc.verificationMethod).filter(function (m) { return m && m.id === method; })[0];
       if (doc.id === did && found && found.revoked) {  // withdrawn by the issuer (a compromised key)
-        report.add("key", "fail", fmt("key_withdrawn", {method: method, when: found.revoked, url: url}));
+        report.add("key", "fail", fmt("key_withdrawn", {method: method, when: when(found.revoked), url: url}));
         return;
       }
       var ok = doc.id === did && listed.indexOf(method) >= 0;
@@ -399,10 +418,10 @@
     var owned = key.owner === profile.id;
     var named = list(profile.publicKey).some(function (k) { return (k && typeof k === "object" ? k.id : k) === creator; });
     var ended = Date.parse(key.expires), issued = Date.parse(assertion.issuedOn);
-    if (key.revoked) report.add("key", "fail", fmt("key_ob2_withdrawn", {url: creator, when: key.revoked}));
+    if (key.revoked) report.add("key", "fail", fmt("key_ob2_withdrawn", {url: creator, when: when(key.revoked)}));
     else if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
     else if (owned && !isNaN(ended) && !isNaN(issued) && issued < ended) {
-      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: key.expires}));
+      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: when(key.expires)}));
     } else report.add("key", "fail", fmt(owned ? "key_ob2_unnamed" : "key_ob2_not_owned", {url: creator, issuer: profile.id}));
   }
 
