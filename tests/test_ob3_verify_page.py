@@ -6,6 +6,8 @@ stay on this machine."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from pathlib import Path
 
@@ -146,6 +148,38 @@ def test_dates_read_as_on_the_award_pages_in_the_pages_language(signed_site):
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
     assert "Validity: EXPIRED on 15 January 2022." in checks, checks
+
+
+def test_a_credential_pointed_at_someone_elses_status_list_fails_the_revocation_check(signed_site):
+    """The revoked credential A3, its credentialStatus pointed at a status list of another issuer
+    (where its entry is clear): the page said "Revocation: not checked: ... could not be read", a
+    skipped check, as if nothing had been found; it is a failed one, as vitrine verify says."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    real = json.loads((output / "status/1.json").read_text())
+    other = dict(real, issuer={"id": "did:web:lists.example.net"}, id="https://lists.example.net/status.json")
+    clear = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(16384), mtime=0)).decode().rstrip("=")  # nobody revoked
+    other["credentialSubject"] = dict(real["credentialSubject"], encodedList=clear)
+    page.route("https://lists.example.net/**", lambda route: route.fulfill(
+        status=200, body=json.dumps(other), headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"}))
+    credential = json.loads((output / f"credentials/{A3}.json").read_text())
+    credential["credentialStatus"]["statusListCredential"] = "https://lists.example.net/status.json"
+    credential["id"] = "urn:uuid:5f1ad4c4-5a1c-4ae0-9a37-6b3c3e0d1f20"  # no published copy to compare with
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "Revocation: the status list https://lists.example.net/status.json is not a list of this issuer's, or not a " \
+           "readable status list: nothing shows that the credential was not revoked." in checks, checks
+    assert page.locator("[data-checks] li.verify__check--fail").filter(has_text="Revocation").count() == 1
+    assert "NOT valid" in verdict, verdict
+    # a list that cannot be had at all stays "not checked"
+    credential["credentialStatus"]["statusListCredential"] = f"{BASE}status/missing.json"
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith(f"Revocation: not checked: the status list {BASE}status/missing.json could not be read")
+               for c in checks), checks
+    assert errors == []
 
 
 def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):

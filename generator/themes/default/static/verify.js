@@ -309,19 +309,24 @@
     var entries = list(credential.credentialStatus).filter(function (e) { return e && e.type === "BitstringStatusListEntry"; });
     if (!entries.length) { report.add("status", "skip", fmt("status_none")); return Promise.resolve(); }
     var entry = entries[0], url = entry.statusListCredential, index = parseInt(entry.statusListIndex, 10);
+    // a list that could not be had is not checked (–); one that is not this issuer's, or is not a
+    // status list, is a failed check (✗), as for vitrine verify: it was "not checked" here, and a
+    // credential pointed at a list of someone else's could hide its revocation
+    var bad = {};
     return fetchJSON(url).then(function (statusList) {
-      if (issuerId(statusList) !== issuerId(credential)) throw new Error(fmt("status_bad", {url: url}));
+      if (issuerId(statusList) !== issuerId(credential)) throw bad;
       var encoded = statusList.credentialSubject && statusList.credentialSubject.encodedList;
-      if (typeof encoded !== "string") throw new Error(fmt("status_bad", {url: url}));
-      return inflate(b64url(encoded.charAt(0) === "u" ? encoded.slice(1) : encoded), "gzip").then(function (bits) {
-        if (!(index >= 0) || (index >> 3) >= bits.length) throw new Error(fmt("status_bad", {url: url}));
+      if (typeof encoded !== "string") throw bad;
+      return inflate(b64url(encoded.charAt(0) === "u" ? encoded.slice(1) : encoded), "gzip").catch(function () { throw bad; }).then(function (bits) {
+        if (!(index >= 0) || (index >> 3) >= bits.length) throw bad;
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
         if (!set) report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
         else report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
       });
     }).catch(function (error) {
-      report.add("status", "skip", fmt("status_unread", {url: url, error: error.message}));
+      if (error === bad) report.add("status", "fail", fmt("status_bad", {url: url}));
+      else report.add("status", "skip", fmt("status_unread", {url: url, error: error.message}));
     });
   }
 
