@@ -182,6 +182,41 @@ def test_a_credential_pointed_at_someone_elses_status_list_fails_the_revocation_
     assert errors == []
 
 
+def test_the_badge_given_last_is_the_one_checked(signed_site):
+    """Checking badges one after another: a file chosen first was checked again when an address or
+    a text was given after it (the file came first whatever came last), so the result shown was
+    another badge's. What is given last is checked: giving it clears the others."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    page.set_input_files("#verify-file", str(output / f"credentials/{A4}.png"))  # Atelier PNG
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "Open Badges 3.0 credential" in verdict, verdict
+    page.fill("#verify-url", f"{BASE}assertions/{A3}.json")  # revoked, a 2.0 hosted assertion
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict.startswith("Open Badges 2.0 badge (hosted) — NOT valid"), (verdict, checks)
+    assert page.evaluate("document.getElementById('verify-file').files.length") == 0  # and the form shows it
+    page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
+    assert page.input_value("#verify-url") == ""
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "Open Badges 3.0 credential — nothing wrong found" in verdict, (verdict, checks)
+    page.set_input_files("#verify-file", str(output / f"credentials/{A1}.svg"))
+    assert page.input_value("#verify-text") == ""
+    # dropped on the drop zone, as a person does with the mouse
+    data = page.evaluate_handle("""async (url) => {
+        const bytes = await (await fetch(url)).arrayBuffer();
+        const dt = new DataTransfer(); dt.items.add(new File([bytes], "badge.png", {type: "image/png"})); return dt;
+    }""", f"{BASE}credentials/{A4}.png")
+    page.fill("#verify-url", f"{BASE}assertions/{A3}.json")
+    page.dispatch_event("[data-drop]", "drop", {"dataTransfer": data})
+    verdict, checks = result_of(page)
+    assert "Open Badges 3.0 credential — nothing wrong found" in verdict, (verdict, checks)
+    assert page.input_value("#verify-url") == ""
+    assert errors == []
+
+
 def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")

@@ -546,10 +546,21 @@
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) {
         form.elements.file.files = event.dataTransfer.files;
+        form.elements.url.value = form.elements.text.value = "";  // the dropped file is the badge to check
         form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
       }
     });
   }
+
+  // One badge at a time: what is given last (an address, a pasted text, a file) replaces the others.
+  // A file chosen before was checked again, whatever address or text was given after it.
+  var inputs = [form.elements.url, form.elements.text, form.elements.file];
+  inputs.forEach(function (input) {
+    input.addEventListener(input === form.elements.file ? "change" : "input", function () {
+      if (input === form.elements.file && !(input.files && input.files.length)) return;
+      inputs.forEach(function (other) { if (other !== input) other.value = ""; });
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
