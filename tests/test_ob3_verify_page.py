@@ -217,6 +217,22 @@ def test_the_badge_given_last_is_the_one_checked(signed_site):
     assert errors == []
 
 
+def test_a_3_0_result_says_which_badge_and_issuer(signed_site):
+    """A 3.0 credential's result named neither the badge nor its issuer (only a DID in the key's
+    line), where a 2.0 badge's says "Badge: “Prise de parole”, by Bibliothèque universitaire": a
+    recruiter could not see what had been checked. It says it now, in both languages."""
+    url, chromium, output = signed_site
+    for lang, expected in (("en/", "Badge: “Prise de parole”, by Bibliothèque universitaire."),
+                           ("", "Badge\u00a0: «\u00a0Prise de parole\u00a0», par Bibliothèque universitaire.")):
+        page, errors = open_page(chromium, url, output, lang)
+        page.fill("#verify-text", (output / f"credentials/{A1}.json").read_text())
+        page.click("form[data-verify] button[type=submit]")
+        verdict, checks = result_of(page)
+        assert expected in checks, checks
+        assert checks.index(expected) == 1  # right after the structure
+        assert errors == []
+
+
 def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")

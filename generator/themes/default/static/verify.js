@@ -357,6 +357,10 @@
       types.indexOf("VerifiableCredential") >= 0 && (types.indexOf("OpenBadgeCredential") >= 0 || types.indexOf("AchievementCredential") >= 0) &&
       issuerId(credential) && achievement.name && credential.validFrom;
     report.add("structure", ok ? "pass" : "fail", fmt(ok ? "structure_ok" : "structure_bad"));
+    if (ok) {  // what it is and who issued it, as for a 2.0 badge (a 3.0 result named neither)
+      var issuer = credential.issuer, issuerName = issuer && typeof issuer === "object" && typeof issuer.name === "string" ? issuer.name : "";
+      report.add("badge", "pass", fmt("badge_ok", {badge: achievement.name, issuer: issuerName || issuerId(credential)}));
+    }
     report.add("signature", "skip", fmt("signature_ob3"));
     report.limits = fmt("limits_ob3");
     return checkPublished(report, credential)
