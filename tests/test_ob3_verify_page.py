@@ -130,7 +130,7 @@ def test_dates_read_as_on_the_award_pages_in_the_pages_language(signed_site):
     """The checks said "valide depuis le 2024-03-01T00:00:00+00:00 ; expire le 2030-03-01T00:00:00+00:00":
     the dates are now written as the award pages write them, in the page's language."""
     url, chromium, output = signed_site
-    for lang, expected in (("", "Validité\u00a0: valide depuis le 1 mars 2024 ; expire le 1 mars 2030."),
+    for lang, expected in (("", "Validité\u00a0: valide depuis le 1er\u00a0mars 2024 ; expire le 1er\u00a0mars 2030."),
                            ("en/", "Validity: valid since 1 March 2024; expires on 1 March 2030.")):
         page, errors = open_page(chromium, url, output, lang)
         page.set_input_files("#verify-file", str(output / f"credentials/{A4}.png"))  # 3.0

@@ -36,23 +36,22 @@
     });
   }
 
-  /* A date as people read it, in the page's language ("3 octobre 2026", "3 October 2026", as the
-     award pages write them), with the time (UTC) only when it is not midnight; the text as it is
-     when it is not a date. It read "2026-10-03T00:00:00+00:00". */
+  /* A date as people read it, in the page's language, as the award pages write it (the site's
+     strings date.long, date.first_day and date.months: "1er mars 2024", "1 March 2024"), with the
+     time (UTC) only when it is not midnight; the text as it is when it is not a date. It read
+     "2024-03-01T00:00:00+00:00". */
   function when(value) {
     var time = typeof value === "string" ? Date.parse(value) : NaN;
-    if (isNaN(time)) return value;
-    var lang = document.documentElement.lang || "en", moment = new Date(time);
-    if (lang === "en") lang = "en-GB";
-    try {
-      var text = new Intl.DateTimeFormat(lang, {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"}).format(moment);
-      if (moment.getUTCHours() || moment.getUTCMinutes() || moment.getUTCSeconds()) {
-        text += ", " + new Intl.DateTimeFormat(lang, {hour: "2-digit", minute: "2-digit", timeZone: "UTC"}).format(moment) + " UTC";
-      }
-      return text;
-    } catch (e) {
-      return value;
+    if (isNaN(time) || !Array.isArray(S.date_months) || typeof S.date_long !== "string") return value;
+    var moment = new Date(time), day = moment.getUTCDate();
+    var text = S.date_long.replace(/\{(day|month|year)\}/g, function (all, name) {
+      return name === "day" ? (day === 1 && S.date_first_day ? S.date_first_day : String(day))
+        : name === "month" ? S.date_months[moment.getUTCMonth()] : String(moment.getUTCFullYear());
+    });
+    if (moment.getUTCHours() || moment.getUTCMinutes() || moment.getUTCSeconds()) {
+      text += ", " + moment.toISOString().slice(11, 16) + " UTC";
     }
+    return text;
   }
 
   function list(value) { return Array.isArray(value) ? value : (value === undefined || value === null ? [] : [value]); }
