@@ -76,6 +76,19 @@ def test_tampered_credentials_fail(built, tmp_path):
     status, result = verify(str(file), "--offline", offline)
     assert status == 1 and checks(result)["signature"] == "fail"
     assert "changed after signing" in message(result, "signature")
+    # what the unsigned file says passes its checks, but is not said to be more than its word
+    # (it read "✓ validity valid since ..." for dates that could have been changed)
+    credential = json.loads((output / f"credentials/{A1}.json").read_text())
+    credential["validFrom"] = "2023-01-01T00:00:00Z"
+    file.write_text(json.dumps(credential))
+    status, result = verify(str(file), "--offline", offline, "--email", ALICE)
+    assert status == 1 and checks(result)["signature"] == "fail"
+    for check in ("status", "validity", "recipient"):
+        assert checks(result)[check] == "pass"
+        assert message(result, check).endswith(" — only the credential's word: no valid signature vouches for it"), check
+    assert message(result, "validity").startswith("valid since 2023-01-01T00:00:00Z")
+    status, result = verify(str(output / f"credentials/{A1}.json"), "--offline", offline, "--email", ALICE)
+    assert status == 0 and "vouches" not in json.dumps(result)  # said only when the signature failed
     credential = json.loads((output / f"credentials/{A1}.json").read_text())
     credential["credentialSubject"]["grade"] = "A+"  # not defined by any context: not covered by the signature
     file.write_text(json.dumps(credential))
