@@ -233,6 +233,24 @@ def test_a_3_0_result_says_which_badge_and_issuer(signed_site):
         assert errors == []
 
 
+def test_check_this_badge_from_its_award_page(signed_site):
+    """An award page's "Verify this badge" section linked to an empty /verify/ form: the verifier
+    had to find and paste the award's address. The link now opens /verify/ with the award's address
+    filled in and checked at once; an address of another site, given in such a link, is neither."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    page.goto(f"{url}en/assertions/{A4}/")
+    page.get_by_role("link", name="Check this badge on the verification page").click()
+    page.wait_for_url(lambda address: address.startswith(f"{url}en/verify/?url="))
+    assert page.input_value("#verify-url") == f"{BASE}assertions/{A4}/"
+    verdict, checks = result_of(page)
+    assert verdict.startswith("Open Badges 2.0 badge (hosted) — valid: “Atelier PNG”"), (verdict, checks)
+    page.goto(f"{url}verify/?url=https://elsewhere.example.net/assertions/x.json")
+    page.wait_for_timeout(300)
+    assert page.input_value("#verify-url") == "" and page.locator("[data-result]").is_hidden()
+    assert errors == []
+
+
 def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")

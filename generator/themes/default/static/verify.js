@@ -587,5 +587,22 @@
     });
   });
 
+  // An award page's "Check this badge": /verify/?url=<the award's address>, filled in and checked at
+  // once. Only an address on this site's own origin (that of its canonical address): a link from
+  // elsewhere cannot make this site show at once a result for a badge of its choosing.
+  (function () {
+    var given = new URLSearchParams(window.location.search).get("url");
+    var canonical = document.querySelector('link[rel="canonical"]');
+    if (!given || !canonical) return;
+    try {
+      var url = new URL(given), site = new URL(canonical.href);
+      if (url.origin !== site.origin || !/^https?:$/.test(url.protocol)) return;
+      form.elements.url.value = url.href;
+    } catch (e) {
+      return;  // not an address
+    }
+    form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+  })();
+
   window.vitrineVerify = { extract: extract };  // for the tests
 })();
