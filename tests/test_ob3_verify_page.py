@@ -245,6 +245,10 @@ def test_check_this_badge_from_its_award_page(signed_site):
     assert page.input_value("#verify-url") == f"{BASE}assertions/{A4}/"
     verdict, checks = result_of(page)
     assert verdict.startswith("Open Badges 2.0 badge (hosted) — valid: “Atelier PNG”"), (verdict, checks)
+    page.set_viewport_size({"width": 360, "height": 640})  # a phone: the result is shown, below the form
+    page.reload()
+    result_of(page)
+    page.wait_for_function("document.querySelector('[data-result]').getBoundingClientRect().top < 320", timeout=5000)
     page.goto(f"{url}verify/?url=https://elsewhere.example.net/assertions/x.json")
     page.wait_for_timeout(300)
     assert page.input_value("#verify-url") == "" and page.locator("[data-result]").is_hidden()

@@ -221,6 +221,8 @@
 
   // -- the report -------------------------------------------------------------------------------
 
+  var showWhenDone = false;
+
   function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
@@ -249,6 +251,10 @@
     verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(verdict, values);
     limitsNode.textContent = report.limits;
     resultBox.hidden = false;
+    if (showWhenDone) {  // checked on arrival: the result is what the visitor came for
+      showWhenDone = false;
+      resultBox.scrollIntoView({block: "start"});
+    }
   }
 
   // -- Open Badges 3.0 -------------------------------------------------------------------------------
@@ -598,6 +604,7 @@
       var url = new URL(given), site = new URL(canonical.href);
       if (url.origin !== site.origin || !/^https?:$/.test(url.protocol)) return;
       form.elements.url.value = url.href;
+      showWhenDone = true;
     } catch (e) {
       return;  // not an address
     }
