@@ -393,6 +393,25 @@ def key_document(key, url: str, owner: str, expires: str | None = None) -> bytes
     return json.dumps(doc).encode()
 
 
+def test_a_signed_2_0_badge_whose_issuer_cannot_be_read_is_not_said_to_have_no_revocation_list(ob2_signed_site):
+    """Signed by the issuer's key, but naming a BadgeClass that cannot be read: the page said
+    "Revocation: the issuer publishes no revocation list", which it could not know (the issuer's
+    profile, which names the list, was never read). It no longer says it; the badge's line says why."""
+    from generator import jws
+
+    url, chromium, output, issuer_key = ob2_signed_site
+    claims = json.loads(jws.parts((output / f"assertions/{A4}.jws").read_text().strip())[1])
+    claims["badge"] = f"{BASE}badges/gone.json"
+    page, errors = open_page(chromium, url, output, "en/")
+    page.fill("#verify-text", jws.sign_rs256(jws.canonical(claims), issuer_key))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict and any(c.startswith("Badge: the badge's description or its issuer could not be read")
+                                          for c in checks), checks
+    assert not any("publishes no revocation list" in c for c in checks), checks
+    assert errors == []
+
+
 def test_a_2_0_badge_signed_by_a_key_that_is_not_the_issuers_is_not_valid(ob2_signed_site):
     """The page checked the JWS with whatever key it named, then the badge and its issuer: a badge
     signed with a forger's own key, naming a real issuer's BadgeClass, came out "valid, every check

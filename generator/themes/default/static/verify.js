@@ -467,7 +467,8 @@
                 report.add("status", "skip", fmt("revocation_list_unread", {url: profile.revocationList, error: error.message}));
               });
             }
-            report.add("status", "skip", fmt("revocation_list_none"));
+            // (an issuer whose profile could not be read may well publish one: the badge's line says so)
+            if (profile) report.add("status", "skip", fmt("revocation_list_none"));
           }).then(function () { return checkOb2Common(report, assertion, email); });
         });
     }, function (error) {
