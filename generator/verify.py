@@ -131,9 +131,12 @@ class Report:
         what = self.summary.get("name")
         issuer = self.summary.get("issuer")
         if issuer:  # a name is the issuer's own claim, which anyone can make: say whose site it comes from
-            site = issuer_site(self.summary.get("issuer_id"))
+            issuer_id = self.summary.get("issuer_id")
+            site = issuer_site(issuer_id)
             if site and site != issuer:
                 issuer = f"{issuer}, whose site is {site}"
+            elif not site and isinstance(issuer_id, str) and issuer_id and issuer_id != issuer:
+                issuer = f"{issuer}, identified as {issuer_id}"  # a did:key: no site vouches for it
         tail = f': "{what}"' + (f" issued by {issuer}" if issuer else "") if what else ""
         lines.append(("VALID" if self.valid else "NOT VALID") + tail)
         return "\n".join(lines)
@@ -141,7 +144,7 @@ class Report:
 
 def issuer_site(issuer_id: Any) -> str:
     """Where an issuer's identifier points: the host (and path) of a did:web or of an http(s) URL,
-    which is what verifying it proves (it controls that site); other identifiers as they are."""
+    which is what verifying it proves (it controls that site); "" for other identifiers (did:key)."""
     if not isinstance(issuer_id, str) or not issuer_id:
         return ""
     if issuer_id.startswith("did:web:"):
@@ -149,7 +152,7 @@ def issuer_site(issuer_id: Any) -> str:
         return "/".join(parts)
     if re.match(r"^https?://", issuer_id):
         return urllib.parse.urlsplit(issuer_id).netloc
-    return issuer_id
+    return ""
 
 
 def now() -> datetime:

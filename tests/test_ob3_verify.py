@@ -216,6 +216,11 @@ def test_a_data_integrity_credential_from_another_issuer(tmp_path):
     status, result = verify(str(file), "--email", "eve@example.net", "--offline", f"https://nothing.example/={tmp_path}")
     assert status == 0, result
     assert checks(result)["status"] == "skip" and checks(result)["recipient"] == "pass"
+    # a did:key is no site: the verdict names it as what identifies the issuer ("whose site is
+    # did:key:..." said a site vouched for a name that only its key stands for)
+    status, out, err = run_cli("verify", str(file), "--offline", f"https://nothing.example/={tmp_path}")
+    assert status == 0 and "whose site is" not in out
+    assert out.rstrip().endswith(f", identified as {issuer}"), out
 
 
 def jwt(header: dict, payload: dict, sign) -> str:
