@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -129,9 +130,29 @@ class Report:
             lines.append(f"  {_MARKS[c.status]} {c.id.ljust(width)}  {c.message}")
         what = self.summary.get("name")
         issuer = self.summary.get("issuer")
+        if issuer:  # a name is the issuer's own claim, which anyone can make: say whose site it comes from
+            issuer_id = self.summary.get("issuer_id")
+            site = issuer_site(issuer_id)
+            if site and site != issuer:
+                issuer = f"{issuer}, whose site is {site}"
+            elif not site and isinstance(issuer_id, str) and issuer_id and issuer_id != issuer:
+                issuer = f"{issuer}, identified as {issuer_id}"  # a did:key: no site vouches for it
         tail = f': "{what}"' + (f" issued by {issuer}" if issuer else "") if what else ""
         lines.append(("VALID" if self.valid else "NOT VALID") + tail)
         return "\n".join(lines)
+
+
+def issuer_site(issuer_id: Any) -> str:
+    """Where an issuer's identifier points: the host (and path) of a did:web or of an http(s) URL,
+    which is what verifying it proves (it controls that site); "" for other identifiers (did:key)."""
+    if not isinstance(issuer_id, str) or not issuer_id:
+        return ""
+    if issuer_id.startswith("did:web:"):
+        parts = [urllib.parse.unquote(p) for p in issuer_id[len("did:web:"):].split("#")[0].split(":")]
+        return "/".join(parts)
+    if re.match(r"^https?://", issuer_id):
+        return urllib.parse.urlsplit(issuer_id).netloc
+    return ""
 
 
 def now() -> datetime:

@@ -425,6 +425,17 @@ def check_credential(report: Report, credential: dict, fetcher: Fetcher, email: 
     check_status(report, credential, fetcher, nquads)
     check_validity(report, credential)
     check_recipient(report, credential, email)
+    _unvouched(report)
+
+
+def _unvouched(report: Report) -> None:
+    """With no valid signature, what the status, validity and recipient checks read (an entry of
+    a list, dates, an identifier) is only what the file says: it read "✓ validity valid since ..."
+    for dates changed after signing. Say so where they passed."""
+    if any(c.id in ("signature", "json-ld") and c.status == FAIL for c in report.checks):
+        for c in report.checks:
+            if c.id in ("status", "validity", "recipient") and c.status == PASS:
+                c.message += " — only the credential's word: no valid signature vouches for it"
 
 
 def _check_issuer_key(report: Report, credential: dict, controller: str, where: str) -> None:

@@ -334,7 +334,8 @@ def test_award_page(awarded):
     page = (out / "assertions" / A1 / "index.html").read_text()
     assert 'class="award-status award-status--valid"' in page and "Badge valide" in page
     # it counts as expired from its expiry day on (Award.status): "valide jusqu'au" that day said otherwise
-    assert '<p>Il expire le\xa0: <time datetime="2026-06-12">12\xa0juin 2026</time>.</p>' in page
+    # a date that ends the sentence, not a colon before it ("Il expire le\xa0: 12 juin", "It expired on: ...")
+    assert '<p>Il expire le <time datetime="2026-06-12">12\xa0juin 2026</time>.</p>' in page
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=Prise%20de%20parole" in page
     assert "organizationName=Biblioth%C3%A8que%20universitaire&amp;issueYear=2024&amp;issueMonth=6" in page
     assert "&amp;expirationYear=2026&amp;expirationMonth=6&amp;certUrl=https%3A%2F%2Fbadges.example.org%2Fassertions%2F" in page
@@ -351,6 +352,14 @@ def test_award_page(awarded):
     assert "https://example.org/portfolio/alice" in page and "<strong>trois</strong>" in page
     expired = (out / "assertions" / A2 / "index.html").read_text()
     assert "award-status--expired" in expired and "Badge expiré" in expired
+    assert '<p>Il a expiré le <time datetime="2022-01-15">15\xa0janvier 2022</time>. Il a bien' in expired
+    english_expired = (out / "en" / "assertions" / A2 / "index.html").read_text()
+    assert '<p>It expired on <time datetime="2022-01-15">15 January 2022</time>. It was earned' in english_expired
+    revoked = (out / "assertions" / A3 / "index.html").read_text()
+    assert '<p>Révoqué le <time datetime="2024-02-01">1er\xa0février 2024</time>. <strong>Motif\xa0: </strong>' in revoked
+    english_revoked = (out / "en" / "assertions" / A3 / "index.html").read_text()
+    assert '<p>Revoked on <time datetime="2024-02-01">1 February 2024</time>. <strong>Reason: </strong>' in english_revoked
+    assert "expire le\xa0:" not in page + expired and "expired on:" not in english_expired
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
     assert "Valid badge" in english and "Add to LinkedIn" in english
     # the advice names the heading of the facts as it reads in this language

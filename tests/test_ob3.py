@@ -440,6 +440,20 @@ def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
     assert "Open Badges 3.0 credential, signed" in english_revoked  # the credential itself stays, and is said
 
 
+def test_award_page_does_not_say_a_wallet_checks_revocation_without_this_site(ob3_site):
+    """The award page said a wallet checks the 3.0 credential "and whether it was revoked, without
+    asking this site" ("sans interroger ce site"): the issuer's key (its DID document) and the status
+    list that says whether it was revoked are both read from this site. What is true: the page
+    itself is not needed."""
+    output = build(ob3_site())
+    assert (output / ".well-known" / "did.json").is_file() and (output / "status" / "1.json").is_file()
+    for lang, said in (("", "la contrôle sans passer par cette page, avec la clé et la liste de révocation que ce site publie."),
+                       ("en/", "checks it without this page, with the key and the revocation list this site publishes.")):
+        page = (output / f"{lang}assertions" / A1 / "index.html").read_text(encoding="utf-8")
+        assert said in page
+        assert "without asking this site" not in page and "sans interroger ce site" not in page
+
+
 def test_award_page_without_3_0_signing_has_no_credential(site):
     files = {"content/badges/atelier-png.md": PNG_BADGE, "content/images/atelier.png": png_bytes(256),
              "awards/prise-de-parole.yaml": AWARDS}

@@ -52,7 +52,7 @@ def test_a_valid_credential_and_its_baked_images(built):
     assert status == 0
     assert out.startswith("Open Badges 3.0 OpenBadgeCredential (JSON) from ")
     assert "✓ signature" in out and "– recipient" in out and "give --email ADDRESS" in out
-    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire')
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
 
 
 def test_expired_revoked_and_someone_else(built):
@@ -76,12 +76,46 @@ def test_tampered_credentials_fail(built, tmp_path):
     status, result = verify(str(file), "--offline", offline)
     assert status == 1 and checks(result)["signature"] == "fail"
     assert "changed after signing" in message(result, "signature")
+    # what the unsigned file says passes its checks, but is not said to be more than its word
+    # (it read "✓ validity valid since ..." for dates that could have been changed)
+    credential = json.loads((output / f"credentials/{A1}.json").read_text())
+    credential["validFrom"] = "2023-01-01T00:00:00Z"
+    file.write_text(json.dumps(credential))
+    status, result = verify(str(file), "--offline", offline, "--email", ALICE)
+    assert status == 1 and checks(result)["signature"] == "fail"
+    for check in ("status", "validity", "recipient"):
+        assert checks(result)[check] == "pass"
+        assert message(result, check).endswith(" — only the credential's word: no valid signature vouches for it"), check
+    assert message(result, "validity").startswith("valid since 2023-01-01T00:00:00Z")
+    status, result = verify(str(output / f"credentials/{A1}.json"), "--offline", offline, "--email", ALICE)
+    assert status == 0 and "vouches" not in json.dumps(result)  # said only when the signature failed
     credential = json.loads((output / f"credentials/{A1}.json").read_text())
     credential["credentialSubject"]["grade"] = "A+"  # not defined by any context: not covered by the signature
     file.write_text(json.dumps(credential))
     status, result = verify(str(file), "--offline", offline)
     assert status == 1 and checks(result)["json-ld"] == "fail" and '"grade"' in message(result, "json-ld")
     assert checks(result)["structure"] == "pass"  # the JSON Schema allows additional properties: JSON-LD does not
+
+
+def test_the_verdict_names_the_issuers_site_not_only_the_name_it_gives_itself(ob3_site, tmp_path):
+    """Any site can call its issuer "Bibliothèque universitaire": a valid credential from another
+    site read "VALID: ... issued by Bibliothèque universitaire", word for word the real one's verdict.
+    The verdict now says whose site (did:web, or a 2.0 profile's URL) vouched for it."""
+    from conftest import copy_site
+    root = ob3_site()
+    impostor = copy_site(root, tmp_path / "impostor")
+    config = impostor / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(BASE, "https://impostor.example.net/"), encoding="utf-8")
+    real, other = build(root), build(impostor)
+    status, out, err = run_cli("verify", str(real / f"credentials/{A1}.json"), "--offline", f"{BASE}={real}")
+    assert status == 0
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
+    status, out, err = run_cli("verify", str(other / f"credentials/{A1}.json"), "--offline", f"https://impostor.example.net/={other}")
+    assert status == 0  # a valid credential, of another issuer with the same name
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is impostor.example.net')
+    status, out, err = run_cli("verify", f"{BASE}assertions/{A1}.json", "--offline", f"{BASE}={real}")  # Open Badges 2.0
+    assert status == 0
+    assert out.rstrip().endswith('VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is badges.example.org')
 
 
 def test_offline_means_no_network(built):
@@ -182,6 +216,11 @@ def test_a_data_integrity_credential_from_another_issuer(tmp_path):
     status, result = verify(str(file), "--email", "eve@example.net", "--offline", f"https://nothing.example/={tmp_path}")
     assert status == 0, result
     assert checks(result)["status"] == "skip" and checks(result)["recipient"] == "pass"
+    # a did:key is no site: the verdict names it as what identifies the issuer ("whose site is
+    # did:key:..." said a site vouched for a name that only its key stands for)
+    status, out, err = run_cli("verify", str(file), "--offline", f"https://nothing.example/={tmp_path}")
+    assert status == 0 and "whose site is" not in out
+    assert out.rstrip().endswith(f", identified as {issuer}"), out
 
 
 def jwt(header: dict, payload: dict, sign) -> str:

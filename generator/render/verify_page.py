@@ -17,7 +17,7 @@ MESSAGES = (
     "name_structure", "name_signature", "name_key", "name_status", "name_validity", "name_recipient",
     "name_hosted", "name_badge", "name_issuer",
     "structure_ok", "structure_bad", "signature_ob3", "key_ok", "key_bad", "key_withdrawn", "key_unread",
-    "key_didkey",
+    "key_didkey", "name_published", "published_ok", "published_bad", "published_unread",
     "status_ok", "status_revoked", "status_suspended", "status_none", "status_unread", "status_bad",
     "validity_ok", "validity_open", "validity_expired", "validity_future",
     "recipient_ok", "recipient_bad", "recipient_skip", "recipient_none",
@@ -32,7 +32,10 @@ def jobs(r: Renderer) -> list[Job]:
     out = []
     for cat in r.site.catalogues.values():
         t = r.t[cat.lang]
-        strings = {key: t(f"verify.js.{key}") for key in MESSAGES}
+        strings: dict = {key: t(f"verify.js.{key}") for key in MESSAGES}
+        # dates in words, as the award pages write them ("1er mars 2024", "1 March 2024")
+        strings.update(date_long=t("date.long"), date_first_day=t("date.first_day"),
+                       date_months=[t(f"date.months.m{m}") for m in range(1, 13)])
         out.append(Job(f"{cat.prefix}{PATH}index.html", "verify",
                        lambda c=cat, s=strings: r.page("verify.html", c, PATH, strings=s), key=""))  # content only
     return out

@@ -4,7 +4,7 @@
    and as the standards say (PNG iTXt/tEXt/zTXt "openbadgecredential" or "openbadges"; SVG
    <openbadges:credential> or <openbadges:assertion>, CDATA or verify attribute).
 
-   Open Badges 3.0 credential: structure, the issuer's key (a did:web DID document is fetched and
+   Open Badges 3.0 credential: structure, the copy published at its id (when an http(s) URL), the issuer's key (a did:web DID document is fetched and
    must list the proof's key as an assertion method; a did:key holds its key), the status list
    (fetched, bit read), validity dates, and the recipient (SHA-256 of address + salt). NOT the
    signature: a Data Integrity proof is over the credential's canonical RDF, which needs a JSON-LD
@@ -34,6 +34,24 @@
     return text.replace(/\{(\w+)\}/g, function (all, name) {
       return values && values[name] !== undefined ? String(values[name]) : all;
     });
+  }
+
+  /* A date as people read it, in the page's language, as the award pages write it (the site's
+     strings date.long, date.first_day and date.months: "1er mars 2024", "1 March 2024"), with the
+     time (UTC) only when it is not midnight; the text as it is when it is not a date. It read
+     "2024-03-01T00:00:00+00:00". */
+  function when(value) {
+    var time = typeof value === "string" ? Date.parse(value) : NaN;
+    if (isNaN(time) || !Array.isArray(S.date_months) || typeof S.date_long !== "string") return value;
+    var moment = new Date(time), day = moment.getUTCDate();
+    var text = S.date_long.replace(/\{(day|month|year)\}/g, function (all, name) {
+      return name === "day" ? (day === 1 && S.date_first_day ? S.date_first_day : String(day))
+        : name === "month" ? S.date_months[moment.getUTCMonth()] : String(moment.getUTCFullYear());
+    });
+    if (moment.getUTCHours() || moment.getUTCMinutes() || moment.getUTCSeconds()) {
+      text += ", " + moment.toISOString().slice(11, 16) + " UTC";
+    }
+    return text;
   }
 
   function list(value) { return Array.isArray(value) ? value : (value === undefined || value === null ? [] : [value]); }
@@ -203,6 +221,8 @@
 
   // -- the report -------------------------------------------------------------------------------
 
+  var showWhenDone = false;
+
   function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
@@ -231,6 +251,10 @@
     verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(verdict, values);
     limitsNode.textContent = report.limits;
     resultBox.hidden = false;
+    if (showWhenDone) {  // checked on arrival: the result is what the visitor came for
+      showWhenDone = false;
+      resultBox.scrollIntoView({block: "start"});
+    }
   }
 
   // -- Open Badges 3.0 -------------------------------------------------------------------------------
@@ -255,9 +279,9 @@
 
   function checkValidity(report, from, until) {
     var now = Date.now(), start = from ? Date.parse(from) : NaN, end = until ? Date.parse(until) : NaN;
-    if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: from}));
-    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: until}));
-    else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from || "?", until: until}));
+    if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: when(from)}));
+    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+    else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from ? when(from) : "?", until: when(until)}));
   }
 
   function checkKey(report, credential) {
@@ -276,7 +300,7 @@
       });
       var found = list(doc.verificationMethod).filter(function (m) { return m && m.id === method; })[0];
       if (doc.id === did && found && found.revoked) {  // withdrawn by the issuer (a compromised key)
-        report.add("key", "fail", fmt("key_withdrawn", {method: method, when: found.revoked, url: url}));
+        report.add("key", "fail", fmt("key_withdrawn", {method: method, when: when(found.revoked), url: url}));
         return;
       }
       var ok = doc.id === did && listed.indexOf(method) >= 0;
@@ -290,19 +314,40 @@
     var entries = list(credential.credentialStatus).filter(function (e) { return e && e.type === "BitstringStatusListEntry"; });
     if (!entries.length) { report.add("status", "skip", fmt("status_none")); return Promise.resolve(); }
     var entry = entries[0], url = entry.statusListCredential, index = parseInt(entry.statusListIndex, 10);
+    // a list that could not be had is not checked (–); one that is not this issuer's, or is not a
+    // status list, is a failed check (✗), as for vitrine verify: it was "not checked" here, and a
+    // credential pointed at a list of someone else's could hide its revocation
+    var bad = {};
     return fetchJSON(url).then(function (statusList) {
-      if (issuerId(statusList) !== issuerId(credential)) throw new Error(fmt("status_bad", {url: url}));
+      if (issuerId(statusList) !== issuerId(credential)) throw bad;
       var encoded = statusList.credentialSubject && statusList.credentialSubject.encodedList;
-      if (typeof encoded !== "string") throw new Error(fmt("status_bad", {url: url}));
-      return inflate(b64url(encoded.charAt(0) === "u" ? encoded.slice(1) : encoded), "gzip").then(function (bits) {
-        if (!(index >= 0) || (index >> 3) >= bits.length) throw new Error(fmt("status_bad", {url: url}));
+      if (typeof encoded !== "string") throw bad;
+      return inflate(b64url(encoded.charAt(0) === "u" ? encoded.slice(1) : encoded), "gzip").catch(function () { throw bad; }).then(function (bits) {
+        if (!(index >= 0) || (index >> 3) >= bits.length) throw bad;
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
         if (!set) report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
         else report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
       });
     }).catch(function (error) {
-      report.add("status", "skip", fmt("status_unread", {url: url, error: error.message}));
+      if (error === bad) report.add("status", "fail", fmt("status_bad", {url: url}));
+      else report.add("status", "skip", fmt("status_unread", {url: url, error: error.message}));
+    });
+  }
+
+  /* A credential's id is, for Vitrine and many issuers, the https address it is published at: the
+     copy given here is compared with that one (without it, a credential changed after signing gave
+     "nothing wrong" here, the signature being the one thing this page does not check). */
+  function checkPublished(report, credential) {
+    var id = credential.id;
+    if (typeof id !== "string" || !/^https?:\/\/\S+$/.test(id)) return Promise.resolve();
+    return fetchBytes(id).then(function (bytes) { return extract(bytes); }).then(function (found) {
+      var published = JSON.parse(found[0]);
+      if (!published || typeof published !== "object") throw new Error("JSON?");
+      var same = canonical(published) === canonical(credential);
+      report.add("published", same ? "pass" : "fail", fmt(same ? "published_ok" : "published_bad", {url: id}));
+    }).catch(function (error) {
+      report.add("published", "skip", fmt("published_unread", {url: id, error: error.message}));
     });
   }
 
@@ -317,9 +362,14 @@
       types.indexOf("VerifiableCredential") >= 0 && (types.indexOf("OpenBadgeCredential") >= 0 || types.indexOf("AchievementCredential") >= 0) &&
       issuerId(credential) && achievement.name && credential.validFrom;
     report.add("structure", ok ? "pass" : "fail", fmt(ok ? "structure_ok" : "structure_bad"));
+    if (ok) {  // what it is and who issued it, as for a 2.0 badge (a 3.0 result named neither)
+      var issuer = credential.issuer, issuerName = issuer && typeof issuer === "object" && typeof issuer.name === "string" ? issuer.name : "";
+      report.add("badge", "pass", fmt("badge_ok", {badge: achievement.name, issuer: issuerName || issuerId(credential)}));
+    }
     report.add("signature", "skip", fmt("signature_ob3"));
     report.limits = fmt("limits_ob3");
-    return checkKey(report, credential)
+    return checkPublished(report, credential)
+      .then(function () { return checkKey(report, credential); })
       .then(function () { return checkStatus(report, credential); })
       .then(function () { checkValidity(report, credential.validFrom, credential.validUntil); })
       .then(function () { return checkRecipient(report, credential.credentialSubject, email); });
@@ -382,10 +432,10 @@
     var owned = key.owner === profile.id;
     var named = list(profile.publicKey).some(function (k) { return (k && typeof k === "object" ? k.id : k) === creator; });
     var ended = Date.parse(key.expires), issued = Date.parse(assertion.issuedOn);
-    if (key.revoked) report.add("key", "fail", fmt("key_ob2_withdrawn", {url: creator, when: key.revoked}));
+    if (key.revoked) report.add("key", "fail", fmt("key_ob2_withdrawn", {url: creator, when: when(key.revoked)}));
     else if (owned && named) report.add("key", "pass", fmt("key_ob2_ok", {issuer: profile.id}));
     else if (owned && !isNaN(ended) && !isNaN(issued) && issued < ended) {
-      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: key.expires}));
+      report.add("key", "pass", fmt("key_ob2_retired", {issuer: profile.id, when: when(key.expires)}));
     } else report.add("key", "fail", fmt(owned ? "key_ob2_unnamed" : "key_ob2_not_owned", {url: creator, issuer: profile.id}));
   }
 
@@ -417,7 +467,8 @@
                 report.add("status", "skip", fmt("revocation_list_unread", {url: profile.revocationList, error: error.message}));
               });
             }
-            report.add("status", "skip", fmt("revocation_list_none"));
+            // (an issuer whose profile could not be read may well publish one: the badge's line says so)
+            if (profile) report.add("status", "skip", fmt("revocation_list_none"));
           }).then(function () { return checkOb2Common(report, assertion, email); });
         });
     }, function (error) {
@@ -505,10 +556,21 @@
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) {
         form.elements.file.files = event.dataTransfer.files;
+        form.elements.url.value = form.elements.text.value = "";  // the dropped file is the badge to check
         form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
       }
     });
   }
+
+  // One badge at a time: what is given last (an address, a pasted text, a file) replaces the others.
+  // A file chosen before was checked again, whatever address or text was given after it.
+  var inputs = [form.elements.url, form.elements.text, form.elements.file];
+  inputs.forEach(function (input) {
+    input.addEventListener(input === form.elements.file ? "change" : "input", function () {
+      if (input === form.elements.file && !(input.files && input.files.length)) return;
+      inputs.forEach(function (other) { if (other !== input) other.value = ""; });
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -531,6 +593,24 @@
       show(r);
     });
   });
+
+  // An award page's "Check this badge": /verify/?url=<the award's address>, filled in and checked at
+  // once. Only an address on this site's own origin (that of its canonical address): a link from
+  // elsewhere cannot make this site show at once a result for a badge of its choosing.
+  (function () {
+    var given = new URLSearchParams(window.location.search).get("url");
+    var canonical = document.querySelector('link[rel="canonical"]');
+    if (!given || !canonical) return;
+    try {
+      var url = new URL(given), site = new URL(canonical.href);
+      if (url.origin !== site.origin || !/^https?:$/.test(url.protocol)) return;
+      form.elements.url.value = url.href;
+      showWhenDone = true;
+    } catch (e) {
+      return;  // not an address
+    }
+    form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+  })();
 
   window.vitrineVerify = { extract: extract };  // for the tests
 })();
