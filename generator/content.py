@@ -223,7 +223,8 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     tags = f.texts("tags", max_len=60, slugged=True, one=False)  # "tags: a, b" is not one tag
     tag_refs = _tag_refs(f, tags)
     level = f.integer("level", minimum=1, maximum=99)
-    status = f.choice("status", STATUSES, default="active") or "active"
+    chosen = f.choice("status", STATUSES)
+    status = chosen or "active"
     validity = f.duration("validity")
     request = _request(f, parsed)
     evidence = f.texts("evidence", max_len=1000)
@@ -242,7 +243,7 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     when_ref = [Ref(when.isoformat(), path, *f.position("date"), "date")] if when is not None else []
     retired_on = f.date("retired")  # awards.py refuses awards issued after it
     formerly = _formerly(f, slug, "badge")
-    if retired_on is not None and status != "retired":
+    if retired_on is not None and status != "retired" and (chosen or not f.has("status")):  # a wrong status: said once
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
