@@ -89,6 +89,24 @@ def _date_hint(value: str) -> str:
     return ""
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def _no_such_day(value: str) -> str:
+    """Why a YYYY-MM-DD that is well written names no day: "there is no month 13", "February 2025
+    has 28 days" (a spreadsheet's 2025-02-30 or a 2024-31-12 written day before month)."""
+    import calendar
+
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        swapped = f" (write {year:04d}-{day:02d}-{month:02d})" if 1 <= day <= 12 and 1 <= month <= calendar.monthrange(year, day)[1] else ""
+        return f"there is no month {month}: expected YYYY-MM-DD, the month before the day{swapped}"
+    if day == 0:
+        return "there is no day 0: days start at 01"
+    return f"{_MONTH_NAMES[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days"
+
+
 _UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "years", "yr", "yrs"),
           "M": ("mois", "month", "months"), "W": ("semaine", "semaines", "week", "weeks"),
           "D": ("jour", "jours", "day", "days", "j", "d")}
@@ -442,7 +460,8 @@ class Fields:
                 try:
                     return date.fromisoformat(value.strip())
                 except ValueError:
-                    pass
+                    self.fail(name, f"{quoted(value)} is not a date: {_no_such_day(value.strip())}")
+                    return None
             self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01" + _date_hint(value))
         else:
             self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {self.found(name, value)}")

@@ -378,8 +378,6 @@ def test_date_valid(written, expected):
 
 
 @pytest.mark.parametrize("written, shown", [
-    ("'2024-13-45'", '"2024-13-45"'),
-    ("2024-13-45", '"2024-13-45"'),  # YAML cannot make a date of it: kept as written, for this message
     ("2024-9-1", '"2024-9-1"'),
     ("septembre 2024", '"septembre 2024"'),
     ("20240901", '"20240901"'),
@@ -390,6 +388,22 @@ def test_date_invalid(written, shown):
     assert f.date("date") is None
     hint = " (write 2024-09-01)" if written == "2024-9-1" else ""
     assert lines(problems) == [f"x.md:2:7: date: {shown} is not a date: expected YYYY-MM-DD, such as 2024-09-01{hint}"]
+
+
+@pytest.mark.parametrize("written, why", [
+    ("'2024-13-45'", "there is no month 13: expected YYYY-MM-DD, the month before the day"),
+    # YAML cannot make a date of it: kept as written, for this message
+    ("2024-13-45", "there is no month 13: expected YYYY-MM-DD, the month before the day"),
+    ("2024-31-12", "there is no month 31: expected YYYY-MM-DD, the month before the day (write 2024-12-31)"),
+    ("2025-02-29", "February 2025 has 28 days"),
+    ("2024-04-31", "April 2024 has 30 days"),
+    ("2024-09-00", "there is no day 0: days start at 01"),
+])
+def test_date_well_written_but_no_such_day_says_why(written, why):
+    """2025-02-30 is written as expected: "expected YYYY-MM-DD" told its author nothing."""
+    f, problems = fields(f"date: {written}\n")
+    assert f.date("date") is None
+    assert lines(problems) == [f'x.md:2:7: date: "{written.strip(chr(39))}" is not a date: {why}']
 
 
 @pytest.mark.parametrize("written, hint", [
@@ -896,7 +910,7 @@ def test_parse_badge_bad_date_does_not_hide_other_problems():
     source = ("---\nname: N\nissuer: bu\ndescription: D.\ncategory: network\ndesign: {shape: circle, background: '#000000'}\n"
               "date: 2024-13-45\nlevel: 0\n---\n")
     assert lines(parse_badge(source, "b.md", "b").problems) == [
-        'b.md:7:7: date: "2024-13-45" is not a date: expected YYYY-MM-DD, such as 2024-09-01',
+        'b.md:7:7: date: "2024-13-45" is not a date: there is no month 13: expected YYYY-MM-DD, the month before the day',
         "b.md:8:8: level: 0 is too small: at least 1 expected",
     ]
 
