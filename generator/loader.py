@@ -380,6 +380,10 @@ class _Resolver:
                 if ref.value > day:
                     self.fail(ref, f"{ref.value} is in the future (today is {day}): the day the "
                                    "badge was first published")
+            for ref in p.refs.get("endorsed_on", []):  # an endorsement credential is valid from that day
+                if ref.value > day:
+                    self.fail(ref, f"{ref.value} is in the future (today is {day}): the day the "
+                                   "endorsement was given")
             for ref in p.refs.get("image", []):
                 self.image("badge", slug, ref, square=True)
             if p.obj is not None and p.obj.design is not None:
