@@ -434,7 +434,9 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
         if name in container:
             first = key_marks.get(key + (name,))
             where = f" (first at line {first[0]})" if first else ""
-            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}"{where}: each field may appear only once')
+            field = key[1:] if key and isinstance(key[0], int) else key  # an award record's: badge, not [3].badge
+            raise _Fail(*pos(event.start_mark), f"written twice{where}: each field may appear only once",
+                        field + (name,))
         key_marks[key + (name,)] = pos(event.start_mark)
         stack[-1][2] = name
 

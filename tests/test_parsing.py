@@ -95,7 +95,10 @@ def test_frontmatter_empty_is_an_empty_mapping():
     ("---\ntitle: A\n", "p.md:1:1: the frontmatter is not closed: add a '---' line after the last field"),
     ("---\n- title: A\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
     ("---\njust text\n---\n", "p.md:2:1: the frontmatter must be a mapping of fields (name: value)"),
-    ("---\ntitle: A\ntitle: B\n---\n", 'p.md:3:1: duplicate key "title" (first at line 2): each field may appear only once'),
+    # path:line:col: field: message, as every other mistake (it was `duplicate key "title" ...`, field-less)
+    ("---\ntitle: A\ntitle: B\n---\n", "p.md:3:1: title: written twice (first at line 2): each field may appear only once"),
+    ("---\ndesign:\n  shape: a\n  shape: b\n---\n",
+     "p.md:4:3: design.shape: written twice (first at line 3): each field may appear only once"),
     ("---\ntitle: À propos: le site\n---\n",
      'p.md:2:16: invalid YAML: a text containing ": " must be put in quotes (write title: "À propos: le site")'),
 ])
