@@ -208,6 +208,19 @@ def test_small_png_and_logo_not_square(site):
     ]
 
 
+def test_a_link_to_a_content_file_beside_is_not_taken_for_a_host(site):
+    """`[l'autre badge](prise-de-parole.md)`, as in a Markdown editor: ".md" is also Moldova's
+    domain, and the warning said to write https://prise-de-parole.md."""
+    body = BADGE_CRITERIA + "\nVoir aussi [le badge](autre.md) et [un site](exemple.md/page).\n"
+    root = site({BADGE: badge(body), "content/badges/autre.md": badge(name="Autre")})
+    assert warnings(root) == [
+        f'{BADGE}:20:23: warning: body: "autre.md" links to a content file: link to its page '
+        'instead, "../autre/"',
+        f'{BADGE}:20:46: warning: body: "exemple.md/page" looks like a web address without "https://": '
+        "write https://exemple.md/page",
+    ]
+
+
 def test_links_in_bodies(site):
     body = BADGE_CRITERIA + (
         "\nVoir [à propos](../../pages/a-propos/), [l'accueil](../../), [la FAQ](../../pages/faq/),\n"
