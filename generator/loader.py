@@ -206,6 +206,8 @@ def find_files(config: Config, problems: list[Problem], misnamed: dict[tuple[str
                 else:
                     message = (f'"{lang}" is the site\'s default language: rename this file {slug}.md '
                                f"(a translation is for another language{': ' + others if others else ''})")
+                    if misnamed is not None:  # the original, misnamed: what names its slug is not wrong too
+                        misnamed.setdefault((kind, slug), rel)
                 problems.append(Problem(rel, 1, 1, "language", message))
                 continue
             tasks.append(Task(kind, entry.path, rel, slug, lang))
