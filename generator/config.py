@@ -164,7 +164,8 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
                    and difflib.get_close_matches(key, [k for k in ("language", "languages") if k not in data], n=1, cutoff=0.75)
                    for key in data)
     # with the languages line wrong, "title.en: not one of the site's languages" would be its echo
-    settled = not misspelt and not any(p.field.split("[")[0] in ("language", "languages") for p in problems)
+    # an empty site.yaml: the languages are not said, and translations would be reported as their echo
+    settled = bool(data) and not misspelt and not any(p.field.split("[")[0] in ("language", "languages") for p in problems)
     title = _per_language(f, "title", languages, required=True, settled=settled)
     description = _per_language(f, "description", languages, required=False, settled=settled)
     theme = f.slug("theme") or "default"
