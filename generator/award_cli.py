@@ -111,6 +111,14 @@ def _write(file: Path, text: str, newline: str, bom: bool) -> None:
     tmp.replace(file)
 
 
+def _not_a_day(option: str, value: str) -> str:
+    """`--date "2025-02-30" is not a date: February 2025 has 28 days`; else what is expected."""
+    from .fields import DATE_RE, _no_such_day
+
+    why = _no_such_day(value.strip()) if DATE_RE.match(value.strip()) else "expected YYYY-MM-DD"
+    return f'{option} "{value}" is not a date: {why}'
+
+
 def _parse_day(value: str) -> date | None:
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -229,7 +237,7 @@ def cmd_award(args: argparse.Namespace) -> int:
     if args.date:
         issued = _parse_day(args.date)  # type: ignore[assignment]
         if issued is None:
-            return _fail([f'vitrine award: --date "{args.date}" is not a date: expected YYYY-MM-DD'], "nothing was written.")
+            return _fail([f"vitrine award: {_not_a_day('--date', args.date)}"], "nothing was written.")
     rel = args.file or f"{AWARDS_DIR}/{args.badge}.yaml"
     rel = Path(rel).as_posix()
     if not rel.startswith(f"{AWARDS_DIR}/") or not rel.endswith(".yaml") or "/" in rel[len(AWARDS_DIR) + 1:]:
@@ -414,7 +422,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     if not reason:
         errors.append("vitrine revoke: --reason is empty: say why (it is published)")
     if day is None:
-        errors.append(f'vitrine revoke: --date "{args.date}" is not a date: expected YYYY-MM-DD')
+        errors.append(f"vitrine revoke: {_not_a_day('--date', args.date)}")
     elif day < award.issued_on:
         errors.append(f"vitrine revoke: --date {day} is before the award was issued ({award.issued_on})")
     elif day > on:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .templating import BUILTIN_THEMES, theme_exists
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 CONFIG_FILE = "site.yaml"
+_KEYS = ("title", "description", "base_url", "language", "languages", "theme", "signing", "smtp")
 
 
 def _per_language(f: Fields, name: str, languages: list[str], required: bool, settled: bool = True) -> dict[str, str]:
@@ -156,8 +158,14 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
             expected = "[" + ", ".join([stated] + [code for code in listed if code != stated]) + "]"
             f.fail("languages", f"{said} (language: {stated}): the first of languages is the default; expected "
                                 f'{expected}, or no language line to make "{listed[0]}" the default')
+    # `langages: [fr, en]`: the languages line is misspelt, so the site would be read as French
+    # only, and every translation and title.en reported as its echo
+    misspelt = any(isinstance(key, str) and key not in _KEYS and key not in ("language", "languages")
+                   and difflib.get_close_matches(key, [k for k in ("language", "languages") if k not in data], n=1, cutoff=0.75)
+                   for key in data)
     # with the languages line wrong, "title.en: not one of the site's languages" would be its echo
-    settled = not any(p.field.split("[")[0] in ("language", "languages") for p in problems)
+    # an empty site.yaml: the languages are not said, and translations would be reported as their echo
+    settled = bool(data) and not misspelt and not any(p.field.split("[")[0] in ("language", "languages") for p in problems)
     title = _per_language(f, "title", languages, required=True, settled=settled)
     description = _per_language(f, "description", languages, required=False, settled=settled)
     theme = f.slug("theme") or "default"
@@ -171,7 +179,7 @@ def parse_config(text: str, root: Path, path: str = CONFIG_FILE) -> tuple[Config
         sub.done()
     smtp = _smtp(f)
     f.done()
-    if any(p.field.split("[")[0] in ("language", "languages") for p in problems):
+    if not settled:
         return None, problems  # translations could not be told from mistakes: stop at site.yaml
     for lang in languages:  # a language without its own text shows the default one
         title.setdefault(lang, title.get(language, ""))

@@ -223,12 +223,13 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     tags = f.texts("tags", max_len=60, slugged=True, one=False)  # "tags: a, b" is not one tag
     tag_refs = _tag_refs(f, tags)
     level = f.integer("level", minimum=1, maximum=99)
-    status = f.choice("status", STATUSES, default="active") or "active"
+    chosen = f.choice("status", STATUSES)
+    status = chosen or "active"
     validity = f.duration("validity")
     request = _request(f, parsed)
     evidence = f.texts("evidence", max_len=1000)
     related = [Ref(s, path, *pos, f"related[{i}]") for s, pos, i in f.references("related")]
-    endorsements, comments = [], []
+    endorsements, comments, endorsed_on = [], [], []
     for e in f.mappings("endorsements"):
         ref = _ref(e, "issuer", e.reference("issuer", required=True))
         comment = e.text("comment", required=True) or ""
@@ -237,18 +238,20 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
         if ref:
             endorsements.append(ref)
             comments.append((comment, when))
+            if when is not None:  # checked against the day of the build by the loader, as `date` is
+                endorsed_on.append(Ref(when.isoformat(), path, *e.position("date"), e.label("date")))
     when = f.date("date")
     # checked against the day of the build by the loader (a parse result depends on the file only)
     when_ref = [Ref(when.isoformat(), path, *f.position("date"), "date")] if when is not None else []
     retired_on = f.date("retired")  # awards.py refuses awards issued after it
     formerly = _formerly(f, slug, "badge")
-    if retired_on is not None and status != "retired":
+    if retired_on is not None and status != "retired" and (chosen or not f.has("status")):  # a wrong status: said once
         f.fail("retired", 'a retirement date goes with "status: retired"')
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
                    "image": [image] if image else [], "endorsements": endorsements, "tags": tag_refs,
-                   "date": when_ref, "formerly": formerly}
+                   "date": when_ref, "endorsed_on": endorsed_on, "formerly": formerly}
     parsed.extra |= {"endorsements": comments, "tags": tags}
     parsed.obj = Badge(slug=slug, name=name or slug, issuer=None, description=description or "",  # type: ignore[arg-type]
                        category=category or "participation", image=None, image_alt=image_alt,  # type: ignore[arg-type]

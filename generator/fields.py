@@ -6,6 +6,7 @@ clean value (or None after recording a problem); `done()` reports the keys nobod
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from datetime import date, datetime
@@ -88,6 +89,24 @@ def _date_hint(value: str) -> str:
     return ""
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def _no_such_day(value: str) -> str:
+    """Why a YYYY-MM-DD that is well written names no day: "there is no month 13", "February 2025
+    has 28 days" (a spreadsheet's 2025-02-30 or a 2024-31-12 written day before month)."""
+    import calendar
+
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        swapped = f" (write {year:04d}-{day:02d}-{month:02d})" if 1 <= day <= 12 and 1 <= month <= calendar.monthrange(year, day)[1] else ""
+        return f"there is no month {month}: expected YYYY-MM-DD, the month before the day{swapped}"
+    if day == 0:
+        return "there is no day 0: days start at 01"
+    return f"{_MONTH_NAMES[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days"
+
+
 _UNITS = {"Y": ("an", "ans", "année", "années", "annee", "annees", "year", "years", "yr", "yrs"),
           "M": ("mois", "month", "months"), "W": ("semaine", "semaines", "week", "weeks"),
           "D": ("jour", "jours", "day", "days", "j", "d")}
@@ -146,6 +165,7 @@ class Fields:
         self.key = key
         self.data = doc.data if data is None else data
         self.seen: set[str] = set()
+        self.missed: dict[str, Problem] = {}  # required fields found absent, by name
 
     # -- reporting -------------------------------------------------------------------------
     def _key(self, name: str | int | tuple | None) -> Key:
@@ -180,7 +200,9 @@ class Fields:
         """A required field is absent: named in the field slot, reported where its mapping is
         (for a content file's own fields, at the opening '---')."""
         line, col = self.doc.where_whole(self.key)
-        self.problems.append(Problem(self.doc.path, line, col, self.label(name), "missing required field" + hint))
+        problem = Problem(self.doc.path, line, col, self.label(name), "missing required field" + hint)
+        self.problems.append(problem)
+        self.missed[name] = problem
 
     def position(self, name: str | int) -> tuple[int, int]:
         return self.doc.where(self.key + (name,))
@@ -201,11 +223,28 @@ class Fields:
         return value
 
     def done(self, allowed: tuple[str, ...] = ()) -> None:
-        """Report every key that no accessor read."""
+        """Report every key that no accessor read. A misspelt required field (`nme:`, `Name:`,
+        `category :` with a no-break space) is one mistake: its line, not also "missing"."""
         known = set(allowed) | self.seen
         for name in self.data:
-            if name not in known:
+            if name in known:
+                continue
+            if not isinstance(name, str):
                 self.fail(name, "unknown field" + did_you_mean(name, known), on_key=True)
+                continue
+            bare = "".join(ch for ch in name if not ch.isspace())
+            if bare != name and bare in known:  # "category\u00a0:", as word processors write it
+                space = next(ch for ch in name if ch.isspace())
+                what = "a no-break space (U+00A0)" if space == "\u00a0" else f"a space (U+{ord(space):04X})"
+                self.fail(name, f'unknown field: "{bare}" with {what} in its name: write {bare}: with nothing '
+                                f"between the name and the colon", on_key=True)
+                meant = [bare]
+            else:
+                meant = [m for m in difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6) if m in self.missed]
+                self.fail(name, "unknown field" + did_you_mean(name, meant[:1] or known), on_key=True)
+            for m in meant:
+                if m in self.missed and self.missed[m] in self.problems:
+                    self.problems.remove(self.missed.pop(m))
 
     def source(self, name: str | int | tuple, value: Any) -> Any:
         """A scalar as its author wrote it: YAML 1.1 reads `0123` as 83, `1.10` as 1.1, `no` as
@@ -421,7 +460,8 @@ class Fields:
                 try:
                     return date.fromisoformat(value.strip())
                 except ValueError:
-                    pass
+                    self.fail(name, f"{quoted(value)} is not a date: {_no_such_day(value.strip())}")
+                    return None
             self.fail(name, f"{quoted(value)} is not a date: expected YYYY-MM-DD, such as 2024-09-01" + _date_hint(value))
         else:
             self.fail(name, f"expected a date (YYYY-MM-DD, such as 2024-09-01), found {self.found(name, value)}")

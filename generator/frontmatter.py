@@ -193,6 +193,33 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
                                     f'("{event.value}"): to keep it, write {yaml_quote(written)}; a comment is written '
                                     f'"# ..."', warning=True))
 
+    def joined_list(event: Any, key: Key) -> None:
+        """`-une attestation` (no space after the dash) and `- un récit` below it: YAML reads no
+        list there, but one text, "-une attestation - un récit", published as such. A dash that
+        starts a line of a plain text was meant as a list item."""
+        nonlocal lines
+        if event.style or "-" not in event.value:
+            return
+        if lines is None:
+            lines = text.split("\n")
+        first, start_col = locate(event.start_mark)
+        last = locate(event.end_mark)[0]
+        if first >= len(lines):
+            return
+        rows = [first] if start_col == len(lines[first]) - len(lines[first].lstrip(" \t")) else []
+        for row in [*rows, *range(first + 1, min(last, len(lines) - 1) + 1)]:
+            line = lines[row]
+            at = len(line) - len(line.lstrip(" \t"))
+            after = line[at + 1:at + 2]
+            if line[at:at + 1] == "-" and not after.isdigit() and (after not in ("", " ", "-") or row > first and after == " "):
+                shown = line[at:].strip()
+                shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                warnings.append(Problem(path, row + 1 + line_offset, at + 1, label(key),
+                                        f'"{shown}" is read as part of a text, not as a list item: write each item '
+                                        f'"- item", with a space after the dash, one under the other (or start a text '
+                                        f'of several lines with |)', warning=True))
+                return
+
     def pos(mark: Any) -> tuple[int, int]:
         line, col = locate(mark)
         return (line + 1 + line_offset, col + 1)
@@ -252,7 +279,9 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
         if name in container:
             first = key_marks.get(key + (name,))
             where = f" (first at line {first[0]})" if first else ""
-            raise _Fail(*pos(event.start_mark), f'duplicate key "{name}"{where}: each field may appear only once')
+            field = key[1:] if key and isinstance(key[0], int) else key  # an award record's: badge, not [3].badge
+            raise _Fail(*pos(event.start_mark), f"written twice{where}: each field may appear only once",
+                        field + (name,))
         key_marks[key + (name,)] = pos(event.start_mark)
         stack[-1][2] = name
 
@@ -301,6 +330,7 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
             if isinstance(event, yaml.ScalarEvent):
                 attach(scalar(event, key))
                 hidden_comment(event, key)
+                joined_list(event, key)
                 continue
             mapping = isinstance(event, yaml.MappingStartEvent)
             if event.tag not in (None, "!", _STD + ("map" if mapping else "seq")):

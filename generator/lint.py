@@ -236,6 +236,10 @@ class _Linter:
         if re.match(r"^https?//", href, re.I):
             return malformed
         if _BARE_HOST_RE.match(href):
+            path = href.split("#", 1)[0].split("?", 1)[0]  # "oral.md": a content file (.md is also Moldova's)
+            suggestion = self.page_for_source(page_path, path) if path.endswith(".md") else None
+            if suggestion:
+                return f'"{href}" links to a content file: link to its page instead, "{suggestion}"'
             return f'"{href}" looks like a web address without "https://": write https://{href}'
         return self.internal(page_path, href)
 

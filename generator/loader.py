@@ -145,8 +145,9 @@ def _translation_meant(folder: Path, slug: str, lang: str | None, others: list[s
     return (original, code) if code in others and (folder / f"{original}.md").is_file() else None
 
 
-def find_files(config: Config, problems: list[Problem]) -> list[Task]:
-    """Every content file, in a stable order; misnamed files are problems."""
+def find_files(config: Config, problems: list[Problem], misnamed: dict[tuple[str, str], str] | None = None) -> list[Task]:
+    """Every content file, in a stable order; misnamed files are problems. `misnamed` gets the
+    slug each misnamed file was meant to have ("Code-Club.md": code-club), with its path."""
     content = config.root / "content"
     tasks = []
     if not content.is_dir():
@@ -163,6 +164,7 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
             # hidden files are editors' and tools' (as elsewhere in content/): not content
             entries = sorted((e for e in listing if os.path.splitext(e.name)[1] == ".md" and not e.name.startswith(".")
                               and e.is_file()), key=lambda e: e.name)
+        names = {e.name for e in entries}
         for entry in entries:
             name, rel = entry.name, f"content/{folder}/{entry.name}"
             if (outside or entry.is_symlink()) and not Path(entry.path).resolve().is_relative_to(content_real):
@@ -182,9 +184,13 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                                                      f'"{meant[0]}.{meant[1]}.md"', warning=True))
             if not match or not SLUG_RE.match(slug):
                 better = tag_slug(slug)  # "Prise de parole" -> "prise-de-parole", "a--b" -> "a-b"
-                hint = f' (rename it "{better}{"." + lang if lang else ""}.md")' if better else ""
+                meant_name = f'{better}{"." + lang if lang else ""}.md'
+                hint = ("" if not better else f" ({meant_name} exists beside it: keep one of the two)"
+                        if meant_name in names else f' (rename it "{meant_name}")')  # not is_file(): macOS ignores case
                 problems.append(Problem(rel, 1, 1, "", f'"{name}" is not a valid file name: the slug before .md '
                                                      f"takes lowercase letters, digits and hyphens{hint}"))
+                if misnamed is not None and better and lang is None:
+                    misnamed.setdefault((kind, better), rel)
                 continue
             if lang is not None and lang not in config.languages[1:]:
                 others = ", ".join(config.languages[1:])
@@ -200,6 +206,8 @@ def find_files(config: Config, problems: list[Problem]) -> list[Task]:
                 else:
                     message = (f'"{lang}" is the site\'s default language: rename this file {slug}.md '
                                f"(a translation is for another language{': ' + others if others else ''})")
+                    if misnamed is not None:  # the original, misnamed: what names its slug is not wrong too
+                        misnamed.setdefault((kind, slug), rel)
                 problems.append(Problem(rel, 1, 1, "language", message))
                 continue
             tasks.append(Task(kind, entry.path, rel, slug, lang))
@@ -374,6 +382,10 @@ class _Resolver:
                 if ref.value > day:
                     self.fail(ref, f"{ref.value} is in the future (today is {day}): the day the "
                                    "badge was first published")
+            for ref in p.refs.get("endorsed_on", []):  # an endorsement credential is valid from that day
+                if ref.value > day:
+                    self.fail(ref, f"{ref.value} is in the future (today is {day}): the day the "
+                                   "endorsement was given")
             for ref in p.refs.get("image", []):
                 self.image("badge", slug, ref, square=True)
             if p.obj is not None and p.obj.design is not None:
@@ -522,7 +534,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     if config is None:
         raise SiteError(problems)
     problems.extend(keys.hygiene(config.root, config.signing.keys))  # warnings: a keys/ folder git would commit
-    tasks = find_files(config, problems)
+    misnamed: dict[tuple[str, str], str] = {}
+    tasks = find_files(config, problems, misnamed)
     parsed: dict[str, dict[str, Parsed]] = {k: {} for k in KINDS.values()}
     translations: dict[tuple[str, str], dict] = {}
     per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
@@ -538,6 +551,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
             parsed[task.kind][task.slug] = result
         else:
             parsed[task.kind][task.slug] = result  # keep the slug known: no cascade of "no badge x"
+    for (kind, slug), rel in misnamed.items():  # "Code-Club.md": its name is the mistake, said once;
+        parsed[kind].setdefault(slug, Parsed(kind, slug, rel))  # what names code-club is not another
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
     renamed = {"badge": resolver.links.formerly, "competency": resolver.links.competencies_formerly}

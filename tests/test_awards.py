@@ -580,6 +580,17 @@ def test_award_from_csv_with_an_excel_sep_line_that_says_another_separator(award
     assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
 
 
+def test_award_and_revoke_say_why_a_well_written_day_is_no_day(awarded):
+    """--date 2025-02-30 is written YYYY-MM-DD: "expected YYYY-MM-DD" told its author nothing."""
+    root = awarded()
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "x@example.org",
+                             "--date", "2024-02-30")
+    assert status == 1 and err.splitlines()[0] == 'vitrine award: --date "2024-02-30" is not a date: February 2024 has 29 days'
+    status, _, err = run_cli("revoke", A1, "--site", str(root), "--reason", "x", "--date", "2024-13-01")
+    assert status == 1 and ('vitrine revoke: --date "2024-13-01" is not a date: there is no month 13: expected '
+                            "YYYY-MM-DD, the month before the day") in err
+
+
 def test_revoke(awarded):
     root = awarded()
     status, out, err = run_cli("revoke", A1[:8], "--site", str(root), "--reason", "Fraude: travail copié")

@@ -116,6 +116,24 @@ def test_a_badge_dated_in_the_future_is_refused(site, monkeypatch):
     assert run_cli("build", "--site", str(root))[0] == 0  # today is not the future
 
 
+def test_an_endorsement_dated_in_the_future_is_refused(site, monkeypatch):
+    """An endorsement's `date` is the day its credential is valid from: 2031 for 2021 went through,
+    while the badge's own `date` in the future was refused."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    badge = MINIMAL["content/badges/prise-de-parole.md"]
+    endorsed = "date: 2024-09-01\n" + " " * 8 + ("\n" + " " * 8).join(
+        ["endorsements:", "  - issuer: univ", "    comment: Reconnu.", "    date: {}\n"])
+    root = site({"content/badges/prise-de-parole.md": badge.replace("date: 2024-09-01\n", endorsed.format("2025-01-02"))})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and not (root / "output").exists()
+    assert err.splitlines() == [
+        "content/badges/prise-de-parole.md:16:11: endorsements[0].date: 2025-01-02 is in the future "
+        "(today is 2025-01-01): the day the endorsement was given",
+        "vitrine: 1 problem found; output/ was left as it was."]
+    root = site({"content/badges/prise-de-parole.md": badge.replace("date: 2024-09-01\n", endorsed.format("2025-01-01"))})
+    assert run_cli("build", "--site", str(root))[0] == 0  # today is not the future
+
+
 def test_a_template_error_keeps_the_output_and_names_the_template(site):
     root = site()
     assert run_cli("build", "--site", str(root))[0] == 0

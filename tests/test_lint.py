@@ -208,6 +208,19 @@ def test_small_png_and_logo_not_square(site):
     ]
 
 
+def test_a_link_to_a_content_file_beside_is_not_taken_for_a_host(site):
+    """`[l'autre badge](prise-de-parole.md)`, as in a Markdown editor: ".md" is also Moldova's
+    domain, and the warning said to write https://prise-de-parole.md."""
+    body = BADGE_CRITERIA + "\nVoir aussi [le badge](autre.md) et [un site](exemple.md/page).\n"
+    root = site({BADGE: badge(body), "content/badges/autre.md": badge(name="Autre")})
+    assert warnings(root) == [
+        f'{BADGE}:20:23: warning: body: "autre.md" links to a content file: link to its page '
+        'instead, "../autre/"',
+        f'{BADGE}:20:46: warning: body: "exemple.md/page" looks like a web address without "https://": '
+        "write https://exemple.md/page",
+    ]
+
+
 def test_links_in_bodies(site):
     body = BADGE_CRITERIA + (
         "\nVoir [à propos](../../pages/a-propos/), [l'accueil](../../), [la FAQ](../../pages/faq/),\n"
@@ -287,6 +300,24 @@ def test_build_reports_warnings_and_strict_fails(site):
     assert status == 0 and "warning: body: the criteria are 1 word long" in err
     status, out, err = run_cli("build", "--strict", "--force", "--site", str(root))
     assert status == 1 and "--strict: failing" in err
+
+
+def test_a_list_item_without_its_space_is_read_as_one_text(site):
+    """`-une attestation` under `evidence:` (no space after the dash), and `- un récit` below it:
+    YAML reads one text, "-une attestation - un récit", which the badge page published as one
+    item. Said at the dash; "--", "-5" and a dash inside a line are text."""
+    root = site({
+        BADGE: badge(evidence="\n  -une attestation signée\n  - un court récit"),
+        "content/issuers/bu.md": MINIMAL["content/issuers/bu.md"].replace(
+            "instructions: Écrivez-nous.", "instructions: Écrivez-nous en joignant\n            -- au choix -- un récit."),
+        "content/badges/autre.md": badge(name="Autre", evidence="\n  -le lien vers le projet"),
+    })
+    said = ('is read as part of a text, not as a list item: write each item "- item", with a space after the dash, '
+            'one under the other (or start a text of several lines with |)')
+    assert [w for w in warnings(root) if "list item" in w] == [
+        f'content/badges/autre.md:12:3: warning: evidence: "-le lien vers le projet" {said}',
+        f'{BADGE}:12:3: warning: evidence: "-une attestation signée" {said}',
+    ]
 
 
 def test_a_hash_before_a_word_is_a_yaml_comment_that_hides_text(site):
