@@ -177,8 +177,20 @@ def _check_badge(site: Site, slug: str) -> str | None:
     badge = badges[slug]
     if badge.status == "draft":
         return f'"{slug}" is a draft: publish it (status: active) before awarding it'
-    if badge.status == "retired":
-        return f'"{slug}" is retired: it is no longer awarded'
+    return None
+
+
+def _check_retired(badge: Badge, issued: date, per_row: bool) -> str | None:
+    """A retired badge is no longer awarded; an award made before its `retired` day may still be
+    recorded (a record written by hand may say so too: awards.py), dated with --date."""
+    if badge.status != "retired":
+        return None
+    if badge.retired_on is None:
+        return (f'"{badge.slug}" is retired: it is no longer awarded (to record an award made before, give the badge '
+                f'the day it was retired, "retired: YYYY-MM-DD", and the award --date)')
+    if issued > badge.retired_on and not per_row:
+        return (f'"{badge.slug}" was retired on {badge.retired_on}: it is no longer awarded (an award made before '
+                f"then takes --date, on or before {badge.retired_on})")
     return None
 
 
@@ -238,6 +250,9 @@ def cmd_award(args: argparse.Namespace) -> int:
         issued = _parse_day(args.date)  # type: ignore[assignment]
         if issued is None:
             return _fail([f"vitrine award: {_not_a_day('--date', args.date)}"], "nothing was written.")
+    problem = _check_retired(badge, issued, per_row=bool(args.csv) and not args.date)
+    if problem:  # a spreadsheet's rows may carry their own days: each is checked as a record
+        return _fail([f"vitrine award: {problem}"], "nothing was written.")
     rel = args.file or f"{AWARDS_DIR}/{args.badge}.yaml"
     rel = Path(rel).as_posix()
     if not rel.startswith(f"{AWARDS_DIR}/") or not rel.endswith(".yaml") or "/" in rel[len(AWARDS_DIR) + 1:]:
@@ -251,7 +266,8 @@ def cmd_award(args: argparse.Namespace) -> int:
                        ("lang", 'each person\'s language is in a column ("lang" or "Langue": fr, en...)'))
                       if getattr(args, o)], "nothing was written.")
     if args.csv:
-        new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on, site.config.languages)
+        new, problems, sheet = _csv_records(Path(args.csv), args, holders, issued, on, site.config.languages,
+                                            badge.retired_on if badge.status == "retired" else None)
         for warning in (p for p in problems if p.warning):
             print(warning, file=sys.stderr)
         problems = [p for p in problems if not p.warning]
@@ -302,7 +318,7 @@ def cmd_award(args: argparse.Namespace) -> int:
 
 
 def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record], default_day: date,
-                 on: date, languages: list[str]) -> tuple[list[dict], list[Problem], Sheet | None]:
+                 on: date, languages: list[str], retired_on: date | None = None) -> tuple[list[dict], list[Problem], Sheet | None]:
     """The records of a CSV file's rows, and every problem (warnings too) of the file."""
     from .award_csv import month_first, read_sheet
 
@@ -315,7 +331,7 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     us_sample = None if days is None else month_first([row[days] for _, row in sheet.rows if days < len(row)])
     for line, row in sheet.rows:
         record = _csv_row(sheet, line, sheet.cells(row), args, holders, seen, default_day, on, problems, us_sample,
-                          languages)
+                          languages, retired_on)
         if record is not None:
             new.append(record)
     problems.sort(key=lambda p: (not p.warning, p.line, p.col))  # the file's order, its rows' problems too
@@ -324,7 +340,8 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
 
 def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
-             problems: list[Problem], us_sample: str | None, languages: list[str]) -> dict | None:
+             problems: list[Problem], us_sample: str | None, languages: list[str],
+             retired_on: date | None = None) -> dict | None:
     """One row's record, or None and its problems, each at its cell, named by the column's header."""
     from .award_csv import consent_answer, language, parse_day, show
     from .awards import address_problems, normalise_email
@@ -382,6 +399,10 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     if day > on:
         read = "" if day_text in ("", day.isoformat()) else f"{show(day_text)} is "
         fail("issued_on", f"{read}{day}{',' if read else ' is'} in the future (today is {on})")
+    elif retired_on is not None and day > retired_on:  # said at the row, not at the record it would have made
+        read = "" if day_text in ("", day.isoformat()) else f"{show(day_text)} is "
+        fail("issued_on", f"{read}{day}{',' if read else ' is'} after the badge was retired ({retired_on}): "
+                          "a retired badge is no longer awarded")
     narrative = cells.get("narrative", ("", 0))[0] or args.narrative
     if narrative and len(narrative) > NARRATIVE_MAX:
         fail("narrative", f"is {len(narrative)} characters long; at most {NARRATIVE_MAX} expected")

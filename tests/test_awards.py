@@ -490,6 +490,41 @@ def test_award_with_a_name_but_no_consent_says_the_name_is_not_published(awarded
                                "--name", "Flo Martin", "--consent")
     assert status == 0 and "is not published" not in out
 
+def test_award_on_a_retired_badge_records_what_was_awarded_before_its_retirement(awarded, tmp_path):
+    """A record of an award made before a badge's `retired` day is valid (written by hand, it
+    builds), but `vitrine award` refused it whatever its --date: a service that retires a badge
+    and then finds last session's list could not record it with the tool."""
+    retired = PNG_BADGE.replace("category: participation", "category: participation\nstatus: retired\nretired: 2024-06-30")
+    root = awarded({"content/badges/ancien.md": retired,
+                    "content/badges/vieux.md": PNG_BADGE.replace("category: participation",
+                                                                 "category: participation\nstatus: retired")})
+    file = root / "awards" / "ancien.yaml"
+    status, _, err = run_cli("award", "ancien", "--site", str(root), "--to", "eve@example.org")
+    assert status == 1 and not file.exists()
+    assert ('vitrine award: "ancien" was retired on 2024-06-30: it is no longer awarded (an award made before then '
+            "takes --date, on or before 2024-06-30)") in err
+    status, _, err = run_cli("award", "ancien", "--site", str(root), "--to", "eve@example.org", "--date", "2024-07-01")
+    assert status == 1 and not file.exists() and "was retired on 2024-06-30" in err
+    status, _, err = run_cli("award", "vieux", "--site", str(root), "--to", "eve@example.org", "--date", "2024-01-01")
+    assert status == 1 and 'give the badge the day it was retired, "retired: YYYY-MM-DD"' in err
+    status, out, err = run_cli("award", "ancien", "--site", str(root), "--to", "eve@example.org", "--date", "2024-06-30")
+    assert status == 0, err
+    assert "issued_on: 2024-06-30" in file.read_text()
+    # a spreadsheet's rows carry their own days: each is checked as a record is
+    sheet = tmp_path / "session.csv"
+    sheet.write_text("email;issued_on\nflo@example.org;2024-05-02\n", encoding="utf-8")
+    status, out, err = run_cli("award", "ancien", "--site", str(root), "--csv", str(sheet))
+    assert status == 0, err
+    late = tmp_path / "late.csv"
+    late.write_text("email;issued_on\ngus@example.org;2024-09-02\n", encoding="utf-8")
+    before = file.read_text()
+    status, out, err = run_cli("award", "ancien", "--site", str(root), "--csv", str(late))
+    assert status == 1 and file.read_text() == before and "Traceback" not in err
+    assert err.splitlines()[0] == (f"{late}:2:2: issued_on: 2024-09-02 is after the badge was retired (2024-06-30): "
+                                   "a retired badge is no longer awarded"), err
+    assert build(root).joinpath("badges", "ancien", "index.html").is_file()
+
+
 def test_award_refuses_mistakes_and_writes_nothing(awarded):
     root = awarded()
     before = (root / "awards" / "prise-de-parole.yaml").read_text()
