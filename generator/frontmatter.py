@@ -200,6 +200,8 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> YAMLResult:
         nonlocal lines
         if event.style or "-" not in event.value:
             return
+        if event.start_mark.line == event.end_mark.line and event.value[0] != "-":
+            return  # one line: a dash may start it only as its first character (most are slugs and dates)
         if lines is None:
             lines = text.split("\n")
         first, start_col = locate(event.start_mark)
