@@ -127,38 +127,21 @@ def digests(root: Path) -> tuple[str, str, str]:
 def _load(root: Path, workers: int) -> Site:
     """load_site, with the parsed content files kept in .vitrine-cache between builds: a build
     after one award was added does not parse the catalogue's Markdown again (parse_cache.py)."""
-    import pickle
-
     from . import parse_cache
     from .loader import load_site
 
     if parse_cache.active() is not None:  # vitrine serve keeps its own
         return load_site(root, workers)
-    cache = parse_cache.activate()
-    file = root / CACHE / "parsed.pickle"
     # A parse result depends on Vitrine's code as well as on the file: kept for this code only
     # (its version alone would keep results of older code installed from a repository).
-    code = fingerprint(root, (), code=True)
-    try:
-        with open(file, "rb") as f:
-            version, entries = pickle.load(f)
-        if version == code and isinstance(entries, dict):
-            cache.entries = entries
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-        pass
+    cache = parse_cache.StoredParseCache(root / CACHE / "parsed.bin", fingerprint(root, (), code=True))
+    (root / CACHE / "parsed.pickle").unlink(missing_ok=True)  # what earlier code kept, in one piece
+    parse_cache.activate(cache)
     try:
         return load_site(root, workers)
     finally:
-        if cache.misses:
-            try:
-                file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = file.with_name(f".{file.name}.{os.getpid()}")
-                with open(tmp, "wb") as f:
-                    pickle.dump((code, cache.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, file)
-            except OSError:
-                pass
         parse_cache.deactivate()
+        cache.save()
 
 
 def _give_back_memory() -> None:

@@ -14,7 +14,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache, published
@@ -235,11 +235,18 @@ def _parse_pickled(task: Task) -> bytes:
     return pickle.dumps(_parse(task), pickle.HIGHEST_PROTOCOL)
 
 
-def parse_pickled(tasks: list[Task], jobs: int | None = None) -> list[bytes]:
-    """parse_all's results pickled, as the parse cache keeps them: the workers pickle them
-    anyway to send them, so the parent does not pickle them again (at 10,000 badges, pickling
-    in the parent cost a second and 160 MB of peak memory)."""
-    return _map(_parse_pickled, tasks, jobs)
+def parse_pickled(tasks: list[Task], jobs: int | None = None) -> Iterator[bytes]:
+    """parse_all's results pickled, as the parse cache keeps them, each given as soon as it is
+    made: the workers pickle them anyway to send them, so the parent does not pickle them again
+    (at 10,000 badges, pickling in the parent cost a second and 160 MB of peak memory), and it
+    stores and unpickles one while the workers parse the next (holding them all, 80 MB, until the
+    last was made was the peak of a build)."""
+    jobs = jobs or os.cpu_count() or 1
+    if len(tasks) < PARALLEL_FROM or jobs < 2 or not can_fork():
+        yield from map(_parse_pickled, tasks)
+        return
+    with workers_pool(jobs) as pool:
+        yield from pool.imap(_parse_pickled, tasks, chunksize=64)
 
 
 @dataclass

@@ -238,7 +238,7 @@ def test_awards_of_unchanged_files_are_not_even_listed(root, tmp_path, monkeypat
 
 
 def test_a_new_version_of_the_code_renders_bodies_again(tmp_path):
-    """The parsed content files kept in .vitrine-cache/parsed.pickle were trusted as long as
+    """The parsed content files kept in .vitrine-cache (parsed.bin) were trusted as long as
     __version__ was the same: after an upgrade (or a fix to the Markdown or the sanitizer) that
     kept the version, every unchanged body kept the old code's HTML, and the output differed from
     a clean build's. The code here is a copy, changed between two builds as an upgrade would."""
