@@ -429,6 +429,12 @@ def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
     assert "Open Badges 3.0" in page
     english = (output / "en" / "assertions" / A1 / "index.html").read_text(encoding="utf-8")
     assert "Download the badge, Open Badges 3.0 (SVG)" in english
+    # two downloads: each says which standard it follows, and the page says which goes where
+    assert "Download the badge, Open Badges 2.0 (SVG)" in english
+    assert "Télécharger le badge, Open Badges 2.0 (SVG)" in page
+    assert "Which file? For LinkedIn, a CV or an e-mail, the address of this page is enough." in english
+    assert "digital wallet that accepts Open Badges 3.0 credentials" in english
+    assert "portefeuille numérique qui accepte les attestations Open Badges 3.0" in page
     revoked = (output / "assertions" / A3 / "index.html").read_text(encoding="utf-8")
     assert f"credentials/{A3}.svg" not in revoked and f"credentials/{A3}.json" in revoked
     # and it does not speak of a file it does not offer (it said "The Open Badges 3.0 badge file
@@ -437,6 +443,7 @@ def test_award_page_offers_the_credential_beside_the_2_0_badge(ob3_site):
     assert "Le fichier du badge Open Badges 3.0 contient cette attestation." in page
     english_revoked = (output / "en" / "assertions" / A3 / "index.html").read_text(encoding="utf-8")
     assert "badge file" not in english_revoked and "Le fichier du badge" not in revoked
+    assert "Which file?" not in english_revoked and "Open Badges 2.0 (SVG)" not in english_revoked
     assert "Open Badges 3.0 credential, signed" in english_revoked  # the credential itself stays, and is said
 
 
