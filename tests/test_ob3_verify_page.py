@@ -94,7 +94,7 @@ def test_a_dropped_3_0_badge_is_checked_signature_included(signed_site):
     text = "\n".join(checks)
     assert "Issuer's key: the key did:web:badges.example.org#" in text
     assert "Revocation: not revoked" in text and "Recipient: awarded to dan@example.org" in text
-    assert page.locator("[data-limits]").inner_text().startswith("Checked in your browser, signature included")
+    assert page.locator("[data-limits]").inner_text().startswith("Checked in your browser, signatures included")
     assert f"{url}static/vendor/jsonld.esm.min.js" in loaded and f"{url}verify/contexts.json" in loaded
     assert not [u for u in loaded if not u.startswith((url, BASE))]  # nothing from anywhere else
     assert errors == []
@@ -749,4 +749,38 @@ def test_a_property_no_context_defines_makes_the_signature_untrustworthy(signed_
     assert any(c.startswith("Signature: cannot be trusted: grade is not defined by the credential's contexts, so the "
                             "signature does not cover it") for c in checks), checks
     assert "NOT valid" in verdict, verdict
+    assert errors == []
+
+
+def test_a_status_list_changed_after_signing_does_not_clear_a_revoked_credential(signed_site):
+    """The status list said "not revoked" on its own word: a copy of the issuer's list with the
+    revoked credential's bit cleared, served in its place, made A3 "not revoked". The list's own
+    signature is checked now, by a key of the credential's issuer, as vitrine verify does."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    credential = (output / f"credentials/{A3}.json").read_text()
+    list_url = json.loads(credential)["credentialStatus"]["statusListCredential"]
+    page.fill("#verify-text", credential)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Revocation: REVOKED by its issuer") for c in checks), checks
+    real = json.loads((output / "status/1.json").read_text())
+    assert list_url == real["id"]
+    cleared = dict(real, credentialSubject=dict(real["credentialSubject"], encodedList="u" + base64.urlsafe_b64encode(
+        gzip.compress(bytes(16384), mtime=0)).decode().rstrip("=")))
+    page.route(list_url, lambda route: route.fulfill(
+        status=200, body=json.dumps(cleared), headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"}))
+    page.fill("#verify-text", credential)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith(f"Revocation: the status list {list_url} is not validly signed by the credential's issuer "
+                            "(does NOT match the key") for c in checks), checks
+    assert "NOT valid" in verdict, verdict
+    # the genuine list, for a credential that is not revoked: signed by the issuer
+    page.unroute(list_url)
+    page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Revocation: not revoked (entry ") and c.endswith(", a list signed by the issuer).")
+               for c in checks), checks
     assert errors == []

@@ -38,7 +38,7 @@ MESSAGES = (
     "signature_ob3_undefined", "signature_ob3_invalid_jsonld", "signature_ob3_context", "signature_ob3_no_ed25519",
     "signature_ob3_key_unread", "signature_ob3_unloaded", "published_newer", "published_diff_name",
     "published_diff_description", "published_diff_criteria", "published_diff_dates", "published_diff_other",
-    "limits_ob3_signed", "published_other",
+    "limits_ob3_signed", "published_other", "status_ok_signed", "status_unsigned",
 )
 
 

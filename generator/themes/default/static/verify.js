@@ -6,8 +6,9 @@
 
    Open Badges 3.0 credential: structure, the copy published at its id (when an http(s) URL), the issuer's key (a did:web DID document is fetched and
    must list the proof's key as an assertion method; a did:key holds its key), the status list
-   (fetched, bit read), validity dates, and the recipient (SHA-256 of address + salt). Its
-   signature (eddsa-rdfc-2022) is checked by static/verify-ob3.js, as `vitrine verify` checks it.
+   (fetched, bit read, its own signature checked), validity dates, and the recipient (SHA-256 of
+   address + salt). Signatures (eddsa-rdfc-2022) are checked by static/verify-ob3.js, as `vitrine
+   verify` checks them.
    Open Badges 2.0: hosted assertions are read again at their id (revoked? same as this one? on the
    issuer's own site?), signed ones (JWS RS256) are verified with the key they name (Web Crypto),
    which must be the issuer's (owned by its profile and named by it, or retired after the badge was
@@ -325,8 +326,16 @@
         if (!(index >= 0) || (index >> 3) >= bits.length) throw bad;
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
-        if (!set) report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
-        else report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+        if (set) {
+          report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+          return;
+        }
+        // "not revoked" is the list's word: it counts if the issuer signed it (as vitrine verify requires)
+        return checkStatusListSignature(statusList, credential).then(function (signature) {
+          if (signature.status === "pass") report.add("status", "pass", fmt("status_ok_signed", {index: index, url: url}));
+          else if (signature.status === "skip") report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
+          else report.add("status", "fail", fmt("status_unsigned", {url: url, why: fmt(signature.message, signature.values).replace(/\.$/, "")}));
+        });
       });
     }).catch(function (error) {
       if (error === bad) report.add("status", "fail", fmt("status_bad", {url: url}));
@@ -358,6 +367,15 @@
     }).catch(function (error) {
       report.add("published", "skip", fmt("published_unread", {url: id, error: error.message}));
     });
+  }
+
+  // The status list's signature, by a key of the credential's issuer (its DID), as for the credential
+  function checkStatusListSignature(statusList, credential) {
+    var method = (list(statusList.proof)[0] || {}).verificationMethod;
+    if (typeof method === "string" && method.split("#")[0] !== issuerId(credential)) {
+      return Promise.resolve({status: "fail", message: "key_bad", values: {method: method, issuer: issuerId(credential)}});
+    }
+    return checkOb3Signature(statusList);
   }
 
   // verify-ob3.js's check of the signature; a page without it (a site's own theme) says as before
