@@ -25,6 +25,8 @@ MESSAGES = (
     "jws_ok", "jws_bad", "jws_unread", "signed_json", "signed_json_differs", "key_ob2_ok", "key_ob2_retired", "key_ob2_not_owned",
     "key_ob2_unnamed", "key_ob2_withdrawn", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
     "limits_ob3", "limits_ob2",
+    "kind_not_award", "name_type", "advice", "about_badge_page", "about_badge", "about_issuer_page", "about_issuer",
+    "about_document", "about_page", "revoked_named", "revoked_unnamed",
 )
 
 
