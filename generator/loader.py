@@ -365,15 +365,15 @@ class _Resolver:
                 if self.find(ref, "issuer", "issuer"):
                     self.links.issuer[slug] = ref.value
             comps = []
-            for ref in p.refs.get("competencies", []):
-                if self.find(ref, "competency", "competency") and ref.value not in comps:
+            for ref in self.once(p.refs.get("competencies", []), "competency"):
+                if self.find(ref, "competency", "competency"):
                     comps.append(ref.value)
             self.links.competencies[slug] = comps
             related = []
-            for ref in p.refs.get("related", []):
+            for ref in self.once(p.refs.get("related", []), "related badge"):
                 if ref.value == slug:
                     self.fail(ref, f'a badge cannot be related to itself')
-                elif self.find(ref, "badge", "badge") and ref.value not in related:
+                elif self.find(ref, "badge", "badge"):
                     related.append(ref.value)
                     other = badges[ref.value].obj
                     if other is not None and other.status == "draft" and p.obj is not None and p.obj.status != "draft":
@@ -399,6 +399,21 @@ class _Resolver:
                 self.drawn_image(slug, p)
         self.check_tags()
 
+    def once(self, refs: list[Ref], what: str, key=lambda value: value) -> list[Ref]:
+        """The refs of one list, each the first of its kind; a repeated one is a mistake (a
+        copy-paste slip, or an item meant to be another), reported at the repeat."""
+        first: dict[str, Ref] = {}
+        out = []
+        for ref in refs:
+            seen = first.setdefault(key(ref.value), ref)
+            if seen is ref:
+                out.append(ref)
+                continue
+            written = f' as "{seen.value}"' if seen.value != ref.value else ""
+            self.fail(ref, f'"{ref.value}" is listed twice (first{written} at {seen.path}:{seen.line}:{seen.col}): '
+                           f"list each {what} once")
+        return out
+
     def check_formerly(self, kind: str, folder: str) -> dict[str, str]:
         """The former slugs of renamed files (`formerly`) -> the slug each file has now. A former
         slug must be free (no file has it) and lead to one file only: its URLs answer for it."""
@@ -422,7 +437,7 @@ class _Resolver:
         """Tags written differently must not share a URL: "C++" and "C" would both be tags/c/."""
         first: dict[str, Ref] = {}
         for p in self.parsed["badge"].values():
-            for ref in p.refs.get("tags", []):
+            for ref in self.once(p.refs.get("tags", []), "tag", _tag_fold):
                 seen = first.setdefault(tag_slug(ref.value), ref)
                 if seen.value != ref.value and _tag_fold(seen.value) != _tag_fold(ref.value):
                     self.fail(ref, f'"{ref.value}" and "{seen.value}" ({seen.path}:{seen.line}:{seen.col}) would share '
@@ -442,20 +457,21 @@ class _Resolver:
             thumb_path=f"badges/{slug}.thumb.png", drawn=True)
 
     def check_cycles(self) -> None:
+        """Issuers whose parents lead back to them: one problem per cycle, at the file of its
+        first slug in alphabetical order, naming every issuer of it in order."""
         parent = self.links.parent
-        reported: set[str] = set()
-        for start in parent:
+        in_cycles: set[str] = set()
+        for start in sorted(parent):
             chain, node = [start], parent.get(start)
-            while node is not None and node not in chain:
+            while node is not None and node not in chain and node not in in_cycles:
                 chain.append(node)
                 node = parent.get(node)
-            if node == start and start not in reported:
-                cycle = " → ".join(chain + [start])
-                for slug in chain:
-                    reported.add(slug)
-                    ref = self.parsed["issuer"][slug].refs["parent"][0]
-                    self.fail(ref, f"parents form a cycle: {cycle}")
-        for slug in reported:
+            if node == start:  # sorted: `start` is the cycle's smallest slug, met first
+                in_cycles.update(chain)
+                ref = self.parsed["issuer"][start].refs["parent"][0]
+                self.fail(ref, f"parents form a cycle: {' → '.join(chain + [start])} (each would be its own "
+                               "ancestor): remove the parent of one of them")
+        for slug in in_cycles:
             parent.pop(slug, None)
 
 

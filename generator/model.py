@@ -111,6 +111,10 @@ class Issuer:
         return f"issuers/{self.slug}/"
 
     @property
+    def json_path(self) -> str:  # its Open Badges 2.0 Issuer Profile
+        return f"issuers/{self.slug}.json"
+
+    @property
     def ancestors(self) -> list[Issuer]:
         chain, node = [], self.parent
         while node is not None:

@@ -106,7 +106,8 @@ class Report:
     target: str
     version: str = ""  # "3.0", "2.0" or "" when not recognised
     form: str = ""  # how it came: "JSON", "baked PNG", "VC-JWT"...
-    kind: str = ""  # OpenBadgeCredential, Assertion...
+    kind: str = ""  # OpenBadgeCredential, Assertion... or, with no version, what was given instead of an award
+    page: str = ""  # the web page given, when it was one (an award's page)
     checks: list[Check] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -123,7 +124,8 @@ class Report:
                 "type": self.kind, "checks": [c.__dict__ for c in self.checks], "summary": self.summary}
 
     def text(self) -> str:
-        head = f"Open Badges {self.version} {self.kind}".strip() if self.version else "Not an Open Badge"
+        head = (f"Open Badges {self.version} {self.kind}".strip() if self.version else
+                f"Not an award: {self.kind}" if self.kind else "Not an Open Badge")
         lines = [f"{head} ({self.form}) from {self.target}" if self.form else f"{head}: {self.target}"]
         width = max((len(c.id) for c in self.checks), default=0)
         for c in self.checks:
@@ -138,6 +140,11 @@ class Report:
             elif not site and isinstance(issuer_id, str) and issuer_id and issuer_id != issuer:
                 issuer = f"{issuer}, identified as {issuer_id}"  # a did:key: no site vouches for it
         tail = f': "{what}"' + (f" issued by {issuer}" if issuer else "") if what else ""
+        named_by = self.summary.get("named_by") if what else None  # not read in the award itself: say where
+        if self.summary.get("revoked_on"):  # read on its award page: neither standard keeps the day
+            tail += f", revoked on {self.summary['revoked_on']}" + ("" if named_by else " (as its award page says)")
+        if named_by:
+            tail += f", as {named_by} " + ("say" if " and " in named_by else "says")
         lines.append(("VALID" if self.valid else "NOT VALID") + tail)
         return "\n".join(lines)
 
@@ -231,9 +238,8 @@ def extract(data: bytes, source: str) -> list[Payload]:
         return [Payload("URL", text, source)]
     if re.match(r"(?i)<!doctype html|<html[\s>]", text):
         found = _alternate(text, source)
-        if found is None:
-            raise FetchError(f'{source}: a web page that links to no Open Badge (no <link rel="alternate" '
-                             'type="application/ld+json" href="..."> with an http(s) address)')
+        if found is None:  # a badge's page, an issuer's, a catalogue's: verify_about says which
+            return [Payload("web page, no award", text, source)]
         return [Payload("web page", found, source)]
     raise FetchError(f"{source}: not JSON, a JWS/JWT, a URL, nor a baked PNG or SVG image")
 
@@ -263,8 +269,22 @@ def _alternate(page: str, source: str) -> str | None:
     return None
 
 
+def not_award(report: Report, document: Any, source: str, fetcher: Fetcher) -> bool:
+    """A document of the Open Badges family that is not an award (a BadgeClass, an issuer's
+    profile, a list...): reported as what it is, with what to give instead."""
+    from . import verify_about
+
+    found = verify_about.describe(document, fetcher)
+    if found is None:
+        return False
+    report.version, report.form = "", report.form or "JSON"
+    report.kind = found.kind
+    report.add("type", FAIL, f"{source} is {found.what}; {verify_about.ADVICE}")
+    return True
+
+
 def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
-    from . import verify_ob2, verify_ob3
+    from . import verify_about, verify_ob2, verify_ob3
 
     report = Report(target)
     try:
@@ -274,8 +294,12 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
         report.add("read", FAIL, str(exc))
         return report
     payload = payloads[0]
+    if payload.form == "web page, no award":
+        report.kind, message = verify_about.page_without_award(payload.text, payload.source, fetcher)
+        report.add("type", FAIL, message)
+        return report
     if payload.form == "web page":  # an award's page (its QR code, a printed address): the JSON it links to
-        report.form = "web page → JSON"
+        report.form, report.page = "web page → JSON", payload.source
         verify_ob2.check_hosted_url(report, payload.text, fetcher, email)
         return report
     if payload.form == "URL" and len(payloads) == 1:  # a baked URL, or a file holding one
@@ -300,7 +324,9 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
     except ValueError as exc:
         report.add("read", FAIL, f"not valid JSON ({exc})")
         return report
-    if verify_ob3.looks_like_vc(document):
+    if not_award(report, document, payload.source, fetcher):
+        pass
+    elif verify_ob3.looks_like_vc(document):
         verify_ob3.check_credential(report, document, fetcher, email)
     elif verify_ob2.looks_like_assertion(document):
         token = verify_ob2.jws_beside(target, document, fetcher) if target.startswith("http") else None

@@ -125,9 +125,11 @@ def check_hosted_url(report: Report, url: str, fetcher: Fetcher, email: str | No
         report.version = "2.0"
         report.add("read", FAIL, str(exc))
         return
-    if not looks_like_assertion(document):
-        from . import verify_ob3
+    from . import verify, verify_ob3
 
+    if verify.not_award(report, document, url, fetcher):
+        return
+    if not looks_like_assertion(document):
         if verify_ob3.looks_like_vc(document):
             verify_ob3.check_credential(report, document, fetcher, email)
             return
@@ -229,6 +231,7 @@ def check_signed_json(report: Report, document: dict, path: str | None, fetcher:
             hosted = None
         if isinstance(hosted, dict) and hosted.get("revoked") is True:
             report.add("status", FAIL, f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {ident})")
+            _revoked_badge(report, ident, fetcher)
             return
     if not places:
         problems.append("its id is not the https address of a .json file, so no JWS could be looked for")
@@ -237,12 +240,27 @@ def check_signed_json(report: Report, document: dict, path: str | None, fetcher:
                f"none was found beside this file or at its id {ident}")
 
 
+def _revoked_badge(report: Report, assertion_id: Any, fetcher: Fetcher) -> None:
+    """A revoked hosted assertion keeps only its id and the reason: which badge it was, of which
+    issuer and since when, as the issuer's site still publishes it (verify_about), said as such."""
+    from . import verify_about
+
+    found = verify_about.published_about(assertion_id, fetcher, report.page) if isinstance(assertion_id, str) else None
+    if found is None:
+        report.add("badge", SKIP, "a revoked assertion keeps only its id and the reason, and no page of its issuer's "
+                                  "site was found that names its badge")
+        return
+    report.add("badge", SKIP, verify_about.revoked_assertion_note(found))
+    report.summary.update(verify_about.summary_of(found))
+
+
 def check_document(report: Report, assertion: dict, fetcher: Fetcher, email: str | None) -> None:
     report.version, report.kind = "2.0", "Assertion"
     report.summary = {"id": assertion.get("id")}
     kind = str((assertion.get("verification") or {}).get("type", "")).lower() if isinstance(assertion.get("verification"), dict) else ""
     if assertion.get("revoked") is True:
         report.add("status", FAIL, f"REVOKED by its issuer: {assertion.get('revocationReason') or 'no reason given'}")
+        _revoked_badge(report, assertion.get("id"), fetcher)
         return
     if kind in ("signedbadge", "signed"):
         report.add("signature", FAIL, "a signed assertion is checked from its JWS (the baked image or the .jws file "
@@ -262,6 +280,7 @@ def check_document(report: Report, assertion: dict, fetcher: Fetcher, email: str
         return
     if hosted.get("revoked") is True:
         report.add("status", FAIL, f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {hosted_id})")
+        _revoked_badge(report, hosted_id, fetcher)
         return
     if hosted.get("id") != hosted_id:
         report.add("hosted", FAIL, f"the document at {hosted_id} has another id ({hosted.get('id')})")

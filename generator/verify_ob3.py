@@ -318,11 +318,25 @@ def _check_bitstring(report: Report, credential: dict, entry: dict, fetcher: Fet
     if value == 0:
         report.add("status", PASS, f"not {'revoked' if purpose == 'revocation' else purpose + ' set'} ({where})")
     elif purpose == "revocation":
-        report.add("status", FAIL, f"REVOKED by its issuer ({where})")
+        report.add("status", FAIL, f"REVOKED by its issuer ({where}){_revoked_when(report, credential, fetcher)}")
     elif purpose == "suspension":
         report.add("status", FAIL, f"SUSPENDED by its issuer ({where})")
     else:
         report.add("status", SKIP, f"status {purpose!r} is {value} ({where}): Vitrine does not interpret it")
+
+
+def _revoked_when(report: Report, credential: dict, fetcher: Fetcher) -> str:
+    """A status list says only that a credential is revoked: when and why, as its award page
+    says (verify_about), when the issuer's site has one."""
+    from . import verify_about
+
+    ident = credential.get("id")
+    found = verify_about.published_about(ident, fetcher, report.page, "credentials") if isinstance(ident, str) else None
+    if found is None:
+        return ""
+    if found.revoked_on:
+        report.summary["revoked_on"] = found.revoked_on
+    return verify_about.revoked_credential_note(found)
 
 
 def _check_1edtech_list(report: Report, credential: dict, entry: dict, fetcher: Fetcher) -> None:

@@ -291,11 +291,11 @@ def test_a_2_0_badge_by_its_url_and_a_baked_svg(signed_site):
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
     assert verdict.startswith("Open Badges 2.0 badge (hosted) — valid"), (verdict, checks)
-    page.fill("#verify-url", f"{BASE}badges/prise-de-parole/")  # a page with no badge behind it
+    page.fill("#verify-url", f"{BASE}badges/prise-de-parole/")  # a badge's page: no award behind it
     page.fill("#verify-email", "")
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert "NOT valid" in verdict and checks[0].startswith("Structure: this is not an Open Badge"), (verdict, checks)
+    assert "NOT valid" in verdict and checks[0].startswith("What it is: this is the page of the badge"), (verdict, checks)
     page.fill("#verify-url", "")
     page.set_input_files("#verify-file", str(output / f"credentials/{A1}.svg"))
     page.fill("#verify-email", "someone@example.org")

@@ -21,6 +21,7 @@
   var stringsNode = document.getElementById("verify-strings");
   if (!form || !stringsNode || !window.fetch || !window.crypto || !window.crypto.subtle || !window.TextDecoder) return;
   var S = JSON.parse(stringsNode.textContent);
+  var About = window.vitrineAbout;  // verify-about.js: what is not an award, and revoked awards' pages
   var resultBox = document.querySelector("[data-result]");
   var verdictNode = document.querySelector("[data-verdict]");
   var checksNode = document.querySelector("[data-checks]");
@@ -162,7 +163,8 @@
       var link = new DOMParser().parseFromString(text, "text/html")
         .querySelector('link[rel~="alternate"][type="application/ld+json"][href]');
       var found = link ? new URL(link.getAttribute("href"), url).href : "";
-      return Promise.resolve(/^https?:\/\/\S+$/.test(found) ? [found] : []);
+      // not an award's page: checkText says what it is
+      return Promise.resolve(/^https?:\/\/\S+$/.test(found) ? [found] : About ? [{page: text, url: url}] : []);
     }
     return Promise.resolve(text ? [text] : []);
   }
@@ -440,13 +442,27 @@
     });
   }
 
+  function notAward(report, about) {
+    report.kind = fmt("kind_not_award");
+    report.add("type", "fail", fmt(about.key, about.values) + " " + fmt("advice"));
+  }
+
+  // A revoked 2.0 badge keeps only its id and the reason: which badge it was, as its award page says.
+  function revokedNamed(report, id) {
+    return (About ? About.revoked(id, fetchBytes) : Promise.resolve(null)).then(function (found) {
+      if (found) report.name = found.badge;
+      report.add("badge", "skip", found ? fmt("revoked_named", {url: found.page, badge: found.badge, issuer: found.issuer,
+        when: found.revokedOn ? when(found.revokedOn) : "?"}) : fmt("revoked_unnamed"));
+    });
+  }
+
   function checkHosted(report, assertion, email) {
     report.kind = fmt("kind_ob2");
     report.limits = fmt("limits_ob2");
-    if (assertion.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: assertion.revocationReason || ""})); return Promise.resolve(); }
+    if (assertion.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: assertion.revocationReason || ""})); return revokedNamed(report, assertion.id); }
     var id = assertion.id;
     return fetchJSON(id).then(function (hosted) {
-      if (hosted.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: hosted.revocationReason || ""})); return; }
+      if (hosted.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: hosted.revocationReason || ""})); return revokedNamed(report, id); }
       if (canonical(hosted) !== canonical(assertion)) { report.add("hosted", "fail", fmt("hosted_bad", {url: id})); return; }
       report.add("hosted", "pass", fmt("hosted_ok", {url: id}));
       report.signatureChecked = true;  // the issuer's own site vouches for this copy
@@ -547,6 +563,9 @@
   // `followed`: a page was followed already (once only); `from`: the URL the text was read from
   function checkText(text, email, followed, from) {
     var report = new Report();
+    if (typeof text === "object") {  // a web page that is not an award's
+      return About.page(text.page, text.url, fetchJSON).then(function (about) { notAward(report, about); return report; });
+    }
     text = text.trim();
     if (/^https?:\/\/\S+$/.test(text)) {
       return fetchBytes(text).then(function (bytes) { return extract(bytes, followed ? null : text); }).then(function (found) {
@@ -560,6 +579,13 @@
     var document_;
     try { document_ = JSON.parse(text); } catch (e) { report.add("structure", "fail", fmt("not_badge")); return Promise.resolve(report); }
     var contexts = list(document_["@context"]), types = list(document_.type);
+    return (About ? About.describe(document_, fetchJSON) : Promise.resolve(null)).then(function (about) {
+      if (about) { notAward(report, about); return report; }
+      return checkDocument(report, document_, contexts, types, email, from);
+    });
+  }
+
+  function checkDocument(report, document_, contexts, types, email, from) {
     var done;
     if (types.indexOf("VerifiableCredential") >= 0 || contexts.indexOf("https://www.w3.org/ns/credentials/v2") >= 0) done = checkOb3(report, document_, email);
     else if ((types.indexOf("Assertion") >= 0 || (document_.recipient && document_.badge)) && isSigned(document_)) {
@@ -571,8 +597,11 @@
         if (found.differs) { report.add("signature", "fail", fmt("signed_json_differs", {url: found.differs})); return; }
         // no JWS at its id: a revoked award is signed no more, and its hosted copy says so
         return fetchJSON(document_.id).then(function (hosted) {
-          if (hosted && hosted.revoked === true) report.add("status", "fail", fmt("revoked", {reason: hosted.revocationReason || ""}));
-          else report.add("signature", "fail", fmt("signed_json"));
+          if (hosted && hosted.revoked === true) {
+            report.add("status", "fail", fmt("revoked", {reason: hosted.revocationReason || ""}));
+            return revokedNamed(report, document_.id);
+          }
+          report.add("signature", "fail", fmt("signed_json"));
         }, function () { report.add("signature", "fail", fmt("signed_json")); });
       });
     }

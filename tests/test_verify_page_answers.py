@@ -1,0 +1,79 @@
+"""The /verify/ page (headless Chromium) says what it was given when that is not an award (a
+badge's page or BadgeClass, an issuer's page or profile, another page, a list), in French and
+English, with what to give instead; and names the badge of a revoked award from its award page."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import needs_browser
+from test_awards import A3
+from test_ob3 import BASE
+from test_ob3_verify_page import open_page, result_of, signed_site  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, needs_browser]
+
+ADVICE_EN = ("To check someone's award, paste the address of the award's page (…/assertions/<id>/) or drop its "
+             "baked image (PNG or SVG).")
+ADVICE_FR = ("Pour vérifier le badge délivré à quelqu’un, collez l’adresse de sa page (…/assertions/<id>/) ou "
+             "déposez son image (PNG ou SVG).")
+CASES = [
+    ("en/", "badges/prise-de-parole/", "What it is: this is the page of the badge “Prise de parole” by "
+     "Bibliothèque universitaire: the badge's description, not someone's award. " + ADVICE_EN),
+    ("en/", "badges/prise-de-parole.json", "What it is: this is the description of the badge “Prise de parole” by "
+     "Bibliothèque universitaire (an Open Badges BadgeClass), not someone's award. " + ADVICE_EN),
+    ("en/", "issuers/bu/", "What it is: this is the page of the issuer “Bibliothèque universitaire”, not an award. "
+     + ADVICE_EN),
+    ("en/", "issuers/bu.json", "What it is: this is the profile of the issuer “Bibliothèque universitaire”, not an "
+     "award. " + ADVICE_EN),
+    ("en/", "", "What it is: this web page is not an award's page: it links to no Open Badge. " + ADVICE_EN),
+    ("en/", "status/1.json", "What it is: this is one of an issuer's technical documents "
+     "(BitstringStatusListCredential), not an award. " + ADVICE_EN),
+    ("", "badges/prise-de-parole/", "Nature\u00a0: c’est la page du badge « Prise de parole » de Bibliothèque "
+     "universitaire\u00a0: la description du badge, pas un badge délivré à quelqu’un. " + ADVICE_FR),
+    ("", "issuers/bu.json", "Nature\u00a0: c’est le profil de l’émetteur « Bibliothèque universitaire », pas un "
+     "badge délivré. " + ADVICE_FR),
+    ("", "", "Nature\u00a0: cette page web n’est pas la page d’un badge délivré\u00a0: elle ne renvoie à aucun Open Badge. "
+     + ADVICE_FR),
+]
+
+
+@pytest.mark.parametrize("lang, path, expected", CASES)
+def test_what_is_not_an_award_is_named(signed_site, lang, path, expected):
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, lang)
+    page.fill("#verify-url", BASE + path)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict == ("Not an award — NOT valid: see the checks marked ✗." if lang else
+                       "Pas un badge délivré — NON valide\u00a0: voir les vérifications marquées ✗."), verdict
+    assert checks == [expected]
+    assert errors == []
+
+
+def test_a_revoked_badge_is_named_from_its_award_page(signed_site):
+    url, chromium, output = signed_site
+    for lang, expected in (
+            ("en/", f"Badge: a revoked badge keeps only its id and the reason; its award page {BASE}assertions/{A3}/ "
+                    "names the badge “Prise de parole” by Bibliothèque universitaire, revoked on 1 February 2024 "
+                    "(what the issuer's site says, not checked)."),
+            ("", f"Badge\u00a0: un badge révoqué ne garde que son identifiant et le motif\u00a0; sa page "
+                 f"{BASE}assertions/{A3}/ le nomme « Prise de parole », de Bibliothèque universitaire, révoqué le "
+                 "1er\u00a0février 2024 (ce que dit le site de l’émetteur, non vérifié).")):
+        page, errors = open_page(chromium, url, output, lang)
+        page.fill("#verify-url", f"{BASE}assertions/{A3}.json")
+        page.click("form[data-verify] button[type=submit]")
+        verdict, checks = result_of(page)
+        assert len(checks) == 2 and checks[1] == expected, checks
+        assert errors == []
+    # without its page, it says that nothing names it (it showed the reason alone)
+    (output / f"assertions/{A3}/index.html").rename(output / "moved.html")
+    try:
+        page, errors = open_page(chromium, url, output, "en/")
+        page.fill("#verify-url", f"{BASE}assertions/{A3}.json")
+        page.click("form[data-verify] button[type=submit]")
+        verdict, checks = result_of(page)
+        assert checks[1] == ("Badge: a revoked badge keeps only its id and the reason, and no page of its issuer's "
+                             "site was found that names it."), checks
+    finally:
+        (output / "moved.html").rename(output / f"assertions/{A3}/index.html")
