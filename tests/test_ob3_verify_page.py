@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -67,19 +68,35 @@ def result_of(page) -> tuple[str, list[str]]:
             [li.locator("span").nth(1).inner_text() for li in page.locator("[data-checks] li").all()])
 
 
-def test_a_dropped_3_0_badge_is_checked_and_says_what_was_not(signed_site):
+def key_id(output: Path) -> str:
+    """The verification method that signed the site's credentials."""
+    proof = json.loads((output / f"credentials/{A4}.json").read_text())["proof"]
+    return (proof[0] if isinstance(proof, list) else proof)["verificationMethod"]
+
+
+def test_a_dropped_3_0_badge_is_checked_signature_included(signed_site):
+    """The page did not check a 3.0 credential's signature ("Signature: not checked here", "nothing
+    wrong found"): it checks its eddsa-rdfc-2022 proof now, as vitrine verify does, and a genuine
+    credential is VALID. jsonld.js and the contexts are loaded for that, not before."""
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(r.url))
     assert page.locator("[data-nojs]").is_hidden() and page.locator("form[data-verify]").is_visible()
+    assert page.evaluate("typeof window.jsonld") == "undefined"
     page.set_input_files("#verify-file", str(output / f"credentials/{A4}.png"))
     page.fill("#verify-email", "dan@example.org")
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert verdict.startswith("Open Badges 3.0 credential — nothing wrong found"), verdict
+    assert verdict == "Open Badges 3.0 credential — valid: “Atelier PNG”, every check passed.", (verdict, checks)
+    assert checks[2] == (f"Signature: valid (eddsa-rdfc-2022, key {key_id(output)}): the credential is exactly as its "
+                         "issuer signed it."), checks
     text = "\n".join(checks)
-    assert "Signature: not checked here" in text
     assert "Issuer's key: the key did:web:badges.example.org#" in text
     assert "Revocation: not revoked" in text and "Recipient: awarded to dan@example.org" in text
+    assert page.locator("[data-limits]").inner_text().startswith("Checked in your browser, signatures included")
+    assert f"{url}static/vendor/jsonld.esm.min.js" in loaded and f"{url}verify/contexts.json" in loaded
+    assert not [u for u in loaded if not u.startswith((url, BASE))]  # nothing from anywhere else
     assert errors == []
 
 
@@ -94,26 +111,30 @@ def test_a_revoked_credential_pasted_in_french(signed_site):
     assert errors == []
 
 
-def test_a_3_0_credential_changed_after_signing_differs_from_its_published_copy(signed_site):
-    """The page cannot check a Data Integrity signature: a credential whose dates or name were
-    changed after signing read "nothing wrong found". It is now compared with the copy published at
-    its id, and a changed one is not valid; an intact one says it is that copy; one whose id cannot
-    be read says so, and is otherwise judged as before."""
+def test_a_3_0_credential_changed_after_signing_fails_its_signature(signed_site):
+    """One byte of the achievement's name changed: the signature does not match, the credential is
+    NOT valid (it also differs from its published copy). An intact one is that copy. One whose id
+    was changed escaped the comparison with the published copy ("nothing wrong found"): the
+    signature covers the id, so it fails too."""
     url, chromium, output = signed_site
     page, errors = open_page(chromium, url, output, "en/")
     original = (output / f"credentials/{A4}.json").read_text()  # valid until 2030 (the browser's clock is real)
     credential = json.loads(original)
-    credential["credentialSubject"]["achievement"]["name"] = "Prise de parole — niveau expert"
+    assert credential["credentialSubject"]["achievement"]["name"] == "Atelier PNG"
+    credential["credentialSubject"]["achievement"]["name"] = "Atelier PNH"
     page.fill("#verify-text", json.dumps(credential))
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
     assert "NOT valid" in verdict, (verdict, checks)
+    assert (f"Signature: does NOT match the key {key_id(output)}: the credential was changed after signing, or signed by "
+            "someone else.") in checks, checks
+    assert page.locator("[data-checks] li.verify__check--fail").filter(has_text="Signature").count() == 1
     assert any(c.startswith(f"Published copy: DIFFERS from the copy published at its address, {BASE}credentials/{A4}.json: "
                             "it was changed") for c in checks), checks
     page.fill("#verify-text", original)
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert "nothing wrong found" in verdict, (verdict, checks)
+    assert verdict.startswith("Open Badges 3.0 credential — valid"), (verdict, checks)
     assert f"Published copy: identical to the copy published at its address, {BASE}credentials/{A4}.json." in checks, checks
     credential = json.loads(original)
     credential["id"] = f"{BASE}credentials/not-published.json"
@@ -122,7 +143,8 @@ def test_a_3_0_credential_changed_after_signing_differs_from_its_published_copy(
     verdict, checks = result_of(page)
     assert any(c.startswith(f"Published copy: not compared: its address {BASE}credentials/not-published.json could not")
                for c in checks), checks
-    assert "nothing wrong found" in verdict  # not failed for that alone (an issuer may not publish its credentials)
+    assert any(c.startswith("Signature: does NOT match") for c in checks), checks
+    assert "NOT valid" in verdict, (verdict, checks)
     assert errors == []
 
 
@@ -201,7 +223,7 @@ def test_the_badge_given_last_is_the_one_checked(signed_site):
     assert page.input_value("#verify-url") == ""
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert "Open Badges 3.0 credential — nothing wrong found" in verdict, (verdict, checks)
+    assert "Open Badges 3.0 credential — valid" in verdict, (verdict, checks)
     page.set_input_files("#verify-file", str(output / f"credentials/{A1}.svg"))
     assert page.input_value("#verify-text") == ""
     # dropped on the drop zone, as a person does with the mouse
@@ -212,7 +234,7 @@ def test_the_badge_given_last_is_the_one_checked(signed_site):
     page.fill("#verify-url", f"{BASE}assertions/{A3}.json")
     page.dispatch_event("[data-drop]", "drop", {"dataTransfer": data})
     verdict, checks = result_of(page)
-    assert "Open Badges 3.0 credential — nothing wrong found" in verdict, (verdict, checks)
+    assert "Open Badges 3.0 credential — valid" in verdict, (verdict, checks)
     assert page.input_value("#verify-url") == ""
     assert errors == []
 
@@ -495,4 +517,270 @@ def test_a_badge_signed_by_a_withdrawn_key_is_not_valid(ob2_signed_site):
     verdict, checks = result_of(page)
     assert "NOT valid" in verdict, (verdict, checks)
     assert any("was WITHDRAWN by the issuer on 1 December 2024" in c for c in checks), checks
+    assert errors == []
+
+
+# -- the 3.0 signature: a newer version published, RDFC-1.0 escaping, what is not checked here --------
+
+@pytest.fixture(scope="module")
+def edited_site(tmp_path_factory, signed_site):
+    """The signed site after its author edited the badge "Atelier PNG"'s description and rebuilt it:
+    its credentials keep their ids and are signed again. (output before, output after)"""
+    from conftest import copy_site
+    from test_ob3 import TEST_KEY, pem
+
+    before = signed_site[2]
+    root = copy_site(before.parent, tmp_path_factory.mktemp("verify-edited") / "site")
+    badge = root / "content/badges/atelier-png.md"
+    badge.write_text(badge.read_text().replace("description: Un badge avec une image PNG.",
+                                               "description: Un badge avec une image PNG, pour l'atelier du jeudi."))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VITRINE_OB3_KEY", pem(TEST_KEY))
+    try:
+        after = build(root)
+    finally:
+        mp.undo()
+    return before, after
+
+
+def test_a_genuine_older_copy_is_valid_when_a_newer_version_is_published(signed_site, edited_site):
+    """The issuer edited the badge's description, and the build signed its credentials again (same
+    id, new proof): a student's copy from before was "NOT valid" here ("DIFFERS from the copy
+    published at its address"), while vitrine verify said VALID. Its signature is valid: the page
+    says so, and that the issuer has published a newer signed version, and what differs."""
+    from conftest import run_cli
+
+    url, chromium, _ = signed_site
+    before, after = edited_site
+    older, newer = (json.loads((o / f"credentials/{A4}.json").read_text()) for o in (before, after))
+    assert older["id"] == newer["id"] and older["proof"] != newer["proof"]
+    page, errors = open_page(chromium, url, after, "en/")  # the site as published now
+    page.fill("#verify-text", json.dumps(older))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert verdict == "Open Badges 3.0 credential — valid: “Atelier PNG”, every check passed.", (verdict, checks)
+    assert any(c.startswith("Signature: valid (eddsa-rdfc-2022") for c in checks), checks
+    newer_line = [c for c in checks if c.startswith("Published copy: ")]
+    assert newer_line == [f"Published copy: the issuer has published a newer signed version at its address, {BASE}credentials/"
+                          f"{A4}.json (signed on {when_en(newer)}; it differs in: its description), for example after "
+                          "editing the badge. This copy remains the one it signed: its signature is valid."], checks
+    assert page.locator("[data-checks] li.verify__check--fail").count() == 0
+    # what vitrine verify says of the same copy, against the same published site
+    older_file = before.parent.parent / "older.json"
+    older_file.write_text(json.dumps(older))
+    status, out, err = run_cli("verify", str(older_file), "--offline", f"{BASE}={after}")
+    assert status == 0, (out, err)
+    # in French
+    page, errors_fr = open_page(chromium, url, after)
+    page.fill("#verify-text", json.dumps(older))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "valide" in verdict and "NON" not in verdict, (verdict, checks)
+    assert any(c.startswith("Copie publiée\u00a0: l’émetteur a publié à son adresse") and "sa description" in c
+               for c in checks), checks
+    # a published copy whose own signature does not hold is not called a signed version
+    forged = json.loads(json.dumps(newer))
+    forged["credentialSubject"]["achievement"]["name"] = "Atelier PNH"
+    page.route(f"{BASE}credentials/{A4}.json", lambda route: route.fulfill(
+        status=200, body=json.dumps(forged), headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"}))
+    page.fill("#verify-text", json.dumps(older))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "Copie publiée\u00a0: la copie publiée à son adresse, " \
+           f"{BASE}credentials/{A4}.json, est une autre version (elle diffère par\u00a0: le nom du badge, sa description), " \
+           "dont cette page n’a pas pu confirmer la signature. Cette copie est celle que son émetteur a signée\u00a0: " \
+           "sa signature est valide." in checks, checks
+    assert errors == [] and errors_fr == []
+
+
+def when_en(credential: dict) -> str:
+    """The day the proof was made, as the English page writes it ("1 March 2024")."""
+    from datetime import datetime
+
+    proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
+    moment = datetime.fromisoformat(proof["created"].replace("Z", "+00:00"))
+    text = f"{moment.day} {moment.strftime('%B')} {moment.year}"
+    return text + (f", {moment.strftime('%H:%M')} UTC" if (moment.hour, moment.minute, moment.second) != (0, 0, 0) else "")
+
+
+def signed_again(output: Path, award_id: str, change) -> dict:
+    """The award's credential, changed by `change(credential)` and signed again by the site's key
+    (Vitrine's own signing: generator/ob3/proof.py over rdfc.py's canonical N-Quads)."""
+    from generator.ob3.proof import make_proof
+    from test_ob3 import TEST_KEY
+
+    credential = json.loads((output / f"credentials/{award_id}.json").read_text())
+    proof = credential.pop("proof")
+    proof = proof[0] if isinstance(proof, list) else proof
+    change(credential)
+    credential["proof"] = make_proof(credential, TEST_KEY, proof["verificationMethod"], proof["created"])
+    return credential
+
+
+def test_a_credential_with_control_characters_and_non_ascii_text_verifies(signed_site):
+    """RDFC-1.0 writes a control character of a literal as \\uXXXX (\\b, \\f as such), where pyld
+    and older canonicalizations wrote it raw: Vitrine signs the RDFC-1.0 form (rdfc.py). A name with
+    a backspace, a form feed, U+001F and text beyond ASCII, signed by Vitrine, verifies in the page."""
+    from generator.ob3.canon import plain_nquads
+
+    url, chromium, output = signed_site
+    name = "Atelier\b PNG\f — prise de parole \u001f élève 学生 😀"
+
+    def change(credential):
+        credential["id"] = "urn:uuid:8d1e3f52-9a0b-4c1d-8e2f-3a4b5c6d7e8f"  # no published copy to compare with
+        credential["credentialSubject"]["achievement"]["name"] = name
+    credential = signed_again(output, A4, change)
+    quads = plain_nquads({k: v for k, v in credential.items() if k != "proof"})
+    assert '"Atelier\\b PNG\\f — prise de parole \\u001F élève 学生 😀"' in quads  # the RDFC-1.0 escapes
+    page, errors = open_page(chromium, url, output, "en/")
+    page.fill("#verify-text", json.dumps(credential, ensure_ascii=False))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Signature: valid (eddsa-rdfc-2022") for c in checks), checks
+    assert verdict.startswith("Open Badges 3.0 credential — valid"), (verdict, checks)
+    credential["credentialSubject"]["achievement"]["name"] = name.replace("\u001f", "\u001e")  # one code point
+    page.fill("#verify-text", json.dumps(credential, ensure_ascii=False))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Signature: does NOT match") for c in checks) and "NOT valid" in verdict, (verdict, checks)
+    assert errors == []
+
+
+def test_without_ed25519_in_the_browser_the_signature_is_not_checked_and_nothing_is_valid(signed_site):
+    """A browser without Ed25519 in Web Crypto: the signature line says it was not checked here,
+    and why; the verdict claims no more than before (never VALID); a changed copy still fails on its
+    published copy."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    page.evaluate("""() => {
+        const subtle = window.crypto.subtle, importKey = subtle.importKey.bind(subtle);
+        subtle.importKey = (format, key, algorithm, ...rest) =>
+            (algorithm && (algorithm.name || algorithm)) === "Ed25519"
+                ? Promise.reject(new DOMException("Unrecognized name.", "NotSupportedError"))
+                : importKey(format, key, algorithm, ...rest);
+    }""")
+    original = (output / f"credentials/{A4}.json").read_text()
+    page.fill("#verify-text", original)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "Signature: not checked here: this browser cannot check Ed25519 signatures (recent Chrome, Edge, Firefox and " \
+           "Safari can). Use another browser, vitrine verify or a digital wallet." in checks, checks
+    assert page.locator("[data-checks] li.verify__check--skip").filter(has_text="Signature").count() == 1
+    assert verdict.startswith("Open Badges 3.0 credential — nothing wrong found in what this page could check"), verdict
+    assert "valid:" not in verdict
+    assert page.locator("[data-limits]").inner_text().startswith("Checked in your browser, except the signature")
+    changed = json.loads(original)
+    changed["credentialSubject"]["achievement"]["name"] = "Atelier PNH"
+    page.fill("#verify-text", json.dumps(changed))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert "NOT valid" in verdict and any(c.startswith("Published copy: DIFFERS") for c in checks), (verdict, checks)
+    assert errors == []
+
+
+def test_a_context_the_page_does_not_know_is_not_fetched_and_the_signature_not_checked(signed_site):
+    """The page's JSON-LD processor answers the contexts Vitrine ships, and nothing else: a credential
+    naming another context is "not checked here", with its URL, and that URL is never requested."""
+    url, chromium, output = signed_site
+    unknown = "https://contexts.example.net/badges/v1.jsonld"
+    page, errors = open_page(chromium, url, output, "en/")
+    asked: list[str] = []
+    page.route("https://contexts.example.net/**", lambda route: (asked.append(route.request.url), route.abort()))
+    credential = json.loads((output / f"credentials/{A4}.json").read_text())
+    credential["@context"].append(unknown)
+    credential["id"] = "urn:uuid:8d1e3f52-9a0b-4c1d-8e2f-3a4b5c6d7e8f"
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert (f"Signature: not checked here: the credential uses a context this page does not know: {unknown}. Use vitrine "
+            "verify or a digital wallet.") in checks, checks
+    assert "nothing wrong found" in verdict, verdict
+    assert asked == []
+    assert errors == []
+
+
+def test_the_signature_is_checked_under_the_sites_content_security_policy(signed_site):
+    """The site's own policy (generator/render/hosting.py: scripts from the site only, no eval):
+    jsonld.js is loaded and canonicalizes without a violation."""
+    from generator.render.hosting import CSP
+
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    page.add_init_script("""window.__violations = [];
+        document.addEventListener("securitypolicyviolation", e => window.__violations.push(e.violatedDirective + " " + e.blockedURI));""")
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+    page.route(url + "**", with_policy)
+    assert page.reload().headers["content-security-policy"] == CSP
+    page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
+    page.click("form[data-verify] button[type=submit]")
+    # polled from outside: wait_for_function compiles its argument in the page, which the policy forbids
+    deadline = time.monotonic() + 15
+    while not page.evaluate("document.querySelector('[data-verdict]').textContent.includes(' — ')"):
+        assert time.monotonic() < deadline, page.evaluate("document.querySelector('[data-verdict]').textContent")
+        time.sleep(0.05)
+    verdict = page.locator("[data-verdict]").inner_text()
+    assert verdict.startswith("Open Badges 3.0 credential — valid"), (verdict, page.locator("[data-checks]").inner_text())
+    assert page.evaluate("window.__violations") == []
+    assert page.evaluate("document.querySelector('script[src$=\"jsonld.esm.min.js\"]') !== null")
+    assert errors == []
+
+
+def test_a_property_no_context_defines_makes_the_signature_untrustworthy(signed_site):
+    """A property that no context defines is dropped by JSON-LD processing: a signature over the
+    credential would not cover it. As vitrine verify does, the page fails the signature, and says
+    which property."""
+    url, chromium, output = signed_site
+
+    def change(credential):
+        credential["id"] = "urn:uuid:8d1e3f52-9a0b-4c1d-8e2f-3a4b5c6d7e8f"
+        credential["credentialSubject"]["grade"] = "A+"  # in no context: not covered by the proof
+    from generator.ob3.canon import UndefinedTerm
+    with pytest.raises(UndefinedTerm):  # Vitrine would not sign it; jsonld.js (safe) refuses it too
+        signed_again(output, A4, change)
+    credential = json.loads((output / f"credentials/{A4}.json").read_text())
+    change(credential)
+    page, errors = open_page(chromium, url, output, "en/")
+    page.fill("#verify-text", json.dumps(credential))
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Signature: cannot be trusted: grade is not defined by the credential's contexts, so the "
+                            "signature does not cover it") for c in checks), checks
+    assert "NOT valid" in verdict, verdict
+    assert errors == []
+
+
+def test_a_status_list_changed_after_signing_does_not_clear_a_revoked_credential(signed_site):
+    """The status list said "not revoked" on its own word: a copy of the issuer's list with the
+    revoked credential's bit cleared, served in its place, made A3 "not revoked". The list's own
+    signature is checked now, by a key of the credential's issuer, as vitrine verify does."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    credential = (output / f"credentials/{A3}.json").read_text()
+    list_url = json.loads(credential)["credentialStatus"]["statusListCredential"]
+    page.fill("#verify-text", credential)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Revocation: REVOKED by its issuer") for c in checks), checks
+    real = json.loads((output / "status/1.json").read_text())
+    assert list_url == real["id"]
+    cleared = dict(real, credentialSubject=dict(real["credentialSubject"], encodedList="u" + base64.urlsafe_b64encode(
+        gzip.compress(bytes(16384), mtime=0)).decode().rstrip("=")))
+    page.route(list_url, lambda route: route.fulfill(
+        status=200, body=json.dumps(cleared), headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"}))
+    page.fill("#verify-text", credential)
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith(f"Revocation: the status list {list_url} is not validly signed by the credential's issuer "
+                            "(does NOT match the key") for c in checks), checks
+    assert "NOT valid" in verdict, verdict
+    # the genuine list, for a credential that is not revoked: signed by the issuer
+    page.unroute(list_url)
+    page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert any(c.startswith("Revocation: not revoked (entry ") and c.endswith(", a list signed by the issuer).")
+               for c in checks), checks
     assert errors == []

@@ -4,13 +4,21 @@ templates/verify.html holds the form, and the messages of static/verify.js in th
 (a JSON data block: no inline script, the site's Content-Security-Policy allows none). The script
 reads a URL, pasted JSON or a JWS, or a dropped PNG or SVG, and checks what a browser can: see
 static/verify.js, and README's "Open Badges 3.0 and vitrine verify" for what the command adds.
+
+An Open Badges 3.0 credential's signature is checked by static/verify-ob3.js, with jsonld.js
+(static/vendor/) and the JSON-LD contexts Vitrine ships, published once for every language at
+verify/contexts.json: the page fetches nothing from a third party to canonicalize a credential.
 """
 
 from __future__ import annotations
 
+import json
+
+from ..ob3 import documents
 from .base import Job, Renderer
 
 PATH = "verify/"
+CONTEXTS = "verify/contexts.json"
 MESSAGES = (
     "checking", "verdict_valid", "verdict_nothing_wrong", "verdict_invalid", "read_failed", "not_badge",
     "kind_ob3", "kind_ob2", "kind_ob2_signed",
@@ -27,7 +35,20 @@ MESSAGES = (
     "limits_ob3", "limits_ob2",
     "kind_not_award", "name_type", "advice", "about_badge_page", "about_badge", "about_issuer_page", "about_issuer",
     "about_document", "about_page", "revoked_named", "revoked_unnamed",
+    # the 3.0 signature (verify-ob3.js) and what a valid one makes of a newer published copy
+    "signature_ob3_ok", "signature_ob3_bad", "signature_ob3_none", "signature_ob3_unsupported",
+    "signature_ob3_undefined", "signature_ob3_invalid_jsonld", "signature_ob3_context", "signature_ob3_no_ed25519",
+    "signature_ob3_key_unread", "signature_ob3_unloaded", "published_newer", "published_diff_name",
+    "published_diff_description", "published_diff_criteria", "published_diff_dates", "published_diff_other",
+    "limits_ob3_signed", "published_other", "status_ok_signed", "status_unsigned",
 )
+
+
+def contexts_json() -> bytes:
+    """{context URL: document} of every context Vitrine ships (generator/data/ob3/contexts): what
+    verify-ob3.js's document loader answers; any other context is not fetched."""
+    shipped = {url: documents.context(url) for url in sorted(documents.context_index())}
+    return (json.dumps(shipped, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def jobs(r: Renderer) -> list[Job]:
@@ -40,4 +61,5 @@ def jobs(r: Renderer) -> list[Job]:
                        date_months=[t(f"date.months.m{m}") for m in range(1, 13)])
         out.append(Job(f"{cat.prefix}{PATH}index.html", "verify",
                        lambda c=cat, s=strings: r.page("verify.html", c, PATH, strings=s), key=""))  # content only
+    out.append(Job(CONTEXTS, "verify", contexts_json, key=""))  # Vitrine's own data only
     return out

@@ -6,9 +6,9 @@
 
    Open Badges 3.0 credential: structure, the copy published at its id (when an http(s) URL), the issuer's key (a did:web DID document is fetched and
    must list the proof's key as an assertion method; a did:key holds its key), the status list
-   (fetched, bit read), validity dates, and the recipient (SHA-256 of address + salt). NOT the
-   signature: a Data Integrity proof is over the credential's canonical RDF, which needs a JSON-LD
-   processor this page does not ship; the page says so, and points to `vitrine verify` and wallets.
+   (fetched, bit read, its own signature checked), validity dates, and the recipient (SHA-256 of
+   address + salt). Signatures (eddsa-rdfc-2022) are checked by static/verify-ob3.js, as `vitrine
+   verify` checks them.
    Open Badges 2.0: hosted assertions are read again at their id (revoked? same as this one? on the
    issuer's own site?), signed ones (JWS RS256) are verified with the key they name (Web Crypto),
    which must be the issuer's (owned by its profile and named by it, or retired after the badge was
@@ -328,8 +328,16 @@
         if (!(index >= 0) || (index >> 3) >= bits.length) throw bad;
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
-        if (!set) report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
-        else report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+        if (set) {
+          report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+          return;
+        }
+        // "not revoked" is the list's word: it counts if the issuer signed it (as vitrine verify requires)
+        return checkStatusListSignature(statusList, credential).then(function (signature) {
+          if (signature.status === "pass") report.add("status", "pass", fmt("status_ok_signed", {index: index, url: url}));
+          else if (signature.status === "skip") report.add("status", "pass", fmt("status_ok", {index: index, url: url}));
+          else report.add("status", "fail", fmt("status_unsigned", {url: url, why: fmt(signature.message, signature.values).replace(/\.$/, "")}));
+        });
       });
     }).catch(function (error) {
       if (error === bad) report.add("status", "fail", fmt("status_bad", {url: url}));
@@ -338,19 +346,44 @@
   }
 
   /* A credential's id is, for Vitrine and many issuers, the https address it is published at: the
-     copy given here is compared with that one (without it, a credential changed after signing gave
-     "nothing wrong" here, the signature being the one thing this page does not check). */
-  function checkPublished(report, credential) {
+     copy given here is compared with that one. Without a valid signature, a copy that differs was
+     changed, or the page cannot tell: a failure. With one (`signed`), it is the issuer's own copy
+     and the published one a newer version (Vitrine signs a credential again when its badge is
+     edited): said, with what differs, and not a failure, as for vitrine verify. */
+  function checkPublished(report, credential, signed) {
     var id = credential.id;
     if (typeof id !== "string" || !/^https?:\/\/\S+$/.test(id)) return Promise.resolve();
     return fetchBytes(id).then(function (bytes) { return extract(bytes); }).then(function (found) {
       var published = JSON.parse(found[0]);
       if (!published || typeof published !== "object") throw new Error("JSON?");
       var same = canonical(published) === canonical(credential);
+      if (!same && signed) {  // the published one is called signed only if its own signature holds
+        var signedOn = (list(published.proof)[0] || {}).created;
+        var changes = window.vitrineVerifyOb3.changes(credential, published).map(function (k) { return fmt(k); }).join(", ");
+        return checkOb3Signature(published).then(function (theirs) {
+          report.add("published", "skip", fmt(theirs.status === "pass" ? "published_newer" : "published_other",
+                                              {url: id, changes: changes, when: signedOn ? when(signedOn) : "?"}));
+        });
+      }
       report.add("published", same ? "pass" : "fail", fmt(same ? "published_ok" : "published_bad", {url: id}));
     }).catch(function (error) {
       report.add("published", "skip", fmt("published_unread", {url: id, error: error.message}));
     });
+  }
+
+  // The status list's signature, by a key of the credential's issuer (its DID), as for the credential
+  function checkStatusListSignature(statusList, credential) {
+    var method = (list(statusList.proof)[0] || {}).verificationMethod;
+    if (typeof method === "string" && method.split("#")[0] !== issuerId(credential)) {
+      return Promise.resolve({status: "fail", message: "key_bad", values: {method: method, issuer: issuerId(credential)}});
+    }
+    return checkOb3Signature(statusList);
+  }
+
+  // verify-ob3.js's check of the signature; a page without it (a site's own theme) says as before
+  function checkOb3Signature(credential) {
+    if (!window.vitrineVerifyOb3) return Promise.resolve({status: "skip", message: "signature_ob3", values: {}});
+    return window.vitrineVerifyOb3.checkSignature(credential, {fetchJSON: fetchJSON, didWebUrl: didWebUrl});
   }
 
   function checkOb3(report, credential, email) {
@@ -368,9 +401,13 @@
       var issuer = credential.issuer, issuerName = issuer && typeof issuer === "object" && typeof issuer.name === "string" ? issuer.name : "";
       report.add("badge", "pass", fmt("badge_ok", {badge: achievement.name, issuer: issuerName || issuerId(credential)}));
     }
-    report.add("signature", "skip", fmt("signature_ob3"));
     report.limits = fmt("limits_ob3");
-    return checkPublished(report, credential)
+    return checkOb3Signature(credential).then(function (signature) {
+      report.add("signature", signature.status, fmt(signature.message, signature.values));
+      report.signatureChecked = signature.status === "pass";
+      if (signature.status !== "skip") report.limits = fmt("limits_ob3_signed");
+      return checkPublished(report, credential, report.signatureChecked);
+    })
       .then(function () { return checkKey(report, credential); })
       .then(function () { return checkStatus(report, credential); })
       .then(function () { checkValidity(report, credential.validFrom, credential.validUntil); })
