@@ -24,6 +24,54 @@ def theme_exists(root: Path, theme: str) -> bool:
     return (root / "themes" / theme).is_dir() or (BUILTIN_THEMES / theme).is_dir()
 
 
+class _Layers(jinja2.BaseLoader):
+    """The template folders, most specific first. A template that extends (or includes) its own
+    name means the next folder's template of that name: a site's `templates/base.html` that
+    starts `{% extends "base.html" %}` overrides one block of the theme's. Such a template is
+    named `<name>` followed by `@<n>` (n: the folder to start from)."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.layers = [jinja2.FileSystemLoader(str(f)) for f in folders]
+
+    @staticmethod
+    def split(name: str) -> tuple[str, int]:
+        bare, sep, level = name.rpartition("@")
+        return (bare, int(level)) if sep and level.isdigit() else (name, 0)
+
+    def level_of(self, environment: jinja2.Environment, name: str) -> int:
+        bare, start = self.split(name)
+        for n in range(start, len(self.layers)):
+            try:
+                self.layers[n].get_source(environment, bare)
+                return n
+            except jinja2.TemplateNotFound:
+                continue
+        return start
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
+        bare, start = self.split(template)
+        for layer in self.layers[start:]:
+            try:
+                return layer.get_source(environment, bare)
+            except jinja2.TemplateNotFound:
+                continue
+        if start:
+            raise jinja2.TemplateNotFound(template, f'"{bare}" extends or includes itself, and no theme '
+                                                    f'has a template of that name to extend')
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted({name for layer in self.layers for name in layer.list_templates()})
+
+
+class _Environment(jinja2.Environment):
+    def join_path(self, template: str, parent: str) -> str:
+        layers = self.loader
+        if isinstance(layers, _Layers) and template == layers.split(parent)[0]:
+            return f"{template}@{layers.level_of(self, parent) + 1}"
+        return template
+
+
 def make_environment(root: Path, theme: str, cache: Path | None = None) -> jinja2.Environment:
     """`cache`: a folder where compiled templates are kept between builds (compiling the theme
     costs half a second, most of a small rebuild); Jinja checks each against its source."""
@@ -35,9 +83,9 @@ def make_environment(root: Path, theme: str, cache: Path | None = None) -> jinja
             bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"))
         except OSError:
             pass  # a read-only site: compile every time
-    env = jinja2.Environment(
+    env = _Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        loader=_Layers(folders),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -272,6 +272,29 @@ def test_site_templates_and_static_override_the_theme(site):
     assert "PAGE-OVERRIDE" not in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_site_template_extends_the_themes_template_of_its_own_name(site):
+    """README: a site overrides one block of a template: its templates/base.html that extends
+    "base.html" extends the theme's (it recursed into itself until Python gave up, a traceback)."""
+    root = site({"templates/base.html": '{% extends "base.html" %}{% block footer %}{{ super() }}'
+                                        '<p>SITE-FOOTER</p>{% endblock %}',
+                 "templates/tag.html": '{% extends "tag.html" %}{% block title %}TAG-TITLE{% endblock %}'})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    for page in (out / "index.html", out / "en/badges/prise-de-parole/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<p>SITE-FOOTER</p>") == 1 and "<main" in html  # the theme's page, one footer more
+    tag = next((out / "tags").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<title>TAG-TITLE</title>" in tag and tag.count("<p>SITE-FOOTER</p>") == 1
+    before = tree_digest(out)
+    write_site(root, {"templates/nothing.html": '{% extends "nothing.html" %}',
+                      "templates/page.html": '{% extends "base.html" %}{% block content %}{% include "nothing.html" %}{% endblock %}'},
+               base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and "Traceback" not in err and tree_digest(out) == before
+    assert err.startswith('vitrine: templates/nothing.html:1:1: template: "nothing.html" extends or includes itself, '
+                          'and no theme has a template of that name to extend\n')
+
+
 def test_sub_path_base_url(site):
     root = site({"site.yaml": "title: T\nbase_url: https://example.org/badges\nlanguages: [fr, en]\n"})
     assert run_cli("build", "--site", str(root))[0] == 0
