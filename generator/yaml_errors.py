@@ -186,7 +186,10 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset:
     bad_line = lines[at[0]] if at is not None and at[0] < len(lines) else ""
     at_tab = at is not None and at[1] < len(bad_line) and bad_line[at[1]] == "\t"
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
-    if "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
+    if "\t" in indent and at is not None and at[1] <= len(indent):
+        # PyYAML's words ("found character that cannot start any token") name its parser's state
+        message = "this line is indented with a tab: indent with spaces (YAML does not accept tabs there)"
+    elif "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
         message += " (indent with spaces, not tabs)"
     elif at is not None and (found := diagnose(lines, at)) is not None:
         (row, column), message = found
