@@ -321,6 +321,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
     for name in TRANSLATABLE[kind]:
         if not f.has(name):
             continue
+        parsed.refs.setdefault("translated", []).append(Ref(name, path, *f.doc.where_key((name,)), name))
         if name == "request":
             out["request"] = _request(f, parsed, only_instructions=True)
         elif name in ("evidence", "tags"):
@@ -341,6 +342,22 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         out["body_html"] = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
     parsed.translation = out
     return parsed
+
+
+def untranslatable(original: Parsed, field_name: str) -> bool:
+    """Whether a translation's field has nothing to translate: the original does not have it
+    (`evidence` on a badge without evidence would show on that language's pages only; `request`
+    on a badge without its own would be dropped, the issuer's instructions shown untranslated)."""
+    obj = original.obj
+    if original.kind == "badge":
+        return {"evidence": not obj.evidence, "request": obj.own_request is None, "image_alt": not obj.image_alt,
+                "tags": not original.extra.get("tags")}.get(field_name, False)
+    if original.kind == "issuer":
+        return {"request": obj.request is None, "description": not obj.description,
+                "image_alt": not original.refs.get("image")}.get(field_name, False)
+    if original.kind == "competency":
+        return field_name == "group" and not obj.group
+    return False
 
 
 PARSERS = {"issuer": parse_issuer, "badge": parse_badge, "competency": parse_competency, "page": parse_page}

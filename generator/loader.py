@@ -21,7 +21,7 @@ from . import bodies, designer, keys, markup, parse_cache, published
 from .award_loading import count_holders, load_awards
 from .clock import today
 from .config import load_config
-from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
+from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation, untranslatable
 from .errors import Problem, SiteError, did_you_mean
 from .fields import SLUG_RE, slug_form, tag_slug
 from .frontmatter import decode
@@ -540,10 +540,12 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     translations: dict[tuple[str, str], dict] = {}
     per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
     media = bodies.Media(config, problems)  # the images of Markdown bodies
+    translated: list[Ref] = []  # where each translation writes each field (checked against its original)
     for task, result in zip(tasks, parse_all(tasks, jobs)):
         problems.extend(result.problems)
         media.add(task.lang or config.language, result)
         if task.lang:
+            translated += [replace(ref, value=f"{task.kind}:{task.slug}") for ref in result.refs.get("translated", [])]
             if result.translation is not None:
                 per_lang[task.lang][(task.kind, task.slug)] = result.translation
                 translations[(task.kind, task.slug)] = result.translation
@@ -564,6 +566,12 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
                                  near_only=True))
             problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
                                     + near))
+    for ref in translated:
+        kind, slug = ref.value.split(":", 1)
+        original = parsed[kind].get(slug)
+        if original is not None and original.obj is not None and untranslatable(original, ref.field):
+            problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f"{slug}.md has no {ref.field} to translate: "
+                                    f"write it there first, or leave it out of the translation"))
     formerly = resolver.links.formerly  # renamed, saying so: records may name the old slug
     gone, gone_problems = published.gone_badges(config.root, [*parsed["badge"], *formerly])  # renamed, not saying so
     problems.extend(gone_problems)
