@@ -377,7 +377,8 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     answer = consent_answer(consent_text)
     consent = answer is True
     if answer is None:
-        fail("consent", f"{show(consent_text)} is not a clear yes or no: write oui or non (a name is published only "
+        fail("consent", f"{show(consent_text)} is not a clear yes or no: write "
+                        f"{'oui or non' if not languages or languages[0] == 'fr' else 'yes or no'} (a name is published only "
                         "after a clear yes)")
     elif consent and not name:
         fail("consent", "consent to publish a name, but the name is empty")
@@ -391,7 +392,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     day = default_day
     day_text = cells.get("issued_on", ("", 0))[0]
     if day_text:
-        parsed, why = parse_day(day_text, us_sample)
+        parsed, why = parse_day(day_text, us_sample, languages[0] if languages else "fr")
         if parsed is None:
             fail("issued_on", why)
         else:
