@@ -381,7 +381,8 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
                         f"{'oui or non' if not languages or languages[0] == 'fr' else 'yes or no'} (a name is published only "
                         "after a clear yes)")
     elif consent and not name:
-        fail("consent", "consent to publish a name, but the name is empty")
+        fail("consent", "consent to publish a name, but the name is empty" if "name" in cells else
+                        "consent to publish a name, but the file has no name column (Name, or First name and Last name)")
     lang, why = language(cells.get("lang", ("", 0))[0], languages)
     if why:
         fail("lang", why)

@@ -304,7 +304,8 @@ def test_consent_written_as_a_form_answers(award_site, tmp_path, answer, consent
 def test_an_english_site_is_told_what_to_write_in_english(site, monkeypatch, tmp_path):
     """An English site's volunteer was told to write "oui or non", to format an Excel column as
     "JJ/MM/AAAA", that "31 novembre 2024" does not exist, and that the columns read were "Prénom,
-    Nom". The messages' examples follow the site's language."""
+    Nom". The messages' examples follow the site's language. Consent with no name column at all
+    was "the name is empty" on every row."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
     root = site({"site.yaml": "title: Badges\nbase_url: https://badges.example.org/\nlanguage: en\nlanguages: [en, fr]\n",
                  "awards/prise-de-parole.yaml": ""})
@@ -323,6 +324,9 @@ def test_an_english_site_is_told_what_to_write_in_english(site, monkeypatch, tmp
         'before saving the CSV',
         '{f}:3:4: Date: "31/11/2024" is not a date: 31 November 2024 does not exist (day/month/year)',
         '{f}:4:4: Date: "3 Dec" is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, 7 December 2026)'])
+    status, out, err, csv_file = award(root, tmp_path, b"Email,Consent\nalice@example.org,yes\nbob@example.org,no\n")
+    refused(root, before, status, out, err, csv_file, [
+        "{f}:2:2: Consent: consent to publish a name, but the file has no name column (Name, or First name and Last name)"])
 
 
 
