@@ -117,3 +117,62 @@ def template_problems(root: Path, theme: str) -> list:
             except jinja2.TemplateSyntaxError as exc:  # unknown filters and tests too
                 problems.append(Problem(shown, exc.lineno or 1, 1, "template", exc.message or str(exc)))
     return problems
+
+
+def unknown_blocks(root: Path, theme: str) -> list:
+    """Warnings: a block of a site's template that the template it extends does not have
+    (`{% block fotter %}`): Jinja drops it without a word, so what it holds is never shown."""
+    from jinja2 import nodes
+
+    from .errors import Problem, did_you_mean
+
+    env = make_environment(root, theme)
+    layers = env.loader
+    assert isinstance(layers, _Layers)
+    folders = theme_folders(root, theme, "templates")
+
+    def parsed(name: str) -> nodes.Template | None:
+        try:
+            source, filename, _ = layers.get_source(env, name)
+            return env.parse(source, name, filename)
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            return None  # a template that does not compile is named by template_problems
+
+    def blocks_of(name: str, seen: set[str]) -> set[str] | None:
+        tree = parsed(name) if name not in seen else None
+        if tree is None:
+            return None
+        seen.add(name)
+        found = {block.name for block in tree.find_all(nodes.Block)}
+        parent = next(tree.find_all(nodes.Extends), None)
+        if parent is not None:
+            if not isinstance(parent.template, nodes.Const):
+                return None  # extends a name computed when rendering: cannot tell
+            more = blocks_of(env.join_path(parent.template.value, name), seen)
+            if more is None:
+                return None
+            found |= more
+        return found
+
+    problems = []
+    for level, folder in enumerate(folders):
+        if folder.resolve() not in ((root / "templates").resolve(), (root / "themes" / theme / "templates").resolve()):
+            continue
+        for name in jinja2.FileSystemLoader(str(folder)).list_templates():
+            own = name if level == 0 else f"{name}@{level}"
+            tree = parsed(own)
+            parent = next(tree.find_all(nodes.Extends), None) if tree is not None else None
+            if parent is None or not isinstance(parent.template, nodes.Const):
+                continue
+            above = env.join_path(parent.template.value, own)
+            known = blocks_of(above, {own})
+            if known is None:
+                continue
+            inner = {id(b) for block in tree.find_all(nodes.Block) for b in block.find_all(nodes.Block)}
+            for block in tree.find_all(nodes.Block):
+                if id(block) not in inner and block.name not in known:
+                    problems.append(Problem(
+                        f"{folder.relative_to(root).as_posix()}/{name}", block.lineno, 1, "template",
+                        f'block "{block.name}" is not a block of "{parent.template.value}", which this template '
+                        f"extends: it is never shown" + did_you_mean(block.name, known), warning=True))
+    return problems
