@@ -150,6 +150,20 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
 
 
+def test_a_template_reading_what_is_not_there_is_named_in_the_authors_words(site):
+    """Python's path to a class ('generator.model.Site object') and a KeyError's quotes reached
+    the author; the model's class and the plain message do."""
+    root = site({"templates/page.html": '{% extends "base.html" %}{% block content %}{{ site.organisation }}{% endblock %}'})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.startswith("vitrine: templates/page.html:1:1: template: a Site (generator/model.py) "
+                                          "has no attribute 'organisation'\n")
+    write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ t("mine.motto") }}{% endblock %}'},
+               base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.startswith('vitrine: templates/page.html:1:1: template: interface string "mine.motto" '
+                                          'is missing from i18n/fr.yaml\n')
+
+
 def test_check_finds_the_templates_that_do_not_compile(site):
     root = site({"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}',
                  "templates/email/award.fr.txt": "Subject: {{ name|nosuch }}\n",
