@@ -371,9 +371,19 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(name, f"expected a list, found {self.found(name, value)}")
+            self.fail(name, f"expected a list, found {self.found(name, value)}{self.list_hint(name, value)}")
             return []
         return list(enumerate(value))
+
+    @staticmethod
+    def list_hint(name: str, value: Any) -> str:
+        """`competencies: oral, ecoute` (YAML reads one text): the line to write instead."""
+        if not isinstance(value, str) or "\n" in value or len(value) > 200:
+            return ""
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts or not all(re.fullmatch(r"[^\W_][\w .'’-]*", part) for part in parts):
+            return ""  # quotes or brackets: a hint would need YAML's quoting rules
+        return f": write {name}: [{', '.join(parts)}]"
 
     def texts(self, name: str, max_len: int | None = None, slugged: bool = False, one: bool = True) -> list[str]:
         """A text, or a list of texts; with `one=False`, a list only (`tags: théâtre, oral` is
@@ -384,7 +394,7 @@ class Fields:
         if isinstance(value, list):
             items = [((name, i), self.source((name, i), item)) for i, item in enumerate(value)]
         elif not one:
-            self.fail(name, f"expected a list, found {self.found(name, value)}")
+            self.fail(name, f"expected a list, found {self.found(name, value)}{self.list_hint(name, value)}")
             return []
         else:
             items = [(name, self.source(name, value))]

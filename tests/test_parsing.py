@@ -483,7 +483,7 @@ def test_slug_lists_keep_each_position_and_report_bad_items():
 def test_slug_list_given_as_text():
     f, problems = fields("competencies: oral\n")
     assert f.slugs("competencies") == []
-    assert lines(problems) == ["x.md:2:15: competencies: expected a list, found text"]
+    assert lines(problems) == ["x.md:2:15: competencies: expected a list, found text: write competencies: [oral]"]
 
 
 @pytest.mark.parametrize("written", ["Oral", "oral--x", "-oral", "oral_x", "éloquence"])
@@ -575,7 +575,7 @@ def test_texts_that_must_be_a_list_refuse_one_text():
     assert f.texts("tags", one=False) == []
     assert f.texts("other", one=False) == []
     assert f.texts("ok", one=False) == ["a", "b"]
-    assert lines(problems) == ["x.md:2:7: tags: expected a list, found text",
+    assert lines(problems) == ["x.md:2:7: tags: expected a list, found text: write tags: [théâtre, oral]",
                                "x.md:3:8: other: expected a list, found 12",
                                "x.md:4:9: ok[1]: is empty: write a text, or remove it"]
 
@@ -588,7 +588,7 @@ def test_badge_tags_must_be_a_list(kind, source):
     text_ = "---\nname: Prise de parole\n" + source + "---\n"
     parsed = (parse_translation(text_, BADGE, "prise-de-parole", "badge") if kind == "translation"
               else parse_badge(text_, BADGE, "prise-de-parole"))
-    assert f"{BADGE}:3:7: tags: expected a list, found text" in lines(parsed.problems)
+    assert f"{BADGE}:3:7: tags: expected a list, found text: write tags: [théâtre, oral]" in lines(parsed.problems)
 
 
 def test_problems_about_a_block_mapping_or_list_point_at_its_key():
