@@ -93,6 +93,7 @@ def _request(f: Fields, parsed: Parsed, only_instructions: bool = False) -> Requ
         sub.fail("email", 'give either "url" (a form) or "email", not both')
     elif not sub.has("url") and not sub.has("email"):
         sub.fail(None, 'expected "url" (a form to fill in) or "email" (where to write)')
+        sub.missed["url"] = sub.missed["email"] = sub.problems[-1]  # "mail:" is one mistake, said by done()
     sub.done()
     return Request(url=url, email=email, instructions_html=instructions_html)
 

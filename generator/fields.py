@@ -240,7 +240,9 @@ class Fields:
                                 f"between the name and the colon", on_key=True)
                 meant = [bare]
             else:
-                meant = [m for m in difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6) if m in self.missed]
+                near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6) or [
+                    m for m in known if m.casefold() == name.casefold()]  # "URL:" for "url:"
+                meant = [m for m in near if m in self.missed]
                 self.fail(name, "unknown field" + did_you_mean(name, meant[:1] or known), on_key=True)
             for m in meant:
                 if m in self.missed and self.missed[m] in self.problems:
