@@ -50,6 +50,7 @@ class Lines:
 # where it gave up, which is often a line or more after the mistake, with words about the grammar
 # ("did not find expected key") that send one to check the indentation of a line that is fine.
 _FIELD_RE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
+_ITEM_FIELD_RE = re.compile(r"^(?P<indent>\s*-\s+)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
 _NO_SPACE_RE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/\\].*)$")
 _VALUE_RE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:[ \t]+|(?<=-\s)))(?P<value>\S.*)$")
 _LIST_ITEM_RE = re.compile(r"^(?P<indent>\s*)-(?P<value>[^\s-].*)$")
@@ -134,7 +135,7 @@ def diagnose(lines: list[str], at: tuple[int, int]) -> tuple[tuple[int, int], st
         current = _FIELD_RE.match(line)
         above = next((lines[r] for r in range(row - 1, -1, -1) if lines[r].strip() and
                       not lines[r].lstrip().startswith("#")), "")
-        previous = _FIELD_RE.match(above)
+        previous = _FIELD_RE.match(above) or _ITEM_FIELD_RE.match(above)  # "- id: x", a record's first field
         if current and previous and len(current["indent"]) > len(previous["indent"]) \
                 and above[previous.end():].strip() and not above[previous.end():].strip().startswith(("|", ">", "#")):
             return ((row, len(current["indent"])),
