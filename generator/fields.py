@@ -304,7 +304,9 @@ class Fields:
         if value is None:
             return None
         if not URL_RE.match(value):
-            self.fail(name, f'"{value}" is not an absolute http(s) URL (https://...)')
+            bare = re.fullmatch(r"(?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:/\S*)?)", value.strip(), re.I)
+            hint = f' (write "https://{bare[1]}")' if bare else " (https://...)"  # "example.org/badges/"
+            self.fail(name, f'"{value}" is not an absolute http(s) URL{hint}')
             return None
         if https and not value.startswith("https://"):
             self.fail(name, f'"{value}" must start with https://')

@@ -459,12 +459,15 @@ def test_url_valid(written):
     assert (f.url("url"), problems) == (written, [])
 
 
-@pytest.mark.parametrize("written", ["www.example.org", "https://example", "ftp://example.org/", "javascript:alert(1)",
-                                     "https://univ example.org/", "//example.org/"])
-def test_url_invalid(written):
+@pytest.mark.parametrize("written, hint", [
+    ("www.example.org", '(write "https://www.example.org")'), ("https://example", "(https://...)"),
+    ("ftp://example.org/", "(https://...)"), ("javascript:alert(1)", "(https://...)"),
+    ("https://univ example.org/", "(https://...)"), ("//example.org/", '(write "https://example.org/")'),
+    ("dcn.example.net/badges/", '(write "https://dcn.example.net/badges/")')])
+def test_url_invalid(written, hint):
     f, problems = fields(f"url: '{written}'\n")
     assert f.url("url") is None
-    assert lines(problems) == [f'x.md:2:6: url: "{written}" is not an absolute http(s) URL (https://...)']
+    assert lines(problems) == [f'x.md:2:6: url: "{written}" is not an absolute http(s) URL {hint}']
 
 
 def test_url_https_only():
@@ -1187,7 +1190,7 @@ def test_every_problem_of_a_run_is_reported_sorted(site):
         'content/badges/prise-de-parole.md:3:9: issuer: no issuer "bux" (did you mean "bu"?)',
         "content/badges/prise-de-parole.md:10:8: level: 0 is too small: at least 1 expected",
         "content/issuers/univ.md:1:1: email: missing required field",
-        'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (https://...)',
+        'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (write "https://univ.example.org")',
         "content/pages/a-propos.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter",
         "content/pages/faq.de.md:1:1: language: \"de\" is not one of the site's other languages (en)",
         "vitrine: 6 problems found; output/ was left as it was.",
