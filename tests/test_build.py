@@ -141,13 +141,13 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ nope.x }}{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert err.startswith("vitrine: templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
+    assert err.startswith("templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
     assert "Traceback" not in err
     assert tree_digest(root / "output") == before
     write_site(root, {"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
+    assert err.startswith("templates/page.html:2:1: template: unexpected '}'\n")
 
 
 def test_a_template_reading_what_is_not_there_is_named_in_the_authors_words(site):
@@ -155,12 +155,12 @@ def test_a_template_reading_what_is_not_there_is_named_in_the_authors_words(site
     the author; the model's class and the plain message do."""
     root = site({"templates/page.html": '{% extends "base.html" %}{% block content %}{{ site.organisation }}{% endblock %}'})
     status, _, err = run_cli("build", "--site", str(root))
-    assert status == 1 and err.startswith("vitrine: templates/page.html:1:1: template: a Site (generator/model.py) "
+    assert status == 1 and err.startswith("templates/page.html:1:1: template: a Site (generator/model.py) "
                                           "has no attribute 'organisation'\n")
     write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ t("mine.motto") }}{% endblock %}'},
                base={})
     status, _, err = run_cli("build", "--site", str(root))
-    assert status == 1 and err.startswith('vitrine: templates/page.html:1:1: template: interface string "mine.motto" '
+    assert status == 1 and err.startswith('templates/page.html:1:1: template: interface string "mine.motto" '
                                           'is missing from i18n/fr.yaml\n')
 
 
@@ -305,7 +305,7 @@ def test_a_site_template_extends_the_themes_template_of_its_own_name(site):
                base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1 and "Traceback" not in err and tree_digest(out) == before
-    assert err.startswith('vitrine: templates/nothing.html:1:1: template: "nothing.html" extends or includes itself, '
+    assert err.startswith('templates/nothing.html:1:1: template: "nothing.html" extends or includes itself, '
                           'and no theme has a template of that name to extend\n')
 
 
