@@ -7,6 +7,7 @@ so an author fixes a whole batch of mistakes at once.
 from __future__ import annotations
 
 import math
+import difflib
 import os
 import pickle
 import re
@@ -14,7 +15,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache, published
@@ -528,6 +529,13 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                      tags={t.slug: t for t in sorted((t for t in tags.values() if t.badges), key=lambda t: t.slug)})
 
 
+def _near_translation(slug: str, lang: str, slugs: Iterable[str]) -> str:
+    """' (did you mean "x.fr.md"?)', the slugs compared without the ".fr.md" all share (with it,
+    explaining-simply.fr.md "looked like" welcoming-people.fr.md)."""
+    near = difflib.get_close_matches(slug, sorted(slugs), n=3, cutoff=0.6)
+    return " (did you mean " + " or ".join(f'"{s}.{lang}.md"' for s in near) + "?)" if near else ""
+
+
 def _one_line_per_draft(problems: list[Problem]) -> list[Problem]:
     """The awards of a badge turned back into a draft: one mistake, in the badge's file, not one
     line per award (a hundred awards made a hundred lines). The first award says it, with where
@@ -584,8 +592,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
         if task.lang and task.slug not in parsed[task.kind]:
             now = renamed.get(task.kind, {}).get(task.slug)
             near = (f' (rename it "{now}.{task.lang}.md": {now}.md lists `formerly: [{task.slug}]`)' if now else
-                    did_you_mean(f"{task.slug}.{task.lang}.md", (f"{s}.{task.lang}.md" for s in parsed[task.kind]),
-                                 near_only=True))
+                    _near_translation(task.slug, task.lang, parsed[task.kind]))
             problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
                                     + near))
     for ref in translated:
