@@ -502,7 +502,14 @@ class Fields:
     def colour(self, name: str, required: bool = False) -> str | None:
         value = self.text(name, required, oneline=True)
         if value is not None and not HEX_RE.match(value):
-            self.fail(name, f'"{value}" is not a colour: expected #rrggbb, such as #1f5fa8')
+            from PIL import ImageColor
+
+            try:  # "green", "#fff", "rgb(0, 128, 0)": a colour CSS knows, written otherwise
+                hex_code = "#{:02x}{:02x}{:02x}".format(*ImageColor.getrgb(value.strip())[:3])
+            except ValueError:
+                self.fail(name, f'"{value}" is not a colour: expected #rrggbb, such as #1f5fa8')
+            else:
+                self.fail(name, f'"{value}" is not written as #rrggbb: write "{hex_code}", the same colour (in quotes)')
             return None
         return value
 

@@ -531,13 +531,15 @@ def test_integer_invalid(written, message):
 
 
 def test_choice_and_colour():
-    f, problems = fields("category: Transversal\nbackground: '#1F5FA8'\nforeground: blanc\n")
+    f, problems = fields("category: Transversal\nbackground: '#1F5FA8'\nforeground: blanc\nborder: green\nline: '#fff'\n")
     assert f.choice("category", ("participation", "transversal")) is None
     assert f.colour("background") == "#1F5FA8"
-    assert f.colour("foreground") is None
+    assert f.colour("foreground") is None and f.colour("border") is None and f.colour("line") is None
     assert lines(problems) == [
         'x.md:2:11: category: "Transversal" is not allowed (did you mean "transversal"?)',
         'x.md:4:13: foreground: "blanc" is not a colour: expected #rrggbb, such as #1f5fa8',
+        'x.md:5:9: border: "green" is not written as #rrggbb: write "#008000", the same colour (in quotes)',
+        'x.md:6:7: line: "#fff" is not written as #rrggbb: write "#ffffff", the same colour (in quotes)',
     ]
 
 
