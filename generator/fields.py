@@ -19,6 +19,14 @@ from .model import Duration
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def email_hint(value: str) -> str:
+    """What to write instead of a copied address: "Alice <alice@example.org>" (a mail program's
+    form) or "mailto:alice@example.org" (a link's) hold one address."""
+    inner = re.fullmatch(r"\s*(?:mailto:\s*(?P<link>\S+)|[^<>]*<\s*(?P<angle>[^<>\s]+)\s*>)\s*", value, re.I)
+    found = inner and (inner["link"] or inner["angle"])
+    return f"(write {found})" if found and EMAIL_RE.match(found) else "(name@domain.org)"
 URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?://localhost[^\s<>\"]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
@@ -318,7 +326,7 @@ class Fields:
         if value is None:
             return None
         if not EMAIL_RE.match(value) or ".." in value:
-            self.fail(name, f'"{value}" is not a valid e-mail address (name@domain.org)')
+            self.fail(name, f'"{value}" is not a valid e-mail address {email_hint(value)}')
             return None
         return value
 

@@ -301,6 +301,18 @@ def test_consent_written_as_a_form_answers(award_site, tmp_path, answer, consent
 
 
 
+def test_an_address_copied_from_a_mail_program_is_told_the_address_to_write(award_site, tmp_path):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = b"Email,Name\nAlice Walker <alice@example.org>,Alice\nmailto:bob@example.org,Bob\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:2:1: Email: "Alice Walker <alice@example.org>" is not a valid e-mail address (write alice@example.org)',
+        '{f}:3:1: Email: "mailto:bob@example.org" is not a valid e-mail address (write bob@example.org)'])
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "Alice <alice@example.org>")
+    assert (status, err) == (1, 'vitrine award: --to "Alice <alice@example.org>" is not a valid e-mail address '
+                                "(write alice@example.org)\nvitrine: nothing was written.\n")
+
+
 def test_an_english_site_is_told_what_to_write_in_english(site, monkeypatch, tmp_path):
     """An English site's volunteer was told to write "oui or non", to format an Excel column as
     "JJ/MM/AAAA", that "31 novembre 2024" does not exist, and that the columns read were "Prénom,

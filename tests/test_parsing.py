@@ -446,6 +446,16 @@ def test_email_invalid(written):
     assert lines(problems) == [f'x.md:2:8: email: "{written}" is not a valid e-mail address (name@domain.org)']
 
 
+@pytest.mark.parametrize("written, address", [("Camille Martin <camille@univ.example.org>", "camille@univ.example.org"),
+                                              ("mailto:camille@univ.example.org", "camille@univ.example.org"),
+                                              ("<camille@univ.example.org>", "camille@univ.example.org")])
+def test_email_copied_with_a_name_or_as_a_link(written, address):
+    """Copied from a mail program or a link: the address inside is the line to write."""
+    f, problems = fields(f"email: '{written}'\n")
+    assert f.email("email") is None
+    assert lines(problems) == [f'x.md:2:8: email: "{written}" is not a valid e-mail address (write {address})']
+
+
 def test_email_required_and_missing():
     f, problems = fields("name: x\n")
     assert f.email("email", required=True) is None
