@@ -7,6 +7,8 @@ and the problems found. The loader resolves references once every file is parsed
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,7 +173,9 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     linkedin = f.text("linkedin_organization_id", oneline=True)  # as written: 0123 is not 83
     if linkedin is not None:
         if not (linkedin.isascii() and linkedin.isdigit()):
-            f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only')
+            page = re.search(r"linkedin\.com/company/(\d+)(?:[/?#]|$)", linkedin)  # the page's address, copied
+            f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only'
+                                               + (f' (write "{page[1]}")' if page else ""))
             linkedin = None
     request = _request(f, parsed)
     f.done()

@@ -868,6 +868,9 @@ def test_parse_issuer_problems():
         'i.md:3:27: linkedin_organization_id: "12ab" is not a LinkedIn organization id: expected digits only',
         'i.md:4:10: request: expected "url" (a form to fill in) or "email" (where to write)',
     ]
+    p = parse_issuer(source.replace("12ab", "https://www.linkedin.com/company/12345678/admin/"), "i.md", "u")
+    assert 'i.md:3:27: linkedin_organization_id: "https://www.linkedin.com/company/12345678/admin/" is not a LinkedIn ' \
+           'organization id: expected digits only (write "12345678")' in lines(p.problems)
     assert p.obj.image_alt == "U"  # a logo without alt text is described by the issuer's name
 
 
