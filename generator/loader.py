@@ -536,28 +536,6 @@ def _near_translation(slug: str, lang: str, slugs: Iterable[str]) -> str:
     return " (did you mean " + " or ".join(f'"{s}.{lang}.md"' for s in near) + "?)" if near else ""
 
 
-def _one_line_per_draft(problems: list[Problem]) -> list[Problem]:
-    """The awards of a badge turned back into a draft: one mistake, in the badge's file, not one
-    line per award (a hundred awards made a hundred lines). The first award says it, with where
-    the others are."""
-    out: list[Problem] = []
-    drafts: dict[str, list[Problem]] = {}
-    for p in sorted(problems):
-        if p.field == "badge" and not p.warning and p.message.endswith(" is a draft: publish it (status: active) before awarding it"):
-            drafts.setdefault(p.message, []).append(p)
-        else:
-            out.append(p)
-    for same in drafts.values():
-        first, rest = same[0], same[1:]
-        if rest:
-            where = ", ".join(f"{p.path}:{p.line}" if p.path != first.path else f"line {p.line}" for p in rest[:5])
-            more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
-            n = len(rest)
-            first = replace(first, message=f"{first.message} (and {n} more award{'s' if n > 1 else ''} of it, at {where}{more})")
-        out.append(first)
-    return out
-
-
 def load_site(root: Path, jobs: int | None = None) -> Site:
     """Load and check a whole site; raise SiteError listing every problem."""
     config, problems = load_config(root)
@@ -608,7 +586,7 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
                                                        **{old: parsed["badge"][new].obj for old, new in formerly.items()},
                                                        **dict.fromkeys(gone)},  # known, so no "no badge x" too
                                           languages=tuple(config.languages))
-    problems.extend(_one_line_per_draft(award_problems))
+    problems.extend(award_problems)
     if any(not p.warning for p in problems) or any(p.obj is None for k in parsed.values() for p in k.values()):
         raise SiteError(sorted(set(problems)))
     catalogues = {lang: _assemble(config, lang, parsed, resolver.links, per_lang[lang]) for lang in config.languages}
