@@ -104,8 +104,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"vitrine: {n} warning{'s' if n > 1 else ''} and --strict: failing.", file=sys.stderr)
         return 1
     cat = site.default
-    print(f"OK: {len(cat.issuers)} issuers, {len(cat.badges)} badges, {len(cat.competencies)} competencies, "
-          f"{len(cat.pages)} pages, {len(site.catalogues)} language(s).")
+    counts = [(len(cat.issuers), "issuer", "issuers"), (len(cat.badges), "badge", "badges"),
+              (len(cat.competencies), "competency", "competencies"), (len(cat.pages), "page", "pages"),
+              (len(site.catalogues), "language", "languages")]
+    print("OK: " + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts) + ".")
     return status
 
 

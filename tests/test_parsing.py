@@ -1227,7 +1227,7 @@ def test_check_writes_nothing(site):
     before = tree_digest(root)
     status, out, err = run_cli("check", "--site", str(root))
     assert (status, err) == (0, "")
-    assert out == "OK: 2 issuers, 1 badges, 1 competencies, 1 pages, 2 language(s).\n"
+    assert out == "OK: 2 issuers, 1 badge, 1 competency, 1 page, 2 languages.\n"
     assert tree_digest(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
 
