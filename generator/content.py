@@ -252,6 +252,9 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     formerly = _formerly(f, slug, "badge")
     if retired_on is not None and status != "retired" and (chosen or not f.has("status")):  # a wrong status: said once
         f.fail("retired", 'a retirement date goes with "status: retired"')
+    elif retired_on is not None and when is not None and retired_on < when:  # "2024" for "2025": a typo of a year
+        f.fail("retired", f"{retired_on} is before the badge's date ({when}, the day it was first published): "
+                          "a badge is retired after it was published")
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
