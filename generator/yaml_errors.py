@@ -184,6 +184,14 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset:
         where = {"line": locate(context)[0] + 1 + line_offset, "col": locate(context)[1] + 1}
         message += " (" + _CONTEXTS[exc.context].format(**where) + ")"
     lines = text.split("\n")
+    if exc.context == "while parsing a flow node" and at is not None:  # "tags: [web," and nothing after
+        for row in range(min(at[0], len(lines) - 1), -1, -1):
+            field = _VALUE_RE.match(lines[row])
+            if field and field["value"][0] in "[{" and _flow_end(lines[row], field.start("value")) is None:
+                what = "list" if field["value"][0] == "[" else "mapping"
+                return Problem(path, row + 1 + line_offset, field.start("value") + 1, "",
+                               f"invalid YAML: the {what} opened here is not closed (add its closing "
+                               f"{']' if what == 'list' else '}'})")
     bad_line = lines[at[0]] if at is not None and at[0] < len(lines) else ""
     at_tab = at is not None and at[1] < len(bad_line) and bad_line[at[1]] == "\t"
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]

@@ -178,6 +178,9 @@ def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
     ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: this line is indented with a tab: indent with spaces (YAML does not accept tabs there)"),
     ("- id: x\n   badge: y\n", 'y:3:4: invalid YAML: "badge" is indented more than "id" above it, so it is read '
                              'as the rest of its text: fields of one mapping start in the same column'),  # a record's first field
+    ("a: 1\ntags: [web,\n", "y:3:7: invalid YAML: the list opened here is not closed (add its closing ])"),
+    ("a: 1\ntags: [\n", "y:3:7: invalid YAML: the list opened here is not closed (add its closing ])"),
+    ("x: {a: 1,\n", "y:2:4: invalid YAML: the mapping opened here is not closed (add its closing })"),
     ("a: [b, c\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or ']' (the list opened at line 2, column 4 is not closed)"),
     ("a: {b: 1\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or '}' (the mapping opened at line 2, column 4 is not closed)"),
     ("a: 'text\nb: 1\n", "y:2:4: invalid YAML: the quoted text opened here is not closed on its line, so the fields "
