@@ -234,7 +234,7 @@ def _new_record(badge: str, email: str, name: str | None, consent: bool, evidenc
 def cmd_award(args: argparse.Namespace) -> int:
     from .awards import AWARDS_DIR, address_problems, normalise_email
     from .clock import today
-    from .fields import EMAIL_RE, URL_RE
+    from .fields import EMAIL_RE, URL_RE, email_hint
 
     root = Path(args.site)
     site, records, status = _load(root)
@@ -280,7 +280,7 @@ def cmd_award(args: argparse.Namespace) -> int:
         errors = []
         email = args.to.strip()
         if not EMAIL_RE.match(email) or ".." in email:
-            errors.append(f'vitrine award: --to "{email}" is not a valid e-mail address (name@domain.org)')
+            errors.append(f'vitrine award: --to "{email}" is not a valid e-mail address {email_hint(email)}')
         if args.consent and not args.name:
             errors.append("vitrine award: --consent needs --name (the name to publish)")
         for url in args.evidence:
@@ -345,7 +345,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     """One row's record, or None and its problems, each at its cell, named by the column's header."""
     from .award_csv import consent_answer, language, parse_day, show
     from .awards import address_problems, normalise_email
-    from .fields import EMAIL_RE, URL_RE, control_problem
+    from .fields import EMAIL_RE, URL_RE, control_problem, email_hint
 
     before = len(problems)
 
@@ -357,7 +357,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     if not email:
         fail("email", "is empty: every row needs the recipient's address")
     elif not EMAIL_RE.match(email) or ".." in email:
-        fail("email", f"{show(email)} is not a valid e-mail address (name@domain.org)")
+        fail("email", f"{show(email)} is not a valid e-mail address {email_hint(email)}")
     else:
         key = normalise_email(email)
         if key in seen:
@@ -377,10 +377,12 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     answer = consent_answer(consent_text)
     consent = answer is True
     if answer is None:
-        fail("consent", f"{show(consent_text)} is not a clear yes or no: write oui or non (a name is published only "
+        fail("consent", f"{show(consent_text)} is not a clear yes or no: write "
+                        f"{'oui or non' if not languages or languages[0] == 'fr' else 'yes or no'} (a name is published only "
                         "after a clear yes)")
     elif consent and not name:
-        fail("consent", "consent to publish a name, but the name is empty")
+        fail("consent", "consent to publish a name, but the name is empty" if "name" in cells else
+                        "consent to publish a name, but the file has no name column (Name, or First name and Last name)")
     lang, why = language(cells.get("lang", ("", 0))[0], languages)
     if why:
         fail("lang", why)
@@ -391,7 +393,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     day = default_day
     day_text = cells.get("issued_on", ("", 0))[0]
     if day_text:
-        parsed, why = parse_day(day_text, us_sample)
+        parsed, why = parse_day(day_text, us_sample, languages[0] if languages else "fr")
         if parsed is None:
             fail("issued_on", why)
         else:

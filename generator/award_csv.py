@@ -306,7 +306,7 @@ def _read_header(sheet: Sheet, header: list[str]) -> list[Problem]:
     if ignored:
         problems.insert(0, Problem(shown, 1, ignored[0][0], "", "column" + ("s " if len(ignored) > 1 else " ")
                                    + ", ".join(show(h) for _, h in ignored) + " not read (not one of "
-                                   + ", ".join(FIELDS) + ", Prénom, Nom): ignored", warning=True))
+                                   + ", ".join(FIELDS) + ", first name, last name): ignored", warning=True))
     sheet.ignored = [h for _, h in ignored]
     return problems
 
@@ -426,9 +426,9 @@ _TIME = re.compile(r"(?:,?\s*(?:a|at|T)?\s*\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?
                    r"\s*(?:z|(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?|utc|gmt)?)?", re.I)
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
-_MONTH_NAMES = [(n + 1, _key(fr)) for n, fr in enumerate(_MONTHS)] + [
-    (n + 1, en) for n, en in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                        "september", "october", "november", "december"))]
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+_MONTH_NAMES = [(n + 1, _key(fr)) for n, fr in enumerate(_MONTHS)] + [(n + 1, en.lower()) for n, en in enumerate(_MONTHS_EN)]
 _WEEKDAY = r"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _NAMED = re.compile(_WEEKDAY + r"(\d{1,2})(?:er|st|nd|rd|th)?[\s-]+([a-z]{3,})\.?[\s-]+(\d{4}|\d{2})")
 _NAMED_EN = re.compile(_WEEKDAY + r"([a-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
@@ -449,11 +449,12 @@ def month_first(values: list[str]) -> str | None:
     return None
 
 
-def parse_day(value: str, us_sample: str | None = None) -> tuple[date | None, str]:
+def parse_day(value: str, us_sample: str | None = None, lang: str = "fr") -> tuple[date | None, str]:
     """(the day, "") or (None, what is wrong). Day first, as French spreadsheets write it:
     07/12/2026, 7/12/26 (the year 2026), 07.12.2026, 07-12-2026, 7 décembre 2026, 07-déc-26,
     samedi 7 décembre 2026; or 2026-12-07; a time after it (a form's timestamp) is left out.
-    `us_sample`: a value of the same column that is month first."""
+    `us_sample`: a value of the same column that is month first. `lang`: the site's, for the
+    examples of what to write (a French spreadsheet's date format is JJ/MM/AAAA)."""
     text = value.strip()
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     order = "day/month/year"
@@ -473,8 +474,9 @@ def parse_day(value: str, us_sample: str | None = None) -> tuple[date | None, st
         if m is None or not _TIME.fullmatch(text[m.end():]):
             if re.fullmatch(r"\d{5}(?:[.,]\d+)?", text) and 20000 <= float(text.replace(",", ".")) < 80000:
                 return None, (f"{show(text)} is a spreadsheet's day number, not a date: format the column as a date "
-                              "(JJ/MM/AAAA) before saving the CSV")
-            return None, f"{show(text)} is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, 7 décembre 2026)"
+                              f"({'JJ/MM/AAAA' if lang == 'fr' else 'DD/MM/YYYY'}) before saving the CSV")
+            example = "7 décembre 2026" if lang == "fr" else "7 December 2026"
+            return None, f"{show(text)} is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, {example})"
         d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if len(m.group(4)) == 2:
             y += 2000
@@ -489,4 +491,4 @@ def parse_day(value: str, us_sample: str | None = None) -> tuple[date | None, st
     try:
         return date(y, mo, d), ""
     except ValueError:
-        return None, f"{show(text)} is not a date: {d} {_MONTHS[mo - 1]} {y} does not exist ({order})"
+        return None, f"{show(text)} is not a date: {d} {(_MONTHS if lang == 'fr' else _MONTHS_EN)[mo - 1]} {y} does not exist ({order})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -95,7 +96,29 @@ def _load_awards(root: Path, badges: dict[str, Badge | None], workers: int | Non
             if a is not None:
                 awards.append(_award(a))
     problems.extend(check_published(root, set(seen) | unread_ids(root, set(seen), problems)))
-    return awards, problems
+    return awards, _one_line_per_draft(problems)
+
+
+def _one_line_per_draft(problems: list[Problem]) -> list[Problem]:
+    """The awards of a badge turned back into a draft: one mistake (the badge's status), not one
+    line per award (a hundred awards made a hundred lines). The first award says it, with where
+    the others are."""
+    out: list[Problem] = []
+    drafts: dict[str, list[Problem]] = {}
+    for p in sorted(problems):
+        if p.field == "badge" and not p.warning and p.message.endswith(" is a draft: publish it (status: active) before awarding it"):
+            drafts.setdefault(p.message, []).append(p)
+        else:
+            out.append(p)
+    for same in drafts.values():
+        first, rest = same[0], same[1:]
+        if rest:
+            where = ", ".join(f"{p.path}:{p.line}" if p.path != first.path else f"line {p.line}" for p in rest[:5])
+            more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
+            n = len(rest)
+            first = replace(first, message=f"{first.message} (and {n} more award{'s' if n > 1 else ''} of it, at {where}{more})")
+        out.append(first)
+    return out
 
 
 _UUID_FIND_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

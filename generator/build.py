@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import time
 import traceback
@@ -189,7 +190,10 @@ def _describe(exc: BaseException, root: Path | None = None, label: str = "templa
     if isinstance(exc, (jinja2.TemplateError, KeyError)):
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
         where = f"{shown(frames[-1].filename)}:{frames[-1].lineno}:1: " if frames else ""
-        return f"{where}{label}: {exc}"
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str) else str(exc)
+        # "'generator.model.Site object' has no attribute 'x'": the model's class, not Python's path to it
+        message = re.sub(r"'generator\.model\.(\w+) object'", r"a \1 (generator/model.py)", message)
+        return f"{where}{label}: {message}"
     return "".join(traceback.format_exception(exc)).rstrip()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     except (RenderError, DuplicateOutput) as exc:
         progress.fail()
-        print(f"vitrine: {exc}", file=sys.stderr)
+        said = str(exc)  # a template's mistake at its line is printed as check prints it: file:line:col: ...
+        print(said if re.match(r"[^\s:]+:\d+:\d+: ", said) else f"vitrine: {said}", file=sys.stderr)
         print(f"vitrine: the build failed; {_folder(out)} was left as it was.", file=sys.stderr)
         return 1
     _report(result.warnings)  # the last build's, if this one was skipped: they are still there
@@ -102,8 +104,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"vitrine: {n} warning{'s' if n > 1 else ''} and --strict: failing.", file=sys.stderr)
         return 1
     cat = site.default
-    print(f"OK: {len(cat.issuers)} issuers, {len(cat.badges)} badges, {len(cat.competencies)} competencies, "
-          f"{len(cat.pages)} pages, {len(site.catalogues)} language(s).")
+    counts = [(len(cat.issuers), "issuer", "issuers"), (len(cat.badges), "badge", "badges"),
+              (len(cat.competencies), "competency", "competencies"), (len(cat.pages), "page", "pages"),
+              (len(site.catalogues), "language", "languages")]
+    print("OK: " + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts) + ".")
     return status
 
 

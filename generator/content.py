@@ -7,6 +7,8 @@ and the problems found. The loader resolves references once every file is parsed
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +95,7 @@ def _request(f: Fields, parsed: Parsed, only_instructions: bool = False) -> Requ
         sub.fail("email", 'give either "url" (a form) or "email", not both')
     elif not sub.has("url") and not sub.has("email"):
         sub.fail(None, 'expected "url" (a form to fill in) or "email" (where to write)')
+        sub.missed["url"] = sub.missed["email"] = sub.problems[-1]  # "mail:" is one mistake, said by done()
     sub.done()
     return Request(url=url, email=email, instructions_html=instructions_html)
 
@@ -170,7 +173,9 @@ def parse_issuer(text: str, path: str, slug: str) -> Parsed:
     linkedin = f.text("linkedin_organization_id", oneline=True)  # as written: 0123 is not 83
     if linkedin is not None:
         if not (linkedin.isascii() and linkedin.isdigit()):
-            f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only')
+            page = re.search(r"linkedin\.com/company/(\d+)(?:[/?#]|$)", linkedin)  # the page's address, copied
+            f.fail("linkedin_organization_id", f'"{linkedin}" is not a LinkedIn organization id: expected digits only'
+                                               + (f' (write "{page[1]}")' if page else ""))
             linkedin = None
     request = _request(f, parsed)
     f.done()
@@ -247,6 +252,9 @@ def parse_badge(text: str, path: str, slug: str) -> Parsed:
     formerly = _formerly(f, slug, "badge")
     if retired_on is not None and status != "retired" and (chosen or not f.has("status")):  # a wrong status: said once
         f.fail("retired", 'a retirement date goes with "status: retired"')
+    elif retired_on is not None and when is not None and retired_on < when:  # "2024" for "2025": a typo of a year
+        f.fail("retired", f"{retired_on} is before the badge's date ({when}, the day it was first published): "
+                          "a badge is retired after it was published")
     f.done()
     body_html = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING)
     parsed.refs |= {"issuer": [issuer] if issuer else [], "competencies": competencies, "related": related,
@@ -321,6 +329,7 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
     for name in TRANSLATABLE[kind]:
         if not f.has(name):
             continue
+        parsed.refs.setdefault("translated", []).append(Ref(name, path, *f.doc.where_key((name,)), name))
         if name == "request":
             out["request"] = _request(f, parsed, only_instructions=True)
         elif name in ("evidence", "tags"):
@@ -341,6 +350,22 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         out["body_html"] = bodies.render(doc, parsed, top_heading=CRITERIA_TOP_HEADING if kind == "badge" else 2)
     parsed.translation = out
     return parsed
+
+
+def untranslatable(original: Parsed, field_name: str) -> bool:
+    """Whether a translation's field has nothing to translate: the original does not have it
+    (`evidence` on a badge without evidence would show on that language's pages only; `request`
+    on a badge without its own would be dropped, the issuer's instructions shown untranslated)."""
+    obj = original.obj
+    if original.kind == "badge":
+        return {"evidence": not obj.evidence, "request": obj.own_request is None, "image_alt": not obj.image_alt,
+                "tags": not original.extra.get("tags")}.get(field_name, False)
+    if original.kind == "issuer":
+        return {"request": obj.request is None, "description": not obj.description,
+                "image_alt": not original.refs.get("image")}.get(field_name, False)
+    if original.kind == "competency":
+        return field_name == "group" and not obj.group
+    return False
 
 
 PARSERS = {"issuer": parse_issuer, "badge": parse_badge, "competency": parse_competency, "page": parse_page}

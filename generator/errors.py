@@ -64,6 +64,8 @@ def did_you_mean(word: str, choices: Iterable[str], what: str = "", near_only: b
     `near_only`: then nothing)."""
     choices = sorted(set(choices))
     near = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    if not near and isinstance(word, str):  # "URL" for "url": no letter in common, as difflib sees it
+        near = [c for c in choices if isinstance(c, str) and c.casefold() == word.casefold()]
     if near:
         return " (did you mean " + " or ".join(f'"{n}"' for n in near) + "?)"
     if near_only:

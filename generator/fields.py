@@ -19,6 +19,14 @@ from .model import Duration
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def email_hint(value: str) -> str:
+    """What to write instead of a copied address: "Alice <alice@example.org>" (a mail program's
+    form) or "mailto:alice@example.org" (a link's) hold one address."""
+    inner = re.fullmatch(r"\s*(?:mailto:\s*(?P<link>\S+)|[^<>]*<\s*(?P<angle>[^<>\s]+)\s*>)\s*", value, re.I)
+    found = inner and (inner["link"] or inner["angle"])
+    return f"(write {found})" if found and EMAIL_RE.match(found) else "(name@domain.org)"
 URL_RE = re.compile(r"^https?://[^\s/?#<>\"]+\.[^\s/?#<>\"]*[^\s<>\"]*$|^https?://localhost[^\s<>\"]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION_RE = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
@@ -240,7 +248,9 @@ class Fields:
                                 f"between the name and the colon", on_key=True)
                 meant = [bare]
             else:
-                meant = [m for m in difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6) if m in self.missed]
+                near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6) or [
+                    m for m in known if m.casefold() == name.casefold()]  # "URL:" for "url:"
+                meant = [m for m in near if m in self.missed]
                 self.fail(name, "unknown field" + did_you_mean(name, meant[:1] or known), on_key=True)
             for m in meant:
                 if m in self.missed and self.missed[m] in self.problems:
@@ -302,7 +312,9 @@ class Fields:
         if value is None:
             return None
         if not URL_RE.match(value):
-            self.fail(name, f'"{value}" is not an absolute http(s) URL (https://...)')
+            bare = re.fullmatch(r"(?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:/\S*)?)", value.strip(), re.I)
+            hint = f' (write "https://{bare[1]}")' if bare else " (https://...)"  # "example.org/badges/"
+            self.fail(name, f'"{value}" is not an absolute http(s) URL{hint}')
             return None
         if https and not value.startswith("https://"):
             self.fail(name, f'"{value}" must start with https://')
@@ -314,7 +326,7 @@ class Fields:
         if value is None:
             return None
         if not EMAIL_RE.match(value) or ".." in value:
-            self.fail(name, f'"{value}" is not a valid e-mail address (name@domain.org)')
+            self.fail(name, f'"{value}" is not a valid e-mail address {email_hint(value)}')
             return None
         return value
 
@@ -371,9 +383,19 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(name, f"expected a list, found {self.found(name, value)}")
+            self.fail(name, f"expected a list, found {self.found(name, value)}{self.list_hint(name, value)}")
             return []
         return list(enumerate(value))
+
+    @staticmethod
+    def list_hint(name: str, value: Any) -> str:
+        """`competencies: oral, ecoute` (YAML reads one text): the line to write instead."""
+        if not isinstance(value, str) or "\n" in value or len(value) > 200:
+            return ""
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts or not all(re.fullmatch(r"[^\W_][\w .'’-]*", part) for part in parts):
+            return ""  # quotes or brackets: a hint would need YAML's quoting rules
+        return f": write {name}: [{', '.join(parts)}]"
 
     def texts(self, name: str, max_len: int | None = None, slugged: bool = False, one: bool = True) -> list[str]:
         """A text, or a list of texts; with `one=False`, a list only (`tags: théâtre, oral` is
@@ -384,7 +406,7 @@ class Fields:
         if isinstance(value, list):
             items = [((name, i), self.source((name, i), item)) for i, item in enumerate(value)]
         elif not one:
-            self.fail(name, f"expected a list, found {self.found(name, value)}")
+            self.fail(name, f"expected a list, found {self.found(name, value)}{self.list_hint(name, value)}")
             return []
         else:
             items = [(name, self.source(name, value))]
@@ -488,7 +510,14 @@ class Fields:
     def colour(self, name: str, required: bool = False) -> str | None:
         value = self.text(name, required, oneline=True)
         if value is not None and not HEX_RE.match(value):
-            self.fail(name, f'"{value}" is not a colour: expected #rrggbb, such as #1f5fa8')
+            from PIL import ImageColor
+
+            try:  # "green", "#fff", "rgb(0, 128, 0)": a colour CSS knows, written otherwise
+                hex_code = "#{:02x}{:02x}{:02x}".format(*ImageColor.getrgb(value.strip())[:3])
+            except ValueError:
+                self.fail(name, f'"{value}" is not a colour: expected #rrggbb, such as #1f5fa8')
+            else:
+                self.fail(name, f'"{value}" is not written as #rrggbb: write "{hex_code}", the same colour (in quotes)')
             return None
         return value
 

@@ -420,7 +420,8 @@ def check_image(file: Path, ref: Ref, site_root: Path, problems: list[Problem], 
             fail(f"is {size[0]:g}×{size[1]:g}: a badge image must be square")
             return None
         return Image(source=file, rel=rel, kind="svg", width=int(size[0]), height=int(size[1]), digest=digest)
-    fail("is not a PNG or SVG file (by its name)")
+    fail("is not a PNG or SVG file (by its name): Open Badges images are PNG or SVG; save it as PNG"
+         + (" (or draw the badge with `design` instead of `image`)" if square else ""))
     return None
 
 

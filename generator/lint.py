@@ -522,6 +522,8 @@ def output_paths(site: Site, with_anchors: bool = False) -> set[str]:
 
 def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
     """Every authoring warning of a loaded site, sorted."""
+    from .templating import unknown_blocks
+
     known = output_paths(site) if targets is None else targets
     if any(not image.shown for image in site.media):  # a draft's images: checked, so its links to them are good
         known = known | {image.path for image in site.media}
@@ -538,6 +540,7 @@ def lint(site: Site, targets: set[str] | None = None) -> list[Problem]:
     for other in list(site.catalogues.values())[1:]:
         linter.translations(other)
     linter.interface_strings(site)
+    linter.out += unknown_blocks(site.config.root, site.config.theme)  # a misspelt block (templating.py)
     linter.languages(site)
     linter.base_url(site)
     return sorted(set(linter.out))

@@ -7,6 +7,7 @@ so an author fixes a whole batch of mistakes at once.
 from __future__ import annotations
 
 import math
+import difflib
 import os
 import pickle
 import re
@@ -14,14 +15,14 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .workers import can_fork, pool as workers_pool
 from . import bodies, designer, keys, markup, parse_cache, published
 from .award_loading import count_holders, load_awards
 from .clock import today
 from .config import load_config
-from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation
+from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation, untranslatable
 from .errors import Problem, SiteError, did_you_mean
 from .fields import SLUG_RE, slug_form, tag_slug
 from .frontmatter import decode
@@ -551,6 +552,13 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                      tags={t.slug: t for t in sorted((t for t in tags.values() if t.badges), key=lambda t: t.slug)})
 
 
+def _near_translation(slug: str, lang: str, slugs: Iterable[str]) -> str:
+    """' (did you mean "x.fr.md"?)', the slugs compared without the ".fr.md" all share (with it,
+    explaining-simply.fr.md "looked like" welcoming-people.fr.md)."""
+    near = difflib.get_close_matches(slug, sorted(slugs), n=3, cutoff=0.6)
+    return " (did you mean " + " or ".join(f'"{s}.{lang}.md"' for s in near) + "?)" if near else ""
+
+
 def load_site(root: Path, jobs: int | None = None) -> Site:
     """Load and check a whole site; raise SiteError listing every problem."""
     config, problems = load_config(root)
@@ -563,10 +571,12 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     translations: dict[tuple[str, str], dict] = {}
     per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
     media = bodies.Media(config, problems)  # the images of Markdown bodies
+    translated: list[Ref] = []  # where each translation writes each field (checked against its original)
     for task, result in zip(tasks, parse_all(tasks, jobs)):
         problems.extend(result.problems)
         media.add(task.lang or config.language, result)
         if task.lang:
+            translated += [replace(ref, value=f"{task.kind}:{task.slug}") for ref in result.refs.get("translated", [])]
             if result.translation is not None:
                 per_lang[task.lang][(task.kind, task.slug)] = result.translation
                 translations[(task.kind, task.slug)] = result.translation
@@ -583,10 +593,15 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
         if task.lang and task.slug not in parsed[task.kind]:
             now = renamed.get(task.kind, {}).get(task.slug)
             near = (f' (rename it "{now}.{task.lang}.md": {now}.md lists `formerly: [{task.slug}]`)' if now else
-                    did_you_mean(f"{task.slug}.{task.lang}.md", (f"{s}.{task.lang}.md" for s in parsed[task.kind]),
-                                 near_only=True))
+                    _near_translation(task.slug, task.lang, parsed[task.kind]))
             problems.append(Problem(task.rel, 1, 1, "", f'a translation of "{task.slug}.md", which does not exist'
                                     + near))
+    for ref in translated:
+        kind, slug = ref.value.split(":", 1)
+        original = parsed[kind].get(slug)
+        if original is not None and original.obj is not None and untranslatable(original, ref.field):
+            problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f"{slug}.md has no {ref.field} to translate: "
+                                    f"write it there first, or leave it out of the translation"))
     formerly = resolver.links.formerly  # renamed, saying so: records may name the old slug
     gone, gone_problems = published.gone_badges(config.root, [*parsed["badge"], *formerly])  # renamed, not saying so
     problems.extend(gone_problems)

@@ -50,6 +50,7 @@ class Lines:
 # where it gave up, which is often a line or more after the mistake, with words about the grammar
 # ("did not find expected key") that send one to check the indentation of a line that is fine.
 _FIELD_RE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
+_ITEM_FIELD_RE = re.compile(r"^(?P<indent>\s*-\s+)(?P<key>[A-Za-z_][\w-]*):(?:\s|$)")
 _NO_SPACE_RE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/\\].*)$")
 _VALUE_RE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:[ \t]+|(?<=-\s)))(?P<value>\S.*)$")
 _LIST_ITEM_RE = re.compile(r"^(?P<indent>\s*)-(?P<value>[^\s-].*)$")
@@ -134,7 +135,7 @@ def diagnose(lines: list[str], at: tuple[int, int]) -> tuple[tuple[int, int], st
         current = _FIELD_RE.match(line)
         above = next((lines[r] for r in range(row - 1, -1, -1) if lines[r].strip() and
                       not lines[r].lstrip().startswith("#")), "")
-        previous = _FIELD_RE.match(above)
+        previous = _FIELD_RE.match(above) or _ITEM_FIELD_RE.match(above)  # "- id: x", a record's first field
         if current and previous and len(current["indent"]) > len(previous["indent"]) \
                 and above[previous.end():].strip() and not above[previous.end():].strip().startswith(("|", ">", "#")):
             return ((row, len(current["indent"])),
@@ -183,10 +184,21 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset:
         where = {"line": locate(context)[0] + 1 + line_offset, "col": locate(context)[1] + 1}
         message += " (" + _CONTEXTS[exc.context].format(**where) + ")"
     lines = text.split("\n")
+    if exc.context == "while parsing a flow node" and at is not None:  # "tags: [web," and nothing after
+        for row in range(min(at[0], len(lines) - 1), -1, -1):
+            field = _VALUE_RE.match(lines[row])
+            if field and field["value"][0] in "[{" and _flow_end(lines[row], field.start("value")) is None:
+                what = "list" if field["value"][0] == "[" else "mapping"
+                return Problem(path, row + 1 + line_offset, field.start("value") + 1, "",
+                               f"invalid YAML: the {what} opened here is not closed (add its closing "
+                               f"{']' if what == 'list' else '}'})")
     bad_line = lines[at[0]] if at is not None and at[0] < len(lines) else ""
     at_tab = at is not None and at[1] < len(bad_line) and bad_line[at[1]] == "\t"
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
-    if "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
+    if "\t" in indent and at is not None and at[1] <= len(indent):
+        # PyYAML's words ("found character that cannot start any token") name its parser's state
+        message = "this line is indented with a tab: indent with spaces (YAML does not accept tabs there)"
+    elif "\t" in message or re.search(r"\btab\b", message) or at_tab or "\t" in indent:
         message += " (indent with spaces, not tabs)"
     elif at is not None and (found := diagnose(lines, at)) is not None:
         (row, column), message = found

@@ -149,7 +149,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
     assert status == 0
     assert err.splitlines() == [
         f"{csv_file}:1:3: warning: columns \"Numéro d'identification\", \"Institution\", \"Département\", "
-        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, lang, Prénom, Nom): ignored']
+        '"Commentaire" not read (not one of email, name, consent, evidence, narrative, issued_on, lang, first name, last name): ignored']
     text = (award_site / "awards" / f"{BADGE}.yaml").read_text(encoding="utf-8")
     assert "20241234" not in text and "absente" not in text and "Lettres" not in text
     assert [r["name"] for r in records(award_site)] == ["Camille Martin"]
@@ -166,7 +166,7 @@ def test_unknown_columns_are_ignored_with_one_warning(award_site, tmp_path):
      ['{f}:1:3: Prenom: a name is in column 2 ("Nom complet") already: keep the full name, or the first and last names']),
     (b"Courriel UNIV;Nom\nx@example.org;X\n",
      ['{f}:1:1: warning: column "Courriel UNIV" not read (not one of email, name, consent, evidence, narrative, '
-      "issued_on, lang, Prénom, Nom): ignored",
+      "issued_on, lang, first name, last name): ignored",
       '{f}:1:1: email: missing required column "email" (the recipients\' addresses): is it "Courriel UNIV"? Name '
       'that column "email"']),
     (b"Liste des inscrits - atelier 2024\n\nemail;nom\nx@example.org;X\n",
@@ -300,6 +300,48 @@ def test_consent_written_as_a_form_answers(award_site, tmp_path, answer, consent
     assert record["consent"] is consent and record["name"] == "Hélène Dupré"
 
 
+
+def test_an_address_copied_from_a_mail_program_is_told_the_address_to_write(award_site, tmp_path):
+    before = (award_site / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = b"Email,Name\nAlice Walker <alice@example.org>,Alice\nmailto:bob@example.org,Bob\n"
+    status, out, err, csv_file = award(award_site, tmp_path, data)
+    refused(award_site, before, status, out, err, csv_file, [
+        '{f}:2:1: Email: "Alice Walker <alice@example.org>" is not a valid e-mail address (write alice@example.org)',
+        '{f}:3:1: Email: "mailto:bob@example.org" is not a valid e-mail address (write bob@example.org)'])
+    status, out, err = run_cli("award", BADGE, "--site", str(award_site), "--to", "Alice <alice@example.org>")
+    assert (status, err) == (1, 'vitrine award: --to "Alice <alice@example.org>" is not a valid e-mail address '
+                                "(write alice@example.org)\nvitrine: nothing was written.\n")
+
+
+def test_an_english_site_is_told_what_to_write_in_english(site, monkeypatch, tmp_path):
+    """An English site's volunteer was told to write "oui or non", to format an Excel column as
+    "JJ/MM/AAAA", that "31 novembre 2024" does not exist, and that the columns read were "Prénom,
+    Nom". The messages' examples follow the site's language. Consent with no name column at all
+    was "the name is empty" on every row."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    root = site({"site.yaml": "title: Badges\nbase_url: https://badges.example.org/\nlanguage: en\nlanguages: [en, fr]\n",
+                 "awards/prise-de-parole.yaml": ""})
+    before = (root / "awards" / f"{BADGE}.yaml").read_bytes()
+    data = ("Email address,Name,I agree that my name is shown on my badge,Date,Notes\n"
+            "alice@example.org,Alice Walker,maybe,45730,\n"
+            "bob@example.org,Bob Stone,no,31/11/2024,\n"
+            "cara@example.org,Cara Diaz,no,3 Dec,\n")
+    status, out, err, csv_file = award(root, tmp_path, data.encode())
+    refused(root, before, status, out, err, csv_file, [
+        '{f}:1:5: warning: column "Notes" not read (not one of email, name, consent, evidence, narrative, issued_on, '
+        'lang, first name, last name): ignored',
+        '{f}:2:3: I agree that my name is shown on my badge: "maybe" is not a clear yes or no: write yes or no (a name '
+        'is published only after a clear yes)',
+        '{f}:2:4: Date: "45730" is a spreadsheet\'s day number, not a date: format the column as a date (DD/MM/YYYY) '
+        'before saving the CSV',
+        '{f}:3:4: Date: "31/11/2024" is not a date: 31 November 2024 does not exist (day/month/year)',
+        '{f}:4:4: Date: "3 Dec" is not a date: expected DD/MM/YYYY (or D/M/YY, YYYY-MM-DD, 7 December 2026)'])
+    status, out, err, csv_file = award(root, tmp_path, b"Email,Consent\nalice@example.org,yes\nbob@example.org,no\n")
+    refused(root, before, status, out, err, csv_file, [
+        "{f}:2:2: Consent: consent to publish a name, but the file has no name column (Name, or First name and Last name)"])
+
+
+
 @pytest.mark.parametrize("answer", ["Oui mais pas mon nom de famille", "Oui, sans mon nom", "Je ne sais pas",
                                     "peut-être", "Yes, but not my last name", "J'accepte pas"])
 def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site, tmp_path, answer):
@@ -335,7 +377,7 @@ def test_a_form_s_consent_question_as_header_is_the_consent_column(award_site, t
     assert status == 0 and "Traceback" not in err
     assert f'-> name, "{question}" -> consent.' in out.splitlines()[0]
     assert err.splitlines() == [f'{csv_file}:1:1: warning: column "Horodateur" not read (not one of email, name, '
-                                "consent, evidence, narrative, issued_on, lang, Prénom, Nom): ignored"]
+                                "consent, evidence, narrative, issued_on, lang, first name, last name): ignored"]
     assert [(r["name"], r["consent"]) for r in records(award_site)] == [
         ("Camille Martin", True), ("Dominique Petit", False), ("Ève Roux", False), ("Lou Blanc", True)]
     # a cell that is neither yes nor no is refused, as in a column named "consent"

@@ -141,13 +141,27 @@ def test_a_template_error_keeps_the_output_and_names_the_template(site):
     write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ nope.x }}{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert err.startswith("vitrine: templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
+    assert err.startswith("templates/page.html:1:1: template: 'nope' is undefined\n")  # named from the site
     assert "Traceback" not in err
     assert tree_digest(root / "output") == before
     write_site(root, {"templates/page.html": '{% extends "base.html" %}\n{% block content %}{{ x }{% endblock %}'}, base={})
     status, _, err = run_cli("build", "--site", str(root))
     assert status == 1
-    assert err.startswith("vitrine: templates/page.html:2:1: template: unexpected '}'\n")
+    assert err.startswith("templates/page.html:2:1: template: unexpected '}'\n")
+
+
+def test_a_template_reading_what_is_not_there_is_named_in_the_authors_words(site):
+    """Python's path to a class ('generator.model.Site object') and a KeyError's quotes reached
+    the author; the model's class and the plain message do."""
+    root = site({"templates/page.html": '{% extends "base.html" %}{% block content %}{{ site.organisation }}{% endblock %}'})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.startswith("templates/page.html:1:1: template: a Site (generator/model.py) "
+                                          "has no attribute 'organisation'\n")
+    write_site(root, {"templates/page.html": '{% extends "base.html" %}{% block content %}{{ t("mine.motto") }}{% endblock %}'},
+               base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and err.startswith('templates/page.html:1:1: template: interface string "mine.motto" '
+                                          'is missing from i18n/fr.yaml\n')
 
 
 def test_check_finds_the_templates_that_do_not_compile(site):
@@ -270,6 +284,29 @@ def test_site_templates_and_static_override_the_theme(site):
     assert (out / "static/style.css").read_text() == "/* site css */\n"
     assert (out / "static/extra.txt").is_file()
     assert "PAGE-OVERRIDE" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_template_extends_the_themes_template_of_its_own_name(site):
+    """README: a site overrides one block of a template: its templates/base.html that extends
+    "base.html" extends the theme's (it recursed into itself until Python gave up, a traceback)."""
+    root = site({"templates/base.html": '{% extends "base.html" %}{% block footer %}{{ super() }}'
+                                        '<p>SITE-FOOTER</p>{% endblock %}',
+                 "templates/tag.html": '{% extends "tag.html" %}{% block title %}TAG-TITLE{% endblock %}'})
+    assert run_cli("build", "--site", str(root))[0] == 0
+    out = root / "output"
+    for page in (out / "index.html", out / "en/badges/prise-de-parole/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<p>SITE-FOOTER</p>") == 1 and "<main" in html  # the theme's page, one footer more
+    tag = next((out / "tags").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<title>TAG-TITLE</title>" in tag and tag.count("<p>SITE-FOOTER</p>") == 1
+    before = tree_digest(out)
+    write_site(root, {"templates/nothing.html": '{% extends "nothing.html" %}',
+                      "templates/page.html": '{% extends "base.html" %}{% block content %}{% include "nothing.html" %}{% endblock %}'},
+               base={})
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 1 and "Traceback" not in err and tree_digest(out) == before
+    assert err.startswith('templates/nothing.html:1:1: template: "nothing.html" extends or includes itself, '
+                          'and no theme has a template of that name to extend\n')
 
 
 def test_sub_path_base_url(site):

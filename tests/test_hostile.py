@@ -280,7 +280,7 @@ CSV_CASES = [
     ("bad-email", b"email\nx@@example.org\n", ['{f}:2:1: email: "x@@example.org" is not a valid e-mail address (name@domain.org)']),
     ("email-twice", b"email\nx@example.org\nX@Example.org\n", ["{f}:3:1: email: X@Example.org is already on line 2 of this file"]),
     ("consent-without-name", b"email,consent\nx@example.org,oui\n",
-     ["{f}:2:2: consent: consent to publish a name, but the name is empty"]),
+     ["{f}:2:2: consent: consent to publish a name, but the file has no name column (Name, or First name and Last name)"]),
     ("consent-unclear", b"email,name,consent\nx@example.org,X,peut-etre\n",
      ['{f}:2:3: consent: "peut-etre" is not a clear yes or no: write oui or non (a name is published only after a clear yes)']),
     ("name-on-two-lines", b'email,name\nx@example.org,"Alice\n- id: fake"\n',

@@ -70,6 +70,20 @@ def test_an_interface_string_no_theme_has(site):
     ]
 
 
+def test_a_block_the_extended_template_does_not_have(site):
+    """`{% block fotter %}` in a site's template: Jinja drops it without a word."""
+    root = site({"templates/base.html": '{% extends "base.html" %}\n{% block fotter %}{{ super() }}<p>x</p>{% endblock %}\n',
+                 "templates/page.html": '{% extends "base.html" %}\n{% block content %}{% block aside %}{% endblock %}'
+                                        '{% endblock %}\n{% block tilte %}T{% endblock %}\n{% block footer %}F{% endblock %}\n',
+                 "themes/default/templates/tag.html": '{% extends "base.html" %}{% block head %}{% endblock %}'})
+    assert warnings(root) == [
+        'templates/base.html:2:1: warning: template: block "fotter" is not a block of "base.html", which this template '
+        'extends: it is never shown (did you mean "footer"?)',
+        'templates/page.html:3:1: warning: template: block "tilte" is not a block of "base.html", which this template '
+        'extends: it is never shown (did you mean "title"?)',
+    ]  # "aside", inside a block of its own, is shown; "footer" is the theme's, through the site's base.html
+
+
 def test_a_language_without_interface_strings(site):
     root = site({"site.yaml": textwrap.dedent(MINIMAL["site.yaml"]).replace("[fr, en]", "[fr, en, de]")})
     assert warnings(root) == [

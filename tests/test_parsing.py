@@ -174,8 +174,13 @@ def test_yaml_records_the_written_text_of_plain_scalars_not_read_as_text():
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("a:\n\tb: 1\n", "y:3:1: invalid YAML: found character that cannot start any token (indent with spaces, not tabs)"),
-    ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: found a tab character that violates indentation (indent with spaces, not tabs)"),
+    ("a:\n\tb: 1\n", "y:3:1: invalid YAML: this line is indented with a tab: indent with spaces (YAML does not accept tabs there)"),
+    ("a:\n  b: x\n\tc: y\n", "y:4:1: invalid YAML: this line is indented with a tab: indent with spaces (YAML does not accept tabs there)"),
+    ("- id: x\n   badge: y\n", 'y:3:4: invalid YAML: "badge" is indented more than "id" above it, so it is read '
+                             'as the rest of its text: fields of one mapping start in the same column'),  # a record's first field
+    ("a: 1\ntags: [web,\n", "y:3:7: invalid YAML: the list opened here is not closed (add its closing ])"),
+    ("a: 1\ntags: [\n", "y:3:7: invalid YAML: the list opened here is not closed (add its closing ])"),
+    ("x: {a: 1,\n", "y:2:4: invalid YAML: the mapping opened here is not closed (add its closing })"),
     ("a: [b, c\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or ']' (the list opened at line 2, column 4 is not closed)"),
     ("a: {b: 1\nd: 1\n", "y:3:2: invalid YAML: did not find expected ',' or '}' (the mapping opened at line 2, column 4 is not closed)"),
     ("a: 'text\nb: 1\n", "y:2:4: invalid YAML: the quoted text opened here is not closed on its line, so the fields "
@@ -444,6 +449,16 @@ def test_email_invalid(written):
     assert lines(problems) == [f'x.md:2:8: email: "{written}" is not a valid e-mail address (name@domain.org)']
 
 
+@pytest.mark.parametrize("written, address", [("Camille Martin <camille@univ.example.org>", "camille@univ.example.org"),
+                                              ("mailto:camille@univ.example.org", "camille@univ.example.org"),
+                                              ("<camille@univ.example.org>", "camille@univ.example.org")])
+def test_email_copied_with_a_name_or_as_a_link(written, address):
+    """Copied from a mail program or a link: the address inside is the line to write."""
+    f, problems = fields(f"email: '{written}'\n")
+    assert f.email("email") is None
+    assert lines(problems) == [f'x.md:2:8: email: "{written}" is not a valid e-mail address (write {address})']
+
+
 def test_email_required_and_missing():
     f, problems = fields("name: x\n")
     assert f.email("email", required=True) is None
@@ -457,12 +472,15 @@ def test_url_valid(written):
     assert (f.url("url"), problems) == (written, [])
 
 
-@pytest.mark.parametrize("written", ["www.example.org", "https://example", "ftp://example.org/", "javascript:alert(1)",
-                                     "https://univ example.org/", "//example.org/"])
-def test_url_invalid(written):
+@pytest.mark.parametrize("written, hint", [
+    ("www.example.org", '(write "https://www.example.org")'), ("https://example", "(https://...)"),
+    ("ftp://example.org/", "(https://...)"), ("javascript:alert(1)", "(https://...)"),
+    ("https://univ example.org/", "(https://...)"), ("//example.org/", '(write "https://example.org/")'),
+    ("dcn.example.net/badges/", '(write "https://dcn.example.net/badges/")')])
+def test_url_invalid(written, hint):
     f, problems = fields(f"url: '{written}'\n")
     assert f.url("url") is None
-    assert lines(problems) == [f'x.md:2:6: url: "{written}" is not an absolute http(s) URL (https://...)']
+    assert lines(problems) == [f'x.md:2:6: url: "{written}" is not an absolute http(s) URL {hint}']
 
 
 def test_url_https_only():
@@ -483,7 +501,7 @@ def test_slug_lists_keep_each_position_and_report_bad_items():
 def test_slug_list_given_as_text():
     f, problems = fields("competencies: oral\n")
     assert f.slugs("competencies") == []
-    assert lines(problems) == ["x.md:2:15: competencies: expected a list, found text"]
+    assert lines(problems) == ["x.md:2:15: competencies: expected a list, found text: write competencies: [oral]"]
 
 
 @pytest.mark.parametrize("written", ["Oral", "oral--x", "-oral", "oral_x", "éloquence"])
@@ -526,13 +544,15 @@ def test_integer_invalid(written, message):
 
 
 def test_choice_and_colour():
-    f, problems = fields("category: Transversal\nbackground: '#1F5FA8'\nforeground: blanc\n")
+    f, problems = fields("category: Transversal\nbackground: '#1F5FA8'\nforeground: blanc\nborder: green\nline: '#fff'\n")
     assert f.choice("category", ("participation", "transversal")) is None
     assert f.colour("background") == "#1F5FA8"
-    assert f.colour("foreground") is None
+    assert f.colour("foreground") is None and f.colour("border") is None and f.colour("line") is None
     assert lines(problems) == [
         'x.md:2:11: category: "Transversal" is not allowed (did you mean "transversal"?)',
         'x.md:4:13: foreground: "blanc" is not a colour: expected #rrggbb, such as #1f5fa8',
+        'x.md:5:9: border: "green" is not written as #rrggbb: write "#008000", the same colour (in quotes)',
+        'x.md:6:7: line: "#fff" is not written as #rrggbb: write "#ffffff", the same colour (in quotes)',
     ]
 
 
@@ -575,7 +595,7 @@ def test_texts_that_must_be_a_list_refuse_one_text():
     assert f.texts("tags", one=False) == []
     assert f.texts("other", one=False) == []
     assert f.texts("ok", one=False) == ["a", "b"]
-    assert lines(problems) == ["x.md:2:7: tags: expected a list, found text",
+    assert lines(problems) == ["x.md:2:7: tags: expected a list, found text: write tags: [théâtre, oral]",
                                "x.md:3:8: other: expected a list, found 12",
                                "x.md:4:9: ok[1]: is empty: write a text, or remove it"]
 
@@ -588,7 +608,7 @@ def test_badge_tags_must_be_a_list(kind, source):
     text_ = "---\nname: Prise de parole\n" + source + "---\n"
     parsed = (parse_translation(text_, BADGE, "prise-de-parole", "badge") if kind == "translation"
               else parse_badge(text_, BADGE, "prise-de-parole"))
-    assert f"{BADGE}:3:7: tags: expected a list, found text" in lines(parsed.problems)
+    assert f"{BADGE}:3:7: tags: expected a list, found text: write tags: [théâtre, oral]" in lines(parsed.problems)
 
 
 def test_problems_about_a_block_mapping_or_list_point_at_its_key():
@@ -851,6 +871,9 @@ def test_parse_issuer_problems():
         'i.md:3:27: linkedin_organization_id: "12ab" is not a LinkedIn organization id: expected digits only',
         'i.md:4:10: request: expected "url" (a form to fill in) or "email" (where to write)',
     ]
+    p = parse_issuer(source.replace("12ab", "https://www.linkedin.com/company/12345678/admin/"), "i.md", "u")
+    assert 'i.md:3:27: linkedin_organization_id: "https://www.linkedin.com/company/12345678/admin/" is not a LinkedIn ' \
+           'organization id: expected digits only (write "12345678")' in lines(p.problems)
     assert p.obj.image_alt == "U"  # a logo without alt text is described by the issuer's name
 
 
@@ -1185,7 +1208,7 @@ def test_every_problem_of_a_run_is_reported_sorted(site):
         'content/badges/prise-de-parole.md:3:9: issuer: no issuer "bux" (did you mean "bu"?)',
         "content/badges/prise-de-parole.md:10:8: level: 0 is too small: at least 1 expected",
         "content/issuers/univ.md:1:1: email: missing required field",
-        'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (https://...)',
+        'content/issuers/univ.md:3:6: url: "univ.example.org" is not an absolute http(s) URL (write "https://univ.example.org")',
         "content/pages/a-propos.md:1:1: expected the file to start with a '---' line opening the YAML frontmatter",
         "content/pages/faq.de.md:1:1: language: \"de\" is not one of the site's other languages (en)",
         "vitrine: 6 problems found; output/ was left as it was.",
@@ -1207,7 +1230,7 @@ def test_check_writes_nothing(site):
     before = tree_digest(root)
     status, out, err = run_cli("check", "--site", str(root))
     assert (status, err) == (0, "")
-    assert out == "OK: 2 issuers, 1 badges, 1 competencies, 1 pages, 2 language(s).\n"
+    assert out == "OK: 2 issuers, 1 badge, 1 competency, 1 page, 2 languages.\n"
     assert tree_digest(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
 

@@ -83,6 +83,15 @@ def test_badge_refers_to_existing_issuer_and_lists_the_others(site):
     assert "bu, univ" in text and "oral" in text  # the choices, in comments
     # its file name is its address, which stays once awarded (awards/published-urls.txt)
     assert "# Le nom du fichier est l’adresse du badge (/badges/nouveau/) : une fois le badge\n" in text
+    # where the image goes, so that `image: badges/nouveau.png` finds it (content/images/, then that path)
+    assert "# Pour utiliser votre propre image, content/images/badges/nouveau.png, remplacez le bloc par :\n" in text
+    root = site({"site.yaml": "title: Test badges\nbase_url: https://badges.example.org/\nlanguage: en\n"})
+    run_cli("new", "badge", "fresh", "--site", str(root))
+    run_cli("new", "issuer", "club", "--site", str(root))
+    assert "# To use your own image, content/images/badges/fresh.png, replace the block with:\n#   image: badges/fresh.png" \
+        in (root / "content/badges/fresh.md").read_text(encoding="utf-8")
+    assert "preferably square, in content/images/issuers/) and what it shows:\n# image: issuers/club.svg\n" \
+        in (root / "content/issuers/club.md").read_text(encoding="utf-8")
 
 
 def test_english_site_gets_english_comments(site):
