@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import secrets
 import sys
 import uuid
@@ -45,7 +46,7 @@ def register(sub: Any) -> None:
     a.add_argument("--consent", action="store_true", help="with --to: the recipient agreed to have their name published")
     a.add_argument("--evidence", action="append", metavar="URL", default=[], help="a URL showing the work (repeatable)")
     a.add_argument("--narrative", help="what this person did (Markdown)")
-    a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today)")
+    a.add_argument("--date", help="the day of the award, YYYY-MM-DD (default: today; DD/MM/YYYY only when it cannot be read month first)")
     a.add_argument("--lang", help="with --to: the language of the e-mails `vitrine notify` sends this person "
                                   "(one of the site's languages; default: the run's --lang, else the site's)")
     a.add_argument("--file", help="the awards file to append to (default: awards/BADGE.yaml)")
@@ -111,16 +112,40 @@ def _write(file: Path, text: str, newline: str, bom: bool) -> None:
     tmp.replace(file)
 
 
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def _not_a_day(option: str, value: str) -> str:
     """`--date "2025-02-30" is not a date: February 2025 has 28 days`; else what is expected."""
     from .fields import DATE_RE, _no_such_day
 
-    why = _no_such_day(value.strip()) if DATE_RE.match(value.strip()) else "expected YYYY-MM-DD"
+    text = value.strip()
+    slashed = _SLASHED.fullmatch(text)
+    if slashed and _ambiguous(slashed):
+        from .award_csv import _MONTHS_EN as months
+
+        first, second, year = (int(g) for g in slashed.groups())
+        day_first, month_first = date(year, second, first), date(year, first, second)
+        return (f'{option} "{value}" could be {first} {months[second - 1]} {year} (day first) or {months[first - 1]} '
+                f"{second}, {year} (month first): write it as YYYY-MM-DD ({day_first.isoformat()} or "
+                f"{month_first.isoformat()})")
+    why = _no_such_day(text) if DATE_RE.match(text) else "expected YYYY-MM-DD"
     return f'{option} "{value}" is not a date: {why}'
 
 
+def _ambiguous(slashed: re.Match) -> bool:
+    """03/12/2025: the 3rd of December in France, March 12 in the United States. Read either way,
+    a wrong day would be published for years: such a date is refused (13/12/2025 is not)."""
+    first, second, year = (int(g) for g in slashed.groups())
+    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
+
+
 def _parse_day(value: str) -> date | None:
+    """YYYY-MM-DD, or DD/MM/YYYY when it cannot be read month first."""
     value = value.strip()
+    slashed = _SLASHED.fullmatch(value)
+    if slashed and _ambiguous(slashed):
+        return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, fmt).date()

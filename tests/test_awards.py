@@ -626,6 +626,27 @@ def test_award_and_revoke_say_why_a_well_written_day_is_no_day(awarded):
                             "YYYY-MM-DD, the month before the day") in err
 
 
+def test_a_day_that_reads_two_ways_is_refused_with_both(awarded):
+    """--date 03/12/2025 was read day first without a word: an American volunteer's March 12
+    became the 3rd of December on every page and credential of the award, for years."""
+    root = awarded()
+    before = (root / "awards" / "prise-de-parole.yaml").read_text()
+    status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", "x@example.org",
+                             "--date", "03/12/2024")
+    assert status == 1 and err.splitlines()[0] == (
+        'vitrine award: --date "03/12/2024" could be 3 December 2024 (day first) or March 12, 2024 (month first): '
+        "write it as YYYY-MM-DD (2024-12-03 or 2024-03-12)")
+    status, _, err = run_cli("revoke", A1, "--site", str(root), "--reason", "x", "--date", "05/06/2024")
+    assert status == 1 and 'could be 5 June 2024 (day first) or May 6, 2024 (month first)' in err
+    assert (root / "awards" / "prise-de-parole.yaml").read_text() == before
+    # a day that reads one way only is taken: 13/12 has no month 13, 07/07 is the same both ways
+    for given, day in (("13/11/2024", "2024-11-13"), ("07/07/2024", "2024-07-07")):
+        status, _, err = run_cli("award", "prise-de-parole", "--site", str(root), "--to", f"{day}@example.org",
+                                 "--date", given)
+        assert status == 0, err
+        assert f"issued_on: {day}" in (root / "awards" / "prise-de-parole.yaml").read_text()
+
+
 def test_revoke(awarded):
     root = awarded()
     status, out, err = run_cli("revoke", A1[:8], "--site", str(root), "--reason", "Fraude: travail copié")
