@@ -345,7 +345,7 @@ def cmd_award(args: argparse.Namespace) -> int:
 def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record], default_day: date,
                  on: date, languages: list[str], retired_on: date | None = None) -> tuple[list[dict], list[Problem], Sheet | None]:
     """The records of a CSV file's rows, and every problem (warnings too) of the file."""
-    from .award_csv import month_first, read_sheet
+    from .award_csv import day_first, month_first, read_sheet
 
     sheet, problems = read_sheet(path)
     if sheet is None:
@@ -353,10 +353,14 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
     new: list[dict] = []
     seen: dict[str, int] = {}
     days = sheet.columns.index("issued_on") if "issued_on" in sheet.columns else None
-    us_sample = None if days is None else month_first([row[days] for _, row in sheet.rows if days < len(row)])
+    column = [] if days is None else [row[days] for _, row in sheet.rows if days < len(row)]
+    us_sample = month_first(column)
+    # a French site's spreadsheet is day first; elsewhere (03/12 is March 12 in the United States,
+    # the 3rd of December in Britain) a day that reads both ways needs another day of its column
+    order_known = (languages[0] if languages else "fr") == "fr" or us_sample is not None or day_first(column)
     for line, row in sheet.rows:
         record = _csv_row(sheet, line, sheet.cells(row), args, holders, seen, default_day, on, problems, us_sample,
-                          languages, retired_on)
+                          languages, retired_on, order_known)
         if record is not None:
             new.append(record)
     problems.sort(key=lambda p: (not p.warning, p.line, p.col))  # the file's order, its rows' problems too
@@ -366,7 +370,7 @@ def _csv_records(path: Path, args: argparse.Namespace, holders: dict[str, Record
 def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: argparse.Namespace,
              holders: dict[str, Record], seen: dict[str, int], default_day: date, on: date,
              problems: list[Problem], us_sample: str | None, languages: list[str],
-             retired_on: date | None = None) -> dict | None:
+             retired_on: date | None = None, order_known: bool = True) -> dict | None:
     """One row's record, or None and its problems, each at its cell, named by the column's header."""
     from .award_csv import consent_answer, language, parse_day, show
     from .awards import address_problems, normalise_email
@@ -418,7 +422,7 @@ def _csv_row(sheet: Sheet, line: int, cells: dict[str, tuple[str, int]], args: a
     day = default_day
     day_text = cells.get("issued_on", ("", 0))[0]
     if day_text:
-        parsed, why = parse_day(day_text, us_sample, languages[0] if languages else "fr")
+        parsed, why = parse_day(day_text, us_sample, languages[0] if languages else "fr", order_known)
         if parsed is None:
             fail("issued_on", why)
         else:

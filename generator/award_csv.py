@@ -449,12 +449,24 @@ def month_first(values: list[str]) -> str | None:
     return None
 
 
-def parse_day(value: str, us_sample: str | None = None, lang: str = "fr") -> tuple[date | None, str]:
+def day_first(values: list[str]) -> bool:
+    """Whether a value of a column of days can only be day/month/year ("25/12/2026")."""
+    for value in values:
+        m = _DMY.fullmatch(value.strip().split(" ")[0].split("T")[0])
+        if m and int(m.group(3)) <= 12 < int(m.group(1)) <= 31:
+            return True
+    return False
+
+
+def parse_day(value: str, us_sample: str | None = None, lang: str = "fr",
+              order_known: bool = True) -> tuple[date | None, str]:
     """(the day, "") or (None, what is wrong). Day first, as French spreadsheets write it:
     07/12/2026, 7/12/26 (the year 2026), 07.12.2026, 07-12-2026, 7 décembre 2026, 07-déc-26,
     samedi 7 décembre 2026; or 2026-12-07; a time after it (a form's timestamp) is left out.
     `us_sample`: a value of the same column that is month first. `lang`: the site's, for the
-    examples of what to write (a French spreadsheet's date format is JJ/MM/AAAA)."""
+    examples of what to write (a French spreadsheet's date format is JJ/MM/AAAA). `order_known`:
+    False when the site is not French and no day of the column shows its order: a day that
+    reads both ways (03/12/2024) is then refused rather than guessed."""
     text = value.strip()
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     order = "day/month/year"
@@ -483,6 +495,9 @@ def parse_day(value: str, us_sample: str | None = None, lang: str = "fr") -> tup
         if us_sample is not None and d <= 12 and mo <= 12 and d != mo:
             return None, (f"{show(text)} is ambiguous: this column also has {show(us_sample)}, month first; "
                           "write the days as YYYY-MM-DD")
+        if not order_known and 1 <= d <= 12 and 1 <= mo <= 12 and d != mo:
+            return None, (f"{show(text)} could be {d} {_MONTHS_EN[mo - 1]} {y} (day first) or {_MONTHS_EN[d - 1]} {mo}, "
+                          f"{y} (month first), and no day of this column tells which: write the days as YYYY-MM-DD")
     if not 1 <= mo <= 12:
         if order == "day/month/year" and 1 <= d <= 12 < mo <= 31:
             return None, (f"{show(text)} is not a date read day first (there is no month {mo}): month first, as in "

@@ -342,6 +342,25 @@ def test_an_english_site_is_told_what_to_write_in_english(site, monkeypatch, tmp
 
 
 
+def test_an_english_site_s_days_that_read_two_ways_need_their_column_to_tell(site, monkeypatch, tmp_path):
+    """On an English site, a column of days that all read both ways (03/12/2024: March 12 in the
+    United States, the 3rd of December in Britain) was read day first without a word. A French
+    site's spreadsheet is day first; elsewhere one day of the column must tell the order."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
+    root = site({"site.yaml": "title: Badges\nbase_url: https://badges.example.org/\nlanguage: en\nlanguages: [en, fr]\n",
+                 "awards/prise-de-parole.yaml": ""})
+    before = (root / "awards" / f"{BADGE}.yaml").read_bytes()
+    status, out, err, csv_file = award(root, tmp_path, b"Email,Date\nalice@example.org,03/12/2024\nbob@example.org,07/07/2024\n")
+    refused(root, before, status, out, err, csv_file, [
+        '{f}:2:2: Date: "03/12/2024" could be 3 December 2024 (day first) or March 12, 2024 (month first), and no '
+        "day of this column tells which: write the days as YYYY-MM-DD"])
+    # one day past the 12th decides: day first here
+    status, out, err, csv_file = award(root, tmp_path, b"Email,Date\nalice@example.org,03/12/2024\nbob@example.org,25/11/2024\n")
+    assert status == 0, err
+    written = (root / "awards" / f"{BADGE}.yaml").read_text()
+    assert "issued_on: 2024-12-03" in written and "issued_on: 2024-11-25" in written
+
+
 @pytest.mark.parametrize("answer", ["Oui mais pas mon nom de famille", "Oui, sans mon nom", "Je ne sais pas",
                                     "peut-être", "Yes, but not my last name", "J'accepte pas"])
 def test_a_consent_that_is_not_a_clear_yes_or_no_is_named_at_its_cell(award_site, tmp_path, answer):
