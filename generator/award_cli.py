@@ -465,7 +465,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     award = record.award
     assert award is not None
     if award.revoked is not None:
-        return _fail([f"{record.path}:{record.start}: award {award.id} was already revoked on {award.revoked.date}"],
+        return _fail([f"{record.path}:{record.start}:{max(1, record.indent - 1)}: revoked: award {award.id} was already "
+                      f"revoked on {award.revoked.date}"],
                      "nothing was written.")
     reason = " ".join(args.reason.split())
     on = today()
@@ -493,7 +494,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     if ([p for p in problems if not p.warning] or changed is None or changed.award is None
             or changed.award.revoked is None or changed.award.revoked.reason != reason
             or {k: v for k, v in changed.data.items() if k != "revoked"} != record.data):
-        return _fail([f"{record.path}:{record.start}: cannot add the revocation to this record automatically "
+        return _fail([f"{record.path}:{record.start}:{max(1, record.indent - 1)}: revoked: cannot add the revocation "
+                      "to this record automatically "
                       f"(is it written in flow style?); add to it by hand:\n" + "\n".join(insert)], "nothing was written.")
     _write(file, new_text, newline, bom)
     print(f"Revoked award {award.id} ({award.badge}) on {day}, in {record.path}. Build and publish: its page and "

@@ -654,7 +654,8 @@ def test_revoke(awarded):
     text = (root / "awards" / "prise-de-parole.yaml").read_text()
     assert '  salt: 0123456789abcdef0123456789abcdef\n  revoked:\n    date: 2025-01-01\n    reason: "Fraude: travail copié"\n- id: 2c5f' in text
     status, _, err = run_cli("revoke", A1, "--site", str(root), "--reason", "encore")
-    assert status == 1 and "was already revoked on 2025-01-01" in err
+    assert status == 1 and err.splitlines()[0] == (f"awards/prise-de-parole.yaml:2:1: revoked: award {A1} was already "
+                                                   "revoked on 2025-01-01")
     status, _, err = run_cli("revoke", "ffffffff", "--site", str(root), "--reason", "x")
     assert status == 1 and "is not the id of any award" in err
     status, _, err = run_cli("revoke", A1[:4], "--site", str(root), "--reason", "x")  # an id's start, too short
