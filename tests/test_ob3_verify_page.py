@@ -108,6 +108,10 @@ def test_a_revoked_credential_pasted_in_french(signed_site):
     verdict, checks = result_of(page)
     assert "NON valide" in verdict
     assert any(c.startswith("Révocation\u00a0: RÉVOQUÉE par son émetteur") for c in checks), checks
+    # when and why: neither the credential nor its status list says; its award page and 2.0
+    # assertion, on the issuer's site, do (the command line said so, this page did not)
+    assert (f"Quand et pourquoi\u00a0: sa page {BASE}assertions/{A3}/ dit qu’il a été révoqué le 1er\u00a0février 2024, "
+            "pour ce motif\u00a0: «\u00a0Attribué par erreur\u00a0» (ce que dit le site de l’émetteur).") in checks, checks
     assert errors == []
 
 

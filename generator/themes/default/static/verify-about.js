@@ -93,5 +93,23 @@
     }, function () { return null; });
   }
 
-  window.vitrineAbout = {describe: describe, jsonLink: jsonLink, awardPage: awardPage, page: page, revoked: revoked};
+  // A revoked 3.0 credential at …/credentials/<id>.json names its badge itself, but neither its day nor
+  // why: Vitrine publishes both for the same award, its page (…/assertions/<id>/, the day) and its
+  // 2.0 assertion (…/assertions/<id>.json, the reason). {page, revokedOn, reason} or null.
+  function revokedCredential(credentialId, fetchBytes) {
+    var m = typeof credentialId === "string" ? /^(https?:\/\/.+)\/credentials\/([^\/?#]+)\.json$/.exec(credentialId) : null;
+    if (!m) return Promise.resolve(null);
+    var assertionId = m[1] + "/assertions/" + m[2] + ".json";
+    return revoked(assertionId, fetchBytes).then(function (found) {
+      if (!found || !found.revokedOn) return null;
+      return fetchBytes(assertionId).then(function (bytes) {
+        var hosted = JSON.parse(new TextDecoder("utf-8").decode(bytes));
+        found.reason = hosted && hosted.revoked === true && typeof hosted.revocationReason === "string" ? hosted.revocationReason : "";
+        return found;
+      }).catch(function () { found.reason = ""; return found; });
+    });
+  }
+
+  window.vitrineAbout = {describe: describe, jsonLink: jsonLink, awardPage: awardPage, page: page, revoked: revoked,
+                         revokedCredential: revokedCredential};
 })();

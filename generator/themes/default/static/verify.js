@@ -224,7 +224,12 @@
         var purpose = entry.statusPurpose || "revocation";
         if (set) {
           report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
-          return;
+          // when and why: not in the credential nor the list; the issuer's award page and 2.0 assertion say
+          if (purpose === "suspension" || !About) return;
+          return About.revokedCredential(credential.id, fetchBytes).then(function (found) {
+            if (found) report.add("revoked", "skip", fmt(found.reason ? "revoked_when_why" : "revoked_when",
+                                                          {url: found.page, when: when(found.revokedOn), reason: found.reason}));
+          });
         }
         // "not revoked" is the list's word: it counts if the issuer signed it (as vitrine verify requires)
         return checkStatusListSignature(statusList, credential).then(function (signature) {
