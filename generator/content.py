@@ -334,6 +334,8 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
             out["request"] = _request(f, parsed, only_instructions=True)
         elif name in ("evidence", "tags"):
             out[name] = f.texts(name, slugged=name == "tags", one=name != "tags")
+            if name == "tags":  # where each is written: the loader refuses a tag listed twice
+                parsed.refs["tags"] = _tag_refs(f, out[name])
         elif name == "description" and kind != "issuer":
             out[name] = f.text(name, required=True, max_len=1000)
         else:

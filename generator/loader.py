@@ -417,11 +417,13 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
     per_lang: dict[str, dict[tuple[str, str], dict]] = {lang: {} for lang in config.languages}
     media = bodies.Media(config, problems)  # the images of Markdown bodies
     translated: list[Ref] = []  # where each translation writes each field (checked against its original)
+    translated_tags: list[list[Ref]] = []  # each translation's tags, each to be listed once
     for task, result in zip(tasks, parse_all(tasks, jobs)):
         problems.extend(result.problems)
         media.add(task.lang or config.language, result)
         if task.lang:
             translated += [replace(ref, value=f"{task.kind}:{task.slug}") for ref in result.refs.get("translated", [])]
+            translated_tags.append(result.refs.get("tags", []))
             if result.translation is not None:
                 per_lang[task.lang][(task.kind, task.slug)] = result.translation
                 translations[(task.kind, task.slug)] = result.translation
@@ -433,6 +435,8 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
         parsed[kind].setdefault(slug, Parsed(kind, slug, rel))  # what names code-club is not another
     resolver = _Resolver(config, parsed, problems)
     resolver.resolve()
+    for refs in translated_tags:
+        resolver.once(refs, "tag", _tag_fold)
     renamed = {"badge": resolver.links.formerly, "competency": resolver.links.competencies_formerly}
     for task in tasks:
         if task.lang and task.slug not in parsed[task.kind]:
