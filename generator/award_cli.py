@@ -122,13 +122,11 @@ def _not_a_day(option: str, value: str) -> str:
     text = value.strip()
     slashed = _SLASHED.fullmatch(text)
     if slashed and _ambiguous(slashed):
-        from .award_csv import _MONTHS_EN as months
+        from .award_csv import two_readings
 
         first, second, year = (int(g) for g in slashed.groups())
-        day_first, month_first = date(year, second, first), date(year, first, second)
-        return (f'{option} "{value}" could be {first} {months[second - 1]} {year} (day first) or {months[first - 1]} '
-                f"{second}, {year} (month first): write it as YYYY-MM-DD ({day_first.isoformat()} or "
-                f"{month_first.isoformat()})")
+        return (f'{option} "{value}" could be {two_readings(first, second, year)}: write it as YYYY-MM-DD '
+                f"({date(year, second, first).isoformat()} or {date(year, first, second).isoformat()})")
     why = _no_such_day(text) if DATE_RE.match(text) else "expected YYYY-MM-DD"
     return f'{option} "{value}" is not a date: {why}'
 

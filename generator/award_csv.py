@@ -440,22 +440,32 @@ def _month(word: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def month_first(values: list[str]) -> str | None:
-    """A value of a column of days that can only be month/day/year ("12/25/2026"), or None."""
+def _only_read(values: list[str], month_first: bool) -> str | None:
+    """A value of a column of days that can only be read month first ("12/25/2026"), or only day
+    first ("25/12/2026"); None when there is none."""
     for value in values:
         m = _DMY.fullmatch(value.strip().split(" ")[0].split("T")[0])
-        if m and int(m.group(1)) <= 12 < int(m.group(3)) <= 31:
-            return value.strip()
+        if m:
+            month, day = (int(m.group(1)), int(m.group(3))) if month_first else (int(m.group(3)), int(m.group(1)))
+            if month <= 12 < day <= 31:
+                return value.strip()
     return None
+
+
+def month_first(values: list[str]) -> str | None:
+    """A value of a column of days that can only be month/day/year ("12/25/2026"), or None."""
+    return _only_read(values, month_first=True)
 
 
 def day_first(values: list[str]) -> bool:
     """Whether a value of a column of days can only be day/month/year ("25/12/2026")."""
-    for value in values:
-        m = _DMY.fullmatch(value.strip().split(" ")[0].split("T")[0])
-        if m and int(m.group(3)) <= 12 < int(m.group(1)) <= 31:
-            return True
-    return False
+    return _only_read(values, month_first=False) is not None
+
+
+def two_readings(first: int, second: int, year: int) -> str:
+    """How 03/12/2024 reads: "3 December 2024 (day first) or March 12, 2024 (month first)"."""
+    return (f"{first} {_MONTHS_EN[second - 1]} {year} (day first) or {_MONTHS_EN[first - 1]} {second}, {year} "
+            "(month first)")
 
 
 def parse_day(value: str, us_sample: str | None = None, lang: str = "fr",
@@ -496,8 +506,8 @@ def parse_day(value: str, us_sample: str | None = None, lang: str = "fr",
             return None, (f"{show(text)} is ambiguous: this column also has {show(us_sample)}, month first; "
                           "write the days as YYYY-MM-DD")
         if not order_known and 1 <= d <= 12 and 1 <= mo <= 12 and d != mo:
-            return None, (f"{show(text)} could be {d} {_MONTHS_EN[mo - 1]} {y} (day first) or {_MONTHS_EN[d - 1]} {mo}, "
-                          f"{y} (month first), and no day of this column tells which: write the days as YYYY-MM-DD")
+            return None, (f"{show(text)} could be {two_readings(d, mo, y)}, and no day of this column tells which: "
+                          "write the days as YYYY-MM-DD")
     if not 1 <= mo <= 12:
         if order == "day/month/year" and 1 <= d <= 12 < mo <= 31:
             return None, (f"{show(text)} is not a date read day first (there is no month {mo}): month first, as in "

@@ -237,36 +237,13 @@ def extract(data: bytes, source: str) -> list[Payload]:
     if re.match(r"^https?://\S+$", text):
         return [Payload("URL", text, source)]
     if re.match(r"(?i)<!doctype html|<html[\s>]", text):
-        found = _alternate(text, source)
+        from .verify_about import award_json_link
+
+        found = award_json_link(text, source)
         if found is None:  # a badge's page, an issuer's, a catalogue's: verify_about says which
             return [Payload("web page, no award", text, source)]
         return [Payload("web page", found, source)]
     raise FetchError(f"{source}: not JSON, a JWS/JWT, a URL, nor a baked PNG or SVG image")
-
-
-def _alternate(page: str, source: str) -> str | None:
-    """The address of the JSON an award's web page links to (Vitrine's award pages, and other
-    platforms', name their assertion in <link rel="alternate" type="application/ld+json">), made
-    absolute against the page's canonical address, else its own."""
-    from html.parser import HTMLParser
-    from urllib.parse import urljoin
-
-    links: list[dict[str, str]] = []
-
-    class Links(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            if tag == "link":
-                links.append({k: v or "" for k, v in attrs})
-
-    Links().feed(page[:MAX_BYTES])
-    base = next((a["href"] for a in links if "canonical" in a.get("rel", "").lower().split()), "")
-    base = urljoin(source, base) if re.match(r"^https?://", source) else base
-    for a in links:
-        if "alternate" in a.get("rel", "").lower().split() and a.get("type", "").lower() == "application/ld+json":
-            url = urljoin(base, a.get("href", ""))
-            if re.match(r"^https?://\S+$", url):
-                return url
-    return None
 
 
 def not_award(report: Report, document: Any, source: str, fetcher: Fetcher) -> bool:

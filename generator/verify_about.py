@@ -109,6 +109,13 @@ def page_without_award(page: str, source: str, fetcher: Fetcher) -> tuple[str, s
 
 # -- an award's page ------------------------------------------------------------------------------
 
+def award_json_link(page: str, source: str) -> str | None:
+    """The address of the JSON an award's web page links to (Vitrine's award pages, and other
+    platforms', name their assertion in <link rel="alternate" type="application/ld+json">), made
+    absolute against the page's canonical address, else its own: the first that is http(s)."""
+    return next((url for url in _Page.read(page, source).ld_links if re.match(r"^https?://\S+$", url)), None)
+
+
 class _Page(HTMLParser):
     """What an HTML page says that matters here, found with the standard library's parser:
     its links, and on a Vitrine award page the badge's name, the issuer's and the revocation day."""
@@ -116,7 +123,8 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         HTMLParser.__init__(self)
         self.canonical = ""
-        self.award_json = ""  # <link rel="alternate" type="application/ld+json">
+        self.award_json = ""  # the first <link rel="alternate" type="application/ld+json">
+        self.ld_links: list[str] = []  # every one of them
         self.json_links: list[str] = []  # <link rel="alternate" type="application/json">
         self.ld_anchors: list[str] = []  # <a type="application/ld+json">
         self.badge = ""
@@ -133,6 +141,7 @@ class _Page(HTMLParser):
         parser.feed(page[:MAX_BYTES])
         base = urljoin(source, parser.canonical) if re.match(r"^https?://", source) else parser.canonical
         parser.award_json = urljoin(base, parser.award_json) if parser.award_json else ""
+        parser.ld_links = [urljoin(base, u) for u in parser.ld_links]
         parser.json_links = [urljoin(base, u) for u in parser.json_links]
         parser.ld_anchors = [urljoin(base, u) for u in parser.ld_anchors]
         return parser
@@ -142,8 +151,9 @@ class _Page(HTMLParser):
         rel, kind, classes = a.get("rel", "").lower().split(), a.get("type", "").lower(), a.get("class", "").split()
         if tag == "link" and "canonical" in rel and not self.canonical:
             self.canonical = a.get("href", "")
-        elif tag == "link" and "alternate" in rel and kind == "application/ld+json" and not self.award_json:
-            self.award_json = a.get("href", "")
+        elif tag == "link" and "alternate" in rel and kind == "application/ld+json":
+            self.ld_links.append(a.get("href", ""))
+            self.award_json = self.award_json or a.get("href", "")
         elif tag == "link" and "alternate" in rel and kind == "application/json" and a.get("href"):
             self.json_links.append(a["href"])
         elif tag == "a" and kind == "application/ld+json" and a.get("href"):

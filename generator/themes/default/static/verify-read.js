@@ -100,8 +100,8 @@
     return out;
   }
 
-  /* `url`: where the bytes came from, when a web page there may be followed (verify.py's
-     _alternate): an award's page names its badge in <link rel="alternate" type="application/ld+json">. */
+  /* `url`: where the bytes came from, when a web page there may be followed (verify_about.py's
+     award_json_link): an award's page names its badge in <link rel="alternate" type="application/ld+json">. */
   function extract(bytes, url) {
     if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
       return pngTexts(bytes);
