@@ -228,7 +228,12 @@ class _Resolver:
             self.links.related[slug] = related
             ends = []
             for ref, (comment, when) in zip(p.refs.get("endorsements", []), p.extra.get("endorsements", [])):
-                if self.find(ref, "issuer", "issuer"):
+                if not self.find(ref, "issuer", "issuer"):
+                    continue
+                if ref.value == self.links.issuer.get(slug):  # Open Badges: a third party's claim about it
+                    self.fail(ref, f'"{ref.value}" issues this badge: an endorsement is another organisation\'s word '
+                                   "about it; remove it or name another issuer")
+                else:  # a parent (the university endorsing its library's badge) is another organisation
                     ends.append((ref.value, comment, when))
             self.links.endorsements[slug] = ends
             for ref in p.refs.get("date", []):  # shown as "published on", and orders the feed
