@@ -363,7 +363,7 @@ class TranslatedEndorsements:
     original by the loader (`endorsement_mismatches`)."""
 
     at: Ref  # the `endorsements` key
-    count: int  # items written, mappings or not
+    count: int | None  # items written, mappings or not; None when it is not a list (said already)
     issuers: list[Ref | None]  # by position; None where an item could not be read
     comments: list[str | None]
     dates: list[Ref | None]  # a day written again (it must be the original's)
@@ -371,11 +371,12 @@ class TranslatedEndorsements:
 
 def _translated_endorsements(f: Fields) -> TranslatedEndorsements:
     line, col = f.doc.where_key(("endorsements",))
-    count = len(f.items("endorsements"))
-    issuers: list[Ref | None] = [None] * count
-    comments: list[str | None] = [None] * count
-    dates: list[Ref | None] = [None] * count
-    for e in f.mappings("endorsements"):
+    written = f.items("endorsements")  # says what is wrong with a text or a mapping
+    count = len(written) if isinstance(f.data.get("endorsements"), list) else None
+    issuers: list[Ref | None] = [None] * len(written)
+    comments: list[str | None] = [None] * len(written)
+    dates: list[Ref | None] = [None] * len(written)
+    for e in f.mappings("endorsements") if count else ():  # a list: its items, each said once
         i = e.key[-1]
         issuers[i] = _ref(e, "issuer", e.reference("issuer", required=True))
         comments[i] = e.text("comment") or None  # left out: the original's comment
@@ -394,6 +395,8 @@ def endorsement_mismatches(original: Parsed, translated: TranslatedEndorsements)
     rule = "a translation lists the same endorsers in the same order, and translates only their comments"
     issuers, days = original.refs.get("endorsements", []), [when for _, when in original.extra.get("endorsements", [])]
     name = original.path.rpartition("/")[2]
+    if translated.count is None:
+        return []
     if translated.count != len(issuers):
         at = translated.at
         return [Problem(at.path, at.line, at.col, at.field, f"{translated.count} endorsement"

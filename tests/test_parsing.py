@@ -1063,6 +1063,14 @@ def test_parse_translation_badge_endorsements_translate_comments_only():
     assert original.problems == [] and endorsement_mismatches(original, given) == []
 
 
+def test_translated_endorsements_not_a_list_is_said_once():
+    p = parse_translation("---\nendorsements: Recognised.\n---\n", "b.en.md", "prise-de-parole", "badge")
+    assert lines(p.problems) == ["b.en.md:2:15: endorsements: expected a list, found text: write endorsements: "
+                                 "[Recognised.]"]
+    original = parse_badge(ENDORSED, BADGE, "prise-de-parole")
+    assert endorsement_mismatches(original, p.translation["endorsements"]) == []  # not "0 endorsements where..."
+
+
 def test_parse_translation_badge_endorsements_unknown_field():
     p = parse_translation("---\nendorsements:\n  - issuer: univ\n    coment: Recognised.\n---\n", "b.en.md", "b", "badge")
     assert lines(p.problems) == ['b.en.md:4:5: endorsements[0].coment: unknown field (did you mean "comment"?)']
