@@ -313,7 +313,7 @@ FIELDS = {
 }
 TRANSLATABLE = {
     "issuer": ("name", "description", "image_alt", "request"),
-    "badge": ("name", "description", "image_alt", "evidence", "tags", "request"),
+    "badge": ("name", "description", "image_alt", "evidence", "tags", "request", "endorsements"),
     "competency": ("name", "description", "group"),
     "page": ("title",),
 }
@@ -332,6 +332,8 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
         parsed.refs.setdefault("translated", []).append(Ref(name, path, *f.doc.where_key((name,)), name))
         if name == "request":
             out["request"] = _request(f, parsed, only_instructions=True)
+        elif name == "endorsements":
+            out["endorsements"] = _translated_endorsements(f)
         elif name in ("evidence", "tags"):
             out[name] = f.texts(name, slugged=name == "tags", one=name != "tags")
             if name == "tags":  # where each is written: the loader refuses a tag listed twice
@@ -354,6 +356,63 @@ def parse_translation(text: str, path: str, slug: str, kind: str) -> Parsed:
     return parsed
 
 
+@dataclass(frozen=True)
+class TranslatedEndorsements:
+    """A translation's `endorsements`: the original's endorsers, in its order, each with its
+    comment in the translation's language (None: the original's is shown). Matched against the
+    original by the loader (`endorsement_mismatches`)."""
+
+    at: Ref  # the `endorsements` key
+    count: int | None  # items written, mappings or not; None when it is not a list (said already)
+    issuers: list[Ref | None]  # by position; None where an item could not be read
+    comments: list[str | None]
+    dates: list[Ref | None]  # a day written again (it must be the original's)
+
+
+def _translated_endorsements(f: Fields) -> TranslatedEndorsements:
+    line, col = f.doc.where_key(("endorsements",))
+    written = f.items("endorsements")  # says what is wrong with a text or a mapping
+    count = len(written) if isinstance(f.data.get("endorsements"), list) else None
+    issuers: list[Ref | None] = [None] * len(written)
+    comments: list[str | None] = [None] * len(written)
+    dates: list[Ref | None] = [None] * len(written)
+    for e in f.mappings("endorsements") if count else ():  # a list: its items, each said once
+        i = e.key[-1]
+        issuers[i] = _ref(e, "issuer", e.reference("issuer", required=True))
+        comments[i] = e.text("comment") or None  # left out: the original's comment
+        when = e.date("date")
+        if when is not None:
+            dates[i] = Ref(when.isoformat(), f.doc.path, *e.position("date"), e.label("date"))
+        e.done()
+    return TranslatedEndorsements(Ref("endorsements", f.doc.path, line, col, "endorsements"), count, issuers,
+                                  comments, dates)
+
+
+def endorsement_mismatches(original: Parsed, translated: TranslatedEndorsements) -> list[Problem]:
+    """Where a translation's `endorsements` differ from the original's in more than comments:
+    the endorsers are the original's, in its order (a translation changes no one's word), and a
+    day, if written again, is the original's."""
+    rule = "a translation lists the same endorsers in the same order, and translates only their comments"
+    issuers, days = original.refs.get("endorsements", []), [when for _, when in original.extra.get("endorsements", [])]
+    name = original.path.rpartition("/")[2]
+    if translated.count is None:
+        return []
+    if translated.count != len(issuers):
+        at = translated.at
+        return [Problem(at.path, at.line, at.col, at.field, f"{translated.count} endorsement"
+                        f"{'s' if translated.count != 1 else ''} where {name} has {len(issuers)}: {rule}")]
+    problems = []
+    for ref, mine, day, theirs in zip(translated.issuers, issuers, translated.dates, days):
+        if ref is not None and ref.value != mine.value:
+            problems.append(Problem(ref.path, ref.line, ref.col, ref.field,
+                                    f'"{ref.value}" where {name} has "{mine.value}": {rule}'))
+        if day is not None and day.value != (theirs.isoformat() if theirs else None):
+            problems.append(Problem(day.path, day.line, day.col, day.field,
+                                    f"{day.value} where {name} has " + (theirs.isoformat() if theirs else "no date")
+                                    + ": the day of an endorsement is the original's; leave it out of the translation"))
+    return problems
+
+
 def untranslatable(original: Parsed, field_name: str) -> bool:
     """Whether a translation's field has nothing to translate: the original does not have it
     (`evidence` on a badge without evidence would show on that language's pages only; `request`
@@ -361,7 +420,8 @@ def untranslatable(original: Parsed, field_name: str) -> bool:
     obj = original.obj
     if original.kind == "badge":
         return {"evidence": not obj.evidence, "request": obj.own_request is None, "image_alt": not obj.image_alt,
-                "tags": not original.extra.get("tags")}.get(field_name, False)
+                "tags": not original.extra.get("tags"),
+                "endorsements": not original.refs.get("endorsements")}.get(field_name, False)
     if original.kind == "issuer":
         return {"request": obj.request is None, "description": not obj.description,
                 "image_alt": not original.refs.get("image")}.get(field_name, False)

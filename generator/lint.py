@@ -5,7 +5,8 @@ criteria too short to be useful, a badge with no competency, images too small or
 links in Markdown bodies that lead nowhere or are malformed (images of bodies are checked by the
 loader: bodies.py, which also warns of images without alternative text and of HTML the sanitizer
 removed), a badge nobody can apply for, a badge without a date (left out of the feed),
-placeholders left by `vitrine new`.
+placeholders left by `vitrine new`, a badge body opening with the page's own heading said again
+(criteria_heading.py).
 
 They read the `Site` model. Positions are found only for what is reported: the file is read
 again (its frontmatter for a field's position, its text for a link), so a clean site costs
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import designer, rawhtml
 from .bodies import ALT_RE, NO_ALT, URL_ATTR_RE, URL_TAG_RE, same_body
+from .criteria_heading import criteria_titles, repeats_title
 from .errors import Problem, did_you_mean
 from .fields import URL_RE
 from .frontmatter import Document, decode, parse_frontmatter, read_yaml
@@ -149,6 +151,7 @@ class _Linter:
     out: list[Problem] = field(default_factory=list)
     prefix: str = ""  # the language of the page being checked ("" or "en/")
     sources: dict[str, _Source] = field(default_factory=dict)
+    criteria_titles: dict[str, str] | None = None  # the heading above a badge's criteria, by language
 
     def source(self, rel: str) -> _Source:
         if rel not in self.sources:
@@ -319,6 +322,20 @@ class _Linter:
             self.warn(rel, (src.body_line + line, 1), "body", f"heading {shown_text} skips a level {said}: screen-reader "
                       f'users notice the gap; make it "{fix}"')
 
+    def criteria_heading(self, rel: str, body_html: str, lang: str) -> None:
+        """A badge body that opens with the page's own heading said again (criteria_heading.py)."""
+        if self.criteria_titles is None:
+            self.criteria_titles = criteria_titles(self.site.config)
+        if not repeats_title(body_html, self.criteria_titles.values()):
+            return
+        src = self.source(rel)
+        written = written_headings("\n".join(src.text.split("\n")[src.body_line - 1:]))
+        line, heading = (written[0][1], written[0][2]) if written else (0, "its first heading")
+        self.warn(rel, (src.body_line + line, 1), "body", f'"{heading}" opens the criteria right under the page\'s own '
+                  f'heading, "{self.criteria_titles.get(lang, "")}", and says the same: readers meet it twice; remove '
+                  "it, or give the part a heading that says something else (what it covers: the workshop, the steps, "
+                  "what to hand in)")
+
     # -- each kind -----------------------------------------------------------------------------
 
     def image_size(self, rel: str, kind: str, image, square: bool) -> None:
@@ -367,6 +384,7 @@ class _Linter:
                                 request.instructions_html if request else None, *badge.evidence])
         self.body(rel, cat.prefix + badge.path, badge.body_html)
         self.headings(rel, badge.body_html)
+        self.criteria_heading(rel, badge.body_html, cat.lang)
         if request is not None:
             self.body(rel, cat.prefix + badge.path, request.instructions_html, "request.instructions")
 
@@ -494,6 +512,8 @@ class _Linter:
                 if not same_body(obj.body_html, original.body_html):
                     self.body(rel, cat.prefix + obj.path, obj.body_html)
                     self.headings(rel, obj.body_html)
+                    if isinstance(obj, Badge):
+                        self.criteria_heading(rel, obj.body_html, cat.lang)
 
 
 def yaml_mapping(file: Path) -> dict:

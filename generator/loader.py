@@ -23,7 +23,7 @@ from .award_loading import count_holders, load_awards
 from .clock import today
 from .config import load_config
 from .content_files import KINDS, Task, find_files
-from .content import PARSERS, TRANSLATABLE, Parsed, Ref, parse_translation, untranslatable
+from .content import PARSERS, TRANSLATABLE, Parsed, Ref, endorsement_mismatches, parse_translation, untranslatable
 from .errors import Problem, SiteError, did_you_mean
 from .fields import SLUG_RE, slug_form, tag_slug
 from .frontmatter import decode
@@ -228,7 +228,12 @@ class _Resolver:
             self.links.related[slug] = related
             ends = []
             for ref, (comment, when) in zip(p.refs.get("endorsements", []), p.extra.get("endorsements", [])):
-                if self.find(ref, "issuer", "issuer"):
+                if not self.find(ref, "issuer", "issuer"):
+                    continue
+                if ref.value == self.links.issuer.get(slug):  # Open Badges: a third party's claim about it
+                    self.fail(ref, f'"{ref.value}" issues this badge: an endorsement is another organisation\'s word '
+                                   "about it; remove it or name another issuer")
+                else:  # a parent (the university endorsing its library's badge) is another organisation
                     ends.append((ref.value, comment, when))
             self.links.endorsements[slug] = ends
             for ref in p.refs.get("date", []):  # shown as "published on", and orders the feed
@@ -342,8 +347,18 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
                 base = obj.own_request if kind == "badge" else obj.request
                 if base is not None:
                     out["own_request" if kind == "badge" else "request"] = replace(base, instructions_html=value.instructions_html)
-            elif name != "tags":
+            elif name not in ("tags", "endorsements"):  # both per item, below
                 out[name] = value
+        return out
+
+    def endorsements(slug: str) -> list[Endorsement]:
+        """A badge's endorsements, with the comments its translation gives (else the original's)."""
+        tr = translations.get(("badge", slug)) if not default else None
+        comments = tr["endorsements"].comments if tr and "endorsements" in tr else []
+        out = []
+        for n, (i, comment, day) in enumerate(links.endorsements[slug]):
+            mine = comments[n] if n < len(comments) else None
+            out.append(Endorsement(issuers[i], mine or comment, day, translated=default or mine is not None))
         return out
 
     issuers: dict[str, Issuer] = {}
@@ -361,7 +376,7 @@ def _assemble(config: Config, lang: str, parsed: dict[str, dict[str, Parsed]], l
     for slug, p in parsed["badge"].items():
         badge = replace(p.obj, issuer=issuers[links.issuer[slug]], image=links.images[("badge", slug)],
                         competencies=[comps[c] for c in links.competencies[slug]], tags=[], related=[],
-                        endorsements=[Endorsement(issuers[i], c, d) for i, c, d in links.endorsements[slug]],
+                        endorsements=endorsements(slug),
                         **fields_for("badge", slug, p.obj))
         tr = translations.get(("badge", slug)) if not default else None
         names = tr["tags"] if tr and "tags" in tr else p.extra.get("tags", [])
@@ -451,6 +466,11 @@ def load_site(root: Path, jobs: int | None = None) -> Site:
         if original is not None and original.obj is not None and untranslatable(original, ref.field):
             problems.append(Problem(ref.path, ref.line, ref.col, ref.field, f"{slug}.md has no {ref.field} to translate: "
                                     f"write it there first, or leave it out of the translation"))
+    for lang_translations in per_lang.values():
+        for (kind, slug), tr in lang_translations.items():
+            original = parsed[kind].get(slug)
+            if "endorsements" in tr and original is not None and original.refs.get("endorsements"):
+                problems.extend(endorsement_mismatches(original, tr["endorsements"]))
     formerly = resolver.links.formerly  # renamed, saying so: records may name the old slug
     gone, gone_problems = published.gone_badges(config.root, [*parsed["badge"], *formerly])  # renamed, not saying so
     problems.extend(gone_problems)

@@ -82,6 +82,7 @@ class Endorsement:
     issuer: Issuer
     comment: str
     date: date | None = None
+    translated: bool = True  # False where a language shows the original's comment (its translation has none)
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """`vitrine new badge|issuer|competency|page SLUG`: write a commented starting file.
 
 The file is written in the site's language (French comments and placeholders for a French site,
-English otherwise). It is valid as written, so the live preview shows it at once; every value
-still to write holds a placeholder marked `À COMPLÉTER` (or `TO FILL IN`), which `vitrine
-check` reports as a warning (see lint.py) until it is replaced. References to other files
+English otherwise). It is valid as written; every value still to write holds a placeholder
+marked `À COMPLÉTER` (or `TO FILL IN`), which `vitrine check` reports as a warning (see lint.py)
+until it is replaced. A badge is written as a draft (`status: draft`, as `hugo new` writes
+`draft: true`): a badge full of placeholders must never be published, nor awarded, by accident;
+its author sets `status: active` once it is written. References to other files
 (the badge's issuer) are filled with a slug that exists, and the comments list the others.
 """
 
@@ -128,12 +130,12 @@ def _badge(root: Path, lang: str, slug: str) -> str:
             "# Ce que la personne doit montrer :",
             "# evidence:",
             "#   - une attestation de participation",
-            "# draft : pas encore publié ; active : publié ; retired : publié, plus attribué",
-            "status: active",
+            "# draft : pas encore publié ; active : publié ; retired : publié, plus attribué. Le badge reste",
+            "# un brouillon tant que ses valeurs à compléter ne sont pas remplacées : écrivez alors active.",
+            "status: draft",
             f"date: {date.today().isoformat()}",
+            "# Sous le --- qui suit, les critères : la page les met sous son titre « Critères d’obtention ».",
             "---",
-            "",
-            "## Critères d’attribution",
             "",
             f"{todo} : ce que la personne a fait pour obtenir le badge, en quelques phrases ou en liste",
             "(au moins une quarantaine de mots, pour qu’on sache à quoi s’engager).",
@@ -178,12 +180,12 @@ def _badge(root: Path, lang: str, slug: str) -> str:
             "# What an applicant must show:",
             "# evidence:",
             "#   - a certificate of attendance",
-            "# draft: not published yet; active: published; retired: published, no longer awarded",
-            "status: active",
+            "# draft: not published yet; active: published; retired: published, no longer awarded. The badge",
+            "# stays a draft until its values to fill in are replaced: then write active.",
+            "status: draft",
             f"date: {date.today().isoformat()}",
+            "# Below the next ---, the criteria: the page puts them under its own heading, \"Criteria\".",
             "---",
-            "",
-            "## Criteria",
             "",
             f"{todo}: what a person did to earn the badge, in a few sentences or a list",
             "(forty words or more, so that applicants know what they commit to).",
@@ -380,7 +382,14 @@ def cmd_new(args) -> int:
         return 2 if not SLUG_RE.match(args.slug) else 1  # a bad slug is a wrong command line (README: 2)
     lang = _site_language(root)
     rel = file.relative_to(root).as_posix()
-    if lang == "fr":
+    if args.kind == "badge" and lang == "fr":
+        print(f"Créé : {rel}, en brouillon (status: draft : ni publié ni attribuable) — remplacez les valeurs "
+              f"« {MARKERS['fr']} » (`vitrine check` liste celles qui restent), puis écrivez `status: active` "
+              "pour le publier.")
+    elif args.kind == "badge":
+        print(f"Created {rel} as a draft (status: draft: neither published nor awardable): replace the "
+              f"{MARKERS['en']} values (`vitrine check` lists those left), then set `status: active` to publish it.")
+    elif lang == "fr":
         print(f"Créé : {rel} — remplacez les valeurs « {MARKERS['fr']} », puis lancez `vitrine check`.")
     else:
         print(f"Created {rel}: replace the {MARKERS['en']} values, then run `vitrine check`.")

@@ -31,7 +31,7 @@ SQUARE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512" wid
               '<circle cx="256" cy="256" r="240" fill="#1f5fa8"/></svg>\n')
 
 # The badge's body: at least 40 words, so that the authoring checks (lint.py) have nothing to say.
-BADGE_CRITERIA = """## Critères
+BADGE_CRITERIA = """## Ateliers
 
 Participer à **trois** ateliers.
 

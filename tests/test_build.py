@@ -335,6 +335,30 @@ def test_translations_and_fallback(site):
     assert 'lang="fr"' in competency  # untranslated content keeps its language
 
 
+def test_translated_endorsement_comments(site):
+    """A translation gives an endorsement's comment in its language; one it leaves out shows the
+    original's, marked as the default language. The French page keeps the French comments."""
+    root = site({
+        "content/issuers/reseau.md": "---\nname: Réseau régional\nurl: https://reseau.example.org/\n"
+                                     "email: contact@reseau.example.org\n---\nLe réseau.\n",
+        "content/badges/prise-de-parole.md": MINIMAL["content/badges/prise-de-parole.md"].replace(
+            "        date: 2024-09-01\n", "        date: 2024-09-01\n        endorsements:\n          - issuer: univ\n"
+            "            comment: Reconnu par l'université.\n          - issuer: reseau\n"
+            "            comment: Un badge du réseau.\n"),
+        "content/badges/prise-de-parole.en.md": "---\nname: Public speaking\nendorsements:\n  - issuer: univ\n"
+                                                "    comment: Recognised by the university.\n  - issuer: reseau\n---\n",
+    })
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    out = root / "output"
+    en = (out / "en/badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert "<blockquote><p>Recognised by the university.</p></blockquote>" in en
+    assert "<blockquote lang=\"fr\"><p>Un badge du réseau.</p></blockquote>" in en
+    assert "Reconnu par" not in en
+    fr = (out / "badges/prise-de-parole/index.html").read_text(encoding="utf-8")
+    assert "<blockquote><p>Reconnu par l&#39;université.</p></blockquote>" in fr and "Recognised" not in fr
+
+
 def test_drawn_badge_image(site):
     root = site({"content/badges/prise-de-parole.md": """
         ---

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from conftest import BADGE_CRITERIA, MINIMAL, png_bytes, run_cli
 
 BADGE = "content/badges/prise-de-parole.md"
@@ -41,7 +43,7 @@ def test_a_good_site_has_no_warning(site):
 
 
 def test_criteria_too_short_and_badge_without_competency(site):
-    root = site({BADGE: badge("## Critères\n\nVenir trois fois.\n", competencies=None)})
+    root = site({BADGE: badge("## Ateliers\n\nVenir trois fois.\n", competencies=None)})
     assert warnings(root) == [
         f"{BADGE}:1:1: warning: competencies: no competency: name the competencies this badge develops "
         "(content/competencies/), so that it shows on their pages and in the filters",
@@ -177,7 +179,7 @@ def test_headings_that_skip_a_level(site):
     root = site({BADGE: badge(body), "content/pages/a-propos.md": "---\ntitle: À propos\n---\n### Qui\n\n#### Quoi\n",
                  "content/pages/faq.md": "---\ntitle: FAQ\n---\n### Bientôt\n\n## Questions\n\n### Une\n"})
     assert warnings(root) == [
-        f'{BADGE}:20:1: warning: body: heading "#### Les étapes" skips a level after "## Critères": screen-reader '
+        f'{BADGE}:20:1: warning: body: heading "#### Les étapes" skips a level after "## Ateliers": screen-reader '
         'users notice the gap; make it "###"',
         f'{BADGE}:29:1: warning: body: heading "###### Détails" skips a level after "Déroulé": screen-reader '
         'users notice the gap; make it "###"',
@@ -186,15 +188,54 @@ def test_headings_that_skip_a_level(site):
         'notice the gap; make it "##"',
     ]
     # A translation's own body, in its own file; headings that are not Markdown's, as the page shows them.
-    root = site({"content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n# Criteria\n\n### Steps\n",
+    root = site({"content/badges/prise-de-parole.en.md": "---\nname: Public speaking\n---\n# Workshops\n\n### Steps\n",
                  "content/pages/a-propos.md": "---\ntitle: À propos\n---\n## Qui\n\n<h4>Quoi</h4>\n",
                  "content/pages/faq.md": "---\ntitle: FAQ\n---\n## Questions\n\n### Une\n"})
     assert warnings(root) == [
         'content/badges/prise-de-parole.en.md:6:1: warning: body: heading "### Steps" skips a level after '
-        '"# Criteria": screen-reader users notice the gap; make it "##"',
+        '"# Workshops": screen-reader users notice the gap; make it "##"',
         "content/pages/a-propos.md:4:1: warning: body: the headings skip a level (the page shows an h4 after an h2), "
         "which screen-reader users notice: a heading is at most one level under the one before it",
     ]
+
+
+@pytest.mark.parametrize("heading", ["## Critères", "## Critères d’obtention", "# CRITÈRE D'ATTRIBUTION",
+                                     "## Criteria", "Critères\n--------"])
+def test_body_opening_with_the_pages_own_heading(site, heading: str):
+    """The page puts the body under its own "Critères d’obtention" h2: a body that opens with a
+    heading saying the same shows it twice in a row (h2, then h3)."""
+    root = site({BADGE: badge(f"{heading}\n\n{LONG}\n\n## Modalités\n\n{LONG}\n")})
+    shown = heading.split("\n")[0]  # an underlined heading: its text
+    assert warnings(root) == [
+        f'{BADGE}:12:1: warning: body: "{shown}" opens the criteria right under the page\'s own heading, '
+        '"Critères d’obtention", and says the same: readers meet it twice; remove it, or give the part a heading '
+        "that says something else (what it covers: the workshop, the steps, what to hand in)"]
+
+
+def test_body_opening_with_the_pages_own_heading_in_a_translation(site):
+    root = site({"content/badges/prise-de-parole.en.md": f"---\nname: Public speaking\n---\n## Award criteria\n\n{LONG}\n"})
+    assert warnings(root) == [
+        'content/badges/prise-de-parole.en.md:4:1: warning: body: "## Award criteria" opens the criteria right under '
+        'the page\'s own heading, "Criteria", and says the same: readers meet it twice; remove it, or give the part a '
+        "heading that says something else (what it covers: the workshop, the steps, what to hand in)"]
+
+
+@pytest.mark.parametrize("body", [f"## Ateliers\n\n{LONG}\n",  # another title
+                                  f"{LONG}\n\n## Critères\n\n{LONG}\n",  # not right under the page's heading
+                                  f"## Ce qu’il faut faire\n\n{LONG}\n\n## Critères\n\n{LONG}\n"])
+def test_body_headings_that_do_not_repeat_the_pages_own(site, body: str):
+    assert warnings(site({BADGE: badge(body)})) == []
+
+
+def test_the_pages_own_heading_is_the_sites_string(site):
+    """A site that renames the heading (i18n/fr.yaml) is compared with its own words."""
+    root = site({"i18n/fr.yaml": "badge:\n  criteria: Conditions\n",
+                 BADGE: badge(f"## Critères\n\n{LONG}\n")})
+    assert warnings(root) == []
+    root = site({"i18n/fr.yaml": "badge:\n  criteria: Conditions\n",
+                 BADGE: badge(f"## Conditions d’obtention\n\n{LONG}\n")})
+    assert [line.split(": body: ")[1][:80] for line in warnings(root)] == [
+        '"## Conditions d’obtention" opens the criteria right under the page\'s own heading, "Conditions"'[:80]]
 
 
 def test_image_without_alt_in_a_body(site):

@@ -230,7 +230,7 @@ def test_credentials_of_a_site(ob3_site):
     assert alice["validFrom"] == "2024-06-12T00:00:00Z" and alice["validUntil"] == "2026-06-12T00:00:00Z"
     assert [e.get("id") for e in alice["evidence"]] == ["https://example.org/portfolio/alice", "https://example.org/video"]
     achievement = alice["credentialSubject"]["achievement"]
-    assert achievement["criteria"]["narrative"].startswith("## Critères")
+    assert achievement["criteria"]["narrative"].startswith("## Ateliers")
     assert achievement["image"] == {"id": f"{BASE}badges/prise-de-parole.svg", "type": "Image", "caption": "Un disque bleu"}
     assert achievement["alignment"][0]["targetName"] == "S'exprimer à l'oral"
     assert achievement["tag"] == ["oral", "Prise de parole"]

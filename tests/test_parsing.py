@@ -17,7 +17,7 @@ import pytest
 from conftest import MINIMAL, run_cli
 from generator import markup
 from generator.config import parse_config
-from generator.content import (FIELDS, TRANSLATABLE, Ref, parse_badge, parse_competency, parse_issuer, parse_page,
+from generator.content import (FIELDS, TRANSLATABLE, Ref, endorsement_mismatches, parse_badge, parse_competency, parse_issuer, parse_page,
                                parse_translation)
 from generator.errors import Problem, did_you_mean
 from generator.fields import DURATION_EXPECTED, Fields, tag_slug
@@ -1007,7 +1007,7 @@ def test_parse_translation_refuses_other_fields():
     p = parse_translation(source, "b.en.md", "b", "badge")
     assert lines(p.problems) == [
         "b.en.md:3:1: issuer: cannot be translated: a translation holds only name, description, image_alt, "
-        "evidence, tags, request and the body; other fields come from the original",
+        "evidence, tags, request, endorsements and the body; other fields come from the original",
         "b.en.md:4:11: request.url: unknown field (expected one of: instructions)",
     ]
 
@@ -1018,9 +1018,84 @@ def test_parse_translation_typo_is_an_unknown_field():
         'b.en.md:2:1: nme: unknown field (did you mean "name"?)',
         'b.en.md:3:1: descripton: unknown field (did you mean "description"?)',
         "b.en.md:4:1: issuer: cannot be translated: a translation holds only name, description, image_alt, "
-        "evidence, tags, request and the body; other fields come from the original",
-        "b.en.md:5:1: zzz: unknown field (expected one of: description, evidence, image_alt, name, request, tags)",
+        "evidence, tags, request, endorsements and the body; other fields come from the original",
+        "b.en.md:5:1: zzz: unknown field (expected one of: description, endorsements, evidence, image_alt, name, request, "
+        "tags)",
     ]
+
+
+ENDORSED = text("""
+    ---
+    name: Prise de parole
+    issuer: bu
+    description: Présenter un exposé.
+    category: transversal
+    image: badge.svg
+    image_alt: Un disque bleu
+    endorsements:
+      - issuer: univ
+        comment: Reconnu par l'université.
+        date: 2024-01-15
+      - issuer: reseau
+        comment: Un badge du réseau.
+    ---
+    Critères.
+""")
+
+
+def test_parse_translation_badge_endorsements_translate_comments_only():
+    source = text("""
+        ---
+        endorsements:
+          - issuer: univ
+            comment: Recognised by the university.
+            date: 2024-01-15
+          - issuer: reseau
+        ---
+    """)
+    p = parse_translation(source, "b.en.md", "b", "badge")
+    assert p.problems == []
+    given = p.translation["endorsements"]
+    assert given.comments == ["Recognised by the university.", None]  # None: the original's comment
+    assert [(r.value, r.line, r.col, r.field) for r in given.issuers] == [
+        ("univ", 3, 13, "endorsements[0].issuer"), ("reseau", 6, 13, "endorsements[1].issuer")]
+    original = parse_badge(ENDORSED, BADGE, "prise-de-parole")
+    assert original.problems == [] and endorsement_mismatches(original, given) == []
+
+
+def test_translated_endorsements_not_a_list_is_said_once():
+    p = parse_translation("---\nendorsements: Recognised.\n---\n", "b.en.md", "prise-de-parole", "badge")
+    assert lines(p.problems) == ["b.en.md:2:15: endorsements: expected a list, found text: write endorsements: "
+                                 "[Recognised.]"]
+    original = parse_badge(ENDORSED, BADGE, "prise-de-parole")
+    assert endorsement_mismatches(original, p.translation["endorsements"]) == []  # not "0 endorsements where..."
+
+
+def test_parse_translation_badge_endorsements_unknown_field():
+    p = parse_translation("---\nendorsements:\n  - issuer: univ\n    coment: Recognised.\n---\n", "b.en.md", "b", "badge")
+    assert lines(p.problems) == ['b.en.md:4:5: endorsements[0].coment: unknown field (did you mean "comment"?)']
+
+
+@pytest.mark.parametrize("items,expected", [
+    ("  - issuer: univ\n    comment: Recognised.\n",  # one of two
+     ["b.en.md:2:1: endorsements: 1 endorsement where prise-de-parole.md has 2: a translation lists the same "
+      "endorsers in the same order, and translates only their comments"]),
+    ("  - issuer: reseau\n    comment: A badge of the network.\n  - issuer: univ\n",  # the order changed
+     ['b.en.md:3:13: endorsements[0].issuer: "reseau" where prise-de-parole.md has "univ": a translation lists the '
+      "same endorsers in the same order, and translates only their comments",
+      'b.en.md:5:13: endorsements[1].issuer: "univ" where prise-de-parole.md has "reseau": a translation lists the '
+      "same endorsers in the same order, and translates only their comments"]),
+    ("  - issuer: univ\n    date: 2024-01-16\n  - issuer: reseau\n    date: 2024-02-01\n",  # days are the original's
+     ["b.en.md:4:11: endorsements[0].date: 2024-01-16 where prise-de-parole.md has 2024-01-15: the day of an "
+      "endorsement is the original's; leave it out of the translation",
+      "b.en.md:6:11: endorsements[1].date: 2024-02-01 where prise-de-parole.md has no date: the day of an "
+      "endorsement is the original's; leave it out of the translation"]),
+])
+def test_translated_endorsements_must_match_the_original(items: str, expected: list[str]):
+    p = parse_translation("---\nendorsements:\n" + items + "---\n", "b.en.md", "prise-de-parole", "badge")
+    assert p.problems == []
+    original = parse_badge(ENDORSED, BADGE, "prise-de-parole")
+    assert lines(endorsement_mismatches(original, p.translation["endorsements"])) == expected
 
 
 def test_parse_translation_competency_fields():

@@ -58,7 +58,7 @@ def test_formerly_is_not_translated(site):
     root = site({"content/badges/prise-de-parole.en.md": "---\nname: Public speaking\nformerly: [oral]\n---\n"})
     assert problems_of(root) == [
         "content/badges/prise-de-parole.en.md:3:1: formerly: cannot be translated: a translation holds only name, "
-        "description, image_alt, evidence, tags, request and the body; other fields come from the original"]
+        "description, image_alt, evidence, tags, request, endorsements and the body; other fields come from the original"]
 
 
 def test_a_former_slug_is_free_and_leads_to_one_file(site):

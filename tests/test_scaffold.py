@@ -54,7 +54,12 @@ def test_new_file_checks_once_filled(site, kind: str, folder: str):
     status, out, err = run_cli("new", kind, "nouveau", "--site", str(root))
     assert (status, err) == (0, "")
     file = root / "content" / folder / "nouveau.md"
-    assert out == f"Créé : content/{folder}/nouveau.md — remplacez les valeurs « À COMPLÉTER », puis lancez `vitrine check`.\n"
+    if kind == "badge":  # a draft: the message says how to publish it
+        assert out == ("Créé : content/badges/nouveau.md, en brouillon (status: draft : ni publié ni attribuable) — "
+                       "remplacez les valeurs « À COMPLÉTER » (`vitrine check` liste celles qui restent), puis "
+                       "écrivez `status: active` pour le publier.\n")
+    else:
+        assert out == f"Créé : content/{folder}/nouveau.md — remplacez les valeurs « À COMPLÉTER », puis lancez `vitrine check`.\n"
     text = file.read_text(encoding="utf-8")
     assert "# " in text and "À COMPLÉTER" in text  # commented, in French, with placeholders
     # As written, the file is valid (the preview shows it at once), and each placeholder is a warning.
@@ -66,13 +71,36 @@ def test_new_file_checks_once_filled(site, kind: str, folder: str):
     # Filled in, it passes even the strict check.
     filled = fill(text)
     if kind == "badge":
-        filled = filled.replace("competencies: []", "competencies: [oral]")
+        filled = filled.replace("competencies: []", "competencies: [oral]").replace("status: draft", "status: active")
     file.write_text(filled, encoding="utf-8")
     status, out, err = run_cli("check", "--strict", "--site", str(root))
     assert (status, err) == (0, ""), err
     status, out, err = run_cli("build", "--site", str(root))
     assert status == 0, err
     assert (root / "output" / folder / "nouveau" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("language,message", [
+    ("fr", "Créé : content/badges/nouveau.md, en brouillon (status: draft : ni publié ni attribuable) — remplacez les "
+           "valeurs « À COMPLÉTER » (`vitrine check` liste celles qui restent), puis écrivez `status: active` pour le "
+           "publier.\n"),
+    ("en", "Created content/badges/nouveau.md as a draft (status: draft: neither published nor awardable): replace the "
+           "TO FILL IN values (`vitrine check` lists those left), then set `status: active` to publish it.\n")])
+def test_new_badge_is_a_draft_until_its_author_publishes_it(site, language: str, message: str):
+    """Full of placeholders, a new badge must not be published (nor awarded) by accident, as
+    `hugo new` writes `draft: true`; `vitrine check` still lists what is left to fill in."""
+    root = site({"site.yaml": f"title: T\nbase_url: https://badges.example.org/\nlanguage: {language}\n"})
+    status, out, err = run_cli("new", "badge", "nouveau", "--site", str(root))
+    assert (status, out, err) == (0, message, "")
+    text = (root / "content/badges/nouveau.md").read_text(encoding="utf-8")
+    assert "\nstatus: draft\n" in text and "\nstatus: active\n" not in text
+    status, _, err = run_cli("build", "--site", str(root))
+    assert status == 0, err
+    assert "content/badges/nouveau.md:7:8: warning: name: still holds a placeholder" in err
+    assert not (root / "output/badges/nouveau").exists() and not (root / "output/badges/nouveau.json").exists()
+    assert "nouveau" not in (root / "output/sitemap.xml").read_text(encoding="utf-8")
+    status, _, err = run_cli("award", "nouveau", "--to", "ada@example.org", "--site", str(root))
+    assert status == 1 and '"nouveau" is a draft: publish it (status: active) before awarding it' in err
 
 
 def test_badge_refers_to_existing_issuer_and_lists_the_others(site):
