@@ -192,6 +192,21 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.parametrize("base_url", ["https://badges.example.org/", "https://univ.example.org/badges"])
+def test_the_address_vitrine_new_names_shows_the_new_badge(site, base_url):
+    root = site({"site.yaml": f"title: T\nbase_url: {base_url}\nlanguage: en\n"})
+    status, said, _ = run_cli("new", "badge", "podcast", "--site", str(root))
+    address = said.splitlines()[-1].rsplit(" ", 1)[-1]
+    assert status == 0 and address.startswith("http://127.0.0.1:8000/") and address.endswith("/badges/podcast/")
+    server = DevServer(root, port=0, stdout=io.StringIO(), stderr=io.StringIO(), drafts=True)
+    server.start()
+    try:
+        status, page, _ = fetch(address.replace(":8000/", f":{server.port}/"))
+        assert status == 200 and "note--draft" in page
+    finally:
+        server.stop()
+
+
 @pytest.mark.browser
 @needs_browser
 def test_the_draft_page_and_the_bar_are_accessible(preview, tmp_path):
