@@ -293,7 +293,7 @@ class DevServer:
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
             made = set(jobs) | anchors(OUTPUTS, renderer)  # what a build publishes: drafts aside
-            drafts = set()
+            drafts: set[str] = set()
             if self.drafts:
                 for job in draft_pages.jobs(renderer):
                     claims.claim(job.path, job.owner)
