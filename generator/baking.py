@@ -111,7 +111,7 @@ def unbake_png(png: bytes, keyword: str = OB2_KEYWORD) -> str | None:
     return None
 
 
-_SVG_START = re.compile(r"<svg\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+_SVG_START = re.compile(r"<svg\b(?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*>", re.S)  # XML: no "<" in a tag
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -130,7 +130,7 @@ def _baked(svg: str, element: str, start: int = 0) -> tuple[int, int, str, str |
     """(start, end, attributes, inner text or None) of the first <openbadges:ELEMENT>, or None.
     Scanned, not matched: a CDATA section is skipped whole, whatever it holds."""
     opening = re.compile(rf"<openbadges:{element}\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>", re.S)
-    m = opening.search(svg, start)
+    m = _element_outside_markup(svg, opening, start)
     if m is None:
         return None
     if m.group(2):
@@ -150,6 +150,27 @@ def _baked(svg: str, element: str, start: int = 0) -> tuple[int, int, str, str |
         pos = stop + 3
 
 
+def _element_outside_markup(svg: str, opening: re.Pattern, start: int) -> re.Match | None:
+    """The first match of `opening` that is not inside a comment or a CDATA section: a comment
+    may hold the text of an element (`<!--<openbadges:assertion>-->`), which is no element."""
+    pos = start
+    while (found := _SKIPPED_OR_TAG.search(svg, pos)) is not None:
+        if found.group() == "<!--" or found.group() == "<![CDATA[":
+            stop = svg.find("-->" if found.group() == "<!--" else "]]>", found.end())
+            if stop < 0:
+                return None  # never closed: the rest is not markup
+            pos = stop + 3
+            continue
+        m = opening.match(svg, found.start())
+        if m is not None:
+            return m
+        pos = found.start() + 1
+    return None
+
+
+_SKIPPED_OR_TAG = re.compile(r"<!--|<!\[CDATA\[|<openbadges:")
+
+
 def _without_baked(svg: str) -> str:
     """The SVG without any baked element (and the white space after each)."""
     for element in ("assertion", "credential"):
@@ -163,7 +184,7 @@ def _without_baked(svg: str) -> str:
 
 def _root_tag(svg: str) -> re.Match:
     # skip the prolog: XML declaration, comments, doctype
-    stripped = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group()), svg, flags=re.S)
+    stripped = re.sub(r"<!--.*?(?:-->|\Z)", lambda m: " " * len(m.group()), svg, flags=re.S)  # unclosed: to the end
     match = _SVG_START.search(stripped)
     if match is None:
         raise BakingError("no <svg> root element")

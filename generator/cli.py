@@ -142,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="the output folder (default: SITE/output)")
     s.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    s.add_argument("--drafts", action="store_true",
+                   help="also show draft badges, marked (in the preview only: nothing is written)")
     s.set_defaults(func=cmd_serve)
     award_cli.register(sub)  # award, revoke, awards
     scaffold.register(sub)  # new

@@ -331,6 +331,11 @@ class Catalogue:
         return [b for b in self.badges.values() if b.status == "active"]
 
     @property
+    def draft_badges(self) -> list[Badge]:
+        """Badges not published: only `vitrine serve --drafts` shows them (render/drafts.py)."""
+        return [b for b in self.badges.values() if not b.published]
+
+    @property
     def menu(self) -> list[Page]:
         pages = [p for p in self.pages.values() if p.menu is not None]
         return sorted(pages, key=lambda p: (p.menu, p.slug))

@@ -33,15 +33,21 @@ class ScaffoldError(Exception):
     """Why a file cannot be created, in one line."""
 
 
-def _site_language(root: Path) -> str:
-    """The site's default language, read leniently: a broken site.yaml still gets a file."""
+def _site_yaml(root: Path) -> dict:
+    """site.yaml read leniently: a broken one still gets a file ({} then)."""
     import yaml
 
     try:
         data = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return "fr"
-    if not isinstance(data, dict):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _site_language(root: Path) -> str:
+    """The site's default language, read leniently: a broken site.yaml still gets a file."""
+    data = _site_yaml(root)
+    if not data:
         return "fr"
     listed = data.get("languages")
     first = listed[0] if isinstance(listed, list) and listed else "fr"  # DESIGN: "the first is the default"
@@ -371,6 +377,14 @@ def create(root: Path, kind: str, slug: str) -> Path:
     return file
 
 
+def _preview_url(root: Path, slug: str) -> str:
+    """Where `vitrine serve --drafts` shows a new badge (its default port, the path of base_url)."""
+    base_url = _site_yaml(root).get("base_url")
+    rest = base_url.split("://", 1)[-1] if isinstance(base_url, str) else ""
+    path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return f"http://127.0.0.1:8000{path if path.endswith('/') else path + '/'}badges/{slug}/"
+
+
 def cmd_new(args) -> int:
     from .fields import SLUG_RE
 
@@ -386,9 +400,11 @@ def cmd_new(args) -> int:
         print(f"Créé : {rel}, en brouillon (status: draft : ni publié ni attribuable) — remplacez les valeurs "
               f"« {MARKERS['fr']} » (`vitrine check` liste celles qui restent), puis écrivez `status: active` "
               "pour le publier.")
+        print(f"Pour le voir en l’écrivant : `vitrine serve --drafts`, puis {_preview_url(root, args.slug)}")
     elif args.kind == "badge":
         print(f"Created {rel} as a draft (status: draft: neither published nor awardable): replace the "
               f"{MARKERS['en']} values (`vitrine check` lists those left), then set `status: active` to publish it.")
+        print(f"To see it while you write it: `vitrine serve --drafts`, then {_preview_url(root, args.slug)}")
     elif lang == "fr":
         print(f"Créé : {rel} — remplacez les valeurs « {MARKERS['fr']} », puis lancez `vitrine check`.")
     else:

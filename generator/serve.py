@@ -16,6 +16,11 @@ How it stays fast on large sites:
   newer save cancels that work. A change to settings, translations or static files, which
   tracking does not follow, renders every file again.
 
+With `--drafts`, draft badges get their pages too (render/drafts.py), marked, and a bar over
+every page lists them. Nothing is written then, neither output/ nor the record of published
+files: a draft must never reach a folder that could be deployed, nor be taken for a published
+page by a later `vitrine build`. Pages are served from memory as always.
+
 Reloading: HTML responses of the dev server (never the files in output/) get a small script
 that listens to Server-Sent Events at /__vitrine/events and reloads the page when a rebuild
 finishes. When a rebuild fails, the error lines are printed in the terminal and shown over the
@@ -41,6 +46,7 @@ from .build import CACHE, OUTPUTS, _describe
 from .config import load_config
 from .errors import SiteError
 from .loader import load_site
+from .render import drafts as draft_pages
 from .render.base import Job, Renderer, anchors, expand
 from .serve_http import Handler, Snapshot, State, _Server, render, reuse
 from .templating import BUILTIN_THEMES
@@ -74,11 +80,13 @@ class DevServer:
     """The live preview of the site at `root`: `start()`, then `stop()` (or `run()` until Ctrl+C)."""
 
     def __init__(self, root: Path, out: Path | None = None, port: int = 8000, write_output: bool = True,
-                 stdout=None, stderr=None) -> None:
+                 stdout=None, stderr=None, drafts: bool = False) -> None:
         self.root = root.resolve()
         self.out = (out or root / "output").resolve()
         self.port = port
-        self.write_output = write_output
+        self.drafts = drafts
+        self.write_output = write_output and not drafts  # drafts are never written anywhere
+        self.draft_urls: list[str] | None = None  # those last said in the terminal
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self.state = State()
@@ -106,6 +114,7 @@ class DevServer:
         self.last_background = (0, 0, 0.0)  # (files rendered again, files, seconds) of that work
         self.tracking = False
         self.output_lock = threading.Lock()
+        self.worker: threading.Thread | None = None
 
     # terminal
     def say(self, text: str) -> None:
@@ -133,6 +142,8 @@ class DevServer:
         self.watch()
         if announce:  # said before the first request can be answered
             self.say(f"Serving {self.root.name or self.root} at {self.url} — edits reload the page (Ctrl+C to stop)")
+        if self.drafts:
+            self.say_drafts()
         for target in (self.httpd.serve_forever, self.rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -281,7 +292,13 @@ class DevServer:
                 for job in expand(module.jobs(renderer)):
                     claims.claim(job.path, job.owner)
                     jobs[job.path] = job
-            made = set(jobs) | anchors(OUTPUTS, renderer)
+            made = set(jobs) | anchors(OUTPUTS, renderer)  # what a build publishes: drafts aside
+            drafts: set[str] = set()
+            if self.drafts:
+                for job in draft_pages.jobs(renderer):
+                    claims.claim(job.path, job.owner)
+                    jobs[job.path] = job
+                    drafts.add(job.path)
             gone = check_relied_on(site, made)  # files that published awards point at (published.py)
             if gone:
                 raise SiteError(gone)
@@ -299,7 +316,7 @@ class DevServer:
             self.state.fail(lines)
             self.shout(lines[0])
             return
-        snapshot = Snapshot(site, renderer, jobs, made=made)
+        snapshot = Snapshot(site, renderer, jobs, made=made, drafts=drafts if self.drafts else None)
         previous = self.state.snapshot
         if initial or self.untracked_change or previous is None or previous.day != snapshot.day:
             previous = None  # everything is rendered again
@@ -311,9 +328,12 @@ class DevServer:
         if not initial:
             what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed or []) > 3 else "")
             self.say(f"{what or 'files'} changed: reloaded in {self.last_rebuild_seconds:.2f} s")
+            if self.drafts and self.state.snapshot is snapshot:
+                self.say_drafts(only_if_changed=True)
         worker = threading.Thread(target=self.finish, args=(generation, snapshot, initial, previous, changed),
                                   daemon=True)
         worker.start()
+        self.worker = worker  # the background work of the last good rebuild (tests join it)
 
     def current(self, generation: int) -> bool:
         """Whether background work for `generation` is still wanted: not once a newer save is
@@ -335,7 +355,8 @@ class DevServer:
         if not self.current(generation):
             return
         started = time.perf_counter()
-        warnings = [str(p) for p in sorted(set(snapshot.site.warnings) | set(lint.lint(snapshot.site, set(snapshot.jobs))))]
+        published = set(snapshot.jobs) - (snapshot.drafts or set())  # a link to a draft is not good in output/
+        warnings = [str(p) for p in sorted(set(snapshot.site.warnings) | set(lint.lint(snapshot.site, published)))]
         if warnings != self.last_warnings and self.current(generation):
             self.last_warnings = warnings
             if warnings:
@@ -388,6 +409,23 @@ class DevServer:
             # took 0.3 s more than the others).
             gc.collect()
 
+    def say_drafts(self, only_if_changed: bool = False) -> None:
+        """The addresses of the drafts in the terminal (at start, then when they change): where an
+        author finds the page of the badge they write."""
+        snapshot = self.state.snapshot
+        if snapshot is None:
+            return
+        urls = [self.url + badge.path for badge in snapshot.site.default.draft_badges]
+        if only_if_changed and urls == self.draft_urls:
+            return
+        self.draft_urls = urls
+        if not urls:
+            self.say("Drafts: none (a badge with `status: draft` would show here, not written to output/).")
+            return
+        self.say(f"Drafts, shown by this preview only (not published, not written to output/): {len(urls)}")
+        for url in urls:
+            self.say(f"  {url}")
+
     def report_render_error(self, generation: int, lines: list[str]) -> None:
         """A page failed to render: in the terminal once, and over every page."""
         key = (generation, "\n".join(lines))
@@ -420,13 +458,18 @@ class ServeError(Exception):
 
 
 def main(args) -> int:
-    """`vitrine serve [--site DIR] [--out DIR] [--port N]`."""
+    """`vitrine serve [--site DIR] [--out DIR] [--port N] [--drafts]`."""
     root = Path(args.site)
+    drafts = getattr(args, "drafts", False)
+    if drafts and getattr(args, "out", None):
+        print("vitrine: --drafts writes no files (a draft must never reach a folder that could be deployed): "
+              "--out does not go with it", file=sys.stderr)
+        return 2
     if not (root / "site.yaml").is_file():
         print(f"vitrine: no site.yaml in {root.resolve()}: is this a Vitrine site? (pass --site DIR)", file=sys.stderr)
         return 1
     out = Path(args.out) if getattr(args, "out", None) else root / "output"
-    server = DevServer(root, out, args.port)
+    server = DevServer(root, out, args.port, drafts=drafts)
     try:
         return server.run()
     except ServeError as exc:

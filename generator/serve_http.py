@@ -51,6 +51,7 @@ class Snapshot:
     renderer: Renderer
     jobs: dict[str, Job]
     made: set[str] = field(default_factory=set)  # the jobs' paths and anchors (published.py)
+    drafts: set[str] | None = None  # with `--drafts`: the paths of the drafts' files (render/drafts.py)
     rendered: dict[str, bytes] = field(default_factory=dict)
     reads: dict[str, tracking.Reads] = field(default_factory=dict)  # what each rendered file read
     digests: tracking.Digests | None = None
@@ -145,9 +146,29 @@ overflow:auto;padding:2rem;background:rgba(24,24,27,.94);color:#fafafa;font:16px
 """
 
 
-def inject(page: bytes, generation: int, errors: list[str], has_snapshot: bool) -> bytes:
-    """The page with the reload script, and the error overlay while the last rebuild failed."""
-    extra = _SCRIPT % (generation, EVENTS_PATH)
+_DRAFTS_BAR = """<nav id="vitrine-dev-drafts" aria-label="vitrine serve --drafts" lang="%s" style="position:fixed;\
+right:0;bottom:0;left:0;z-index:2147483646;max-height:30vh;overflow:auto;padding:.5rem 1rem;background:#fef9c3;\
+color:#713f12;border-top:3px solid #713f12;font:15px/1.5 system-ui,sans-serif">%s%s</nav>
+"""
+
+
+def drafts_bar(snapshot: Snapshot, rel: str, base_path: str) -> str:
+    """With `--drafts`: a bar over every page that lists the drafts of the page's language, linked
+    (listings show only what `vitrine build` publishes; this is where the drafts are found)."""
+    cats = list(snapshot.site.catalogues.values())
+    cat = next((c for c in cats if c.prefix and rel.startswith(c.prefix)), snapshot.site.default)
+    badges = cat.draft_badges
+    t = snapshot.renderer.t[cat.lang]
+    links = "".join(f' <a href="{html.escape(base_path + cat.prefix + b.path)}" style="color:inherit;'
+                    f'margin-right:.75rem">{html.escape(b.name)}</a>' for b in badges)
+    said = f"<strong>{html.escape(t('draft.preview_bar', count=len(badges)))}</strong>"
+    return _DRAFTS_BAR % (cat.lang, said, links)
+
+
+def inject(page: bytes, generation: int, errors: list[str], has_snapshot: bool, bar: str = "") -> bytes:
+    """The page with the reload script, the drafts' bar (`bar`), and the error overlay while the
+    last rebuild failed."""
+    extra = bar + _SCRIPT % (generation, EVENTS_PATH)
     if errors:
         under = " The last good version of the site is underneath." if has_snapshot else ""
         extra = _OVERLAY % (html.escape("\n".join(errors)), under) + extra
@@ -198,7 +219,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if key not in snapshot.jobs:
             if rel + "/index.html" in snapshot.jobs:
                 return self.redirect(path + "/")
-            return self.not_found(head, snapshot, generation, errors)
+            return self.not_found(head, snapshot, generation, errors, rel)
         try:
             data = render(snapshot, key)
         except Exception as exc:  # noqa: BLE001 - a template mistake: shown, not fatal
@@ -207,16 +228,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(500, "text/html; charset=utf-8", error_page(generation, lines), head)
         kind = content_type(key)
         if kind.startswith("text/html"):
-            data = inject(data, generation, errors, has_snapshot=True)
+            bar = drafts_bar(snapshot, rel, self.base_path) if snapshot.drafts is not None else ""
+            data = inject(data, generation, errors, has_snapshot=True, bar=bar)
         self.send(200, kind, data, head)
 
     def not_found(self, head: bool, snapshot: Snapshot | None = None, generation: int = 0,
-                  errors: list[str] | None = None) -> None:
+                  errors: list[str] | None = None, rel: str = "") -> None:
         body = b"Not found\n"
         kind = "text/plain; charset=utf-8"
         if snapshot is not None and "404.html" in snapshot.jobs:
             try:
-                body = inject(render(snapshot, "404.html"), generation, errors or [], has_snapshot=True)
+                bar = drafts_bar(snapshot, rel, self.base_path) if snapshot.drafts is not None else ""
+                body = inject(render(snapshot, "404.html"), generation, errors or [], has_snapshot=True, bar=bar)
                 kind = "text/html; charset=utf-8"
             except Exception:  # noqa: BLE001 - the plain answer will do
                 pass

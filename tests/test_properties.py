@@ -366,6 +366,9 @@ def test_unbake_and_rebake_of_damaged_png_are_clean(data, keyword):
                                            "<![CDATA[", "]]>", "verify=\"", '"', "<!--", "-->", "x", " "]),
                           max_size=30).map("".join)))
 @example("<openbadges:assertion><![CDATA[<svg>")  # once found: the "<svg" was text, not the root
+@example("<!--<openbadges:assertion><![CDATA[--><svg>")  # once found: an element in a comment is none
+@example("<!--<svg>")  # once found: a comment never closed runs to the end
+@example("<svg<![CDATA[>")  # once found: no "<" inside a tag
 def test_unbake_and_bake_svg_of_any_text_are_clean(text):
     result = baking.unbake_svg(text)
     assert result is None or isinstance(result, str)

@@ -57,7 +57,8 @@ def test_new_file_checks_once_filled(site, kind: str, folder: str):
     if kind == "badge":  # a draft: the message says how to publish it
         assert out == ("Créé : content/badges/nouveau.md, en brouillon (status: draft : ni publié ni attribuable) — "
                        "remplacez les valeurs « À COMPLÉTER » (`vitrine check` liste celles qui restent), puis "
-                       "écrivez `status: active` pour le publier.\n")
+                       "écrivez `status: active` pour le publier.\nPour le voir en l’écrivant : `vitrine serve "
+                       "--drafts`, puis http://127.0.0.1:8000/badges/nouveau/\n")
     else:
         assert out == f"Créé : content/{folder}/nouveau.md — remplacez les valeurs « À COMPLÉTER », puis lancez `vitrine check`.\n"
     text = file.read_text(encoding="utf-8")
@@ -83,9 +84,10 @@ def test_new_file_checks_once_filled(site, kind: str, folder: str):
 @pytest.mark.parametrize("language,message", [
     ("fr", "Créé : content/badges/nouveau.md, en brouillon (status: draft : ni publié ni attribuable) — remplacez les "
            "valeurs « À COMPLÉTER » (`vitrine check` liste celles qui restent), puis écrivez `status: active` pour le "
-           "publier.\n"),
+           "publier.\nPour le voir en l’écrivant : `vitrine serve --drafts`, puis http://127.0.0.1:8000/badges/nouveau/\n"),
     ("en", "Created content/badges/nouveau.md as a draft (status: draft: neither published nor awardable): replace the "
-           "TO FILL IN values (`vitrine check` lists those left), then set `status: active` to publish it.\n")])
+           "TO FILL IN values (`vitrine check` lists those left), then set `status: active` to publish it.\n"
+           "To see it while you write it: `vitrine serve --drafts`, then http://127.0.0.1:8000/badges/nouveau/\n")])
 def test_new_badge_is_a_draft_until_its_author_publishes_it(site, language: str, message: str):
     """Full of placeholders, a new badge must not be published (nor awarded) by accident, as
     `hugo new` writes `draft: true`; `vitrine check` still lists what is left to fill in."""

@@ -136,6 +136,7 @@ class Renderer:
                           "current": c.lang == cat.lang} for c in cats] if len(self.site.catalogues) > 1 else [],
             "og_image": og_image,
             "preview_url": lambda badge=None: self.preview_url(cat, badge),
+            "draft": False,  # the page of a draft badge, in `vitrine serve --drafts` only (render/drafts.py)
             **extra,
         }
         context["card"] = lambda badge, level=3: self._card(context, badge, level)

@@ -32,13 +32,19 @@ def jobs(r: Renderer) -> list[Job]:
     owners += [(b.image, b.design) for b in default.formerly.values()]
     owners += [(i.image, None) for i in default.issuers.values() if i.image is not None]
     for image, design in owners:
-        if image.drawn:
-            out.append(Job(image.path, "images", lambda i=image, d=design: _cached(r, i.digest, "512", lambda: designer.draw(d, 512))))
-        else:
-            out.append(Job(image.path, "images", lambda i=image: published(r, i)))
-        if image.thumb_path != image.path:
-            out.append(Job(image.thumb_path, "images", lambda i=image, d=design: _thumbnail(r, i, d)))
+        out += image_jobs(r, image, design)
     out += [Job(image.path, "images", lambda i=image: published(r, i)) for image in r.site.media if image.shown]
+    return out
+
+
+def image_jobs(r: Renderer, image: Image, design, owner: str = "images") -> list[Job]:
+    """A badge's image (or an issuer's logo) and its card thumbnail."""
+    if image.drawn:
+        out = [Job(image.path, owner, lambda i=image, d=design: _cached(r, i.digest, "512", lambda: designer.draw(d, 512)))]
+    else:
+        out = [Job(image.path, owner, lambda i=image: published(r, i))]
+    if image.thumb_path != image.path:
+        out.append(Job(image.thumb_path, owner, lambda i=image, d=design: _thumbnail(r, i, d)))
     return out
 
 
