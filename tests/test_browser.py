@@ -139,6 +139,33 @@ def test_keyboard_alone_from_the_home_page_to_applying(served):
     page.close()
 
 
+def test_keyboard_alone_on_an_award_page(served):
+    """A student or a recruiter on a keyboard: the award page had no skip link (it does not
+    extend base.html), so Tab went first through the header and the breadcrumb. Now the first
+    Tab reaches "Aller au contenu", shown, and Enter moves on to the award; every control Tab
+    reaches after it shows its focus."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{url}assertions/{award}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    seen = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                                     return [e.textContent.trim(), s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2] }""")
+        if focused[0] == "Ajouter à LinkedIn":
+            break
+        seen.append(focused)
+    assert focused == ["Ajouter à LinkedIn", True]
+    assert [text for text, visible in seen if not visible] == []
+    page.close()
+
+
 def _slugs(page) -> list[str]:
     return page.eval_on_selector_all("#catalogue-cards > li", "els => els.map(e => e.dataset.slug)")
 
