@@ -77,3 +77,27 @@ def test_a_revoked_badge_is_named_from_its_award_page(signed_site):
                              "site was found that names it."), checks
     finally:
         (output / "moved.html").rename(output / f"assertions/{A3}/index.html")
+
+
+def test_a_mistyped_award_address_is_said_not_found_not_invalid(signed_site):
+    """A recruiter pasting an award's address with its last characters cut (from a CV) was told
+    "NOT valid" and "Structure: the badge could not be read (…: HTTP 404)", which reads as a
+    forged badge. Now the page says nothing is published there, and what to do."""
+    url, chromium, output = signed_site
+    typed = f"{BASE}assertions/{A3[:-2]}/"
+    for lang, expected in (
+            ("en/", ("Not found — no badge is published at this address, so nothing could be checked: see below.",
+                     [f"Address: nothing is published at {typed} (HTTP 404). The address of someone's award ends with its "
+                      "identifier, as in …/assertions/<id>/: check that it was copied whole and without a typo, or "
+                      "ask the holder for the link to their award page, or for their badge file."])),
+            ("", ("Introuvable — aucun badge n’est publié à cette adresse, rien n’a donc pu être vérifié\u00a0: voir "
+                  "ci-dessous.",
+                  [f"Adresse\u00a0: rien n’est publié à l’adresse {typed} (HTTP 404). L’adresse d’un badge délivré se termine par son "
+                   "identifiant, comme …/assertions/<id>/\u00a0: vérifiez qu’elle a été recopiée en entier et sans "
+                   "faute, ou demandez à la personne le lien de la page de son badge, ou son fichier de badge."]))):
+        page, errors = open_page(chromium, url, output, lang)
+        page.fill("#verify-url", typed)
+        page.click("form[data-verify] button[type=submit]")
+        assert result_of(page) == expected
+        assert errors == []
+        page.close()

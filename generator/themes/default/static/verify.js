@@ -66,7 +66,7 @@
   function fetchBytes(url) {
     return fetch(url, {headers: {Accept: "application/ld+json, application/json;q=0.9, */*;q=0.5"}, credentials: "omit"})
       .then(function (response) {
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        if (!response.ok) { var error = new Error(url + ": HTTP " + response.status); error.status = response.status; throw error; }
         return response.arrayBuffer();
       })
       .then(function (buffer) { return new Uint8Array(buffer); });
@@ -119,7 +119,7 @@
 
   var showWhenDone = false;
 
-  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; }
+  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
 
@@ -144,7 +144,7 @@
     });
     var values = {kind: report.kind, name: report.name};
     var verdict = report.failed() ? "verdict_invalid" : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
-    verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(verdict, values);
+    verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(report.verdict || verdict, values);
     limitsNode.textContent = report.limits;
     resultBox.hidden = false;
     if (showWhenDone) {  // checked on arrival: the result is what the visitor came for
@@ -554,7 +554,12 @@
       return checkText(found[0], email, Boolean(url), url || null);
     }).then(show, function (error) {
       var r = new Report();
-      r.add("structure", "fail", fmt("read_failed", {error: error.message}));
+      if (url && (error.status === 404 || error.status === 410)) {
+        // a mistyped or cut address: say so, not "NOT valid", which would read as a forged badge
+        r.kind = fmt("kind_not_found");
+        r.verdict = "verdict_not_found";
+        r.add("address", "fail", fmt("not_found", {url: url, status: error.status}));
+      } else r.add("structure", "fail", fmt("read_failed", {error: error.message}));
       show(r);
     });
   });
