@@ -166,6 +166,26 @@ def test_keyboard_alone_on_an_award_page(served):
     page.close()
 
 
+def test_a_mistyped_award_address_gets_a_404_page_that_helps(served):
+    """A recruiter following an award's address cut on a CV gets the host's 404 page: it offered
+    the catalogue, the issuers and the competencies, nothing about checking a badge. Now it says
+    the address may be mistyped or cut, what it ends with, and leads to the verification page."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page()
+    # as the hosts do: the site's 404.html, with status 404, at whatever address was asked for
+    page.route(f"{url}assertions/{award[:-3]}/", lambda route: route.fulfill(
+        status=404, body=(output / "404.html").read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"}))
+    response = page.goto(f"{url}assertions/{award[:-3]}/")
+    assert response.status == 404
+    assert ("Son adresse a peut-être été mal recopiée ou coupée\u00a0: elle se termine par un identifiant complet, "
+            "comme …/assertions/<id>/.") in page.locator("main").inner_text()
+    page.get_by_role("link", name="Vérifier un badge").first.click()
+    page.wait_for_url(f"{url}verify/")
+    assert page.locator("h1").inner_text() == "Vérifier un badge"
+    page.close()
+
+
 def _slugs(page) -> list[str]:
     return page.eval_on_selector_all("#catalogue-cards > li", "els => els.map(e => e.dataset.slug)")
 
