@@ -166,6 +166,21 @@ def test_keyboard_alone_on_an_award_page(served):
     page.close()
 
 
+def test_an_award_page_reads_left_to_right_as_tab_goes(served):
+    """At 1280 px the badge page's rule for its facts (right column) also caught the award page's:
+    the facts went right and wide, and the check, share and verify sections were squeezed into
+    the 18rem column meant for them, on the left; Tab went from the right column back to the
+    left. Now the facts are on the left, first as in the page, and the rest beside them."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}assertions/{award}/")
+    facts, main = page.locator(".award .facts").bounding_box(), page.locator(".award__main").bounding_box()
+    assert facts["x"] + facts["width"] <= main["x"], (facts, main)
+    assert facts["width"] < main["width"], (facts, main)
+    page.close()
+
+
 def test_a_mistyped_award_address_gets_a_404_page_that_helps(served):
     """A recruiter following an award's address cut on a CV gets the host's 404 page: it offered
     the catalogue, the issuers and the competencies, nothing about checking a badge. Now it says
