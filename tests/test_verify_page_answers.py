@@ -101,3 +101,31 @@ def test_a_mistyped_award_address_is_said_not_found_not_invalid(signed_site):
         assert result_of(page) == expected
         assert errors == []
         page.close()
+
+
+def test_a_genuine_expired_award_is_said_expired_not_invalid(signed_site):
+    """An expired award, genuine in every other check, was "NOT valid: see the checks marked ✗"
+    (a recruiter reads a forged badge); the award's own page says "It was earned, but it is no
+    longer current". Now the verdict says that. Changed after signing as well, it stays NOT valid."""
+    import json
+
+    from test_awards import A2
+
+    url, chromium, output = signed_site
+    credential = json.loads((output / f"credentials/{A2}.json").read_text(encoding="utf-8"))
+    changed = dict(credential, name="Autre chose")
+    for lang, given, expected in (
+            ("en/", f"{BASE}assertions/{A2}/",
+             "EXPIRED on 15 January 2022: “Prise de parole” was awarded by its issuer and is no longer current; every "
+             "other check passed."),
+            ("", json.dumps(credential),
+             "EXPIRÉ le 15\u00a0janvier 2022\u00a0: «\u00a0Prise de parole\u00a0» a bien été délivré par son émetteur, "
+             "et n’est plus en cours de validité\u00a0; toutes les autres vérifications ont réussi."),
+            ("en/", json.dumps(changed), "NOT valid: see the checks marked ✗.")):
+        page, errors = open_page(chromium, url, output, lang)
+        page.fill("#verify-url" if given.startswith("http") else "#verify-text", given)
+        page.click("form[data-verify] button[type=submit]")
+        verdict, checks = result_of(page)
+        assert verdict.split(" — ", 1)[1] == expected, verdict
+        assert errors == []
+        page.close()

@@ -119,7 +119,7 @@
 
   var showWhenDone = false;
 
-  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; }
+  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; this.expiredOn = ""; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
 
@@ -142,8 +142,12 @@
       li.appendChild(text);
       checksNode.appendChild(li);
     });
-    var values = {kind: report.kind, name: report.name};
-    var verdict = report.failed() ? "verdict_invalid" : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
+    var values = {kind: report.kind, name: report.name, until: report.expiredOn};
+    var failed = report.checks.filter(function (c) { return c.status === "fail"; });
+    // genuine and only out of date: said so, not "NOT valid", which reads as a forged badge
+    var expiredOnly = report.signatureChecked && report.expiredOn && failed.length === 1 && failed[0].name === "validity";
+    var verdict = expiredOnly ? "verdict_expired" : report.failed() ? "verdict_invalid"
+      : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
     verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(report.verdict || verdict, values);
     limitsNode.textContent = report.limits;
     resultBox.hidden = false;
@@ -176,7 +180,10 @@
   function checkValidity(report, from, until) {
     var now = Date.now(), start = from ? Date.parse(from) : NaN, end = until ? Date.parse(until) : NaN;
     if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: when(from)}));
-    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+    else if (!isNaN(end) && end <= now) {
+      report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+      report.expiredOn = when(until);
+    }
     else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from ? when(from) : "?", until: when(until)}));
   }
 
