@@ -21,7 +21,7 @@ PATH = "verify/"
 CONTEXTS = "verify/contexts.json"
 MESSAGES = (
     "checking", "verdict_valid", "verdict_nothing_wrong", "verdict_invalid", "read_failed", "not_badge",
-    "verdict_expired", "kind_not_found", "verdict_not_found", "name_address", "not_found",
+    "verdict_expired", "verdict_revoked", "kind_not_found", "verdict_not_found", "name_address", "not_found",
     "kind_ob3", "kind_ob2", "kind_ob2_signed",
     "name_structure", "name_signature", "name_key", "name_status", "name_revoked", "name_validity", "name_recipient",
     "name_hosted", "name_badge", "name_issuer",

@@ -119,8 +119,9 @@
 
   var showWhenDone = false;
 
-  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; this.expiredOn = ""; }
+  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; this.expiredOn = ""; this.revoked = false; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
+  Report.prototype.addRevoked = function (name, message) { this.revoked = true; this.add(name, "fail", message); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
 
   function show(report) {
@@ -146,7 +147,7 @@
     var failed = report.checks.filter(function (c) { return c.status === "fail"; });
     // genuine and only out of date: said so, not "NOT valid", which reads as a forged badge
     var expiredOnly = report.signatureChecked && report.expiredOn && failed.length === 1 && failed[0].name === "validity";
-    var verdict = expiredOnly ? "verdict_expired" : report.failed() ? "verdict_invalid"
+    var verdict = report.revoked ? "verdict_revoked" : expiredOnly ? "verdict_expired" : report.failed() ? "verdict_invalid"
       : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
     verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(report.verdict || verdict, values);
     limitsNode.textContent = report.limits;
@@ -230,7 +231,8 @@
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
         if (set) {
-          report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+          if (purpose === "suspension") report.add("status", "fail", fmt("status_suspended", {index: index, url: url}));
+          else report.addRevoked("status", fmt("status_revoked", {index: index, url: url}));
           // when and why: not in the credential nor the list; the issuer's award page and 2.0 assertion say
           if (purpose === "suspension" || !About) return;
           return About.revokedCredential(credential.id, fetchBytes).then(function (found) {
@@ -365,10 +367,10 @@
   function checkHosted(report, assertion, email) {
     report.kind = fmt("kind_ob2");
     report.limits = fmt("limits_ob2");
-    if (assertion.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: assertion.revocationReason || ""})); return revokedNamed(report, assertion.id); }
+    if (assertion.revoked === true) { report.addRevoked("hosted", fmt("revoked", {reason: assertion.revocationReason || ""})); return revokedNamed(report, assertion.id); }
     var id = assertion.id;
     return fetchJSON(id).then(function (hosted) {
-      if (hosted.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: hosted.revocationReason || ""})); return revokedNamed(report, id); }
+      if (hosted.revoked === true) { report.addRevoked("hosted", fmt("revoked", {reason: hosted.revocationReason || ""})); return revokedNamed(report, id); }
       if (canonical(hosted) !== canonical(assertion)) { report.add("hosted", "fail", fmt("hosted_bad", {url: id})); return; }
       report.add("hosted", "pass", fmt("hosted_ok", {url: id}));
       report.signatureChecked = true;  // the issuer's own site vouches for this copy
@@ -420,7 +422,7 @@
                 var revoked = list(listing.revokedAssertions).filter(function (r) {
                   return (r && typeof r === "object" ? r.id || r.uid : r) === assertion.id;
                 });
-                if (revoked.length) report.add("status", "fail", fmt("revoked", {reason: revoked[0].revocationReason || ""}));
+                if (revoked.length) report.addRevoked("status", fmt("revoked", {reason: revoked[0].revocationReason || ""}));
                 else report.add("status", "pass", fmt("revocation_list_ok", {url: profile.revocationList}));
               }, function (error) {
                 report.add("status", "skip", fmt("revocation_list_unread", {url: profile.revocationList, error: error.message}));
@@ -504,7 +506,7 @@
         // no JWS at its id: a revoked award is signed no more, and its hosted copy says so
         return fetchJSON(document_.id).then(function (hosted) {
           if (hosted && hosted.revoked === true) {
-            report.add("status", "fail", fmt("revoked", {reason: hosted.revocationReason || ""}));
+            report.addRevoked("status", fmt("revoked", {reason: hosted.revocationReason || ""}));
             return revokedNamed(report, document_.id);
           }
           report.add("signature", "fail", fmt("signed_json"));
