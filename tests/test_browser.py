@@ -195,6 +195,11 @@ def test_a_mistyped_award_address_gets_a_404_page_that_helps(served):
     assert response.status == 404
     assert ("Son adresse a peut-être été mal recopiée ou coupée\u00a0: elle se termine par un identifiant complet, "
             "comme …/assertions/<id>/.") in page.locator("main").inner_text()
+    # a recruiter who reads English: the one 404 page a host serves says it in English too
+    english = page.locator('section[lang="en"]')
+    assert english.locator("h2").inner_text() == "Page not found"
+    assert "Its address may have been mistyped or cut" in english.inner_text()
+    assert english.get_by_role("link", name="Check a badge").get_attribute("href") == "/en/verify/"
     page.get_by_role("link", name="Vérifier un badge").first.click()
     page.wait_for_url(f"{url}verify/")
     assert page.locator("h1").inner_text() == "Vérifier un badge"
