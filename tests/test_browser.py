@@ -43,6 +43,21 @@ def test_every_page_passes_axe_and_fits_320_px(served):
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
 
 
+def test_a_page_of_every_kind_passes_axe_at_320_px_too(served):
+    """A phone's layout is another page for axe-core (stacked columns, wrapped navigation, the
+    award page's single column): one page of every kind, in both languages, at 320 px as well."""
+    url, _, output = served
+    kinds: dict[str, str] = {}
+    for p in sorted(output.rglob("*.html")):
+        path = p.relative_to(output).as_posix().removesuffix("index.html")
+        parts = path.split("/")
+        kind = "/".join(parts[:2] if parts[0] == "en" else parts[:1]) if "/" in path else path
+        kinds.setdefault(kind, path)
+    assert {"", "en/", "assertions", "en/assertions", "verify", "stats", "404.html", "pages"} <= set(kinds), kinds
+    problems = crawl(url, sorted(kinds.values()), axe_at_320=True)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
+
+
 @pytest.mark.parametrize("path", ["?q=parole", "badges/prise-de-parole-niveau-1/", "stats/", "en/issuers/bibliotheque-universitaire/"])
 def test_dark_colour_scheme_passes_axe_too(served, path):
     from browser import axe_violations
