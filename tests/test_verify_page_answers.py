@@ -129,3 +129,18 @@ def test_a_genuine_expired_award_is_said_expired_not_invalid(signed_site):
         assert verdict.split(" — ", 1)[1] == expected, verdict
         assert errors == []
         page.close()
+
+
+def test_the_address_field_asks_for_what_a_recruiter_holds(signed_site):
+    """A recruiter holds the link of an award's page, from a CV, LinkedIn or an e-mail: the field's
+    help asked for "an award's JSON, Open Badges 3.0 credential or image", which they do not know
+    they have. It names the page's address first; the JSON and images still follow."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    assert page.locator("#verify-url-help").inner_text() == (
+        "The address of the badge's page that its holder gave you (on a CV, on LinkedIn, in an e-mail), or of its "
+        "JSON, Open Badges 3.0 credential or image on its issuer's site.")
+    page.fill("#verify-url", f"{BASE}assertions/{A3}/")  # such an address is read, as the help says
+    page.click("form[data-verify] button[type=submit]")
+    assert result_of(page)[0].startswith("Open Badges 2.0 badge (hosted) — REVOKED")
+    page.close()
