@@ -118,6 +118,23 @@ def test_figures_keep_names_readable_on_a_phone(served):
     page.close()
 
 
+def test_a_badge_pages_facts_fit_a_laptop_screen(served):
+    """On a 1366 x 650 laptop screen the badge page's "En bref" box (kept in view while the
+    criteria scroll) was taller than the screen: its tags and JSON links stayed below the screen
+    until the end of the page. Now the box fits the screen and scrolls itself."""
+    url, chromium, _ = served
+    page = chromium.new_page(viewport={"width": 1366, "height": 650})
+    page.goto(f"{url}badges/prise-de-parole-niveau-2/")
+    page.evaluate("window.scrollTo(0, 1200)")
+    page.wait_for_function("window.scrollY === 1200")
+    assert page.evaluate("document.querySelector('.facts').getBoundingClientRect().bottom <= innerHeight")
+    last = page.evaluate("""() => { const f = document.querySelector('.facts'); f.scrollTop = f.scrollHeight;
+                                    const r = [...f.querySelectorAll('a')].pop().getBoundingClientRect();
+                                    return r.top >= 0 && r.bottom <= innerHeight }""")
+    assert last
+    page.close()
+
+
 def test_keyboard_alone_from_the_home_page_to_applying(served):
     """Skip link, visible focus on everything Tab reaches, the search and the filters operated
     with keys, a result opened with Enter, the apply button reached."""
