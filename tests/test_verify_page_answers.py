@@ -144,3 +144,21 @@ def test_the_address_field_asks_for_what_a_recruiter_holds(signed_site):
     page.click("form[data-verify] button[type=submit]")
     assert result_of(page)[0].startswith("Open Badges 2.0 badge (hosted) — REVOKED")
     page.close()
+
+
+def test_a_badge_picture_with_nothing_baked_in_is_named(signed_site):
+    """A recruiter sent the plain image of a badge (saved from its page, or downloaded without
+    JavaScript) was told only "Structure: this is not an Open Badge this page can read". Now the
+    page says it is a picture that proves nothing by itself, and what to ask for instead."""
+    url, chromium, output = signed_site
+    for picture in (output / "badges/prise-de-parole.svg", output / "badges/atelier-png.png"):
+        page, errors = open_page(chromium, url, output, "en/")
+        with page.expect_file_chooser() as chooser:
+            page.click("#verify-file")
+        chooser.value.set_files(str(picture))
+        page.click("form[data-verify] button[type=submit]")
+        assert result_of(page) == ("Not an award — NOT valid: see the checks marked ✗.", [
+            "What it is: this image holds no badge: it is only a picture, such as a badge's image saved from a web "
+            "page, and proves nothing by itself. " + ADVICE_EN])
+        assert errors == []
+        page.close()

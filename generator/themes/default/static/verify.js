@@ -559,7 +559,11 @@
       : url ? fetchBytes(url).then(function (bytes) { return extract(bytes, url); })
       : Promise.resolve(pasted ? [pasted] : []);
     source.then(function (found) {
-      if (!found.length) { var r = new Report(); r.add("structure", "fail", fmt("not_badge")); return r; }
+      if (!found.length) {
+        var r = new Report();
+        if (found.picture) notAward(r, {key: "about_picture", values: {}}); else r.add("structure", "fail", fmt("not_badge"));
+        return r;
+      }
       return checkText(found[0], email, Boolean(url), url || null);
     }).then(show, function (error) {
       var r = new Report();
