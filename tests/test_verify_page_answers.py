@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from browser import needs_browser
-from test_awards import A3
+from test_awards import A3, A4
 from test_ob3 import BASE
 from test_ob3_verify_page import open_page, result_of, signed_site  # noqa: F401 - fixture
 
@@ -162,3 +162,18 @@ def test_a_badge_picture_with_nothing_baked_in_is_named(signed_site):
             "page, and proves nothing by itself. " + ADVICE_EN])
         assert errors == []
         page.close()
+
+
+def test_an_address_the_badge_was_not_awarded_to_says_to_ask_which(signed_site):
+    """Given an e-mail address the badge was not awarded to, the page said "NOT awarded to …",
+    which a recruiter reads as a forgery when the holder used a university address."""
+    url, chromium, output = signed_site
+    page, errors = open_page(chromium, url, output, "en/")
+    page.fill("#verify-url", f"{BASE}credentials/{A4}.json")
+    page.fill("#verify-email", "someone.else@example.org")
+    page.click("form[data-verify] button[type=submit]")
+    verdict, checks = result_of(page)
+    assert ("Recipient: NOT awarded to someone.else@example.org. Its holder may have received it at another address "
+            "(a university one, for example): ask which.") in checks, checks
+    assert errors == []
+    page.close()
