@@ -63,16 +63,22 @@ def axe_violations(page) -> list[dict]:
              "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
 
-def crawl(base_url: str, paths: list[str], concurrency: int = 3) -> list[dict]:
+def crawl(base_url: str, paths: list[str], concurrency: int = 3, axe_at_320: bool = False) -> list[dict]:
     """Open every path in headless Chromium, `concurrency` tabs at a time: axe-core's WCAG 2.1
-    A/AA rules at 1280 px, then no horizontal scrolling at 320 px, no console error, status 200.
-    Returns one entry per page that fails, with what failed."""
+    A/AA rules at 1280 px (and at 320 px too with `axe_at_320`), then no horizontal scrolling at
+    320 px, no console error, status 200. Returns one entry per page that fails, with what failed."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.async_api import async_playwright
 
     axe = AXE.read_text(encoding="utf-8")
+
+    async def violations_of(page) -> list[dict]:
+        result = await page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA)
+        return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                 "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
     async def check(context, queue: asyncio.Queue, problems: list[dict]) -> None:
         page = await context.new_page()
@@ -84,11 +90,10 @@ def crawl(base_url: str, paths: list[str], concurrency: int = 3) -> list[dict]:
             errors.clear()
             await page.set_viewport_size({"width": 1280, "height": 800})
             response = await page.goto(base_url + path)
-            result = await page.evaluate(
-                "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA)
-            violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                           "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+            violations = await violations_of(page)
             await page.set_viewport_size({"width": 320, "height": 640})
+            if axe_at_320:
+                violations += [dict(v, width=320) for v in await violations_of(page)]
             width = await page.evaluate("document.documentElement.scrollWidth")
             if violations or errors or width > 320 or response.status != 200:
                 problems.append({"page": path, "status": response.status, "scroll_width_at_320": width,

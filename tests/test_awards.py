@@ -387,23 +387,25 @@ def test_an_untranslated_issuer_name_is_marked_french_on_the_english_award_page(
     """On /en/ award pages the issuer's name, when it has no English translation, was read with
     English rules by screen readers (WCAG 3.1.2): the badge page marked it lang="fr", the award
     page did not, neither in "Awarded by" nor in the facts (nor the organization named to
-    LinkedIn). A translated name carries no lang, nor does the French page's."""
+    LinkedIn). A translated name carries no lang, nor does the French page's. The organization
+    follows the issuer after a comma: in brackets it made "Bibliothèques universitaires (SCD)
+    (Université de Lorvanne)", two brackets in a row for a recruiter to read."""
     univ = MINIMAL["content/issuers/univ.md"].replace("        email: contact@univ.example.org\n",
                                                        "        email: contact@univ.example.org\n"
                                                        "        linkedin_organization_id: \"1234\"\n")
     out = build(awarded({"content/issuers/univ.md": univ}))
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
     assert '<a href="../../../en/issuers/bu/" lang="fr">Bibliothèque universitaire</a>' in english
-    assert ('<dd data-copy="Université de Test"><span lang="fr">Bibliothèque universitaire</span> '
-            '(<span lang="fr">Université de Test</span>)</dd>') in english
+    assert ('<dd data-copy="Université de Test"><span lang="fr">Bibliothèque universitaire</span>, '
+            '<span lang="fr">Université de Test</span></dd>') in english
     french = (out / "assertions" / A1 / "index.html").read_text()
     assert '<a href="../../issuers/bu/">Bibliothèque universitaire</a>' in french and "<span lang" not in french
 
     out = build(awarded({"content/issuers/univ.md": univ,
                          "content/issuers/univ.en.md": "---\nname: Test University\n---\nThe university.\n"}))
     english = (out / "en" / "assertions" / A1 / "index.html").read_text()
-    assert ('<dd data-copy="Test University"><span lang="fr">Bibliothèque universitaire</span> '
-            '(Test University)</dd>') in english
+    assert ('<dd data-copy="Test University"><span lang="fr">Bibliothèque universitaire</span>, '
+            'Test University</dd>') in english
     png_page = (out / "en" / "assertions" / A4 / "index.html").read_text()  # atelier-png: issued by univ itself
     assert '<a href="../../../en/issuers/univ/">Test University</a>' in png_page
     assert '<dd data-copy>Test University</dd>' in png_page

@@ -43,6 +43,21 @@ def test_every_page_passes_axe_and_fits_320_px(served):
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
 
 
+def test_a_page_of_every_kind_passes_axe_at_320_px_too(served):
+    """A phone's layout is another page for axe-core (stacked columns, wrapped navigation, the
+    award page's single column): one page of every kind, in both languages, at 320 px as well."""
+    url, _, output = served
+    kinds: dict[str, str] = {}
+    for p in sorted(output.rglob("*.html")):
+        path = p.relative_to(output).as_posix().removesuffix("index.html")
+        parts = path.split("/")
+        kind = "/".join(parts[:2] if parts[0] == "en" else parts[:1]) if "/" in path else path
+        kinds.setdefault(kind, path)
+    assert {"", "en/", "assertions", "en/assertions", "verify", "stats", "404.html", "pages"} <= set(kinds), kinds
+    problems = crawl(url, sorted(kinds.values()), axe_at_320=True)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)[:4000]
+
+
 @pytest.mark.parametrize("path", ["?q=parole", "badges/prise-de-parole-niveau-1/", "stats/", "en/issuers/bibliotheque-universitaire/"])
 def test_dark_colour_scheme_passes_axe_too(served, path):
     from browser import axe_violations
@@ -103,6 +118,23 @@ def test_figures_keep_names_readable_on_a_phone(served):
     page.close()
 
 
+def test_a_badge_pages_facts_fit_a_laptop_screen(served):
+    """On a 1366 x 650 laptop screen the badge page's "En bref" box (kept in view while the
+    criteria scroll) was taller than the screen: its tags and JSON links stayed below the screen
+    until the end of the page. Now the box fits the screen and scrolls itself."""
+    url, chromium, _ = served
+    page = chromium.new_page(viewport={"width": 1366, "height": 650})
+    page.goto(f"{url}badges/prise-de-parole-niveau-2/")
+    page.evaluate("window.scrollTo(0, 1200)")
+    page.wait_for_function("window.scrollY === 1200")
+    assert page.evaluate("document.querySelector('.facts').getBoundingClientRect().bottom <= innerHeight")
+    last = page.evaluate("""() => { const f = document.querySelector('.facts'); f.scrollTop = f.scrollHeight;
+                                    const r = [...f.querySelectorAll('a')].pop().getBoundingClientRect();
+                                    return r.top >= 0 && r.bottom <= innerHeight }""")
+    assert last
+    page.close()
+
+
 def test_keyboard_alone_from_the_home_page_to_applying(served):
     """Skip link, visible focus on everything Tab reaches, the search and the filters operated
     with keys, a result opened with Enter, the apply button reached."""
@@ -136,6 +168,73 @@ def test_keyboard_alone_from_the_home_page_to_applying(served):
     page.wait_for_url("**/badges/prise-de-parole-niveau-1/")
     _tab_to(page, ".apply__actions a")
     assert page.evaluate("document.activeElement.textContent") == "Demander ce badge"
+    page.close()
+
+
+def test_keyboard_alone_on_an_award_page(served):
+    """A student or a recruiter on a keyboard: the award page had no skip link (it does not
+    extend base.html), so Tab went first through the header and the breadcrumb. Now the first
+    Tab reaches "Aller au contenu", shown, and Enter moves on to the award; every control Tab
+    reaches after it shows its focus."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{url}assertions/{award}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    seen = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                                     return [e.textContent.trim(), s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2] }""")
+        if focused[0] == "Ajouter à LinkedIn":
+            break
+        seen.append(focused)
+    assert focused == ["Ajouter à LinkedIn", True]
+    assert [text for text, visible in seen if not visible] == []
+    page.close()
+
+
+def test_an_award_page_reads_left_to_right_as_tab_goes(served):
+    """At 1280 px the badge page's rule for its facts (right column) also caught the award page's:
+    the facts went right and wide, and the check, share and verify sections were squeezed into
+    the 18rem column meant for them, on the left; Tab went from the right column back to the
+    left. Now the facts are on the left, first as in the page, and the rest beside them."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}assertions/{award}/")
+    facts, main = page.locator(".award .facts").bounding_box(), page.locator(".award__main").bounding_box()
+    assert facts["x"] + facts["width"] <= main["x"], (facts, main)
+    assert facts["width"] < main["width"], (facts, main)
+    page.close()
+
+
+def test_a_mistyped_award_address_gets_a_404_page_that_helps(served):
+    """A recruiter following an award's address cut on a CV gets the host's 404 page: it offered
+    the catalogue, the issuers and the competencies, nothing about checking a badge. Now it says
+    the address may be mistyped or cut, what it ends with, and leads to the verification page."""
+    url, chromium, output = served
+    award = sorted(p.name for p in (output / "assertions").iterdir() if p.is_dir())[0]
+    page = chromium.new_page()
+    # as the hosts do: the site's 404.html, with status 404, at whatever address was asked for
+    page.route(f"{url}assertions/{award[:-3]}/", lambda route: route.fulfill(
+        status=404, body=(output / "404.html").read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"}))
+    response = page.goto(f"{url}assertions/{award[:-3]}/")
+    assert response.status == 404
+    assert ("Son adresse a peut-être été mal recopiée ou coupée\u00a0: elle se termine par un identifiant complet, "
+            "comme …/assertions/<id>/.") in page.locator("main").inner_text()
+    # a recruiter who reads English: the one 404 page a host serves says it in English too
+    english = page.locator('section[lang="en"]')
+    assert english.locator("h2").inner_text() == "Page not found"
+    assert "Its address may have been mistyped or cut" in english.inner_text()
+    assert english.get_by_role("link", name="Check a badge").get_attribute("href") == "/en/verify/"
+    page.get_by_role("link", name="Vérifier un badge").first.click()
+    page.wait_for_url(f"{url}verify/")
+    assert page.locator("h1").inner_text() == "Vérifier un badge"
     page.close()
 
 

@@ -106,7 +106,9 @@ def test_a_revoked_credential_pasted_in_french(signed_site):
     page.fill("#verify-text", (output / f"credentials/{A3}.json").read_text())
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert "NON valide" in verdict
+    # said first, in words a recruiter reads (it was "NON valide : voir les vérifications marquées ✗")
+    assert verdict == ("Attestation Open Badges 3.0 — RÉVOCATION par son émetteur\u00a0: ce badge ne doit plus être "
+                       "considéré comme obtenu. Voir ci-dessous."), verdict
     assert any(c.startswith("Révocation\u00a0: RÉVOQUÉE par son émetteur") for c in checks), checks
     # when and why: neither the credential nor its status list says; its award page and 2.0
     # assertion, on the issuer's site, do (the command line said so, this page did not)
@@ -221,7 +223,8 @@ def test_the_badge_given_last_is_the_one_checked(signed_site):
     page.fill("#verify-url", f"{BASE}assertions/{A3}.json")  # revoked, a 2.0 hosted assertion
     page.click("form[data-verify] button[type=submit]")
     verdict, checks = result_of(page)
-    assert verdict.startswith("Open Badges 2.0 badge (hosted) — NOT valid"), (verdict, checks)
+    assert verdict == ("Open Badges 2.0 badge (hosted) — REVOKED by its issuer: this badge must no longer be "
+                       "considered earned. See below."), (verdict, checks)
     assert page.evaluate("document.getElementById('verify-file').files.length") == 0  # and the form shows it
     page.fill("#verify-text", (output / f"credentials/{A4}.json").read_text())
     assert page.input_value("#verify-url") == ""

@@ -120,7 +120,10 @@ def jobs(r: Renderer) -> list[Job]:
     for cat in r.site.catalogues.values():
         out.extend(_language_jobs(r, cat))
     default = r.site.default
-    out.append(Job("404.html", "pages", lambda: r.page("404.html", default, "", root=r.config.base_path)))
+    # one 404.html answers every address (hosts serve the root's): the other languages say it too
+    others = [{"lang": c.lang, "t": r.t[c.lang], "home": r.config.base_path + c.prefix}
+              for c in r.site.catalogues.values() if c is not default]
+    out.append(Job("404.html", "pages", lambda: r.page("404.html", default, "", root=r.config.base_path, others=others)))
     return out
 
 

@@ -21,6 +21,7 @@ PATH = "verify/"
 CONTEXTS = "verify/contexts.json"
 MESSAGES = (
     "checking", "verdict_valid", "verdict_nothing_wrong", "verdict_invalid", "read_failed", "not_badge",
+    "verdict_expired", "verdict_revoked", "kind_not_found", "verdict_not_found", "name_address", "not_found",
     "kind_ob3", "kind_ob2", "kind_ob2_signed",
     "name_structure", "name_signature", "name_key", "name_status", "name_revoked", "name_validity", "name_recipient",
     "name_hosted", "name_badge", "name_issuer",
@@ -34,7 +35,7 @@ MESSAGES = (
     "key_ob2_unnamed", "key_ob2_withdrawn", "revocation_list_ok", "revocation_list_none", "revocation_list_unread",
     "limits_ob3", "limits_ob2",
     "kind_not_award", "name_type", "advice", "about_badge_page", "about_badge", "about_issuer_page", "about_issuer",
-    "about_document", "about_page", "revoked_named", "revoked_unnamed", "revoked_when", "revoked_when_why",
+    "about_document", "about_page", "about_picture", "revoked_named", "revoked_unnamed", "revoked_when", "revoked_when_why",
     # the 3.0 signature (verify-ob3.js) and what a valid one makes of a newer published copy
     "signature_ob3_ok", "signature_ob3_bad", "signature_ob3_none", "signature_ob3_unsupported",
     "signature_ob3_undefined", "signature_ob3_invalid_jsonld", "signature_ob3_context", "signature_ob3_no_ed25519",

@@ -100,14 +100,17 @@
     return out;
   }
 
+  // An image with no badge baked in is only a picture (a badge's image saved from its page): said so.
+  function picture(texts) { if (!texts.length) texts.picture = true; return texts; }
+
   /* `url`: where the bytes came from, when a web page there may be followed (verify_about.py's
      award_json_link): an award's page names its badge in <link rel="alternate" type="application/ld+json">. */
   function extract(bytes, url) {
     if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-      return pngTexts(bytes);
+      return pngTexts(bytes).then(picture);
     }
     var text = utf8.decode(bytes).replace(/^\ufeff/, "").trim();
-    if (text.charAt(0) === "<" && text.slice(0, 4096).indexOf("<svg") >= 0) return Promise.resolve(svgTexts(text));
+    if (text.charAt(0) === "<" && text.slice(0, 4096).indexOf("<svg") >= 0) return Promise.resolve(picture(svgTexts(text)));
     if (url && /^<(!doctype html|html[\s>])/i.test(text)) {
       var link = new DOMParser().parseFromString(text, "text/html")
         .querySelector('link[rel~="alternate"][type="application/ld+json"][href]');

@@ -66,7 +66,7 @@
   function fetchBytes(url) {
     return fetch(url, {headers: {Accept: "application/ld+json, application/json;q=0.9, */*;q=0.5"}, credentials: "omit"})
       .then(function (response) {
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        if (!response.ok) { var error = new Error(url + ": HTTP " + response.status); error.status = response.status; throw error; }
         return response.arrayBuffer();
       })
       .then(function (buffer) { return new Uint8Array(buffer); });
@@ -119,8 +119,9 @@
 
   var showWhenDone = false;
 
-  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; }
+  function Report() { this.checks = []; this.kind = ""; this.signatureChecked = false; this.name = ""; this.limits = ""; this.verdict = ""; this.expiredOn = ""; this.revoked = false; }
   Report.prototype.add = function (name, status, message) { this.checks.push({name: name, status: status, message: message}); };
+  Report.prototype.addRevoked = function (name, message) { this.revoked = true; this.add(name, "fail", message); };
   Report.prototype.failed = function () { return this.checks.some(function (c) { return c.status === "fail"; }); };
 
   function show(report) {
@@ -142,9 +143,13 @@
       li.appendChild(text);
       checksNode.appendChild(li);
     });
-    var values = {kind: report.kind, name: report.name};
-    var verdict = report.failed() ? "verdict_invalid" : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
-    verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(verdict, values);
+    var values = {kind: report.kind, name: report.name, until: report.expiredOn};
+    var failed = report.checks.filter(function (c) { return c.status === "fail"; });
+    // genuine and only out of date: said so, not "NOT valid", which reads as a forged badge
+    var expiredOnly = report.signatureChecked && report.expiredOn && failed.length === 1 && failed[0].name === "validity";
+    var verdict = report.revoked ? "verdict_revoked" : expiredOnly ? "verdict_expired" : report.failed() ? "verdict_invalid"
+      : report.signatureChecked ? "verdict_valid" : "verdict_nothing_wrong";
+    verdictNode.textContent = (report.kind ? report.kind + " — " : "") + fmt(report.verdict || verdict, values);
     limitsNode.textContent = report.limits;
     resultBox.hidden = false;
     if (showWhenDone) {  // checked on arrival: the result is what the visitor came for
@@ -176,7 +181,10 @@
   function checkValidity(report, from, until) {
     var now = Date.now(), start = from ? Date.parse(from) : NaN, end = until ? Date.parse(until) : NaN;
     if (!isNaN(start) && start > now) report.add("validity", "fail", fmt("validity_future", {from: when(from)}));
-    else if (!isNaN(end) && end <= now) report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+    else if (!isNaN(end) && end <= now) {
+      report.add("validity", "fail", fmt("validity_expired", {until: when(until)}));
+      report.expiredOn = when(until);
+    }
     else report.add("validity", "pass", fmt(until ? "validity_ok" : "validity_open", {from: from ? when(from) : "?", until: when(until)}));
   }
 
@@ -223,7 +231,8 @@
         var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
         var purpose = entry.statusPurpose || "revocation";
         if (set) {
-          report.add("status", "fail", fmt(purpose === "suspension" ? "status_suspended" : "status_revoked", {index: index, url: url}));
+          if (purpose === "suspension") report.add("status", "fail", fmt("status_suspended", {index: index, url: url}));
+          else report.addRevoked("status", fmt("status_revoked", {index: index, url: url}));
           // when and why: not in the credential nor the list; the issuer's award page and 2.0 assertion say
           if (purpose === "suspension" || !About) return;
           return About.revokedCredential(credential.id, fetchBytes).then(function (found) {
@@ -358,10 +367,10 @@
   function checkHosted(report, assertion, email) {
     report.kind = fmt("kind_ob2");
     report.limits = fmt("limits_ob2");
-    if (assertion.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: assertion.revocationReason || ""})); return revokedNamed(report, assertion.id); }
+    if (assertion.revoked === true) { report.addRevoked("hosted", fmt("revoked", {reason: assertion.revocationReason || ""})); return revokedNamed(report, assertion.id); }
     var id = assertion.id;
     return fetchJSON(id).then(function (hosted) {
-      if (hosted.revoked === true) { report.add("hosted", "fail", fmt("revoked", {reason: hosted.revocationReason || ""})); return revokedNamed(report, id); }
+      if (hosted.revoked === true) { report.addRevoked("hosted", fmt("revoked", {reason: hosted.revocationReason || ""})); return revokedNamed(report, id); }
       if (canonical(hosted) !== canonical(assertion)) { report.add("hosted", "fail", fmt("hosted_bad", {url: id})); return; }
       report.add("hosted", "pass", fmt("hosted_ok", {url: id}));
       report.signatureChecked = true;  // the issuer's own site vouches for this copy
@@ -413,7 +422,7 @@
                 var revoked = list(listing.revokedAssertions).filter(function (r) {
                   return (r && typeof r === "object" ? r.id || r.uid : r) === assertion.id;
                 });
-                if (revoked.length) report.add("status", "fail", fmt("revoked", {reason: revoked[0].revocationReason || ""}));
+                if (revoked.length) report.addRevoked("status", fmt("revoked", {reason: revoked[0].revocationReason || ""}));
                 else report.add("status", "pass", fmt("revocation_list_ok", {url: profile.revocationList}));
               }, function (error) {
                 report.add("status", "skip", fmt("revocation_list_unread", {url: profile.revocationList, error: error.message}));
@@ -497,7 +506,7 @@
         // no JWS at its id: a revoked award is signed no more, and its hosted copy says so
         return fetchJSON(document_.id).then(function (hosted) {
           if (hosted && hosted.revoked === true) {
-            report.add("status", "fail", fmt("revoked", {reason: hosted.revocationReason || ""}));
+            report.addRevoked("status", fmt("revoked", {reason: hosted.revocationReason || ""}));
             return revokedNamed(report, document_.id);
           }
           report.add("signature", "fail", fmt("signed_json"));
@@ -550,11 +559,20 @@
       : url ? fetchBytes(url).then(function (bytes) { return extract(bytes, url); })
       : Promise.resolve(pasted ? [pasted] : []);
     source.then(function (found) {
-      if (!found.length) { var r = new Report(); r.add("structure", "fail", fmt("not_badge")); return r; }
+      if (!found.length) {
+        var r = new Report();
+        if (found.picture) notAward(r, {key: "about_picture", values: {}}); else r.add("structure", "fail", fmt("not_badge"));
+        return r;
+      }
       return checkText(found[0], email, Boolean(url), url || null);
     }).then(show, function (error) {
       var r = new Report();
-      r.add("structure", "fail", fmt("read_failed", {error: error.message}));
+      if (url && (error.status === 404 || error.status === 410)) {
+        // a mistyped or cut address: say so, not "NOT valid", which would read as a forged badge
+        r.kind = fmt("kind_not_found");
+        r.verdict = "verdict_not_found";
+        r.add("address", "fail", fmt("not_found", {url: url, status: error.status}));
+      } else r.add("structure", "fail", fmt("read_failed", {error: error.message}));
       show(r);
     });
   });
