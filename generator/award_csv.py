@@ -276,20 +276,20 @@ def _read_header(sheet: Sheet, header: list[str]) -> list[Problem]:
             name = "last"  # "Prénom" and "Nom": the last name
         if name in sheet.columns:
             other = sheet.columns.index(name)
-            problems.append(Problem(shown, 1, col, written, f'gives the same thing as column {other + 1} '
-                                    f'("{sheet.headers[other]}"): keep one of them'))
+            problems.append(Problem(shown, 1, col, _header(written), f"gives the same thing as column {other + 1} "
+                                    f"({show(sheet.headers[other])}): keep one of them"))
             continue
         sheet.columns[-1] = name
     columns = sheet.columns
     if "name" in columns and ("first" in columns or "last" in columns):
         col = columns.index("first" if "first" in columns else "last")
-        problems.append(Problem(shown, 1, col + 1, sheet.headers[col],
-                                f'a name is in column {columns.index("name") + 1} ("{sheet.headers[columns.index("name")]}") '
+        problems.append(Problem(shown, 1, col + 1, _header(sheet.headers[col]),
+                                f'a name is in column {columns.index("name") + 1} ({show(sheet.headers[columns.index("name")])}) '
                                 "already: keep the full name, or the first and last names"))
     elif ("first" in columns) != ("last" in columns) and not near_misses & {"first", "last"}:
         have, lack = ("first", "last") if "first" in columns else ("last", "first")
         col = columns.index(have)
-        problems.append(Problem(shown, 1, col + 1, sheet.headers[col],
+        problems.append(Problem(shown, 1, col + 1, _header(sheet.headers[col]),
                                 f"a {have} name without a {lack}-name column "
                                 f"({'Nom' if lack == 'last' else 'Prénom'}): add it, or call this column \"name\" "
                                 "if it holds the whole name"))
@@ -302,7 +302,7 @@ def _read_header(sheet: Sheet, header: list[str]) -> list[Problem]:
     if "email" not in columns and "email" not in near_misses:
         hint = [h for c, h in ignored if "mail" in _key(h) or "courriel" in _key(h)]
         problems.append(Problem(shown, 1, 1, "email", 'missing required column "email" (the recipients\' addresses)'
-                                + (f': is it "{hint[0]}"? Name that column "email"' if hint else "")))
+                                + (f': is it {show(hint[0])}? Name that column "email"' if hint else "")))
     if ignored:
         problems.insert(0, Problem(shown, 1, ignored[0][0], "", "column" + ("s " if len(ignored) > 1 else " ")
                                    + ", ".join(show(h) for _, h in ignored) + " not read (not one of "
@@ -330,6 +330,12 @@ def _near(key: str, aliases: list[str]) -> str | None:
     if found and found[0][0] <= (1 if len(key) <= 6 else 2):
         return found[0][1]
     return None
+
+
+def _header(value: str) -> str:
+    """A header as the field of a message: as written, or shown (show) when it holds what would
+    break the message's one line (a quote left open runs the header over the next lines)."""
+    return value if value.isprintable() else show(value)
 
 
 def show(value: str) -> str:

@@ -39,7 +39,12 @@ _MARKS = {PASS: "✓", FAIL: "✗", SKIP: "–"}
 
 
 class FetchError(Exception):
-    """A document could not be had; the message names the URL and why."""
+    """A document could not be had; the message names the URL and why. `status`: the HTTP status
+    when the server answered one (404 where an --offline folder has no such file)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class Fetcher:
@@ -64,7 +69,7 @@ class Fetcher:
                 if file.is_dir():
                     file = file / "index.html"
                 if not file.is_file():
-                    raise FetchError(f"{url}: no file {file} (offline mapping {base}={folder})")
+                    raise FetchError(f"{url}: no file {file} (offline mapping {base}={folder})", 404)
                 self.fetched.append(url)
                 return file.read_bytes()
         if not self.network:
@@ -77,7 +82,7 @@ class Fetcher:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
                 data = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+            raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}", exc.code) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise FetchError(f"{url}: {reason}") from None
@@ -110,21 +115,51 @@ class Report:
     page: str = ""  # the web page given, when it was one (an award's page)
     checks: list[Check] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    revoked: bool = False  # a check found it revoked by its issuer (add_revoked)
+    expired_on: str = ""  # the validity check found it past its end (add_expired)
+    not_found: bool = False  # nothing is published at the address given (HTTP 404 or 410)
 
     def add(self, id_: str, status: str, message: str) -> bool:
         self.checks.append(Check(id_, status, message))
         return status == PASS
 
+    def add_revoked(self, id_: str, message: str) -> None:
+        self.revoked = True
+        self.add(id_, FAIL, message)
+
+    def add_expired(self, id_: str, until: str) -> None:
+        self.expired_on = until
+        self.add(id_, FAIL, f"EXPIRED on {until}")
+
     @property
     def valid(self) -> bool:
         return bool(self.checks) and bool(self.version) and not any(c.status == FAIL for c in self.checks)
 
+    @property
+    def verdict(self) -> str:
+        """valid, revoked, expired, not found or not valid: the last line's first words. A genuine
+        award that is revoked or past its end is said to be so: "NOT VALID" alone reads as a
+        forgery to the recruiter who was given it (as /verify/ says, verify.js)."""
+        if self.valid:
+            return "valid"
+        if self.not_found:
+            return "not found"
+        if self.revoked:
+            return "revoked"
+        failed = [c for c in self.checks if c.status == FAIL]
+        vouched = any(c.id in ("signature", "hosted") and c.status == PASS for c in self.checks)
+        if self.expired_on and vouched and [c.id for c in failed] == ["validity"]:
+            return "expired"
+        return "not valid"
+
     def as_json(self) -> dict:
-        return {"target": self.target, "valid": self.valid, "version": self.version or None, "form": self.form,
+        return {"target": self.target, "valid": self.valid, "verdict": self.verdict, "version": self.version or None,
+                "form": self.form,
                 "type": self.kind, "checks": [c.__dict__ for c in self.checks], "summary": self.summary}
 
     def text(self) -> str:
         head = (f"Open Badges {self.version} {self.kind}".strip() if self.version else
+                "Not found" if self.not_found else
                 f"Not an award: {self.kind}" if self.kind else "Not an Open Badge")
         lines = [f"{head} ({self.form}) from {self.target}" if self.form else f"{head}: {self.target}"]
         width = max((len(c.id) for c in self.checks), default=0)
@@ -145,8 +180,27 @@ class Report:
             tail += f", revoked on {self.summary['revoked_on']}" + ("" if named_by else " (as its award page says)")
         if named_by:
             tail += f", as {named_by} " + ("say" if " and " in named_by else "says")
-        lines.append(("VALID" if self.valid else "NOT VALID") + tail)
+        first, last = _VERDICTS[self.verdict]
+        if not tail and self.verdict in _BARE_VERDICTS:
+            first, last = _BARE_VERDICTS[self.verdict], ""
+        # formatted apart from the tail, which holds the award's own text (braces and all)
+        lines.append(first.format(until=self.expired_on) + tail + last.format(until=self.expired_on))
         return "\n".join(lines)
+
+
+# (first words, last words) of the verdict line, around what the award is and who issued it
+_VERDICTS = {
+    "valid": ("VALID", ""),
+    "not found": ("NOT FOUND: nothing is published at this address; it may be mistyped or cut (copied from a CV "
+                  "or a PDF): ask the holder for the address of their award's page", ""),
+    "revoked": ("REVOKED by its issuer", ". It must no longer be considered earned"),
+    "expired": ("EXPIRED", ", expired on {until}. It was awarded by its issuer, and is no longer current"),
+    "not valid": ("NOT VALID", ""),
+}
+_BARE_VERDICTS = {  # when nothing names the award
+    "revoked": "REVOKED by its issuer: it must no longer be considered earned",
+    "expired": "EXPIRED on {until}: it was awarded by its issuer, and is no longer current",
+}
 
 
 def issuer_site(issuer_id: Any) -> str:
@@ -268,7 +322,8 @@ def verify(target: str, fetcher: Fetcher, email: str | None = None) -> Report:
         data, source = read_target(target, fetcher)
         payloads = extract(data, source)
     except FetchError as exc:
-        report.add("read", FAIL, str(exc))
+        report.not_found = exc.status in (404, 410)
+        report.add("address" if report.not_found else "read", FAIL, str(exc))
         return report
     payload = payloads[0]
     if payload.form == "web page, no award":

@@ -90,7 +90,7 @@ def _common(report: Report, assertion: dict, email: str | None) -> None:
     if expires is not None and moment is None:
         report.add("validity", FAIL, f"expires {expires!r} is not a date and time")
     elif moment is not None and moment <= now():
-        report.add("validity", FAIL, f"EXPIRED on {expires}")
+        report.add_expired("validity", expires)
     else:
         report.add("validity", PASS, f"issued {assertion.get('issuedOn')}, " + (f"valid until {expires}" if expires else "no expiry"))
     recipient = assertion.get("recipient") if isinstance(assertion.get("recipient"), dict) else {}
@@ -115,7 +115,7 @@ def _common(report: Report, assertion: dict, email: str | None) -> None:
     if ok:
         report.add("recipient", PASS, f"awarded to {email}")
     else:
-        report.add("recipient", FAIL, f"NOT awarded to {email}: the recipient's identity does not match this address")
+        report.add("recipient", FAIL, f"NOT awarded to {email}: the recipient's identity does not match this address (the holder may have been awarded it under another address: ask them which)")
 
 
 def check_hosted_url(report: Report, url: str, fetcher: Fetcher, email: str | None) -> None:
@@ -230,7 +230,7 @@ def check_signed_json(report: Report, document: dict, path: str | None, fetcher:
         except FetchError:
             hosted = None
         if isinstance(hosted, dict) and hosted.get("revoked") is True:
-            report.add("status", FAIL, f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {ident})")
+            report.add_revoked("status", f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {ident})")
             _revoked_badge(report, ident, fetcher)
             return
     if not places:
@@ -259,7 +259,7 @@ def check_document(report: Report, assertion: dict, fetcher: Fetcher, email: str
     report.summary = {"id": assertion.get("id")}
     kind = str((assertion.get("verification") or {}).get("type", "")).lower() if isinstance(assertion.get("verification"), dict) else ""
     if assertion.get("revoked") is True:
-        report.add("status", FAIL, f"REVOKED by its issuer: {assertion.get('revocationReason') or 'no reason given'}")
+        report.add_revoked("status", f"REVOKED by its issuer: {assertion.get('revocationReason') or 'no reason given'}")
         _revoked_badge(report, assertion.get("id"), fetcher)
         return
     if kind in ("signedbadge", "signed"):
@@ -279,7 +279,7 @@ def check_document(report: Report, assertion: dict, fetcher: Fetcher, email: str
         report.add("hosted", FAIL, f"{hosted_id} is not a JSON object")
         return
     if hosted.get("revoked") is True:
-        report.add("status", FAIL, f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {hosted_id})")
+        report.add_revoked("status", f"REVOKED by its issuer: {hosted.get('revocationReason') or 'no reason given'} (at {hosted_id})")
         _revoked_badge(report, hosted_id, fetcher)
         return
     if hosted.get("id") != hosted_id:
@@ -370,7 +370,7 @@ def check_signed(report: Report, token: str, fetcher: Fetcher, email: str | None
                 revoked[ident] = item.get("revocationReason") if isinstance(item, dict) else None
             if assertion.get("id") in revoked or assertion.get("uid") in revoked:
                 reason = revoked.get(assertion.get("id")) or revoked.get(assertion.get("uid"))
-                report.add("status", FAIL, f"REVOKED by its issuer: {reason or 'no reason given'} (listed in {revocations})")
+                report.add_revoked("status", f"REVOKED by its issuer: {reason or 'no reason given'} (listed in {revocations})")
             else:
                 report.add("status", PASS, f"not in the issuer's revocation list {revocations}")
         except FetchError as exc:

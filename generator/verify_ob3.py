@@ -318,7 +318,7 @@ def _check_bitstring(report: Report, credential: dict, entry: dict, fetcher: Fet
     if value == 0:
         report.add("status", PASS, f"not {'revoked' if purpose == 'revocation' else purpose + ' set'} ({where})")
     elif purpose == "revocation":
-        report.add("status", FAIL, f"REVOKED by its issuer ({where}){_revoked_when(report, credential, fetcher)}")
+        report.add_revoked("status", f"REVOKED by its issuer ({where}){_revoked_when(report, credential, fetcher)}")
     elif purpose == "suspension":
         report.add("status", FAIL, f"SUSPENDED by its issuer ({where})")
     else:
@@ -349,7 +349,7 @@ def _check_1edtech_list(report: Report, credential: dict, entry: dict, fetcher: 
     revoked = {item.get("id") if isinstance(item, dict) else item for item in _list(listing.get("revokedCredentials"))
                if isinstance(listing, dict)}
     if credential.get("id") in revoked:
-        report.add("status", FAIL, f"REVOKED by its issuer (listed in {url})")
+        report.add_revoked("status", f"REVOKED by its issuer (listed in {url})")
     else:
         report.add("status", PASS, f"not listed in the revocation list {url} (an unsigned 1EdTech list)")
 
@@ -365,7 +365,7 @@ def check_validity(report: Report, credential: dict) -> None:
     elif start is not None and start > moment:
         report.add("validity", FAIL, f"not valid yet: valid from {start_text}")
     elif end is not None and end <= moment:
-        report.add("validity", FAIL, f"EXPIRED on {end_text}")
+        report.add_expired("validity", end_text)
     else:
         since = f"valid since {start_text}" if start_text else "no start date"
         report.add("validity", PASS, f"{since}, " + (f"until {end_text}" if end_text else "with no end date"))
@@ -406,7 +406,7 @@ def check_recipient(report: Report, credential: dict, email: str | None) -> None
         elif value.strip().lower() == email.strip().lower():
             report.add("recipient", PASS, f"awarded to {email} (the address is written in the credential)")
             return
-    report.add("recipient", FAIL, f"NOT awarded to {email}: the recipient's identifier does not match this address")
+    report.add("recipient", FAIL, f"NOT awarded to {email}: the recipient's identifier does not match this address (the holder may have been awarded it under another address: ask them which)")
 
 
 def check_credential(report: Report, credential: dict, fetcher: Fetcher, email: str | None,

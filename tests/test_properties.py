@@ -239,6 +239,7 @@ _PROBLEM_RE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.
 
 @given(case=st.one_of(good_csv(), csv_text().map(lambda b: (b, None)), st.binary(max_size=200).map(lambda b: (b, None))))
 @example(case=(b'email\n"x@example.org\n', None))
+@example(case=(b'name,"email\nx@example.org,x@example.org,"', None))  # a header's quote left open: still one line each
 @example(case=(b"email,name\nx@example.org,A\x00B\n", None))
 @example(case=(b"\xff\xfe", None))
 @example(case=(b"email;narrative\r\nx@example.org;\"a\r\n- id: 00000000-0000-4000-8000-000000000000\"\r\n", 1))

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from test_awards import A1, A3
+from test_awards import A1, A2, A3
 from test_ob3 import BASE, build, ob3_key, ob3_site  # noqa: F401 - fixtures
 
 ADVICE = ("to check someone's award, give the address of the award's page (…/assertions/<id>/), its JSON "
@@ -42,8 +42,9 @@ def test_a_revoked_assertion_names_its_badge_from_the_award_page(built):
             f'  – badge   a revoked assertion keeps only its id and the reason; its award page {page} names the badge '
             f'"Prise de parole" by Bibliothèque universitaire and says it was revoked on 2024-02-01; its Open Badges '
             f"3.0 credential {BASE}credentials/{A3}.json names the same (what the issuer's site says, not checked)")
-        assert lines[-1] == ('NOT VALID: "Prise de parole" issued by Bibliothèque universitaire, revoked on 2024-02-01, '
-                             "as its award page and its Open Badges 3.0 credential say")
+        assert lines[-1] == ('REVOKED by its issuer: "Prise de parole" issued by Bibliothèque universitaire, revoked on '
+                             "2024-02-01, as its award page and its Open Badges 3.0 credential say. It must no longer "
+                             "be considered earned")
     # the English page names the badge in English (no translation here: the same name), and is the one read
     status, out = verify(f"{BASE}en/assertions/{A3}/", offline)
     assert f"its award page {BASE}en/assertions/{A3}/ names the badge" in out
@@ -57,7 +58,7 @@ def test_a_revoked_assertion_without_its_page_says_so(built):
     assert out.split("\n")[2:] == [
         "  – badge   a revoked assertion keeps only its id and the reason, and no page of its issuer's site was "
         "found that names its badge",
-        "NOT VALID"]
+        "REVOKED by its issuer: it must no longer be considered earned"]
 
 
 def test_a_page_of_another_award_is_not_believed(built):
@@ -67,7 +68,7 @@ def test_a_page_of_another_award_is_not_believed(built):
         (output / f"assertions/{A1}/index.html").read_text(encoding="utf-8"), encoding="utf-8")
     status, out = verify(f"{BASE}assertions/{A3}.json", offline)
     assert "no page of its issuer's site was found that names its badge" in out
-    assert out.endswith("\nNOT VALID")
+    assert out.endswith("\nREVOKED by its issuer: it must no longer be considered earned")
 
 
 def test_a_revoked_credential_says_when_and_why(built):
@@ -78,8 +79,9 @@ def test_a_revoked_credential_says_when_and_why(built):
     assert status_line.endswith(
         f"a list signed by the issuer); its award page {BASE}assertions/{A3}/ says it was revoked on 2024-02-01 "
         f'for this reason: "Attribué par erreur" (in {BASE}assertions/{A3}.json)')
-    assert out.split("\n")[-1] == ('NOT VALID: "Prise de parole" issued by Bibliothèque universitaire, whose site is '
-                                   "badges.example.org, revoked on 2024-02-01 (as its award page says)")
+    assert out.split("\n")[-1] == ('REVOKED by its issuer: "Prise de parole" issued by Bibliothèque universitaire, whose '
+                                   "site is badges.example.org, revoked on 2024-02-01 (as its award page says). It must "
+                                   "no longer be considered earned")
     status, result = run_cli("verify", f"{BASE}credentials/{A3}.json", "--offline", offline, "--json")[:2]
     assert json.loads(result)["summary"]["revoked_on"] == "2024-02-01"
 
@@ -120,3 +122,46 @@ def test_a_badge_page_from_a_file_is_named_too(built):
     output, offline = built
     status, out = verify(str(output / "badges/prise-de-parole/index.html"), offline)
     assert status == 1 and "is the page of the badge \"Prise de parole\" by Bibliothèque universitaire" in out
+
+
+def test_a_genuine_expired_award_is_said_expired_not_forged(built):
+    """A recruiter given an old award read "NOT VALID", as for a forgery; /verify/ says EXPIRED."""
+    output, offline = built
+    for target in (f"{BASE}credentials/{A2}.json", f"{BASE}assertions/{A2}.json", f"{BASE}assertions/{A2}/"):
+        status, out = verify(target, offline)
+        assert status == 1, out  # not valid now: the exit status says so to scripts
+        assert out.split("\n")[-1].startswith("EXPIRED: "), out
+        assert out.endswith(". It was awarded by its issuer, and is no longer current"), out
+        assert ", expired on 2022-01-15" in out.split("\n")[-1], out
+    status, result = run_cli("verify", f"{BASE}credentials/{A2}.json", "--offline", offline, "--json")[:2]
+    assert json.loads(result)["verdict"] == "expired" and json.loads(result)["valid"] is False
+
+
+def test_an_expired_award_that_was_changed_is_not_valid(built, tmp_path):
+    """EXPIRED only for a genuine award: a copy whose signature fails is NOT VALID, whatever its dates."""
+    output, offline = built
+    credential = json.loads((output / f"credentials/{A2}.json").read_text(encoding="utf-8"))
+    credential["credentialSubject"]["achievement"]["name"] = "Autre chose"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(credential), encoding="utf-8")
+    status, out = verify(str(changed), offline)
+    assert status == 1 and "✗ validity" in out and "✗ signature" in out, out
+    assert out.split("\n")[-1].startswith("NOT VALID"), out
+
+
+def test_an_address_where_nothing_is_published_is_not_found(built):
+    """A cut or mistyped award address (from a CV) said "NOT VALID", which reads as a forgery."""
+    output, offline = built
+    cut = f"{BASE}assertions/{A1[:20]}/"
+    status, out = verify(cut, offline)
+    assert status == 1
+    assert out.split("\n") == [
+        f"Not found: {cut}",
+        f"  ✗ address  {cut}: no file {output / 'assertions' / A1[:20]} (offline mapping {BASE}={output})",
+        "NOT FOUND: nothing is published at this address; it may be mistyped or cut (copied from a CV or a PDF): "
+        "ask the holder for the address of their award's page"]
+    status, result = run_cli("verify", cut, "--offline", offline, "--json")[:2]
+    assert json.loads(result)["verdict"] == "not found"
+    # a file that is not there is the command line's mistake, not an address: said as before
+    status, out = verify(str(output / "nothing.json"), offline)
+    assert out.split("\n")[-1] == "NOT VALID" and "no such file" in out
