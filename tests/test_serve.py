@@ -256,8 +256,11 @@ def test_the_command(site):
     root = site()
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    # Ctrl+C as a terminal sends it: a suite started in the background (`pytest &`) ignores SIGINT,
+    # and its children inherit that, so the server would never hear it
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         status = wait_for(lambda: _try(f"http://127.0.0.1:{port}/"), timeout=30, what="the server")
         assert status == 200
